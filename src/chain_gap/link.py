@@ -1,0 +1,356 @@
+"""挂链: attach enterprises to chain links, with role, evidence, confidence and decision.
+
+Evidence is graded by where it was found (products and the GB/T 4754 industry code are strong,
+business-scope keywords medium, the firm's name weak) and combined as a noisy-OR into a confidence;
+an exclusion phrase of the link vetoes it. The decision follows from thresholds in
+``graph/config/link.toml``. Role typing reads the clause of the business scope that holds the
+keyword: "锂离子电池的研发、生产" is a producer, "电池销售；电动车维修" a seller, so distributors
+and repair shops do not inflate a link's local count.
+
+All keywords, products and exclusions of all chains go into one Aho–Corasick automaton, so every
+text is scanned once whatever the number of templates.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import networkx as nx
+import pandas as pd
+
+from chain_gap._resources import graph_dir
+from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
+from chain_gap.schema import link_id
+
+_CLAUSE = re.compile(r"[；;。\n|]")
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """Scoring settings (see ``graph/config/link.toml`` for what each one means)."""
+
+    product: float = 0.70
+    industry_code: float = 0.50
+    scope: float = 0.40
+    name: float = 0.20
+    split_shared_codes: bool = True
+    confirmed: float = 0.60
+    uncertain: float = 0.30
+    producer: tuple[str, ...] = ()
+    seller: tuple[str, ...] = ()
+    user: tuple[str, ...] = ()
+
+
+def load_config(path: str | Path | None = None) -> LinkConfig:
+    """Read a link configuration TOML (default: the shipped ``graph/config/link.toml``)."""
+    p = Path(path) if path else graph_dir() / "config" / "link.toml"
+    with open(p, "rb") as fh:
+        raw = tomllib.load(fh)
+    ev, dec, roles = raw.get("evidence", {}), raw.get("decision", {}), raw.get("roles", {})
+    return LinkConfig(
+        product=float(ev.get("product", 0.70)),
+        industry_code=float(ev.get("industry_code", 0.50)),
+        scope=float(ev.get("scope", 0.40)),
+        name=float(ev.get("name", 0.20)),
+        split_shared_codes=bool(ev.get("split_shared_codes", True)),
+        confirmed=float(dec.get("confirmed", 0.60)),
+        uncertain=float(dec.get("uncertain", 0.30)),
+        producer=tuple(roles.get("producer", ())),
+        seller=tuple(roles.get("seller", ())),
+        user=tuple(roles.get("user", ())),
+    )
+
+
+@dataclass
+class _Matcher:
+    automaton: Any
+    codes: dict[str, list[str]]          # industry code -> leaf node ids
+    code_split: dict[tuple[str, str], int]  # (code, chain) -> number of leaves sharing it
+    leaf_chain: dict[str, str]
+    leaf_weight: dict[str, float]
+
+
+def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
+    terms: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    codes: dict[str, list[str]] = defaultdict(list)
+    leaf_chain: dict[str, str] = {}
+    leaf_weight: dict[str, float] = {}
+    for ch in chains:
+        for leaf in ch.leaves():
+            lid = link_id(ch.id, leaf.id)
+            leaf_chain[lid] = ch.id
+            leaf_weight[lid] = float(leaf.weight or 0.0)
+            for kw in leaf.keywords:
+                terms[kw].append((lid, "kw"))
+            for prod in leaf.products:
+                terms[prod].append((lid, "kw"))
+            for ex in leaf.exclusions:
+                terms[ex].append((lid, "ex"))
+            for code in leaf.industry_codes:
+                codes[code].append(lid)
+    A = ahocorasick.Automaton()
+    for term, payload in terms.items():
+        if term:
+            A.add_word(term, (term, tuple(dict.fromkeys(payload))))
+    if len(A):
+        A.make_automaton()
+    split: dict[tuple[str, str], int] = defaultdict(int)
+    for code, lids in codes.items():
+        for lid in lids:
+            split[(code, leaf_chain[lid])] += 1
+    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight)
+
+
+def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
+    if not text or not len(A):
+        return []
+    return [(end, term, payload) for end, (term, payload) in A.iter(text)]
+
+
+def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
+    """Role implied by the verbs of the clause around position ``end`` of ``text``."""
+    start = max((m.end() for m in _CLAUSE.finditer(text, 0, end)), default=0)
+    stop_m = _CLAUSE.search(text, end)
+    clause = text[start: stop_m.start() if stop_m else len(text)]
+    if any(v in clause for v in cfg.producer):
+        return "producer"
+    if any(v in clause for v in cfg.seller):
+        return "seller"
+    if any(v in clause for v in cfg.user):
+        return "user"
+    return None
+
+
+@dataclass
+class _Evidence:
+    scope: dict[str, str | None] = field(default_factory=dict)   # keyword -> clause role
+    product: set[str] = field(default_factory=set)
+    name: set[str] = field(default_factory=set)
+    code: str | None = None
+    excluded: set[str] = field(default_factory=set)
+
+
+def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float, str, str, str]:
+    parts: list[tuple[float, str, str]] = []
+    if ev.product:
+        parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
+    if ev.code:
+        parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
+    if ev.scope:
+        kws = sorted(ev.scope)
+        for _ in kws[:2]:
+            parts.append((cfg.scope, "scope", ""))
+        roles = {r for r in ev.scope.values() if r}
+        role_txt = f"({'/'.join(sorted(roles))})" if roles else ""
+        parts.append((0.0, "scope", "经营范围:" + "、".join(kws) + role_txt))
+    if ev.name:
+        parts.append((cfg.name, "name", "名称:" + "、".join(sorted(ev.name))))
+    miss = 1.0
+    for s, _, _ in parts:
+        miss *= 1.0 - s
+    conf = 1.0 - miss
+    methods = "+".join(dict.fromkeys(m for s, m, _ in sorted(parts, key=lambda x: -x[0])))
+    evidence = "; ".join(t for _, _, t in parts if t)
+    # role: the scope clause decides; products mean production; a trade/retail code means selling
+    roles = [r for r in ev.scope.values() if r]
+    if "producer" in roles or ev.product:
+        role = "producer"
+    elif "seller" in roles:
+        role = "seller"
+    elif "user" in roles:
+        role = "user"
+    elif ev.code and ev.code[:2] in ("51", "52"):
+        role = "seller"
+    elif not ev.scope and not ev.code and ev.name and any(w in "".join(ev.name) for w in ("销售", "商贸")):
+        role = "seller"
+    else:
+        role = "producer"
+    return conf, methods, evidence, role
+
+
+def _enterprise_products(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for p, kind in G.nodes(data="kind"):
+        if kind != "Product":
+            continue
+        pname = G.nodes[p].get("name", "")
+        for e, _, k in G.in_edges(p, keys=True):
+            if k == "MAKES":
+                out[e].append(pname)
+    return out
+
+
+def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
+    if chains is None:
+        return [load_chain(c) for c in list_chains()["id"]]
+    if isinstance(chains, (str, ChainSpec)):
+        chains = [chains]
+    return [load_chain(c) for c in chains]
+
+
+def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSpec | None = None,
+           config: LinkConfig | str | Path | None = None, *,
+           progress: Callable[[int, int], None] | None = None) -> nx.MultiDiGraph:
+    """Link every enterprise of ``G`` to the leaves of ``chains`` (default: all shipped templates).
+
+    Re-running replaces the automatic ``LINKED_TO`` edges of those chains, then re-applies the
+    reviewers' overrides kept in ``G.graph["overrides"]``, so decisions survive re-linking.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph; modified in place and returned.
+    chains : chain ids or ChainSpec objects, optional
+    config : LinkConfig or path to a TOML file, optional
+        Default: ``graph/config/link.toml``.
+    progress : callable(done, total), optional
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        ``G``, with ``LINKED_TO`` edges carrying role, confidence, method, evidence, decision,
+        primary and chain.
+    """
+    cfg = config if isinstance(config, LinkConfig) else load_config(config)
+    specs = _resolve_chains(chains)
+    for ch in specs:
+        add_to_graph(G, ch)
+    m = _build_matcher(specs)
+    leaf_ids = set(m.leaf_chain)
+    old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == "LINKED_TO"]
+    G.remove_edges_from([(u, v, "LINKED_TO") for u, v in old])
+    products = _enterprise_products(G)
+    ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise"]
+    total = len(ents)
+    new_edges = []
+    for i, (nid, a) in enumerate(ents):
+        if progress and i % 50_000 == 0:
+            progress(i, total)
+        evs: dict[str, _Evidence] = defaultdict(_Evidence)
+        scope = a.get("scope") or ""
+        for end, term, payload in _scan(m.automaton, scope):
+            for lid, typ in payload:
+                if typ == "ex":
+                    evs[lid].excluded.add(term)
+                elif term not in evs[lid].scope or evs[lid].scope[term] is None:
+                    evs[lid].scope[term] = _clause_role(scope, end, cfg)
+        prods = list(a.get("products") or ()) + products.get(nid, [])
+        if prods:
+            ptxt = "；".join(prods)
+            for _, term, payload in _scan(m.automaton, ptxt):
+                for lid, typ in payload:
+                    if typ == "ex":
+                        evs[lid].excluded.add(term)
+                    else:
+                        evs[lid].product.add(term)
+        for _, term, payload in _scan(m.automaton, a.get("name") or ""):
+            for lid, typ in payload:
+                if typ == "ex":
+                    evs[lid].excluded.add(term)
+                else:
+                    evs[lid].name.add(term)
+        code = a.get("industry_code")
+        if code and code in m.codes:
+            for lid in m.codes[code]:
+                evs[lid].code = code
+        for lid, ev in evs.items():
+            if not (ev.scope or ev.product or ev.name or ev.code):
+                continue
+            strength = cfg.industry_code
+            if ev.code and cfg.split_shared_codes:
+                strength /= max(1, m.code_split.get((ev.code, m.leaf_chain[lid]), 1))
+            conf, methods, evidence, role = _score(ev, strength, cfg)
+            if ev.excluded:
+                if conf < cfg.uncertain:
+                    continue
+                decision = "rejected"
+                evidence = f"{evidence}; 排除词:{'、'.join(sorted(ev.excluded))}"
+            elif conf >= cfg.confirmed:
+                decision = "confirmed"
+            elif conf >= cfg.uncertain:
+                decision = "uncertain"
+            else:
+                continue
+            new_edges.append((nid, lid, "LINKED_TO", {
+                "kind": "LINKED_TO", "role": role, "confidence": round(conf, 4), "method": methods,
+                "evidence": evidence, "decision": decision, "primary": False, "chain": m.leaf_chain[lid],
+            }))
+    G.add_edges_from(new_edges)
+    _apply_overrides(G, m)
+    _mark_primary(G, m)
+    if progress:
+        progress(total, total)
+    return G
+
+
+def _apply_overrides(G: nx.MultiDiGraph, m: _Matcher) -> None:
+    for ov in G.graph.get("overrides", []) or []:
+        ent = ov.get("ent_id")
+        link = str(ov.get("link", ""))
+        lid = link if link.startswith("link:") else f"link:{link}"
+        if lid not in m.leaf_chain or ent not in G:
+            continue
+        decision = {"confirm": "confirmed", "confirmed": "confirmed", "reject": "rejected",
+                    "rejected": "rejected", "uncertain": "uncertain"}.get(str(ov.get("decision", "")).lower())
+        if decision is None:
+            continue
+        prev = G.edges[ent, lid, "LINKED_TO"] if G.has_edge(ent, lid, "LINKED_TO") else {}
+        note = ov.get("note") or ""
+        G.add_edge(ent, lid, key="LINKED_TO", **{
+            "kind": "LINKED_TO",
+            "role": ov.get("role") or prev.get("role") or "producer",
+            "confidence": 1.0 if decision == "confirmed" else 0.0,
+            "method": "override",
+            "evidence": f"人工复核:{decision}{(' ' + note) if note else ''}"
+                        + (f" | 原证据: {prev['evidence']}" if prev.get("evidence") else ""),
+            "decision": decision,
+            "primary": False,
+            "chain": m.leaf_chain[lid],
+        })
+
+
+def _mark_primary(G: nx.MultiDiGraph, m: _Matcher) -> None:
+    best: dict[tuple[str, str], tuple[float, float, str]] = {}
+    for lid, chain in m.leaf_chain.items():
+        for u, _, k, d in G.in_edges(lid, keys=True, data=True):
+            if k != "LINKED_TO" or d.get("decision") != "confirmed":
+                continue
+            d["primary"] = False
+            score = (float(d.get("confidence", 0)), m.leaf_weight.get(lid, 0.0), lid)
+            cur = best.get((u, chain))
+            if cur is None or score > cur:
+                best[(u, chain)] = score
+    for (u, _chain), (_, _, lid) in best.items():
+        G.edges[u, lid, "LINKED_TO"]["primary"] = True
+
+
+def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
+    """Uncertain links for human review, most confident first, with the evidence behind each.
+
+    Returns
+    -------
+    DataFrame
+        ent_id, name, uscc, region, chain, link, link_name, role, confidence, method, evidence,
+        decision (empty, for the reviewer: confirm / reject).
+    """
+    rows = []
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k != "LINKED_TO" or d.get("decision") != "uncertain":
+            continue
+        if chain and d.get("chain") != chain:
+            continue
+        ea, la = G.nodes[u], G.nodes[v]
+        rows.append({"ent_id": u, "name": ea.get("name"), "uscc": ea.get("uscc"), "region": ea.get("region"),
+                     "chain": d.get("chain"), "link": v.split("/", 1)[-1], "link_name": la.get("name"),
+                     "role": d.get("role"), "confidence": d.get("confidence"), "method": d.get("method"),
+                     "evidence": d.get("evidence"), "decision": ""})
+    cols = ["ent_id", "name", "uscc", "region", "chain", "link", "link_name", "role", "confidence",
+            "method", "evidence", "decision"]
+    df = pd.DataFrame(rows, columns=cols)
+    return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)

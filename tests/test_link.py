@@ -1,0 +1,108 @@
+"""挂链: evidence grading, role typing, exclusions, primary links and overrides surviving re-linking."""
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from chain_gap import io, link
+from chain_gap.schema import add_node, link_id
+from factories import toy_chain  # noqa: E402
+
+
+def _graph(firms: dict[str, dict]) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for key, props in firms.items():
+        add_node(G, "Enterprise", key, **{"name": f"测试{key}有限公司", **props})
+    return G
+
+
+def _edge(G, key, leaf):
+    u, v = f"ent:{key}", link_id("toy", leaf)
+    return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
+
+
+def test_producer_seller_and_user_roles():
+    G = _graph({
+        "P": {"scope": "锂离子电池、电芯的研发、生产、销售", "industry_code": "3841"},
+        "S": {"scope": "锂离子电池、电芯销售；五金交电批发", "industry_code": "5175"},
+        "U": {"scope": "电池包维修、保养；电池模组检测"},
+    })
+    link.attach(G, [toy_chain()])
+    p = _edge(G, "P", "cell")
+    assert p["role"] == "producer" and p["decision"] == "confirmed"
+    assert "经营范围" in p["evidence"] and "行业代码:3841" in p["evidence"]
+    assert _edge(G, "S", "cell")["role"] == "seller"
+    assert _edge(G, "U", "pack")["role"] == "user"
+
+
+def test_evidence_grading_and_thresholds():
+    G = _graph({
+        "code_only": {"industry_code": "0919"},                       # strong-ish alone: uncertain
+        "one_kw": {"scope": "驱动电机"},                               # one medium clue: uncertain
+        "two_kw": {"scope": "电池包、电池模组的生产"},                 # two medium clues: confirmed
+        "product": {"products": ["永磁同步电机"]},                     # product: confirmed
+        "name_only": {"name": "河南锂辉石科技有限公司"},                # weak only: not linked
+    })
+    link.attach(G, [toy_chain()])
+    assert _edge(G, "code_only", "ore")["decision"] == "uncertain"
+    assert _edge(G, "one_kw", "motor")["decision"] == "uncertain"
+    e = _edge(G, "two_kw", "pack")
+    assert e["decision"] == "confirmed" and e["confidence"] == pytest.approx(1 - 0.6 * 0.6, abs=1e-3)
+    assert _edge(G, "product", "motor")["decision"] == "confirmed"
+    assert _edge(G, "product", "motor")["method"].startswith("product")
+    assert _edge(G, "name_only", "ore") is None
+
+
+def test_shared_industry_code_is_split_between_leaves():
+    G = _graph({"X": {"industry_code": "3841"}})   # 3841 is the code of both cell and pack
+    link.attach(G, [toy_chain()])
+    assert _edge(G, "X", "cell")["confidence"] == pytest.approx(0.25)
+    assert _edge(G, "X", "cell")["decision"] == "rejected" or _edge(G, "X", "cell")["confidence"] < 0.3
+
+
+def test_exclusion_vetoes():
+    G = _graph({
+        "moto": {"scope": "驱动电机、摩托车的生产", "industry_code": "3811"},
+        "powerbank": {"scope": "锂离子电池、充电宝的生产", "industry_code": "3841"},
+    })
+    link.attach(G, [toy_chain()])
+    assert _edge(G, "moto", "motor")["decision"] == "rejected"
+    assert "排除词:摩托车" in _edge(G, "moto", "motor")["evidence"]
+    assert _edge(G, "powerbank", "cell")["decision"] == "rejected"
+
+
+def test_one_primary_link_per_firm_and_chain():
+    G = _graph({"M": {"scope": "电芯、锂离子电池、电池包、电池模组的生产", "products": ["动力电芯"],
+                      "industry_code": "3841"}})
+    link.attach(G, [toy_chain()])
+    edges = [d for _, _, k, d in G.out_edges("ent:M", keys=True, data=True) if k == "LINKED_TO"]
+    assert len([d for d in edges if d["decision"] == "confirmed"]) == 2
+    assert sum(d["primary"] for d in edges) == 1
+    assert _edge(G, "M", "cell")["primary"]       # the product makes cell the stronger link
+
+
+def test_relinking_is_idempotent_and_overrides_survive_reload(tmp_path):
+    G = _graph({"A": {"scope": "驱动电机"}, "B": {"scope": "电池包、电池模组的生产"}})
+    link.attach(G, [toy_chain()])
+    G.graph["overrides"] = [
+        {"ent_id": "ent:A", "link": "toy/motor", "decision": "confirm", "note": "现场核实"},
+        {"ent_id": "ent:B", "link": "toy/pack", "decision": "reject"},
+    ]
+    link.attach(G, [toy_chain()])
+    first = sorted((u, v, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True) if k == "LINKED_TO")
+    io.save(G, tmp_path / "b")
+    G2 = io.load(tmp_path / "b")
+    link.attach(G2, [toy_chain()])
+    second = sorted((u, v, tuple(sorted(d.items()))) for u, v, k, d in G2.edges(keys=True, data=True) if k == "LINKED_TO")
+    assert first == second
+    assert _edge(G2, "A", "motor")["decision"] == "confirmed" and _edge(G2, "A", "motor")["method"] == "override"
+    assert "现场核实" in _edge(G2, "A", "motor")["evidence"]
+    assert _edge(G2, "B", "pack")["decision"] == "rejected"
+
+
+def test_review_queue_lists_uncertain_with_evidence():
+    G = _graph({"A": {"scope": "驱动电机"}, "B": {"scope": "电池包、电池模组的生产"}})
+    link.attach(G, [toy_chain()])
+    q = link.review_queue(G)
+    assert list(q["ent_id"]) == ["ent:A"]
+    assert q.loc[0, "link"] == "motor" and "驱动电机" in q.loc[0, "evidence"]
