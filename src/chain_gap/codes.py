@@ -1,0 +1,620 @@
+"""Reference codes: administrative divisions (GB/T 2260) and industries (GB/T 4754-2017).
+
+Both tables ship in ``graph/codes/`` and are read once, lazily, on first use.
+
+Regions
+    ``regions.csv`` holds the 2023 统计用区划代码 as 6-digit codes with three levels
+    (province / city / county). Two kinds of rows are *placeholders* rather than places:
+    the ``市辖区`` city rows of the four municipalities (110100 …) together with
+    Chongqing's ``县`` (500200), and the ``省直辖县级行政区划`` / ``自治区直辖县级行政区划`` rows
+    (419000, 429000, 469000, 659000) that group county-level cities governed directly by a
+    province (济源市, 仙桃市, 石河子市 …). Placeholders keep their codes (a county's ``city``
+    is its placeholder) but never match a name. The table also lists the four cities without
+    counties (东莞市, 中山市, 儋州市, 嘉峪关市) a second time as "county"; the copy whose code
+    equals its own parent (441900 under 441900) is dropped so that every code is unique.
+
+Industries
+    ``gbt4754_2017.csv`` is the 国民经济行业分类 tree (门类 letter, 大类 2 digits, 中类 3 digits,
+    小类 4 digits, including the 2019 amendment) with the 战略性新兴产业分类(2018) paths of
+    each 小类. Firms and chain links are classified by 小类.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from chain_gap._resources import graph_dir
+from chain_gap.schema import add_edge, add_node
+
+__all__ = [
+    "CodeError", "RegionError", "IndustryError", "Region", "regions", "resolve_region",
+    "region_from_address", "region_levels", "parent_code", "province_from_short", "add_region",
+    "industries", "is_class_code", "industry_name", "resolve_industry", "strategic_path",
+    "class_codes", "add_industry",
+]
+
+
+class CodeError(ValueError):
+    """A region or industry that cannot be found in the shipped reference tables."""
+
+
+class RegionError(CodeError):
+    """An unknown or ambiguous region code or name (one-line message listing candidates)."""
+
+
+class IndustryError(CodeError):
+    """An unknown GB/T 4754-2017 industry code."""
+
+
+# =============================================================================== regions
+
+LEVELS = ("province", "city", "county")
+_RANK = {lv: i for i, lv in enumerate(LEVELS)}
+
+#: Names of rows that group places rather than name one; they never match by name.
+PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+#: Administrative suffixes stripped to form short names (longest first). ``新区`` is not
+#: official but 浦东新区 is routinely written 浦东.
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县",
+             "自治旗", "新区", "地区", "省", "市", "盟", "县", "区", "旗")
+
+#: The 55 minority nationalities; stripped (with or without 族) from autonomous-area names so
+#: that 恩施土家族苗族自治州 is also known as 恩施州 and 恩施.
+_ETHNIC = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+           "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+           "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+           "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+           "鄂伦春", "赫哲", "门巴", "珞巴", "基诺")
+_ETHNIC_RE = re.compile(
+    r"^(.{2,}?)((?:(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + r")族?)+)$")
+
+#: Short province names used by data vendors that are not plain suffix strips.
+_PROVINCE_EXTRA = {"内蒙": "150000"}
+
+#: Characters that, right after a *short* name in an address, suggest a street rather than a
+#: place (上海路, 平原路, 北京东路): the short name is accepted there only when a smaller region
+#: under it follows (唐山路南区, 河南南阳).
+_STREETISH = frozenset("路街道巷弄胡同门桥村镇乡里号大东西南北中")
+#: Separators skipped between the parts of an address.
+_SEPARATORS = frozenset(" \t,，、;；:：()（）[]【】<>《》-_·./|\"'")
+_ADDRESS_PREFIXES = ("中华人民共和国", "中国")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One row of the division table.
+
+    Attributes
+    ----------
+    code : 6-digit GB/T 2260 code.
+    name : official name as in the table (``市辖区`` for municipal placeholders).
+    level : ``province`` | ``city`` | ``county``.
+    province : code of the province (its own code for a province).
+    city : code of the city (its own code for a city, the placeholder for a county of a
+        municipality or a province-governed county, ``""`` for a province).
+    full_name : names from province down, placeholders skipped (``河南省商丘市``,
+        ``北京市海淀区``, ``河南省济源市``).
+    """
+
+    code: str
+    name: str
+    level: str
+    province: str
+    city: str
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    code: str
+    name: str
+    level: str
+    parent: str
+    province: str
+    city: str
+
+
+class _RegionIndex:
+    """Lookup structures built once from ``regions.csv``."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.rows: dict[str, _Row] = {}
+        for rec in df.itertuples(index=False):
+            self.rows[rec.code] = _Row(rec.code, rec.name, rec.level, rec.parent, rec.province, rec.city)
+        full: dict[str, list[str]] = {}
+        alias: dict[str, list[str]] = {}
+        for row in self.rows.values():
+            if self.is_placeholder(row.code):
+                continue
+            full.setdefault(row.name, []).append(row.code)
+            for a in _aliases(row.name):
+                alias.setdefault(a, []).append(row.code)
+        for short, code in _PROVINCE_EXTRA.items():
+            alias.setdefault(short, []).append(code)
+        self.full = {k: tuple(v) for k, v in full.items()}
+        # an alias never shadows a full name: 吉林 is 吉林省's short name and 吉林市's too
+        self.alias = {k: tuple(dict.fromkeys(v)) for k, v in alias.items()}
+        self.maxlen = max(len(k) for k in (*self.full, *self.alias))
+        import ahocorasick  # declared dependency; a trie bounds the prefix look-ups
+
+        self.trie = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        for k in (*self.full, *self.alias):
+            self.trie.add_word(k)
+        self.regions: dict[str, Region] = {}
+
+    def is_placeholder(self, code: str) -> bool:
+        row = self.rows[code]
+        return row.level == "city" and row.name in PLACEHOLDER_NAMES
+
+    def ancestors(self, code: str) -> list[str]:
+        """Codes above ``code``, nearest first."""
+        out: list[str] = []
+        cur = self.rows[code].parent
+        while cur and cur in self.rows and cur not in out and cur != code:
+            out.append(cur)
+            cur = self.rows[cur].parent
+        return out
+
+    def under(self, code: str, anc: str) -> bool:
+        """True when ``code`` lies strictly below ``anc``."""
+        row = self.rows[code]
+        return code != anc and anc in (row.parent, row.province, row.city)
+
+    def region(self, code: str) -> Region:
+        reg = self.regions.get(code)
+        if reg is None:
+            row = self.rows[code]
+            chain = [*reversed(self.ancestors(code)), code]
+            parts = [self.rows[c].name for c in chain if not self.is_placeholder(c)]
+            if self.is_placeholder(code):  # 北京市市辖区 rather than an empty name
+                parts = [self.rows[c].name for c in chain]
+            reg = Region(code=code, name=row.name, level=row.level, province=row.province,
+                         city="" if row.level == "province" else row.city, full_name="".join(parts))
+            self.regions[code] = reg
+        return reg
+
+    def describe(self, codes: Iterable[str]) -> str:
+        return ", ".join(f"{c} {self.region(c).full_name}" for c in codes)
+
+
+def _aliases(name: str) -> set[str]:
+    """Short names of an official name (恩施土家族苗族自治州 → 恩施州, 恩施土家族苗族, 恩施)."""
+    out: set[str] = set()
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf):
+            base = name[: -len(suf)]
+            out.add(base)
+            if suf.startswith("自治"):
+                m = _ETHNIC_RE.match(base)
+                if m:
+                    out.add(m.group(1))
+                    out.add(m.group(1) + suf[-1])  # 恩施州, 白沙县, 莫力达瓦旗
+                elif base.endswith("族"):
+                    out.add(base[:-1])  # 鄂温克族自治旗 → 鄂温克
+    return {a for a in out if len(a) >= 2 and a != name}
+
+
+@cache
+def _regions_df() -> pd.DataFrame:
+    path = graph_dir() / "codes" / "regions.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for col in df.columns:
+        df[col] = df[col].astype(str).str.strip()
+    df = df[df["code"] != df["parent"]]  # 东莞市 etc. listed again as their own county
+    df = df.drop_duplicates("code", keep="first").reset_index(drop=True)
+    return df
+
+
+@cache
+def _index() -> _RegionIndex:
+    return _RegionIndex(_regions_df())
+
+
+def regions() -> pd.DataFrame:
+    """The division table: columns code, name, level, parent, province, city (all ``str``).
+
+    Missing parents/cities are ``""``. Codes are unique (see the module notes). A copy is
+    returned, so callers may modify it.
+    """
+    return _regions_df().copy()
+
+
+def _clean_text(text: Any) -> str:
+    t = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return re.sub(r"\s+", "", t)
+
+
+def _pick(text: str, cands: Iterable[str]) -> Region:
+    """One region from candidates: the highest level wins, a tie is an ambiguity error."""
+    idx = _index()
+    cands = list(dict.fromkeys(cands))
+    top = min(_RANK[idx.rows[c].level] for c in cands)
+    best = [c for c in cands if _RANK[idx.rows[c].level] == top]
+    if len(best) == 1:
+        return idx.region(best[0])
+    raise RegionError(
+        f"ambiguous region {text!r}: could be {idx.describe(best)}; "
+        f"qualify it with the province or city (e.g. {idx.region(best[0]).full_name!r}) or give the 6-digit code")
+
+
+def _segment(idx: _RegionIndex, text: str, anc: str | None, depth: int = 0) -> set[str]:
+    """Final codes of every way to read ``text`` as nested region names below ``anc``."""
+    out: set[str] = set()
+    if depth > 3:
+        return out
+    for n in range(min(len(text), idx.maxlen), 1, -1):
+        part = text[:n]
+        cands = (*idx.full.get(part, ()), *idx.alias.get(part, ()))
+        for c in dict.fromkeys(cands):
+            if anc is not None and not idx.under(c, anc):
+                continue
+            if n == len(text):
+                out.add(c)
+            else:
+                out |= _segment(idx, text[n:], c, depth + 1)
+    return out
+
+
+def resolve_region(text: str) -> Region:
+    """Resolve a code or a name to one region.
+
+    Accepted: a 6-digit code (``411400``), a 2- or 4-digit prefix (``41`` → 410000,
+    ``4114`` → 411400), a 12-digit 统计用区划代码 that ends in six zeros, an official name
+    (``商丘市``), a short name (``商丘``, ``内蒙古``, ``恩施州``, ``北京``) or a qualified name
+    made of nested names (``河南省商丘市``, ``河南商丘``, ``商丘市梁园区``).
+
+    When a name fits places at different levels the higher level wins (``吉林`` is 吉林省,
+    ``朝阳`` is 朝阳市); places of the same level are an error that lists them (``朝阳区`` is
+    in Beijing and in Changchun). An official name always beats a short name.
+
+    Raises
+    ------
+    RegionError
+        Unknown or ambiguous input; the message lists the candidates with their codes.
+    """
+    t = _clean_text(text)
+    if not t or t.lower() in {"nan", "none", "null"}:
+        raise RegionError("empty region: give a 6-digit code or a name such as '商丘市'")
+    idx = _index()
+    if re.fullmatch(r"\d+\.0+", t):  # a code read from a numeric spreadsheet column
+        t = t.split(".", 1)[0]
+    if t.isdigit():
+        code = None
+        if len(t) in (2, 4, 6):
+            code = t.ljust(6, "0")
+        elif len(t) in (9, 12) and set(t[6:]) == {"0"}:
+            code = t[:6]
+        if code is None or code not in idx.rows:
+            raise RegionError(f"unknown region code {t!r}: not in graph/codes/regions.csv "
+                              "(GB/T 2260, 2023 统计用区划代码)")
+        return idx.region(code)
+    for table in (idx.full, idx.alias):
+        cands = table.get(t)
+        if cands:
+            return _pick(t, cands)
+    found = _segment(idx, t, None)
+    if found:
+        return _pick(t, found)
+    raise RegionError(f"unknown region {t!r}: not a GB/T 2260 code or a province/city/county name "
+                      "in graph/codes/regions.csv")
+
+
+def _match_at(idx: _RegionIndex, t: str, pos: int, cur: str | None) -> tuple[int, list[str]] | None:
+    """Longest region name at ``t[pos:]`` with a candidate below ``cur``: (length, candidates)."""
+    window = t[pos: pos + idx.maxlen]
+    longest = idx.trie.longest_prefix(window)
+    for n in range(longest, 1, -1):
+        part = window[:n]
+        full = idx.full.get(part, ())
+        alias = idx.alias.get(part, ())
+        if not full and not alias:
+            continue
+        cands = [c for c in full if cur is None or idx.under(c, cur)]
+        short = [c for c in alias if c not in cands and (cur is None or idx.under(c, cur))]
+        if short and pos + n < len(t) and t[pos + n] in _STREETISH:
+            # 上海路, 平原路: keep a short name only when a smaller place under it follows
+            short = [c for c in short if _match_at(idx, t, pos + n, c) is not None]
+        cands += short
+        if cands:
+            return n, cands
+    return None
+
+
+def region_from_address(address: str) -> Region | None:
+    """The most specific region named at the start of a Chinese address.
+
+    The address is read left to right as province → city → county, each part the longest
+    official or short name that lies inside what was read before (``河南省商丘市梁园区平原路1号``
+    → 411402; ``深圳市南山区…`` → 440305; ``济源市…`` → 419001). A county name used in several
+    places (鼓楼区) is settled by the province or city read before it; if it stays ambiguous,
+    reading stops at the last level that is certain (the deepest common ancestor), which may
+    be nothing. A short name directly followed by a street word (``上海路``) is not taken for
+    a place. Leading ``中国``/``中华人民共和国`` and separators are skipped.
+
+    Returns
+    -------
+    Region or None
+        ``None`` when the address does not start with a known place.
+    """
+    if not isinstance(address, str):
+        if address is None or (isinstance(address, float) and address != address):
+            return None
+        address = str(address)
+    t = _clean_text(address)
+    idx = _index()
+    pos = 0
+    changed = True
+    while changed:
+        changed = False
+        while pos < len(t) and t[pos] in _SEPARATORS:
+            pos += 1
+        for pre in _ADDRESS_PREFIXES:
+            if t.startswith(pre, pos):
+                pos += len(pre)
+                changed = True
+    cur: str | None = None
+    for _ in range(4):
+        while pos < len(t) and t[pos] in _SEPARATORS:
+            pos += 1
+        if pos >= len(t):
+            break
+        m = _match_at(idx, t, pos, cur)
+        if m is None:
+            # a repeated name (深圳市深圳市南山区) is skipped, anything else ends the read
+            rep = _repeat_at(idx, t, pos, cur) if cur is not None else 0
+            if rep:
+                pos += rep
+                continue
+            break
+        n, cands = m
+        top = min(_RANK[idx.rows[c].level] for c in cands)
+        best = [c for c in cands if _RANK[idx.rows[c].level] == top]
+        if len(best) > 1:
+            common = _common_ancestor(idx, best)
+            if common is not None and (cur is None or common == cur or idx.under(common, cur)):
+                cur = common
+            break
+        cur = best[0]
+        pos += n
+        if idx.rows[cur].level == "county":
+            break
+    if cur is None:
+        return None
+    return idx.region(cur)
+
+
+def _repeat_at(idx: _RegionIndex, t: str, pos: int, cur: str) -> int:
+    """Length of a name of ``cur`` itself at ``t[pos:]`` (0 if none)."""
+    window = t[pos: pos + idx.maxlen]
+    for n in range(idx.trie.longest_prefix(window), 1, -1):
+        if cur in idx.full.get(window[:n], ()) or cur in idx.alias.get(window[:n], ()):
+            return n
+    return 0
+
+
+def _common_ancestor(idx: _RegionIndex, codes: list[str]) -> str | None:
+    chains = [[c, *idx.ancestors(c)] for c in codes]
+    shared = set(chains[0]).intersection(*chains[1:])
+    for c in chains[0]:
+        if c in shared and not idx.is_placeholder(c):
+            return c
+    return None
+
+
+def _known(code: Any) -> str:
+    c = _clean_text(code)
+    if c not in _index().rows:
+        raise RegionError(f"unknown region code {c!r}: not in graph/codes/regions.csv")
+    return c
+
+
+def region_levels(code: str) -> dict[str, str | None]:
+    """Province, city and county codes of a region (``None`` above its own level).
+
+    A county of a municipality reports its placeholder city (110108 → city 110100), so
+    city-level aggregation keeps every county inside a city.
+    """
+    c = _known(code)
+    row = _index().rows[c]
+    return {
+        "province": row.province or None,
+        "city": (row.city or None) if row.level != "province" else None,
+        "county": c if row.level == "county" else None,
+    }
+
+
+def parent_code(code: str) -> str | None:
+    """Code of the region directly above (``None`` for a province)."""
+    c = _known(code)
+    return _index().rows[c].parent or None
+
+
+def province_from_short(name: str) -> str | None:
+    """Province code of a short area name as used by A-share lists.
+
+    Such lists put 深圳 (and sometimes 大连, 宁波, 青岛, 厦门) beside the provinces; any such city
+    name maps to its province (深圳 → 440000). Vendors also write 内蒙 for 内蒙古.
+
+    Returns
+    -------
+    str or None
+        ``None`` for an empty or unknown name.
+    """
+    t = _clean_text(name)
+    if not t or t.lower() in {"nan", "none", "null"}:
+        return None
+    idx = _index()
+    for table in (idx.full, idx.alias):
+        provs = [c for c in table.get(t, ()) if idx.rows[c].level == "province"]
+        if len(provs) == 1:
+            return provs[0]
+    try:
+        return resolve_region(t).province
+    except RegionError:
+        return None
+
+
+def add_region(G: nx.MultiDiGraph, code: str) -> str:
+    """Add the Region node of ``code`` and its ancestors, linked by ``PART_OF``; return its id.
+
+    ``code`` may be anything :func:`resolve_region` accepts. Re-adding is harmless. A
+    placeholder city (110100 市辖区) is named by its full name (``北京市市辖区``) so that it
+    reads sensibly in tables and maps.
+    """
+    reg = resolve_region(code)
+    idx = _index()
+    chain = [reg.code, *idx.ancestors(reg.code)]
+    ids: list[str] = []
+    for c in chain:
+        r = idx.region(c)
+        ids.append(add_node(G, "Region", c, name=r.full_name if idx.is_placeholder(c) else r.name,
+                            level=r.level, province=r.province, city=r.city or None))
+    for child, parent in zip(ids, ids[1:]):
+        add_edge(G, child, parent, "PART_OF")
+    return ids[0]
+
+
+# ============================================================================ industries
+
+@cache
+def _industries_df() -> pd.DataFrame:
+    path = graph_dir() / "codes" / "gbt4754_2017.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for col in df.columns:
+        df[col] = df[col].astype(str).str.strip()  # a few names carry trailing spaces
+    df["level"] = df["level"].astype(int)
+    return df
+
+
+def _name_key(text: str) -> str:
+    """Industry-name key tolerant of width, spaces, brackets and list punctuation."""
+    t = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s()\[\]{}（）【】、,，;；:：.·'\"“”‘’]", "", t)
+
+
+@cache
+def _industry_index() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, ...]], frozenset[str]]:
+    rows: dict[str, dict[str, Any]] = {}
+    names: dict[str, list[str]] = {}
+    for rec in _industries_df().to_dict("records"):
+        rows[rec["code"]] = rec
+        names.setdefault(_name_key(rec["name"]), []).append(rec["code"])
+    # a name shared by a 中类 and its only 小类 resolves to the 小类 (the level firms use)
+    by_name = {k: tuple(sorted(v, key=lambda c: -int(rows[c]["level"]))) for k, v in names.items()}
+    classes = frozenset(c for c, r in rows.items() if r["level"] == 4)
+    return rows, by_name, classes
+
+
+def industries() -> pd.DataFrame:
+    """GB/T 4754-2017 table: level (int 1–4), code, name, parent_code, section, tags and paths."""
+    return _industries_df().copy()
+
+
+def class_codes() -> frozenset[str]:
+    """All 小类 (level-4) codes, e.g. ``"3841"``."""
+    return _industry_index()[2]
+
+
+def is_class_code(code: Any) -> bool:
+    """True when ``code`` is exactly a 4-digit 小类 code of the table."""
+    return isinstance(code, str) and code.strip() in class_codes()
+
+
+def _industry_row(code: Any) -> dict[str, Any]:
+    c = "" if code is None else str(code).strip()
+    row = _industry_index()[0].get(c)
+    if row is None:
+        raise IndustryError(f"unknown GB/T 4754-2017 industry code {c!r}: not in graph/codes/gbt4754_2017.csv")
+    return row
+
+
+def industry_name(code: str) -> str:
+    """Official name of an industry code (门类 letter, 2-, 3- or 4-digit code)."""
+    return str(_industry_row(code)["name"])
+
+
+_CODE_RE = re.compile(r"^([A-Ta-t])?[-_ .]?(\d{2,4})(?!\d)(.*)$")
+
+
+def resolve_industry(text: Any) -> str | None:
+    """Read an industry code from a code, a name, or both.
+
+    Accepts ``3841``, ``C3841``, ``C-3841``, ``3841 锂离子电池制造``, ``[3841]锂离子电池制造``, a
+    门类 letter alone, and names with trivial variants (width, spaces, brackets, 、).
+    A name shared by several levels resolves to the most detailed one. When both a code
+    and a name are given they must agree (an old GB/T 4754-2011 code with its name would
+    not); a section letter must be the code's 门类.
+
+    Returns
+    -------
+    str or None
+        The table code, or ``None`` when the text is not a known industry.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    t = re.sub(r"^[\[(（【]\s*([A-Za-z]?\s*\d{2,4})\s*[\])）】]", r"\1 ", t)
+    if not t:
+        return None
+    rows, by_name, _ = _industry_index()
+    if len(t) == 1 and t.upper() in rows and rows[t.upper()]["level"] == 1:
+        return t.upper()
+    m = _CODE_RE.match(t)
+    if m:
+        section, code, rest = m.group(1), m.group(2), m.group(3)
+        row = rows.get(code)
+        if row is None or (section and section.upper() != row["section"]):
+            return None
+        rest_key = _name_key(rest.lstrip("-_:：、 "))
+        if rest_key and rest_key in by_name and code not in by_name[rest_key]:
+            return None
+        return code
+    cands = by_name.get(_name_key(t))
+    return cands[0] if cands else None
+
+
+def strategic_path(code: str) -> list[str]:
+    """战略性新兴产业分类(2018) paths of a 小类 (``产业 > 子产业 > 活动``), empty if none."""
+    raw = str(_industry_row(code).get("strategic_paths") or "")
+    out = []
+    for p in raw.split("||"):
+        norm = " > ".join(part.strip() for part in p.split(">") if part.strip())
+        if norm:
+            out.append(norm)
+    return out
+
+
+def add_industry(G: nx.MultiDiGraph, code: str) -> str:
+    """Add ``industry:gb4754:<code>`` and its ancestors (PART_OF child → parent); return its id.
+
+    ``code`` may be anything :func:`resolve_industry` accepts.
+
+    Raises
+    ------
+    IndustryError
+        The code is not in the table.
+    """
+    c = resolve_industry(code)
+    if c is None:
+        raise IndustryError(f"unknown GB/T 4754-2017 industry {str(code)!r}: not in graph/codes/gbt4754_2017.csv")
+    rows = _industry_index()[0]
+    ids: list[str] = []
+    cur: str | None = c
+    seen: set[str] = set()
+    while cur and cur in rows and cur not in seen:
+        seen.add(cur)
+        row = rows[cur]
+        ids.append(add_node(G, "Industry", f"gb4754:{cur}", name=row["name"], scheme="gb4754",
+                            code=cur, level=int(row["level"])))
+        cur = row["parent_code"] or None
+    for child, parent in zip(ids, ids[1:]):
+        add_edge(G, child, parent, "PART_OF")
+    return ids[0]
