@@ -54,10 +54,13 @@ def test_evidence_grading_and_thresholds():
 
 
 def test_shared_industry_code_is_split_between_leaves():
-    G = _graph({"X": {"industry_code": "3841"}})   # 3841 is the code of both cell and pack
+    G = _graph({"X": {"industry_code": "3841"}, "Y": {"industry_code": "3841", "scope": "电芯的生产"}})
     link.attach(G, [toy_chain()])
-    assert _edge(G, "X", "cell")["confidence"] == pytest.approx(0.25)
-    assert _edge(G, "X", "cell")["decision"] == "rejected" or _edge(G, "X", "cell")["confidence"] < 0.3
+    # 3841 is the code of both cell and pack: alone it gives 0.5 / 2 = 0.25 < 0.30, not linked
+    assert _edge(G, "X", "cell") is None and _edge(G, "X", "pack") is None
+    # with one scope keyword: 1 - (1 - 0.25)(1 - 0.4) = 0.55 → uncertain, and only for cell
+    assert _edge(G, "Y", "cell")["confidence"] == pytest.approx(0.55)
+    assert _edge(G, "Y", "cell")["decision"] == "uncertain" and _edge(G, "Y", "pack") is None
 
 
 def test_exclusion_vetoes():

@@ -60,8 +60,10 @@ _CODE_RE = re.compile(r"^\d{4}$")
 _CHAIN_REQUIRED = ("id", "name", "name_en", "category", "version", "sources", "weights_note", "links")
 _CHAIN_KEYS = set(_CHAIN_REQUIRED)
 _LINK_KEYS = {"id", "name", "name_en", "stage", "children", "weight", "keywords", "exclusions",
-              "products", "industry_codes", "sei_path", "feeds"}
-_LEAF_ONLY = ("weight", "keywords", "exclusions", "products", "industry_codes", "feeds")
+              "products", "industry_codes", "sei_path", "feeds", "performer"}
+#: Roles a leaf's activity can be performed in (see ``performer`` in docs/chain-templates.md).
+PERFORMERS = ("producer", "seller", "user")
+_LEAF_ONLY = ("weight", "keywords", "exclusions", "products", "industry_codes", "feeds", "performer")
 _TERM_LISTS = ("keywords", "products", "exclusions")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
@@ -88,6 +90,10 @@ class LinkSpec:
     sei_path : 战略性新兴产业分类(2018) path, when given.
     feeds : ``(target leaf id, essential)`` pairs, the downstream leaves this leaf supplies.
     children : ids of the child links, in file order.
+    performer : the role in which firms carry out the link's activity: ``producer`` (default) for
+        making things, ``seller`` for distribution / retail links (药品流通, 汽车销售) whose firms the
+        linker types as sellers, ``user`` for rental / repair / operation links. Gap analysis counts
+        the firms whose role is the link's performer.
     """
 
     id: str
@@ -105,6 +111,7 @@ class LinkSpec:
     sei_path: str | None = None
     feeds: list[tuple[str, bool]] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
+    performer: str = "producer"
 
 
 @dataclass
@@ -358,6 +365,8 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                              "weight, keywords, products, exclusions, industry_codes and feeds)")
             continue
         leaves[lid] = entry
+        if "performer" in entry and entry["performer"] not in PERFORMERS:
+            p.append(f"{where}: performer {entry['performer']!r} must be one of {', '.join(PERFORMERS)}")
         # weight
         w = entry.get("weight")
         if w is None:
@@ -551,6 +560,7 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             sei_path=_norm_path(sp) if isinstance(sp, str) else None,
             feeds=feeds,
             children=[c["id"] for c in children],
+            performer=str(entry.get("performer") or "producer"),
         )
     return ChainSpec(
         id=data["id"], name=str(data["name"]).strip(), name_en=str(data["name_en"]).strip(),
@@ -663,7 +673,7 @@ def list_chains() -> pd.DataFrame:
 
 _TEMPLATE_EDGES = ("PART_OF", "FEEDS", "CLASSIFIED_AS")
 _LINK_PROPS = ("name", "name_en", "chain", "stage", "level", "leaf", "weight", "keywords", "exclusions",
-               "products", "industry_codes", "sei_path")
+               "products", "industry_codes", "sei_path", "performer")
 
 
 def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) -> nx.MultiDiGraph:
@@ -723,7 +733,7 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
                  exclusions=list(lk.exclusions) if lk.leaf else None,
                  products=list(lk.products) if lk.leaf else None,
                  industry_codes=list(lk.industry_codes) if lk.leaf else None,
-                 sei_path=lk.sei_path)
+                 sei_path=lk.sei_path, performer=lk.performer if lk.leaf else None)
     for lk in spec.links.values():
         lid = link_id(spec.id, lk.id)
         add_edge(G, lid, link_id(spec.id, lk.parent) if lk.parent else cid, "PART_OF")

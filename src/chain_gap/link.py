@@ -74,6 +74,7 @@ class _Matcher:
     code_split: dict[tuple[str, str], int]  # (code, chain) -> number of leaves sharing it
     leaf_chain: dict[str, str]
     leaf_weight: dict[str, float]
+    leaf_performer: dict[str, str]
 
 
 def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
@@ -81,11 +82,13 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     codes: dict[str, list[str]] = defaultdict(list)
     leaf_chain: dict[str, str] = {}
     leaf_weight: dict[str, float] = {}
+    leaf_performer: dict[str, str] = {}
     for ch in chains:
         for leaf in ch.leaves():
             lid = link_id(ch.id, leaf.id)
             leaf_chain[lid] = ch.id
             leaf_weight[lid] = float(leaf.weight or 0.0)
+            leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
                 terms[kw].append((lid, "kw"))
             for prod in leaf.products:
@@ -104,7 +107,7 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     for code, lids in codes.items():
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
-    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight)
+    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer)
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -136,7 +139,7 @@ class _Evidence:
     excluded: set[str] = field(default_factory=set)
 
 
-def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float, str, str, str]:
+def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float, str, str, str, bool]:
     parts: list[tuple[float, str, str]] = []
     if ev.product:
         parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
@@ -159,7 +162,8 @@ def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float,
     evidence = "; ".join(t for _, _, t in parts if t)
     # role: the scope clause decides; products mean production; a trade/retail code means selling
     roles = [r for r in ev.scope.values() if r]
-    if "producer" in roles or ev.product:
+    explicit = bool(roles)
+    if "producer" in roles or (ev.product and not roles):
         role = "producer"
     elif "seller" in roles:
         role = "seller"
@@ -167,11 +171,22 @@ def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float,
         role = "user"
     elif ev.code and ev.code[:2] in ("51", "52"):
         role = "seller"
+        explicit = True
     elif not ev.scope and not ev.code and ev.name and any(w in "".join(ev.name) for w in ("销售", "商贸")):
         role = "seller"
     else:
         role = "producer"
-    return conf, methods, evidence, role
+    return conf, methods, evidence, role, explicit
+
+
+def _performs(role: str, explicit: bool, performer: str) -> bool:
+    """Does a firm of ``role`` carry out a link whose activity is done by ``performer``?
+
+    For distribution or service links (performer seller / user) a firm typed producer only by
+    default — its scope clause names no verb, as in "网络预约出租汽车经营服务" — is taken to do the
+    link's own activity; an explicit "生产" clause is not.
+    """
+    return role == performer or (performer != "producer" and role == "producer" and not explicit)
 
 
 def _enterprise_products(G: nx.MultiDiGraph) -> dict[str, list[str]]:
@@ -265,7 +280,7 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
             strength = cfg.industry_code
             if ev.code and cfg.split_shared_codes:
                 strength /= max(1, m.code_split.get((ev.code, m.leaf_chain[lid]), 1))
-            conf, methods, evidence, role = _score(ev, strength, cfg)
+            conf, methods, evidence, role, explicit = _score(ev, strength, cfg)
             if ev.excluded:
                 if conf < cfg.uncertain:
                     continue
@@ -280,6 +295,7 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
             new_edges.append((nid, lid, "LINKED_TO", {
                 "kind": "LINKED_TO", "role": role, "confidence": round(conf, 4), "method": methods,
                 "evidence": evidence, "decision": decision, "primary": False, "chain": m.leaf_chain[lid],
+                "performs": _performs(role, explicit, m.leaf_performer[lid]),
             }))
     G.add_edges_from(new_edges)
     _apply_overrides(G, m)
@@ -302,9 +318,11 @@ def _apply_overrides(G: nx.MultiDiGraph, m: _Matcher) -> None:
             continue
         prev = G.edges[ent, lid, "LINKED_TO"] if G.has_edge(ent, lid, "LINKED_TO") else {}
         note = ov.get("note") or ""
+        role = ov.get("role") or prev.get("role") or m.leaf_performer[lid]
         G.add_edge(ent, lid, key="LINKED_TO", **{
             "kind": "LINKED_TO",
-            "role": ov.get("role") or prev.get("role") or "producer",
+            "role": role,
+            "performs": role == m.leaf_performer[lid],
             "confidence": 1.0 if decision == "confirmed" else 0.0,
             "method": "override",
             "evidence": f"人工复核:{decision}{(' ' + note) if note else ''}"

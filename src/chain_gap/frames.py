@@ -1,0 +1,137 @@
+"""Tidy DataFrames extracted from the graph once: the input of every analysis.
+
+Modelled on ``osmnx.convert.graph_to_gdfs``: the graph stays the system of record, and these
+functions give analysts plain pandas tables with one row per enterprise, per enterprise–link
+membership or per chain link.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.schema import link_id
+
+ENTERPRISE_COLUMNS = ["ent_id", "name", "uscc", "stock_code", "region", "province", "city", "county",
+                      "industry_code", "reg_capital", "revenue", "employees", "founded", "tags", "synthetic"]
+
+
+def region_levels(codes: pd.Series) -> pd.DataFrame:
+    """Split 6-digit GB/T 2260 codes into province / city / county columns.
+
+    A code ending in ``0000`` is a province (no city or county known), one ending in ``00`` a city
+    (including the ``市辖区`` rows of municipalities and the 省直辖县级 placeholders such as 419000),
+    anything else a county. Unknown or malformed codes give empty strings at every level.
+    """
+    s = codes.fillna("").astype(str).str.strip()
+    ok = s.str.fullmatch(r"\d{6}")
+    s = s.where(ok, "")
+    prov = np.where(ok, s.str[:2] + "0000", "")
+    is_prov = s.str.endswith("0000")
+    is_city = s.str.endswith("00") & ~is_prov
+    city = np.where(ok & ~is_prov, s.str[:4] + "00", "")
+    county = np.where(ok & ~is_prov & ~is_city, s, "")
+    return pd.DataFrame({"province": prov, "city": city, "county": county}, index=codes.index)
+
+
+def enterprises(G: nx.MultiDiGraph) -> pd.DataFrame:
+    """One row per Enterprise node with its region split into province / city / county.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`ENTERPRISE_COLUMNS`; ``reg_capital`` and ``revenue`` in CNY (NaN when
+        unknown), ``tags`` a list.
+    """
+    rows = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise"]
+    data = {
+        "ent_id": [n for n, _ in rows],
+        "name": [a.get("name") for _, a in rows],
+        "uscc": [a.get("uscc") for _, a in rows],
+        "stock_code": [a.get("stock_code") for _, a in rows],
+        "region": [a.get("region") for _, a in rows],
+        "industry_code": [a.get("industry_code") for _, a in rows],
+        "reg_capital": [a.get("reg_capital") for _, a in rows],
+        "revenue": [a.get("revenue") for _, a in rows],
+        "employees": [a.get("employees") for _, a in rows],
+        "founded": [a.get("founded") for _, a in rows],
+        "tags": [list(a.get("tags") or []) for _, a in rows],
+        "synthetic": [bool(a.get("synthetic", False)) for _, a in rows],
+    }
+    df = pd.DataFrame(data)
+    for col in ("reg_capital", "revenue", "employees"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    lv = region_levels(df["region"])
+    df = pd.concat([df, lv], axis=1)
+    return df[ENTERPRISE_COLUMNS]
+
+
+def links(G: nx.MultiDiGraph, chain: str | ChainSpec) -> pd.DataFrame:
+    """The leaf links of ``chain`` in template order, with their level-2 group and weights.
+
+    Columns: link, link_node, link_name, link_name_en, stage, group, group_name, group_name_en,
+    weight, industry_codes, upstream (leaf ids feeding it), downstream (leaf ids it feeds).
+    """
+    spec = load_chain(chain)
+    rows = []
+    for leaf in spec.leaves():
+        top = leaf
+        while top.parent is not None:
+            top = spec.links[top.parent]
+        rows.append({
+            "link": leaf.id, "link_node": link_id(spec.id, leaf.id), "link_name": leaf.name,
+            "link_name_en": leaf.name_en, "stage": leaf.stage, "group": top.id, "group_name": top.name,
+            "group_name_en": top.name_en, "weight": float(leaf.weight or 0.0),
+            "industry_codes": list(leaf.industry_codes),
+            "upstream": [a for a, b, _ in spec.feeds_edges() if b == leaf.id],
+            "downstream": [b for a, b, _ in spec.feeds_edges() if a == leaf.id],
+        })
+    return pd.DataFrame(rows)
+
+
+def members(G: nx.MultiDiGraph, chain: str | ChainSpec | None = None, *,
+            roles: Iterable[str] | str | None = "performer",
+            decisions: Iterable[str] | None = ("confirmed",),
+            ents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per enterprise–link membership (``LINKED_TO`` edge) with enterprise attributes.
+
+    Parameters
+    ----------
+    chain : chain id or spec, optional
+        Restrict to one chain (default: all chains present in the graph).
+    roles : ``"performer"`` (default): firms whose role is the one that carries out the link — producers,
+        or sellers / users for the distribution and service links a template marks with ``performer``;
+        this is what gap analysis counts. A tuple of roles keeps those roles; None keeps all.
+    decisions : decisions to keep (default confirmed); None keeps all.
+    ents : the result of :func:`enterprises` when the caller already has it (saves a pass).
+    """
+    chain_id = load_chain(chain).id if chain is not None else None
+    performer_only = roles == "performer"
+    roles_ = None if roles is None or performer_only else {roles} if isinstance(roles, str) else set(roles)
+    dec_ = set(decisions) if decisions is not None else None
+    if chain_id is not None:
+        targets = [n for n, a in G.nodes(data=True)
+                   if a.get("kind") == "Link" and a.get("chain") == chain_id and a.get("leaf")]
+    else:
+        targets = [n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("leaf")]
+    rows = []
+    for lid in targets:
+        for u, _, k, d in G.in_edges(lid, keys=True, data=True):
+            if k != "LINKED_TO":
+                continue
+            if performer_only and not d.get("performs", d.get("role") == "producer"):
+                continue
+            if roles_ is not None and d.get("role") not in roles_:
+                continue
+            if dec_ is not None and d.get("decision") not in dec_:
+                continue
+            rows.append((u, G.nodes[lid].get("chain"), lid.split("/", 1)[1], d.get("role"), d.get("confidence"),
+                         d.get("decision"), bool(d.get("primary")), d.get("method"), d.get("evidence")))
+    mem = pd.DataFrame(rows, columns=["ent_id", "chain", "link", "role", "confidence", "decision", "primary",
+                                      "method", "evidence"])
+    if ents is None:
+        ents = enterprises(G) if rows else pd.DataFrame(columns=ENTERPRISE_COLUMNS)
+    return mem.merge(ents, on="ent_id", how="left")

@@ -1,0 +1,554 @@
+"""Gap verdicts per chain link for a region, with the numbers behind every verdict.
+
+One row per leaf link of a chain: local and national activity, the location quotient with its
+confidence interval (ORACLES M1), concentration (M4), the cascade loss its local firms carry (M5),
+relatedness density (M6) and complexity (Atlas PCI / COG) when several regions exist, the
+region's percentile among its peers, a verdict (missing / weak / fragile / strong / anchored),
+an action (补链 fill / 强链 strengthen / 延链 extend / none) read off the chain's ``feeds`` DAG,
+a priority (M9) and a Chinese ``reasons`` sentence that cites the numbers.
+
+Verdict thresholds live in ``graph/config/gaps.toml``; every analysis says which activity
+variable it used (``activity`` column).
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from chain_gap import codes, frames, metrics
+from chain_gap._resources import graph_dir
+from chain_gap.chains import ChainSpec, load_chain
+
+ACTIVITIES = {"firms": "企业数", "revenue": "营业收入", "reg_capital": "注册资本"}
+VERDICT_ZH = {"missing": "缺失", "weak": "薄弱", "fragile": "脆弱", "strong": "较强", "anchored": "链主带动"}
+ACTION_ZH = {"fill": "补链", "strengthen": "强链", "extend": "延链", "none": "—"}
+LEVEL_ZH = {"province": "省", "city": "市", "county": "县区"}
+
+
+class GapError(ValueError):
+    """Bad arguments to a gap analysis (unknown activity, region outside the data...)."""
+
+
+def load_config(path: str | Path | None = None) -> dict[str, Any]:
+    """The verdict, priority and anchor settings (default ``graph/config/gaps.toml``)."""
+    p = Path(path) if path else graph_dir() / "config" / "gaps.toml"
+    with open(p, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _activity(ents: pd.DataFrame, activity: str) -> pd.Series:
+    if activity not in ACTIVITIES:
+        raise GapError(f"unknown activity {activity!r}; choose one of {', '.join(ACTIVITIES)}")
+    if activity == "firms":
+        return pd.Series(1.0, index=ents.index)
+    return pd.to_numeric(ents[activity], errors="coerce").fillna(0.0).astype(float)
+
+
+def _size(df: pd.DataFrame) -> pd.Series:
+    """Firm size for concentration: revenue, else registered capital, else 1 (equal shares)."""
+    rev = pd.to_numeric(df["revenue"], errors="coerce")
+    cap = pd.to_numeric(df["reg_capital"], errors="coerce")
+    return rev.where(rev > 0, cap).where(lambda s: s > 0, 1.0).astype(float)
+
+
+class _Context:
+    """Everything one chain needs for all regions of one level, computed once (vectorised)."""
+
+    def __init__(self, G: nx.MultiDiGraph, chain: str | ChainSpec, level: str, activity: str,
+                 roles: Iterable[str] | None):
+        if level not in ("province", "city", "county"):
+            raise GapError(f"unknown region level {level!r}")
+        self.G = G
+        self.spec = load_chain(chain)
+        self.level = level
+        self.activity = activity
+        self.links = frames.links(G, self.spec)
+        self.ents = frames.enterprises(G)
+        self.ents["_act"] = _activity(self.ents, activity)
+        mem = frames.members(G, self.spec, roles=roles, ents=self.ents.drop(columns="_act"))
+        mem = mem.drop_duplicates(["ent_id", "link"])
+        mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
+        mem["_size"] = _size(mem) if len(mem) else []
+        self.mem = mem
+        ents_l = self.ents[self.ents[level] != ""]
+        self.region_total = ents_l.groupby(level)["_act"].sum()
+        leaf_ids = list(self.links["link"])
+        mem_l = mem[mem[level].fillna("") != ""] if len(mem) else mem
+        if len(mem_l):
+            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0.0)
+        else:
+            X = pd.DataFrame(dtype=float)
+        self.X = X.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0.0).fillna(0.0)
+        counts = (mem_l.groupby([level, "link"]).size().unstack(fill_value=0) if len(mem_l)
+                  else pd.DataFrame(dtype=float))
+        self.counts = counts.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0).fillna(0)
+        self.feeds = nx.DiGraph()
+        self.feeds.add_nodes_from(leaf_ids)
+        for a, b, ess in self.spec.feeds_edges():
+            self.feeds.add_edge(a, b, essential=ess)
+
+
+def _lq_all(X: pd.DataFrame, Er: pd.Series) -> pd.DataFrame:
+    """LQ* of every region × link (rest-of-nation reference), 0 where there is no local activity."""
+    E = float(Er.sum())
+    Ep = X.sum(axis=0)
+    num = X.div(Er.replace(0, np.nan), axis=0)
+    den = (Ep - X).div((E - Er).replace(0, np.nan), axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    return out.where(X > 0, 0.0)
+
+
+def _peer_index(ctx: _Context, code: str, peers: Iterable[str] | None) -> pd.Index:
+    if peers is None:
+        return ctx.X.index
+    idx = []
+    for p in peers:
+        r = codes.resolve_region(str(p))
+        if r.level != ctx.level:
+            raise GapError(f"peer {p} ({r.name}) is a {r.level}, not a {ctx.level} like the region")
+        idx.append(r.code)
+    idx = list(dict.fromkeys(idx + [code]))
+    return pd.Index([i for i in idx if i in ctx.X.index])
+
+
+def _local_cascade(ctx: _Context, local: pd.DataFrame) -> dict[str, float]:
+    """Largest share of the local chain's value lost when one local firm of a link fails (M5)."""
+    present = set(local["link"])
+    if not present:
+        return {}
+    needs = {b: [a for a, _, d in ctx.feeds.in_edges(b, data=True) if d.get("essential", True) and a in present]
+             for b in present}
+    makers = local.groupby("link")["ent_id"].apply(list).to_dict()
+    w = ctx.links.set_index("link")["weight"]
+    values = {p: float(w.get(p, 0.0)) for p in present}
+    if sum(values.values()) <= 0:
+        return {}
+    loss = metrics.cascade_loss(needs, makers, values)
+    out: dict[str, float] = {}
+    for link, firms in makers.items():
+        out[link] = max(float(loss.get(f, 0.0)) for f in firms)
+    return out
+
+
+def _complexity(ctx: _Context, peer_idx: pd.Index, code: str) -> tuple[pd.Series, pd.Series, str]:
+    X = ctx.X.loc[peer_idx]
+    X = X.loc[X.sum(axis=1) > 0, X.sum(axis=0) > 0]
+    if X.shape[0] < 2 or X.shape[1] < 2:
+        return pd.Series(dtype=float), pd.Series(dtype=float), "地区或环节过少，未计算复杂度"
+    note = ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cx = metrics.complexity(X)
+    if any(issubclass(c.category, metrics.SmallSampleWarning) for c in caught):
+        note = f"仅{X.shape[0]}个地区（少于50），复杂度指标仅供参考"
+    pci = cx.drop_duplicates("link").set_index("link")["pci"]
+    cog = cx[cx["region"] == code].set_index("link")["cog"] if code in set(cx["region"]) else pd.Series(dtype=float)
+    return pci, cog, note
+
+
+def table_all(G: nx.MultiDiGraph, chain: str | ChainSpec, level: str = "city", *, activity: str = "firms",
+              roles: Iterable[str] | str | None = "performer") -> pd.DataFrame:
+    """Local activity and LQ* for every region of one level at once (vectorised, no verdicts).
+
+    Returns a long DataFrame: region, link, local (firm count), local_activity, region_total,
+    national, national_total, lq_star, activity.
+    """
+    ctx = _Context(G, chain, level, activity, roles)
+    lq = _lq_all(ctx.X, ctx.region_total)
+    long = ctx.X.stack().rename("local_activity").reset_index()
+    long.columns = ["region", "link", "local_activity"]
+    long["local"] = ctx.counts.stack().to_numpy().astype(int)
+    long["region_total"] = long["region"].map(ctx.region_total).to_numpy()
+    long["national"] = long["link"].map(ctx.X.sum(axis=0)).to_numpy()
+    long["national_total"] = float(ctx.region_total.sum())
+    long["lq_star"] = lq.stack().to_numpy()
+    long["activity"] = activity
+    return long
+
+
+def table(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, activity: str = "firms",
+          peers: Iterable[str] | None = None, roles: Iterable[str] | str | None = "performer",
+          config: dict[str, Any] | str | Path | None = None) -> pd.DataFrame:
+    """The gap table of one chain for one region: one row per leaf link, in template order.
+
+    Parameters
+    ----------
+    G : the graph (enterprises linked with :func:`chain_gap.link.attach`).
+    chain : chain id or spec.
+    region : GB/T 2260 code or name (``"411400"``, ``"商丘市"``, ``"商丘"``, ``"河南省"``); its level
+        (province / city / county) sets the peers' level.
+    activity : ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``; the ``activity`` column says which.
+    peers : regions to compare with (same level); default all regions of that level in the data.
+    roles : link roles counted (default ``"performer"``: producers, or the role a distribution / service
+        link declares; ``None`` counts sellers and users too).
+    config : verdict settings (dict or TOML path); default ``graph/config/gaps.toml``.
+
+    Returns
+    -------
+    DataFrame
+        chain, region, region_name, level, link, link_name, link_name_en, stage, group, group_name,
+        group_name_en, weight, activity, local, local_activity, region_total, national,
+        national_total, lq, lq_star, ci_low, ci_high, hhi, single_firm, cascade_loss, density, pci,
+        cog, peer_percentile, anchor_firms, verdict, verdict_zh, action, action_zh, direction,
+        gap, priority, top_local, reasons.
+    """
+    cfg = config if isinstance(config, dict) else load_config(config)
+    reg = codes.resolve_region(str(region))
+    ctx = _Context(G, chain, reg.level, activity, roles)
+    return _table(ctx, reg, peers, cfg)
+
+
+def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, Any]) -> pd.DataFrame:
+    vcfg = cfg.get("verdict", {})
+    code = reg.code
+    L = ctx.links.copy()
+    leaf_ids = list(L["link"])
+    e_act = ctx.X.loc[code] if code in ctx.X.index else pd.Series(0.0, index=leaf_ids)
+    e_cnt = ctx.counts.loc[code] if code in ctx.counts.index else pd.Series(0, index=leaf_ids)
+    Er = float(ctx.region_total.get(code, 0.0))
+    E = float(ctx.region_total.sum())
+    Ep = ctx.X.sum(axis=0).reindex(leaf_ids).fillna(0.0)
+    nat_cnt = ctx.counts.sum(axis=0).reindex(leaf_ids).fillna(0)
+    res = metrics.location_quotient(e_act.to_numpy(float), Er, Ep.to_numpy(float), E,
+                                    level=float(vcfg.get("level", 0.95)))
+    out = pd.DataFrame({
+        "chain": ctx.spec.id, "region": code, "region_name": reg.name, "level": reg.level,
+        "link": leaf_ids, "link_name": L["link_name"], "link_name_en": L["link_name_en"], "stage": L["stage"],
+        "group": L["group"], "group_name": L["group_name"], "group_name_en": L["group_name_en"],
+        "weight": L["weight"], "activity": ctx.activity,
+        "local": e_cnt.to_numpy().astype(int), "local_activity": e_act.to_numpy(float),
+        "region_total": Er, "national": nat_cnt.to_numpy().astype(int), "national_activity": Ep.to_numpy(float),
+        "national_total": E,
+        "lq": np.asarray(res.lq, dtype=float), "lq_star": np.asarray(res.lq_star, dtype=float),
+        "ci_low": np.asarray(res.ci_low, dtype=float), "ci_high": np.asarray(res.ci_high, dtype=float),
+    })
+    local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
+    # concentration and single points of failure
+    hhi, top = {}, {}
+    for link, grp in (local.groupby("link") if len(local) else []):
+        hhi[link] = metrics.hhi(grp["_size"].to_numpy(float))
+        top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
+    out["hhi"] = out["link"].map(hhi).astype(float)
+    out["single_firm"] = out["local"] == 1
+    out["top_local"] = out["link"].map(top).fillna("")
+    casc = _local_cascade(ctx, local) if len(local) else {}
+    out["cascade_loss"] = out["link"].map(casc).astype(float)
+    # feasibility and complexity against the peers
+    peer_idx = _peer_index(ctx, code, peers)
+    Xp = ctx.X.loc[peer_idx]
+    n_peers = int((Xp.sum(axis=1) > 0).sum())
+    if n_peers >= 2 and code in Xp.index:
+        dens = metrics.density(Xp.loc[Xp.sum(axis=1) > 0] if code in Xp.index[Xp.sum(axis=1) > 0] else Xp)
+        out["density"] = out["link"].map(dens.loc[code]).astype(float) if code in dens.index else np.nan
+        pci, cog, cnote = _complexity(ctx, peer_idx, code)
+        lq_peers = _lq_all(Xp, ctx.region_total.loc[peer_idx])
+        pct = (lq_peers.rank(pct=True, method="max").loc[code] if code in lq_peers.index
+               else pd.Series(np.nan, index=leaf_ids))
+        out["peer_percentile"] = out["link"].map(pct).astype(float)
+    else:
+        out["density"] = np.nan
+        pci, cog, cnote = pd.Series(dtype=float), pd.Series(dtype=float), "单一地区，未计算关联密度和复杂度"
+        out["peer_percentile"] = np.nan
+    out["pci"] = out["link"].map(pci).astype(float)
+    out["cog"] = out["link"].map(cog).astype(float)
+    out["n_peers"] = n_peers
+    # anchors (链主)
+    anc = anchors(ctx.G, ctx.spec, code, _ctx=ctx, config=cfg)
+    anchor_by_link = (anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict()
+                      if len(anc) else {})
+    out["anchor_firms"] = [anchor_by_link.get(k, "") for k in out["link"]]
+    # verdicts
+    strong_low = float(vcfg.get("strong_ci_low", 1.0))
+    min_firms = int(vcfg.get("strong_min_firms", 3))
+    f_hhi = float(vcfg.get("fragile_hhi", 0.4))
+    f_casc = float(vcfg.get("fragile_cascade", 0.3))
+    verdict = []
+    for r in out.itertuples():
+        if r.local == 0:
+            v = "missing"
+        elif r.local == 1 or (not math.isnan(r.hhi) and r.hhi > f_hhi) or \
+                (not math.isnan(r.cascade_loss) and r.cascade_loss >= f_casc and r.local <= 2):
+            v = "fragile"
+        elif not math.isnan(r.ci_low) and r.ci_low >= strong_low and r.local >= min_firms:
+            v = "anchored" if r.anchor_firms else "strong"
+        else:
+            v = "weak"
+        verdict.append(v)
+    out["verdict"] = verdict
+    out["verdict_zh"] = out["verdict"].map(VERDICT_ZH)
+    present = set(out.loc[out["local"] > 0, "link"])
+    action, direction = [], []
+    for r in out.itertuples():
+        if r.verdict == "missing":
+            up = nx.ancestors(ctx.feeds, r.link) & present
+            down = nx.descendants(ctx.feeds, r.link) & present
+            if up and down:
+                action.append("fill")
+                direction.append("between")
+            else:
+                action.append("extend")
+                direction.append("upstream" if down else "downstream" if up else "detached")
+        elif r.verdict in ("weak", "fragile"):
+            action.append("strengthen")
+            direction.append("")
+        else:
+            action.append("none")
+            direction.append("")
+    out["action"] = action
+    out["action_zh"] = out["action"].map(ACTION_ZH)
+    out["direction"] = direction
+    lqs = out["lq_star"].fillna(0.0).clip(upper=1.0)
+    out["gap"] = out["weight"] * (1.0 - lqs)
+    out["priority"] = _priority(out, cfg.get("priority", {}))
+    out["reasons"] = [_reason(r, ctx, reg) for r in out.itertuples()]
+    out.attrs.update({"activity": ctx.activity, "activity_zh": ACTIVITIES[ctx.activity], "complexity_note": cnote,
+                      "region": code, "region_name": reg.name, "chain": ctx.spec.id, "chain_name": ctx.spec.name})
+    return out
+
+
+def _priority(out: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
+    W = {k: float(weights.get(k, d)) for k, d in (("density", 0.4), ("pci", 0.2), ("cog", 0.1), ("gap", 0.3))}
+    need = out["action"] != "none"
+    pr = pd.Series(0.0, index=out.index)
+    if not need.any():
+        return pr
+    feats = out.loc[need, list(W)].astype(float)
+    usable = {k: w for k, w in W.items() if feats[k].notna().any()}
+    if not usable:
+        return pr
+    total = sum(usable.values())
+    feats = feats[list(usable)].fillna(0.0)
+    pr.loc[need] = metrics.link_priority(feats, {k: w / total for k, w in usable.items()}).to_numpy()
+    return pr.round(4)
+
+
+def _fmt(x: float, nd: int = 2) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
+
+
+def _names(ctx: _Context, ids: Iterable[str]) -> str:
+    names = ctx.links.set_index("link")["link_name"]
+    return "、".join(str(names.get(i, i)) for i in ids)
+
+
+def _reason(r: Any, ctx: _Context, reg: Any) -> str:
+    act = ACTIVITIES[ctx.activity]
+    lvl = LEVEL_ZH.get(reg.level, "地区")
+    base = (f"本地{r.local}家生产企业（全国{r.national}家）" if ctx.activity == "firms" else
+            f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）")
+    parts = [base]
+    if r.verdict == "missing":
+        parts = [f"本地无生产企业（全国{r.national}家）"]
+        up = nx.ancestors(ctx.feeds, r.link)
+        down = nx.descendants(ctx.feeds, r.link)
+        present = set(ctx.counts.columns[(ctx.counts.loc[reg.code] > 0)]) if reg.code in ctx.counts.index else set()
+        if r.action == "fill":
+            parts.append(f"上游{_names(ctx, sorted(up & present)[:3])}与下游{_names(ctx, sorted(down & present)[:3])}"
+                         f"本地已有企业，属链条断点")
+        elif r.direction == "upstream":
+            parts.append(f"位于本地链条上游之外（下游{_names(ctx, sorted(down & present)[:3])}本地已有企业）")
+        elif r.direction == "downstream":
+            parts.append(f"位于本地链条下游之外（上游{_names(ctx, sorted(up & present)[:3])}本地已有企业）")
+        else:
+            parts.append("相邻环节本地均无企业")
+    else:
+        parts.append(f"区位熵LQ*={_fmt(r.lq_star)}（{int(round(100 * 0.95))}%区间{_fmt(r.ci_low)}–{_fmt(r.ci_high)}）")
+        if r.verdict == "fragile":
+            bits = []
+            if r.local == 1:
+                bits.append("仅1家企业")
+            if not math.isnan(r.hhi):
+                bits.append(f"集中度HHI={_fmt(r.hhi)}")
+            if not math.isnan(r.cascade_loss) and r.cascade_loss > 0:
+                bits.append(f"单家企业停产将使本地链条损失{r.cascade_loss:.0%}的环节价值")
+            parts.append("，".join(bits) + "，存在单点风险")
+        elif r.verdict in ("strong", "anchored"):
+            parts.append("区间下限≥1，专业化优势显著")
+            if r.verdict == "anchored":
+                parts.append(f"链主企业：{r.anchor_firms}")
+        else:
+            if not math.isnan(r.ci_high) and r.ci_high < 1:
+                parts.append("区间上限<1，显著弱于全国平均")
+            else:
+                parts.append("区间跨越1，未显示专业化优势")
+    if not math.isnan(r.peer_percentile):
+        parts.append(f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"
+                     if r.local > 0 else f"可行性（关联密度）{_fmt(r.density)}")
+    if r.action != "none":
+        parts.append(f"权重{r.weight:.3f}，缺口{r.gap:.3f}，优先级{r.priority:.2f} → {ACTION_ZH[r.action]}")
+    return "；".join(parts)
+
+
+def summary(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, gaps: pd.DataFrame | None = None,
+            activity: str = "firms") -> dict[str, Any]:
+    """Headline numbers of a region's chain.
+
+    Returns
+    -------
+    dict
+        region, region_name, chain, chain_name, activity, links (leaf count), completeness ``c``
+        (share of links with a local producer), ``wc`` (weighted), ``sc`` (supply-weighted, NaN without
+        supply data), verdict counts, action counts and the five links with the highest priority.
+    """
+    spec = load_chain(chain)
+    t = gaps if gaps is not None else table(G, spec, region, activity=activity)
+    weights = dict(zip(t["link"], t["weight"]))
+    n = dict(zip(t["link"], t["local"]))
+    ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
+    c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else {k: 0.0 for k in weights})
+    top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
+    return {
+        "region": str(t["region"].iloc[0]), "region_name": str(t["region_name"].iloc[0]),
+        "chain": spec.id, "chain_name": spec.name, "activity": t["activity"].iloc[0], "links": len(t),
+        "c": round(float(c), 4), "wc": round(float(wc), 4), "sc": round(float(sc), 4) if ratio is not None else math.nan,
+        "verdicts": {v: int((t["verdict"] == v).sum()) for v in VERDICT_ZH},
+        "actions": {a: int((t["action"] == a).sum()) for a in ACTION_ZH},
+        "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in top.itertuples()],
+    }
+
+
+def supply_ratio(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str,
+                 present: set[str] | None = None) -> dict[str, float] | None:
+    """Local supply / local demand per link from ``SUPPLIES`` edges (None when the graph has none).
+
+    Demand for link s = value bought by firms of the region from producers of s anywhere;
+    local supply = the part bought from producers of s in the region. Links without recorded
+    demand count 1 when present locally, 0 otherwise.
+    """
+    spec = load_chain(chain)
+    reg = codes.resolve_region(region)
+    sup = [(u, v, d) for u, v, k, d in G.edges(keys=True, data=True) if k == "SUPPLIES"]
+    if not sup:
+        return None
+    link_of: dict[str, set[str]] = {}
+    for leaf in spec.leaves():
+        lid = f"link:{spec.id}/{leaf.id}"
+        if lid in G:
+            for u, _, k, d in G.in_edges(lid, keys=True, data=True):
+                if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs", d.get("role") == "producer"):
+                    link_of.setdefault(u, set()).add(leaf.id)
+
+    def in_region(n: str) -> bool:
+        lv = frames.region_levels(pd.Series([G.nodes[n].get("region")]))
+        return bool(lv[reg.level].iloc[0] == reg.code)
+
+    demand: dict[str, float] = {}
+    local: dict[str, float] = {}
+    cache: dict[str, bool] = {}
+    for u, v, d in sup:
+        if v not in cache:
+            cache[v] = in_region(v)
+        if not cache[v] or u not in link_of:
+            continue
+        val = float(d.get("value") or 1.0)
+        if u not in cache:
+            cache[u] = in_region(u)
+        for s in link_of[u]:
+            demand[s] = demand.get(s, 0.0) + val
+            if cache[u]:
+                local[s] = local.get(s, 0.0) + val
+    present = present or set()
+    return {leaf.id: (local.get(leaf.id, 0.0) / demand[leaf.id] if demand.get(leaf.id) else
+                      (1.0 if leaf.id in present else 0.0)) for leaf in spec.leaves()}
+
+
+def compare(G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], *,
+            activity: str = "firms") -> pd.DataFrame:
+    """One row per link, one column group (local, lq_star, verdict, action) per region."""
+    regs = [codes.resolve_region(str(r)) for r in regions]
+    levels = {r.level for r in regs}
+    if len(levels) != 1:
+        raise GapError("compare needs regions of one level (all cities, or all provinces...)")
+    ctx = _Context(G, chain, levels.pop(), activity, "performer")
+    cfg = load_config()
+    parts = []
+    for r in regs:
+        t = _table(ctx, r, None, cfg).set_index("link")
+        cols = t[["local", "lq_star", "verdict", "action"]]
+        cols.columns = pd.MultiIndex.from_product([[r.name], cols.columns])
+        parts.append(cols)
+    base = ctx.links.set_index("link")[["link_name", "stage"]]
+    base.columns = pd.MultiIndex.from_product([["link"], base.columns])
+    return pd.concat([base] + parts, axis=1)
+
+
+def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: dict[str, Any] | None = None,
+            _ctx: _Context | None = None) -> pd.DataFrame:
+    """链主 (anchor firms) of a chain in a region: size rule plus the supply network.
+
+    A local producer is an anchor when its revenue (else registered capital × ``capital_factor``)
+    reaches the threshold of the chain's category, or when it has the largest anchor pull (ORACLES M8)
+    among local firms with supply data and at least ``min_local_partners`` local suppliers or customers.
+
+    Returns
+    -------
+    DataFrame
+        ent_id, name, link, revenue, reg_capital, size_rule (bool), anchor_pull, local_partners, reason.
+    """
+    cfg = (config or load_config()).get("anchor", {})
+    spec = load_chain(chain)
+    if _ctx is None:
+        reg = codes.resolve_region(str(region))
+        _ctx = _Context(G, spec, reg.level, "firms", "performer")
+        code = reg.code
+    else:
+        code = str(region)
+    mem = _ctx.mem
+    local = mem[mem[_ctx.level] == code] if len(mem) else mem
+    cols = ["ent_id", "name", "link", "revenue", "reg_capital", "size_rule", "anchor_pull", "local_partners", "reason"]
+    if not len(local):
+        return pd.DataFrame(columns=cols)
+    thr = float(cfg.get(f"{spec.category}_revenue", 2.0e9))
+    factor = float(cfg.get("capital_factor", 0.2))
+    rev = pd.to_numeric(local["revenue"], errors="coerce")
+    cap = pd.to_numeric(local["reg_capital"], errors="coerce")
+    size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
+    firms = set(local["ent_id"])
+    Z: dict[tuple[str, str], float] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k == "SUPPLIES" and u in firms and v in firms:
+            Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
+    partners = {f: 0 for f in firms}
+    for (u, v) in Z:
+        partners[u] += 1
+        partners[v] += 1
+    pull = pd.Series(0.0, index=sorted(firms))
+    if Z:
+        ids = sorted({x for uv in Z for x in uv})
+        Zdf = pd.DataFrame(0.0, index=ids, columns=ids)
+        for (u, v), val in Z.items():
+            Zdf.loc[u, v] += val
+        out_rev = local.drop_duplicates("ent_id").set_index("ent_id").reindex(ids)
+        output = pd.to_numeric(out_rev["revenue"], errors="coerce").fillna(0.0)
+        output = output.where(output >= Zdf.sum(axis=1), Zdf.sum(axis=1) * 1.25)
+        try:
+            pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
+        except ValueError:
+            pass
+    min_p = int(cfg.get("min_local_partners", 3))
+    top_pull = pull.idxmax() if len(pull) and pull.max() > 0 else None
+    rows = []
+    for r, sr in zip(local.itertuples(), size_rule):
+        net = r.ent_id == top_pull and partners.get(r.ent_id, 0) >= min_p
+        if not (sr or net):
+            continue
+        why = []
+        if sr:
+            why.append(f"营业收入{r.revenue:,.0f}元" if not math.isnan(r.revenue or math.nan)
+                       else f"注册资本{r.reg_capital:,.0f}元")
+            why.append(f"达到{spec.category}类链主门槛")
+        if net:
+            why.append(f"带动本地产值{pull[r.ent_id]:,.0f}，本地上下游伙伴{partners[r.ent_id]}家")
+        rows.append({"ent_id": r.ent_id, "name": r.name, "link": r.link, "revenue": r.revenue,
+                     "reg_capital": r.reg_capital, "size_rule": bool(sr), "anchor_pull": float(pull.get(r.ent_id, 0.0)),
+                     "local_partners": partners.get(r.ent_id, 0), "reason": "，".join(why)})
+    return pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,491 @@
+"""招商目标企业清单: which firms elsewhere would close a region's gaps, ranked and explained.
+
+Candidates are confirmed producers outside the region in links whose gap action is fill, strengthen or
+extend. The score is ORACLES M9 — link priority × firm score — and every component is a column:
+gap and priority of the link, feasibility (relatedness density), resilience gain of a second maker
+(M5), firm quality (entropy-weight TOPSIS, M7), fit to local buyers (M10 on supply pairs, else
+adjacency along the chain's ``feeds``) and proximity. A Chinese ``reasons`` sentence names the gap
+the firm closes and its strongest components.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from chain_gap import codes, frames, gaps as gaps_mod, metrics
+from chain_gap._resources import graph_dir
+from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.normalize import normalize_name
+
+TARGET_COLUMNS_ZH = {
+    "rank": "排名", "name": "企业名称", "uscc": "统一社会信用代码", "region": "所在地区代码",
+    "region_name": "所在地区", "province_name": "所在省份", "link": "环节代码", "link_name": "目标环节",
+    "action_zh": "招商方向", "score": "综合得分", "link_priority": "环节优先级", "gap": "环节缺口",
+    "density": "可行性(关联密度)", "resilience": "韧性增益", "quality": "企业质量(TOPSIS)", "fit": "本地配套契合度",
+    "same_province": "同省", "reg_capital": "注册资本(元)", "revenue": "营业收入(元)", "founded": "成立日期",
+    "tags": "企业标签", "other_links": "其他所属环节", "stability": "排名稳定性", "reasons": "推荐理由",
+    "ent_id": "企业ID",
+}
+
+
+class TargetError(ValueError):
+    """Bad arguments to a targeting function."""
+
+
+@dataclass
+class Profile:
+    """Weight profile of the ranking (see ``graph/config/targets.toml``)."""
+
+    alpha: float = 0.5
+    proximity: float = 0.10
+    priority: dict[str, float] = field(default_factory=lambda: {"density": 0.4, "pci": 0.2, "cog": 0.1, "gap": 0.3})
+    tags: dict[str, float] = field(default_factory=dict)
+
+
+def load_profile(path: str | Path | Mapping[str, Any] | None = None) -> Profile:
+    """Read a weight profile TOML (default: the shipped ``graph/config/targets.toml``)."""
+    if isinstance(path, Profile):
+        return path
+    if isinstance(path, Mapping):
+        raw = dict(path)
+    else:
+        p = Path(path) if path else graph_dir() / "config" / "targets.toml"
+        try:
+            with open(p, "rb") as fh:
+                raw = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise TargetError(f"{p}: cannot read weight profile: {exc}") from None
+    default = Profile()
+    with open(graph_dir() / "config" / "targets.toml", "rb") as fh:
+        shipped = tomllib.load(fh)
+    return Profile(
+        alpha=float(raw.get("alpha", default.alpha)),
+        proximity=float(raw.get("proximity", default.proximity)),
+        priority={**default.priority, **{k: float(v) for k, v in raw.get("priority", {}).items()}},
+        tags={**shipped.get("tags", {}), **{k: float(v) for k, v in raw.get("tags", {}).items()}},
+    )
+
+
+@dataclass
+class Filters:
+    """Which candidates to drop before ranking."""
+
+    exclude_regions: list[str] = field(default_factory=list)
+    min_capital: float | None = None
+    required_tags: list[str] = field(default_factory=list)
+    skip_present: bool = True
+
+
+def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> Filters:
+    """Build :class:`Filters` from ``key=value`` strings (the CLI's ``--filter``) or a mapping.
+
+    Keys: ``exclude_regions`` (comma-separated codes or names), ``min_capital`` (CNY, accepts
+    "5000万"), ``required_tags`` (comma-separated), ``skip_present`` (true/false).
+    """
+    if isinstance(items, Filters):
+        return items
+    if items is None:
+        return Filters()
+    raw: dict[str, Any] = dict(items) if isinstance(items, Mapping) else {}
+    if not isinstance(items, Mapping):
+        for it in items:
+            if "=" not in it:
+                raise TargetError(f"filter {it!r}: expected key=value")
+            k, v = it.split("=", 1)
+            raw[k.strip()] = v.strip()
+    f = Filters()
+    for k, v in raw.items():
+        if k == "exclude_regions":
+            vals = v if isinstance(v, list) else [x for x in str(v).split(",") if x.strip()]
+            f.exclude_regions = [codes.resolve_region(str(x).strip()).code for x in vals]
+        elif k == "min_capital":
+            from chain_gap.normalize import parse_capital
+            amount, _ = parse_capital(str(v))
+            if amount is None:
+                raise TargetError(f"filter min_capital={v!r}: not an amount")
+            f.min_capital = amount
+        elif k == "required_tags":
+            f.required_tags = v if isinstance(v, list) else [x.strip() for x in str(v).split(",") if x.strip()]
+        elif k == "skip_present":
+            f.skip_present = str(v).lower() in ("1", "true", "yes", "y")
+        else:
+            raise TargetError(f"unknown filter {k!r}; use exclude_regions, min_capital, required_tags, skip_present")
+    return f
+
+
+def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
+    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria)."""
+    year = pd.to_datetime(cands["founded"], errors="coerce").dt.year
+    age = (2026 - year).clip(lower=0).fillna(0.0)
+    tags = cands["tags"].apply(lambda ts: sum(float(tag_points.get(t, 0.0)) for t in (ts or [])))
+    X = pd.DataFrame({
+        "revenue": pd.to_numeric(cands["revenue"], errors="coerce").fillna(0.0),
+        "reg_capital": pd.to_numeric(cands["reg_capital"], errors="coerce").fillna(0.0),
+        "employees": pd.to_numeric(cands["employees"], errors="coerce").fillna(0.0),
+        "age": age.astype(float),
+        "tags": tags.astype(float),
+    }, index=cands.index)
+    # sizes are heavy-tailed: rank on logs so one giant does not flatten everyone else
+    for c in ("revenue", "reg_capital", "employees"):
+        X[c] = np.log1p(X[c])
+    X = X.loc[:, X.max() > 0]
+    if X.empty:
+        return pd.Series(0.0, index=cands.index)
+    return metrics.topsis(X).reindex(cands.index).fillna(0.0)
+
+
+@dataclass
+class _Components:
+    cands: pd.DataFrame          # one row per (firm, link) candidate pair with components
+    gaps: pd.DataFrame
+    region: Any
+    chain: ChainSpec
+
+
+def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile: Profile,
+                filters: Filters, gap_table: pd.DataFrame | None) -> _Components:
+    spec = load_chain(chain)
+    reg = codes.resolve_region(str(region))
+    gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
+    need = gt[gt["action"] != "none"].set_index("link")
+    ents = frames.enterprises(G)
+    mem = frames.members(G, spec, ents=ents)
+    mem = mem.drop_duplicates(["ent_id", "link"])
+    is_local = mem[reg.level] == reg.code
+    local = mem[is_local]
+    cands = mem[~is_local & mem["link"].isin(need.index)].copy()
+    # filters
+    if filters.exclude_regions:
+        ex = set(filters.exclude_regions)
+        lv = cands[["province", "city", "county"]]
+        cands = cands[~lv.isin(ex).any(axis=1)]
+    if filters.min_capital is not None:
+        cands = cands[pd.to_numeric(cands["reg_capital"], errors="coerce").fillna(0) >= filters.min_capital]
+    if filters.required_tags:
+        req = set(filters.required_tags)
+        cands = cands[cands["tags"].apply(lambda ts: req.issubset(set(ts or [])))]
+    if filters.skip_present and len(cands):
+        local_all = ents[ents[reg.level] == reg.code]
+        present_uscc = set(local_all["uscc"].dropna())
+        local_norm = [normalize_name(n) for n in local_all["name"].dropna()]
+        keep = []
+        for r in cands.itertuples():
+            if r.uscc and r.uscc in present_uscc:
+                keep.append(False)
+                continue
+            nn = normalize_name(r.name or "")
+            keep.append(not (nn and any(ln.startswith(nn.replace("有限公司", "")) and "分公司" in ln
+                                        for ln in local_norm)))
+        cands = cands[keep]
+    cands = cands.reset_index(drop=True)
+    if cands.empty:
+        return _Components(cands, gt, reg, spec)
+    # link components
+    cands["gap"] = cands["link"].map(need["gap"]).astype(float)
+    cands["density"] = cands["link"].map(need["density"]).astype(float)
+    cands["action"] = cands["link"].map(need["action"])
+    cands["link_name"] = cands["link"].map(need["link_name"])
+    prio = gaps_mod._priority(gt.assign(), profile.priority)
+    cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
+    cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
+    cands["quality"] = _quality(cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags) \
+        .reindex(cands["ent_id"]).to_numpy()
+    cands["fit"] = _fit(G, spec, cands, local, reg)
+    cands["same_province"] = cands["province"] == reg.province
+    return _Components(cands, gt, reg, spec)
+
+
+def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
+    """Drop in total local cascade loss from one more maker per link (M5), 0 for absent links."""
+    present = set(local["link"])
+    if not present:
+        return {}
+    needs = {b: [a for a, bb, ess in spec.feeds_edges() if bb == b and ess and a in present] for b in present}
+    makers = local.groupby("link")["ent_id"].apply(list).to_dict()
+    w = {leaf.id: float(leaf.weight or 0.0) for leaf in spec.leaves()}
+    values = {p: w.get(p, 0.0) for p in present}
+    if sum(values.values()) <= 0:
+        return {}
+    return {k: float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
+
+
+def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.DataFrame, reg: Any) -> np.ndarray:
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    local_ids = set(local["ent_id"])
+    fit = np.zeros(len(cands))
+    if pairs:
+        f = metrics.supplier_fit(pairs)
+        if len(f):
+            fdf = f.rename("fit").reset_index()
+            fdf.columns = ["supplier", "buyer", "fit"]
+            fdf = fdf[fdf["buyer"].isin(local_ids)]
+            per = fdf.groupby("supplier")["fit"].sum()
+            fit = cands["ent_id"].map(per).fillna(0.0).to_numpy(float)
+    if not pairs or fit.max() <= 0:
+        # adjacency along feeds: local producers in the links this link feeds or is fed by
+        n_local = local.groupby("link")["ent_id"].nunique().to_dict()
+        adj: dict[str, float] = {}
+        for leaf in spec.leaves():
+            nb = [b for a, b, _ in spec.feeds_edges() if a == leaf.id] + \
+                 [a for a, b, _ in spec.feeds_edges() if b == leaf.id]
+            adj[leaf.id] = math.log1p(sum(n_local.get(x, 0) for x in nb))
+        fit = cands["link"].map(adj).fillna(0.0).to_numpy(float)
+    return fit
+
+
+def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
+    fmax = float(c["fit"].max()) if len(c) else 0.0
+    fit_n = c["fit"] / fmax if fmax > 0 else 0.0 * c["fit"]
+    firm = profile.alpha * c["quality"] + (1 - profile.alpha) * fit_n
+    return c["link_priority"] * firm * (1 + profile.proximity * c["same_province"].astype(float))
+
+
+def _reason(r: Any, reg: Any) -> str:
+    gap_txt = {"fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
+               "extend": f"向{'上' if r.direction == 'upstream' else '下' if r.direction == 'downstream' else ''}游延伸"
+                         f"{reg.name}链条至「{r.link_name}」",
+               "strengthen": f"强化{reg.name}薄弱的「{r.link_name}」环节"}.get(r.action, f"「{r.link_name}」")
+    comps = [("企业质量", r.quality), ("本地配套契合度", r.fit_n), ("可行性", r.density if not math.isnan(r.density) else 0.0),
+             ("韧性增益", r.resilience)]
+    comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
+    bits = [f"可{gap_txt}（环节优先级{r.link_priority:.2f}，缺口{r.gap:.3f}）"]
+    if comps:
+        bits.append("优势：" + "、".join(f"{n}{v:.2f}" for n, v in comps))
+    tags = [t for t in (r.tags or []) if t]
+    if tags:
+        bits.append("标签：" + "、".join(tags))
+    if r.same_province:
+        bits.append("同省企业，招引距离近")
+    return "；".join(bits)
+
+
+def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | None = None,
+         weights: str | Path | Mapping[str, Any] | Profile | None = None,
+         filters: Iterable[str] | Mapping[str, Any] | Filters | None = None,
+         gap_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rank firms outside ``region`` that would close its gaps in ``chain``.
+
+    Parameters
+    ----------
+    G : the linked graph.
+    chain, region : chain id; region code or name.
+    top : keep the best ``top`` rows (default all).
+    weights : weight profile (TOML path, mapping or :class:`Profile`); default ``graph/config/targets.toml``.
+    filters : ``["min_capital=5000万", "required_tags=专精特新", "exclude_regions=河南省"]``, a mapping or
+        :class:`Filters`. Firms already present in the region are skipped unless ``skip_present=false``.
+    gap_table : the region's gap table if already computed.
+
+    Returns
+    -------
+    DataFrame
+        One row per firm (its best link): rank, ent_id, name, uscc, region, region_name, province_name,
+        link, link_name, action, action_zh, score, link_priority, gap, density, resilience, quality,
+        fit, same_province, reg_capital, revenue, founded, tags, other_links, reasons.
+    """
+    profile = load_profile(weights)
+    comp = _components(G, chain, region, profile, parse_filters(filters), gap_table)
+    c = comp.cands
+    cols = ["rank", "ent_id", "name", "uscc", "region", "region_name", "province_name", "link", "link_name",
+            "action", "action_zh", "score", "link_priority", "gap", "density", "resilience", "quality", "fit",
+            "same_province", "reg_capital", "revenue", "founded", "tags", "other_links", "reasons"]
+    if c.empty:
+        out = pd.DataFrame(columns=cols)
+        out.attrs.update({"profile": profile.__dict__, "region": comp.region.code})
+        return out
+    c["score"] = _score(c, profile)
+    fmax = float(c["fit"].max())
+    c["fit_n"] = c["fit"] / fmax if fmax > 0 else 0.0
+    c = c.sort_values(["score", "quality", "ent_id"], ascending=[False, False, True])
+    others = c.groupby("ent_id")["link_name"].apply(lambda s: "、".join(list(dict.fromkeys(s))[1:]))
+    best = c.drop_duplicates("ent_id").copy()
+    best["other_links"] = best["ent_id"].map(others).fillna("")
+    direction = comp.gaps.set_index("link")["direction"]
+    best["direction"] = best["link"].map(direction).fillna("")
+    names = codes.regions().set_index("code")["name"]
+    best["region_name"] = best["region"].map(lambda x: _region_label(names, x))
+    best["province_name"] = best["province"].map(names).fillna("")
+    best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
+    best["reasons"] = [_reason(r, comp.region) for r in best.itertuples()]
+    best["rank"] = np.arange(1, len(best) + 1)
+    best["score"] = best["score"].round(6)
+    for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
+        best[col] = best[col].astype(float).round(4)
+    out = best[cols].reset_index(drop=True)
+    if top:
+        out = out.head(int(top))
+    out.attrs.update({"profile": profile.__dict__, "region": comp.region.code, "region_name": comp.region.name,
+                      "chain": comp.chain.id, "chain_name": comp.chain.name})
+    return out
+
+
+def _region_label(names: pd.Series, code: Any) -> str:
+    if not isinstance(code, str) or len(code) != 6:
+        return ""
+    lv = frames.region_levels(pd.Series([code])).iloc[0]
+    parts = [names.get(lv["province"], "")]
+    for k in ("city", "county"):
+        n = names.get(lv[k], "") if lv[k] else ""
+        if n and n not in ("市辖区", "省直辖县级行政区划"):
+            parts.append(n)
+    return "".join(parts)
+
+
+def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int = 20, n: int = 200,
+              jitter: float = 0.2, seed: int = 0, weights: Any = None, filters: Any = None) -> pd.Series:
+    """Probability that each firm stays in the top ``top`` when every weight varies by ±``jitter``.
+
+    The components are computed once; each of the ``n`` draws multiplies the link-priority weights,
+    alpha and the proximity bonus by independent U(1 − jitter, 1 + jitter) factors and re-ranks.
+
+    Returns
+    -------
+    Series
+        Indexed by ent_id (the firms in the baseline top list), values in [0, 1].
+    """
+    profile = load_profile(weights)
+    comp = _components(G, chain, region, profile, parse_filters(filters), None)
+    c = comp.cands
+    if c.empty:
+        return pd.Series(dtype=float, name="stability")
+    rng = np.random.default_rng(seed)
+    gt = comp.gaps
+    base_top = _top_ids(c.assign(score=_score(c, profile)), top)
+    hits = pd.Series(0, index=base_top, dtype=float)
+    for _ in range(int(n)):
+        f = rng.uniform(1 - jitter, 1 + jitter, size=len(profile.priority) + 2)
+        pw = {k: w * f[i] for i, (k, w) in enumerate(profile.priority.items())}
+        p2 = Profile(alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw,
+                     tags=profile.tags)
+        prio = gaps_mod._priority(gt, p2.priority)
+        c2 = c.copy()
+        c2["link_priority"] = c2["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
+        ids = _top_ids(c2.assign(score=_score(c2, p2)), top)
+        hits[hits.index.isin(ids)] += 1
+    return (hits / float(n)).rename("stability")
+
+
+def _top_ids(c: pd.DataFrame, top: int) -> list[str]:
+    s = c.sort_values(["score", "quality", "ent_id"], ascending=[False, False, True]).drop_duplicates("ent_id")
+    return list(s["ent_id"].head(top))
+
+
+def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_ids: Iterable[str]) -> dict[str, Any]:
+    """The region's gap table and summary after the given firms set up in it (e.g. a branch plant).
+
+    Each firm is cloned into the region (its confirmed links copied) for the computation and removed
+    afterwards, so ``G`` is unchanged on return.
+
+    Returns
+    -------
+    dict
+        ``before`` / ``after`` gap tables, ``summary_before`` / ``summary_after``, ``changes`` (one row per
+        link whose local count, verdict or action changed), ``delta`` (completeness c / wc and total local
+        cascade loss before → after), ``added`` (the firms and their links).
+    """
+    spec = load_chain(chain)
+    reg = codes.resolve_region(str(region))
+    ids = [str(i) for i in enterprise_ids]
+    missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != "Enterprise"]
+    if missing:
+        raise TargetError(f"unknown enterprise id(s): {', '.join(missing)}")
+    before = gaps_mod.table(G, spec, reg.code)
+    s_before = gaps_mod.summary(G, spec, reg.code, gaps=before)
+    clones = []
+    added_rows = []
+    try:
+        for i in ids:
+            cid = f"{i}#whatif@{reg.code}"
+            attrs = dict(G.nodes[i])
+            attrs.update(region=reg.code, uscc=None, name=f"{attrs.get('name', '')}（{reg.name}新设）")
+            G.add_node(cid, **{k: v for k, v in attrs.items() if v is not None})
+            clones.append(cid)
+            for _, lid, k, d in list(G.out_edges(i, keys=True, data=True)):
+                if k == "LINKED_TO" and d.get("chain") == spec.id and d.get("decision") == "confirmed":
+                    G.add_edge(cid, lid, key=k, **d)
+                    added_rows.append({"ent_id": i, "name": G.nodes[i].get("name"), "link": lid.split("/", 1)[1],
+                                       "link_name": G.nodes[lid].get("name"), "role": d.get("role")})
+        after = gaps_mod.table(G, spec, reg.code)
+        s_after = gaps_mod.summary(G, spec, reg.code, gaps=after)
+    finally:
+        G.remove_nodes_from(clones)
+    b = before.set_index("link")
+    a = after.set_index("link")
+    changes = pd.DataFrame({
+        "link_name": b["link_name"], "local_before": b["local"], "local_after": a["local"],
+        "verdict_before": b["verdict_zh"], "verdict_after": a["verdict_zh"],
+        "action_before": b["action_zh"], "action_after": a["action_zh"],
+        "cascade_before": b["cascade_loss"], "cascade_after": a["cascade_loss"],
+    })
+    changed = changes[(changes["local_before"] != changes["local_after"]) |
+                      (changes["verdict_before"] != changes["verdict_after"]) |
+                      (changes["action_before"] != changes["action_after"])].reset_index()
+    delta = {
+        "c": (s_before["c"], s_after["c"]), "wc": (s_before["wc"], s_after["wc"]),
+        "sc": (s_before["sc"], s_after["sc"]),
+        "cascade_total": (float(b["cascade_loss"].fillna(0).sum()), float(a["cascade_loss"].fillna(0).sum())),
+        "missing": (s_before["verdicts"]["missing"], s_after["verdicts"]["missing"]),
+    }
+    return {"before": before, "after": after, "summary_before": s_before, "summary_after": s_after,
+            "changes": changed, "delta": delta, "added": pd.DataFrame(added_rows)}
+
+
+def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, per_anchor: int = 10) -> pd.DataFrame:
+    """以商招商: for each local anchor firm, likely suppliers outside the region, with evidence.
+
+    Evidence in order of strength: an existing supply pair (SUPPLIES edge into the anchor), a producer in
+    a link that ``feeds`` the anchor's link (product adjacency), then the M10 fit of suppliers that sell
+    to firms like the anchor.
+
+    Returns
+    -------
+    DataFrame
+        anchor_id, anchor_name, anchor_link, ent_id, name, region, link, link_name, evidence, score.
+    """
+    spec = load_chain(chain)
+    reg = codes.resolve_region(str(region))
+    anc = gaps_mod.anchors(G, spec, reg.code)
+    cols = ["anchor_id", "anchor_name", "anchor_link", "ent_id", "name", "region", "link", "link_name",
+            "evidence", "score"]
+    if anc.empty:
+        return pd.DataFrame(columns=cols)
+    ents = frames.enterprises(G)
+    mem = frames.members(G, spec, ents=ents).drop_duplicates(["ent_id", "link"])
+    outside = mem[mem[reg.level] != reg.code]
+    qual = _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags) if len(outside) \
+        else pd.Series(dtype=float)
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    fit = metrics.supplier_fit(pairs) if pairs else pd.Series(dtype=float)
+    link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
+    rows = []
+    for a in anc.itertuples():
+        found: dict[str, tuple[str, float, str]] = {}
+        for u, _, k, d in G.in_edges(a.ent_id, keys=True, data=True):
+            if k == "SUPPLIES" and u in set(outside["ent_id"]):
+                found[u] = (f"已有供货关系（{d.get('year', '')}年，金额{float(d.get('value') or 0):,.0f}元）", 3.0, "")
+        feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
+        for r in outside[outside["link"].isin(feeders)].itertuples():
+            if r.ent_id not in found:
+                found[r.ent_id] = (f"所在环节「{link_names.get(r.link, r.link)}」为链主环节「{link_names.get(a.link, a.link)}」的上游",
+                                   1.0 + float(qual.get(r.ent_id, 0.0)), r.link)
+        if len(fit):
+            f_a = fit.xs(a.ent_id, level=1, drop_level=False) if a.ent_id in fit.index.get_level_values(1) else None
+            if f_a is not None:
+                for (s, _), v in f_a.items():
+                    if s in set(outside["ent_id"]) and s not in found:
+                        found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
+        best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]
+        for ent, (ev, sc, link) in best:
+            link = link or (outside.loc[outside["ent_id"] == ent, "link"].iloc[0]
+                            if (outside["ent_id"] == ent).any() else "")
+            rows.append({"anchor_id": a.ent_id, "anchor_name": a.name, "anchor_link": a.link, "ent_id": ent,
+                         "name": G.nodes[ent].get("name"), "region": G.nodes[ent].get("region"), "link": link,
+                         "link_name": link_names.get(link, ""), "evidence": ev, "score": round(sc, 4)})
+    return pd.DataFrame(rows, columns=cols)

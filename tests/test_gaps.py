@@ -1,0 +1,121 @@
+"""Gap verdicts and actions on a hand-made graph where each outcome is known by construction."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from chain_gap import gaps, metrics
+from factories import REGION, toy_chain, verdict_graph
+
+
+@pytest.fixture(scope="module")
+def G():
+    return verdict_graph()
+
+
+@pytest.fixture(scope="module")
+def table(G):
+    return gaps.table(G, toy_chain(), REGION).set_index("link")
+
+
+EXPECTED = {
+    "ore": ("missing", "extend", "upstream"),
+    "material": ("fragile", "strengthen", ""),
+    "cell": ("missing", "fill", "between"),
+    "bms": ("fragile", "strengthen", ""),
+    "pack": ("anchored", "none", ""),
+    "motor": ("strong", "none", ""),
+    "vehicle": ("missing", "fill", "between"),
+    "charging": ("weak", "strengthen", ""),
+}
+
+
+@pytest.mark.parametrize("link", list(EXPECTED))
+def test_verdict_and_action_by_construction(table, link):
+    verdict, action, direction = EXPECTED[link]
+    row = table.loc[link]
+    assert (row["verdict"], row["action"], row["direction"]) == (verdict, action, direction), row["reasons"]
+
+
+def test_counts_and_lq_match_the_formula(table):
+    row = table.loc["charging"]
+    assert row["local"] == 4 and row["region_total"] == 100
+    assert row["national"] == 200 and row["national_total"] == 2000
+    ref = metrics.location_quotient(4, 100, 200, 2000)
+    assert row["lq"] == pytest.approx(ref.lq) and row["lq_star"] == pytest.approx(ref.lq_star)
+    assert row["ci_low"] == pytest.approx(ref.ci_low) and row["ci_high"] == pytest.approx(ref.ci_high)
+    assert row["ci_low"] < 1 < row["ci_high"]          # small count: interval straddles 1 → not strong
+    assert math.isnan(table.loc["ore", "ci_low"])      # absent link: no interval
+
+
+def test_every_verdict_has_numbers_in_its_reason(table):
+    for link, row in table.iterrows():
+        assert str(row["local"]) in row["reasons"] or "无生产企业" in row["reasons"]
+        if row["verdict"] != "missing":
+            assert f"{row['lq_star']:.2f}" in row["reasons"], (link, row["reasons"])
+        if row["action"] != "none":
+            assert row["action_zh"] in row["reasons"]
+    assert "上游" in table.loc["cell", "reasons"] and "正极材料" in table.loc["cell", "reasons"]
+    assert "链主" in table.loc["pack", "reasons"]
+
+
+def test_hhi_and_single_firm(table):
+    assert table.loc["material", "single_firm"]
+    assert table.loc["bms", "hhi"] > 0.99
+    assert table.loc["motor", "hhi"] == pytest.approx(0.1)
+
+
+def test_priority_only_for_links_needing_action(table):
+    assert (table.loc[table["action"] == "none", "priority"] == 0).all()
+    assert (table.loc[table["action"] != "none", "priority"] >= 0).all()
+    assert table["priority"].max() > 0
+    # the big missing links (cell .25, vehicle .30) have the largest gaps
+    assert set(table["gap"].nlargest(2).index) == {"cell", "vehicle"}
+
+
+def test_activity_variable_is_named(G):
+    t = gaps.table(G, toy_chain(), REGION, activity="revenue")
+    assert (t["activity"] == "revenue").all()
+    assert t.set_index("link").loc["pack", "local_activity"] == pytest.approx(2.5e9 + 29 * 1e8)
+    with pytest.raises(gaps.GapError):
+        gaps.table(G, toy_chain(), REGION, activity="profit")
+
+
+def test_region_by_name_and_sellers_not_counted(G):
+    by_name = gaps.table(G, toy_chain(), "商丘")
+    assert (by_name["region"] == REGION).all()
+    everyone = gaps.table(G, toy_chain(), REGION, roles=None)
+    pd.testing.assert_series_equal(by_name["local"], everyone["local"])  # no sellers in this graph
+
+
+def test_summary_completeness(G, table):
+    s = gaps.summary(G, toy_chain(), REGION)
+    present = (table["local"] > 0).sum()
+    assert s["c"] == pytest.approx(present / len(table))
+    assert s["wc"] == pytest.approx(table.loc[table["local"] > 0, "weight"].sum())
+    assert s["verdicts"]["missing"] == 3 and s["actions"]["fill"] == 2
+    assert math.isnan(s["sc"])   # no supply data in this graph
+
+
+def test_table_all_is_consistent_with_table(G, table):
+    allr = gaps.table_all(G, toy_chain(), "city")
+    mine = allr[allr["region"] == REGION].set_index("link")
+    assert (mine["local"] == table["local"]).all()
+    assert mine["lq_star"].to_numpy() == pytest.approx(table["lq_star"].to_numpy())
+    # every firm counted once: per link, the regions add up to the national count
+    assert (allr.groupby("link")["local"].sum().reindex(table.index) == table["national"]).all()
+
+
+def test_compare_regions(G):
+    t = gaps.compare(G, toy_chain(), ["商丘市", "郑州市"])
+    assert ("商丘市", "verdict") in t.columns and ("郑州市", "verdict") in t.columns
+    assert t.loc["pack", ("商丘市", "verdict")] == "anchored"
+
+
+def test_anchors(G):
+    a = gaps.anchors(G, toy_chain(), REGION)
+    # the 2.5e9 pack firm and the 1e10 bms firm pass the emerging-chain revenue rule (2e9)
+    assert sorted(a["link"]) == ["bms", "pack"] and a["size_rule"].all()
+    assert "营业收入" in a.set_index("link").loc["pack", "reason"]

@@ -1,0 +1,83 @@
+"""Targeting on a hand-made graph: the top three are known by construction."""
+from __future__ import annotations
+
+import pytest
+
+from chain_gap import targets
+from factories import OTHERS, REGION, add_firm, toy_chain, verdict_graph
+
+QUALITY_ONLY = {"alpha": 1.0, "proximity": 0.0, "priority": {"gap": 1.0, "density": 0.0, "pci": 0.0, "cog": 0.0}}
+
+
+@pytest.fixture(scope="module")
+def G():
+    G = verdict_graph()
+    # three stars in the vehicle link (the largest gap, 0.30): best on every quality criterion, in order
+    for key, rev in (("STAR1", 9e10), ("STAR2", 6e10), ("STAR3", 3e10)):
+        add_firm(G, key, OTHERS[2], link="vehicle", revenue=rev, reg_capital=rev / 5, employees=int(rev / 1e6),
+                 founded="1990-01-01", tags=["上市", "小巨人", "专精特新"], name=f"{key}汽车股份有限公司")
+    # a firm of the vehicle link that is already present in 商丘 under the same USCC: skipped
+    add_firm(G, "LOCALDUP", OTHERS[0], link="vehicle", revenue=9.5e10, reg_capital=2e10, employees=90000,
+             founded="1990-01-01", tags=["上市", "小巨人", "专精特新"], name="重复企业股份有限公司")
+    G.nodes["ent:LOCALDUP"]["uscc"] = "91411400MA00000000"
+    local = add_firm(G, "LOCALCOPY", "411402", name="重复企业股份有限公司商丘分公司")
+    G.nodes[local]["uscc"] = "91411400MA00000000"
+    return G
+
+
+def test_top_three_by_construction(G):
+    t = targets.rank(G, toy_chain(), REGION, weights=QUALITY_ONLY)
+    assert list(t["ent_id"].head(3)) == ["ent:STAR1", "ent:STAR2", "ent:STAR3"]
+    assert "ent:LOCALDUP" not in set(t["ent_id"])
+    # only links that need action, only firms outside the region
+    assert set(t["action"]) <= {"fill", "strengthen", "extend"}
+    assert not t["region"].str.startswith("4114").any()
+    assert t["score"].is_monotonic_decreasing and list(t["rank"]) == list(range(1, len(t) + 1))
+
+
+def test_components_are_columns_and_reasons_name_the_gap(G):
+    t = targets.rank(G, toy_chain(), REGION, top=20)
+    for col in ("link_priority", "gap", "density", "resilience", "quality", "fit", "same_province"):
+        assert col in t.columns
+    assert (t["quality"].between(0, 1)).all()
+    for r in t.itertuples():
+        assert r.link_name in r.reasons and r.action_zh in ("补链", "强链", "延链")
+        assert ("补齐" in r.reasons) or ("强化" in r.reasons) or ("延伸" in r.reasons)
+
+
+def test_score_is_m9(G):
+    t = targets.rank(G, toy_chain(), REGION, weights={"alpha": 0.5, "proximity": 0.0})
+    fmax = t["fit"].max()
+    expected = t["link_priority"] * (0.5 * t["quality"] + 0.5 * t["fit"] / fmax)
+    assert t["score"].to_numpy() == pytest.approx(expected.to_numpy(), abs=1e-3)
+
+
+def test_filters(G):
+    t = targets.rank(G, toy_chain(), REGION, filters=["required_tags=小巨人"])
+    assert set(t["ent_id"]) == {"ent:STAR1", "ent:STAR2", "ent:STAR3"}
+    t = targets.rank(G, toy_chain(), REGION, filters=["min_capital=1亿"])
+    assert (t["reg_capital"] >= 1e8).all() and len(t) >= 3
+    t = targets.rank(G, toy_chain(), REGION, filters={"exclude_regions": "广东省"})
+    assert not t["region"].str.startswith("44").any()
+    t = targets.rank(G, toy_chain(), REGION, filters=["skip_present=false"], weights=QUALITY_ONLY)
+    assert t["ent_id"].iloc[0] == "ent:LOCALDUP"
+    with pytest.raises(targets.TargetError):
+        targets.rank(G, toy_chain(), REGION, filters=["colour=red"])
+
+
+def test_what_if_adding_a_vehicle_maker(G):
+    res = targets.what_if(G, toy_chain(), REGION, ["ent:STAR1"])
+    c0, c1 = res["delta"]["c"]
+    assert c1 == pytest.approx(c0 + 1 / 8)
+    ch = res["changes"].set_index("link")
+    assert ch.loc["vehicle", "verdict_before"] == "缺失" and ch.loc["vehicle", "local_after"] == 1
+    assert "ent:STAR1#whatif@411400" not in G     # the graph is left as it was
+    with pytest.raises(targets.TargetError):
+        targets.what_if(G, toy_chain(), REGION, ["ent:nope"])
+
+
+def test_stability(G):
+    s = targets.stability(G, toy_chain(), REGION, top=5, n=30, jitter=0.2, seed=1)
+    assert len(s) == 5 and s.between(0, 1).all()
+    s0 = targets.stability(G, toy_chain(), REGION, top=5, n=5, jitter=0.0)
+    assert (s0 == 1.0).all()
