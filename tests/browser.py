@@ -13,6 +13,8 @@ Usage::
 """
 from __future__ import annotations
 
+import os
+
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +35,19 @@ CHROMIUM_ARGS = [
 
 
 def require_chromium() -> None:
-    """Skip the calling test when Debian's chromium or playwright is not available."""
+    """Skip the calling test when Debian's chromium or playwright is not available.
+
+    Under CI (``CI`` set) a missing browser is a failure, not a skip: CI installs it, so its
+    absence means the set-up is broken and the browser checks would silently not run.
+    """
+    skip = pytest.fail if os.environ.get("CI") else pytest.skip
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium' "
+        skip(f"{CHROMIUM} not found: install the Debian package 'chromium' "
                     f"(apt-get install chromium) to run browser tests")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.skip("playwright is not installed: pip install playwright (no browser download needed)")
+        skip("playwright is not installed: pip install playwright (no browser download needed)")
 
 
 @dataclass

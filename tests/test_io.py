@@ -16,6 +16,8 @@ def _graph():
                  reg_capital=2.44e9, employees=100, synthetic=False)
     r = add_node(G, "Region", "350900", name="宁德市", level="city")
     add_edge(G, e, r, "LOCATED_IN")
+    s = add_node(G, "Enterprise", "91110000000000000X", name="供应商")
+    add_edge(G, s, e, "SUPPLIES", value=1e6, year=2024, source="annual report")  # a property named source
     G.graph["overrides"] = [{"ent_id": e, "link": "nev/cell", "decision": "confirm"}]
     return G
 
@@ -29,9 +31,10 @@ def test_round_trip_keeps_types(tmp_path):
     assert a["tags"] == ["上市", "500强"] and a["reg_capital"] == 2.44e9 and a["employees"] == 100
     assert a["synthetic"] is False
     assert H.has_edge("ent:91350900587527783P", "region:350900", "LOCATED_IN")
+    assert H.edges["ent:91110000000000000X", "ent:91350900587527783P", "SUPPLIES"]["source"] == "annual report"
     assert H.graph["overrides"][0]["decision"] == "confirm"
     m = io.read_manifest(tmp_path / "b")
-    assert m["nodes"]["Enterprise"]["count"] == 1 and m["totals"]["edges"] == 1
+    assert m["nodes"]["Enterprise"]["count"] == 2 and m["totals"]["edges"] == 2
 
 
 def test_save_is_deterministic_and_replaces_atomically(tmp_path):
@@ -49,7 +52,7 @@ def test_failed_save_leaves_old_bundle(tmp_path):
     G.add_node("bad")   # no kind
     with pytest.raises(io.BundleError):
         io.save(G, tmp_path / "b")
-    assert io.load(tmp_path / "b").number_of_nodes() == 2
+    assert io.load(tmp_path / "b").number_of_nodes() == 3
     assert [p.name for p in tmp_path.iterdir()] == ["b"]
 
 

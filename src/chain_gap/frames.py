@@ -37,6 +37,21 @@ def region_levels(codes: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"province": prov, "city": city, "county": county}, index=codes.index)
 
 
+def region_names(codes: pd.Series) -> pd.Series:
+    """Full names ("河南省商丘市梁园区") of 6-digit region codes, vectorised; "" when unknown.
+
+    The placeholder rows of the admin table (市辖区, 省直辖县级行政区划) are left out of the name.
+    """
+    from chain_gap.codes import regions
+    names = regions().set_index("code")["name"]
+    names = names.where(~names.isin(["市辖区", "省直辖县级行政区划"]), "")
+    lv = region_levels(codes)
+    out = lv["province"].map(names).fillna("")
+    for col in ("city", "county"):
+        out = out + lv[col].map(names).fillna("")
+    return out
+
+
 def enterprises(G: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per Enterprise node with its region split into province / city / county.
 

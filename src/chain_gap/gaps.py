@@ -486,8 +486,8 @@ def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: 
     """链主 (anchor firms) of a chain in a region: size rule plus the supply network.
 
     A local producer is an anchor when its revenue (else registered capital × ``capital_factor``)
-    reaches the threshold of the chain's category, or when it has the largest anchor pull (ORACLES M8)
-    among local firms with supply data and at least ``min_local_partners`` local suppliers or customers.
+    reaches the threshold of the chain's category, or when it induces local output through its purchases
+    (anchor pull > 0, ORACLES M8) and has at least ``min_local_partners`` local suppliers or customers.
 
     Returns
     -------
@@ -535,10 +535,9 @@ def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: 
         except ValueError:
             pass
     min_p = int(cfg.get("min_local_partners", 3))
-    top_pull = pull.idxmax() if len(pull) and pull.max() > 0 else None
     rows = []
     for r, sr in zip(local.itertuples(), size_rule):
-        net = r.ent_id == top_pull and partners.get(r.ent_id, 0) >= min_p
+        net = pull.get(r.ent_id, 0.0) > 0 and partners.get(r.ent_id, 0) >= min_p
         if not (sr or net):
             continue
         why = []

@@ -5,7 +5,7 @@ Layout of a bundle folder::
     manifest.json          schema version, counts per node/edge kind, column types, sha256 per file
     graph.json             graph-level data (e.g. reviewer overrides, data vintage)
     nodes/<Kind>.parquet   one row per node: id + properties
-    edges/<KIND>.parquet   one row per edge: source, target + properties
+    edges/<KIND>.parquet   one row per edge: start_id, end_id + properties
 
 Why this shape: one table per kind maps 1:1 onto Neo4j labels and relationship types and lets pandas or
 DuckDB read a bundle without chain-gap. Writes are atomic (a complete temporary folder is renamed into
@@ -119,7 +119,9 @@ def save(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             kind = attrs.get("kind")
             if kind is None:
                 raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
-            by_kind.setdefault(kind, []).append({"id": nid, **attrs})
+            if "id" in attrs:
+                raise BundleError(f"node {nid!r}: a property may not be named 'id' (the column of node ids)")
+            by_kind.setdefault(kind, []).append({**attrs, "id": nid})
         for kind in sorted(by_kind):
             rows = sorted(by_kind[kind], key=lambda r: r["id"])
             table, types = _table(rows, ["id"])
@@ -130,10 +132,12 @@ def save(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             kind = attrs.get("kind")
             if kind is None:
                 raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
-            by_ekind.setdefault(kind, []).append({"source": u, "target": v, **attrs})
+            if "start_id" in attrs or "end_id" in attrs:
+                raise BundleError(f"edge {u!r} -> {v!r}: properties may not be named start_id / end_id")
+            by_ekind.setdefault(kind, []).append({**attrs, "start_id": u, "end_id": v})
         for kind in sorted(by_ekind):
-            rows = sorted(by_ekind[kind], key=lambda r: (r["source"], r["target"]))
-            table, types = _table(rows, ["source", "target"])
+            rows = sorted(by_ekind[kind], key=lambda r: (r["start_id"], r["end_id"]))
+            table, types = _table(rows, ["start_id", "end_id"])
             pq.write_table(table, tmp / "edges" / f"{kind}.parquet", compression="zstd")
             manifest["edges"][kind] = {"count": len(rows), "columns": types}
         with open(tmp / "graph.json", "w", encoding="utf-8") as fh:
@@ -208,7 +212,7 @@ def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         if not f.is_file():
             raise BundleError(f"{root}: missing {f.relative_to(root)} listed in the manifest")
         for row in _decode_rows(pq.read_table(f), meta["columns"]):
-            u = row.pop("source")
-            v = row.pop("target")
+            u = row.pop("start_id")
+            v = row.pop("end_id")
             G.add_edge(u, v, key=kind, kind=kind, **row)
     return G
