@@ -252,7 +252,7 @@ def _reason(r: Any, reg: Any) -> str:
     gap_txt = {"fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
                "extend": f"向{'上' if r.direction == 'upstream' else '下' if r.direction == 'downstream' else ''}游延伸"
                          f"{reg.name}链条至「{r.link_name}」",
-               "strengthen": f"强化{reg.name}薄弱的「{r.link_name}」环节"}.get(r.action, f"「{r.link_name}」")
+               "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节"}.get(r.action, f"「{r.link_name}」")
     comps = [("企业质量", r.quality), ("本地配套契合度", r.fit_n), ("可行性", r.density if not math.isnan(r.density) else 0.0),
              ("韧性增益", r.resilience)]
     comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
@@ -309,8 +309,9 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     best["other_links"] = best["ent_id"].map(others).fillna("")
     direction = comp.gaps.set_index("link")["direction"]
     best["direction"] = best["link"].map(direction).fillna("")
+    best["verdict_zh"] = best["link"].map(comp.gaps.set_index("link")["verdict_zh"]).fillna("")
     names = codes.regions().set_index("code")["name"]
-    best["region_name"] = best["region"].map(lambda x: _region_label(names, x))
+    best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
     best["reasons"] = [_reason(r, comp.region) for r in best.itertuples()]
@@ -324,18 +325,6 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     out.attrs.update({"profile": profile.__dict__, "region": comp.region.code, "region_name": comp.region.name,
                       "chain": comp.chain.id, "chain_name": comp.chain.name})
     return out
-
-
-def _region_label(names: pd.Series, code: Any) -> str:
-    if not isinstance(code, str) or len(code) != 6:
-        return ""
-    lv = frames.region_levels(pd.Series([code])).iloc[0]
-    parts = [names.get(lv["province"], "")]
-    for k in ("city", "county"):
-        n = names.get(lv[k], "") if lv[k] else ""
-        if n and n not in ("市辖区", "省直辖县级行政区划"):
-            parts.append(n)
-    return "".join(parts)
 
 
 def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int = 20, n: int = 200,

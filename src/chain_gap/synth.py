@@ -1,0 +1,318 @@
+"""A seeded, deterministic generator of a synthetic national enterprise population.
+
+The demo and the benchmarks need data with the shape of a real 企查查-style export (names, USCCs whose
+characters 3–8 carry the county code, GB/T 4754 小类 codes, 经营范围 text, registered capital, founding
+dates, tags, a few supply pairs) over the real admin divisions, without shipping anyone's real
+registry data. Everything it produces is labelled synthetic (the ``synthetic`` column / node property,
+and the outputs it feeds say so).
+
+How the population is drawn (vectorised with numpy, so 1,000,000 firms take seconds):
+
+* every county gets a size from a log-normal draw, scaled up for provincial capitals and a fixed
+  list of manufacturing provinces;
+* every city gets a specialisation multiplier per chain leaf drawn from Gamma(0.6, 1): most
+  cities are ordinary in most links, a few are strongly specialised, and many lack some links
+  entirely, which is what gap analysis needs to find;
+* the demo region (``focus``, default 商丘市) is drawn ``focus_boost`` times denser than its size,
+  so that its chain has enough firms to show every kind of verdict;
+* a share ``chain_share`` of firms belongs to one of the template's leaves (chosen by leaf weight ×
+  city multiplier), the rest to unrelated industries; 12 % of chain firms are distributors or
+  repairers (经营范围 "销售"/"维修" of the same products), so role typing has work to do.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from chain_gap import codes
+from chain_gap.chains import ChainSpec, load_chain
+
+DEFAULT_REGION = "411400"  # 商丘市, Henan
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_BRAND = list("华瑞恒泰鑫宏昌盛兴达通远丰源博创新科聚能天宇嘉诚金豪亿德凯正阳光明伟业隆安顺")
+_FORM = ["有限公司", "有限责任公司", "股份有限公司", "科技有限公司", "实业有限公司"]
+_OTHER_SCOPES = [
+    ("5212", "日用百货、服装鞋帽、文具用品零售", "百货"),
+    ("7212", "企业管理咨询；商务信息咨询", "咨询"),
+    ("4720", "房屋建筑工程施工；装饰装修工程", "建筑"),
+    ("1391", "面粉、挂面加工及销售", "面粉"),
+    ("6513", "软件开发；信息系统集成服务", "软件"),
+    ("5810", "旅游客运；道路普通货物运输", "运输"),
+    ("3311", "钢结构件制作、安装", "钢构"),
+    ("2641", "涂料、油墨生产销售", "涂料"),
+    ("0311", "肉牛养殖；饲料销售", "养殖"),
+    ("6110", "酒店管理；餐饮服务", "酒店"),
+    ("5261", "汽车零售；二手车经纪", "汽贸"),
+    ("8010", "家政服务；保洁服务", "家政"),
+]
+_MFG_PROVINCES = {"320000": 1.8, "330000": 1.7, "440000": 2.0, "370000": 1.5, "410000": 1.3,
+                  "350000": 1.2, "340000": 1.2, "510000": 1.1, "420000": 1.1, "310000": 1.2}
+
+
+def uscc_with_check(body17: str) -> str:
+    """Append the GB 32100-2015 check character to a 17-character body."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body17, _USCC_W))
+    return body17 + _USCC_CHARS[(31 - total % 31) % 31]
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """Knobs of the generator (defaults give a plausible national population)."""
+
+    n: int = 20_000
+    seed: int = 0
+    chains: tuple[str, ...] = ("nev",)
+    chain_share: float = 0.35
+    seller_share: float = 0.12
+    supply_pairs: int = 2_000
+    focus: str | None = DEFAULT_REGION   # city drawn denser than its size, so the demo region has a chain to analyse
+    focus_boost: float = 8.0
+
+
+def _counties(rng: np.random.Generator, focus: str | None = None, focus_boost: float = 1.0) -> pd.DataFrame:
+    reg = codes.regions()
+    cty = reg[reg["level"] == "county"].copy()
+    size = rng.lognormal(0.0, 0.8, len(cty))
+    boost = cty["province"].map(_MFG_PROVINCES).fillna(1.0).to_numpy(dtype=float)
+    # districts of a city (codes xxxx01-xxxx20) are denser than rural counties
+    urban = cty["code"].str[4:].astype(int) < 20
+    size = size * boost * np.where(urban, 1.6, 1.0)
+    if focus:
+        size = size * np.where(cty["city"].to_numpy() == focus, focus_boost, 1.0)
+    cty["p"] = size / size.sum()
+    return cty.reset_index(drop=True)
+
+
+def _leaf_table(chains: list[ChainSpec]) -> pd.DataFrame:
+    rows = []
+    for ch in chains:
+        for leaf in ch.leaves():
+            rows.append({"chain": ch.id, "leaf": leaf.id, "weight": leaf.weight / len(chains),
+                         "codes": list(leaf.industry_codes), "keywords": list(leaf.keywords),
+                         "products": list(leaf.products) or list(leaf.keywords)[:3],
+                         "name": leaf.name, "word": _name_word(leaf),
+                         "performer": getattr(leaf, "performer", "producer")})
+    return pd.DataFrame(rows)
+
+
+def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Draw the synthetic population.
+
+    Parameters
+    ----------
+    config : SynthConfig, optional
+        Generator settings; keyword arguments override single fields (``generate(n=1000, seed=1)``).
+
+    Returns
+    -------
+    enterprises : DataFrame
+        One row per firm with the columns of the generic ``enterprises`` loader mapping: name, uscc,
+        region, address, industry_code, scope, products, reg_capital, revenue, employees, founded,
+        tags, synthetic (always True), and ``true_link`` (the leaf the firm was drawn for, for tests).
+    supply : DataFrame
+        Supply pairs (supplier, customer: USCCs; value, year, source) along the template's
+        ``feeds`` edges.
+    """
+    cfg = config or SynthConfig()
+    if kw:
+        cfg = SynthConfig(**{**cfg.__dict__, **kw})
+    rng = np.random.default_rng(cfg.seed)
+    n = int(cfg.n)
+    counties = _counties(rng, cfg.focus, cfg.focus_boost)
+    idx = rng.choice(len(counties), size=n, p=counties["p"].to_numpy())
+    county = counties["code"].to_numpy()[idx]
+    city = counties["city"].to_numpy()[idx]
+    chains = [load_chain(c) for c in cfg.chains]
+    leaves = _leaf_table(chains)
+
+    # specialisation of every city in every leaf
+    cities = np.unique(counties["city"].to_numpy())
+    spec = rng.gamma(0.6, 1.0, size=(len(cities), len(leaves)))
+    spec[rng.random(spec.shape) < 0.35] = 0.0  # many cities lack a link entirely
+    w = leaves["weight"].to_numpy()
+    city_pos = {c: i for i, c in enumerate(cities)}
+    in_chain = rng.random(n) < cfg.chain_share
+    leaf_idx = np.full(n, -1)
+    city_i = np.array([city_pos[c] for c in city])
+    probs = spec * w
+    probs_sum = probs.sum(axis=1)
+    for ci in np.unique(city_i[in_chain]):
+        members = np.flatnonzero(in_chain & (city_i == ci))
+        if probs_sum[ci] <= 0:
+            in_chain[members] = False
+            continue
+        leaf_idx[members] = rng.choice(len(leaves), size=len(members), p=probs[ci] / probs_sum[ci])
+    in_chain = leaf_idx >= 0
+    seller = in_chain & (rng.random(n) < cfg.seller_share)
+
+    reg_names = codes.regions().set_index("code")["name"]
+    short = {c: _short(reg_names.get(c, "")) for c in np.unique(city)}
+    brand = rng.integers(0, len(_BRAND), size=(n, 2))
+    form = rng.integers(0, len(_FORM), size=n)
+    other = rng.integers(0, len(_OTHER_SCOPES), size=n)
+    names, scopes, inds, prods, truth = [], [], [], [], []
+    kw_pick = rng.random((n, 3))
+    for i in range(n):
+        b = _BRAND[brand[i, 0]] + _BRAND[brand[i, 1]]
+        if in_chain[i]:
+            leaf = leaves.iloc[leaf_idx[i]]
+            kws = leaf["keywords"]
+            k1 = kws[int(kw_pick[i, 0] * len(kws))]
+            k2 = kws[int(kw_pick[i, 1] * len(kws))]
+            ps = leaf["products"]
+            p1 = ps[int(kw_pick[i, 2] * len(ps))]
+            if seller[i]:
+                if kw_pick[i, 2] < 0.5:
+                    scopes.append(f"{k1}、{p1}销售；五金交电批发；货物进出口")
+                else:
+                    scopes.append(f"{p1}维修、保养；{k1}零售")
+                inds.append("5175" if kw_pick[i, 2] < 0.5 else "8111")
+                names.append(f"{short[city[i]]}{b}{leaf['word'][:2]}商贸{_FORM[form[i]]}")
+                prods.append([])
+            else:
+                performer = leaf["performer"]
+                if performer == "seller":
+                    verb = ("批发、零售", "批发", "零售、配送")[int(kw_pick[i, 1] * 3)]
+                elif performer == "user":
+                    verb = ("经营服务", "运营服务", "租赁服务")[int(kw_pick[i, 1] * 3)]
+                else:
+                    verb = ("研发、生产、销售", "生产、加工", "制造、销售", "研发、制造")[int(kw_pick[i, 1] * 4)]
+                scopes.append(f"{k1}、{k2}的{verb}；{p1}技术开发、技术服务")
+                codes_ = leaf["codes"]
+                inds.append(codes_[int(kw_pick[i, 0] * len(codes_))] if codes_ else "")
+                names.append(f"{short[city[i]]}{b}{leaf['word']}{_FORM[form[i]]}")
+                prods.append(sorted({p1, ps[int(kw_pick[i, 0] * len(ps))]}))
+            truth.append(f"{leaf['chain']}/{leaf['leaf']}")
+        else:
+            code, scope, word = _OTHER_SCOPES[other[i]]
+            scopes.append(scope)
+            inds.append(code)
+            names.append(f"{short[city[i]]}{b}{word}{_FORM[form[i]]}")
+            prods.append([])
+            truth.append("")
+    # USCC: 9 + 1 (enterprise) + county code + 9-char organisation code body + check
+    org = rng.integers(0, len(_USCC_CHARS), size=(n, 9))
+    alphabet = np.array(list(_USCC_CHARS))
+    uscc = ["91" + county[i] + "".join(alphabet[org[i]]) for i in range(n)]
+    uscc = [uscc_with_check(u) for u in uscc]
+    # make names unique in a readable way (real registries forbid duplicates within a region)
+    names = _dedupe(names)
+    cap = np.round(np.exp(rng.normal(6.5, 1.4, n)), 0) * 1e4  # 万元 → 元
+    big = in_chain & ~seller
+    cap[big] *= 3
+    revenue = cap * rng.lognormal(0.3, 0.9, n)
+    # a few leading firms (about 1 % of chain producers) are an order of magnitude larger: the 链主 candidates
+    lead = big & (rng.random(n) < 0.01)
+    revenue[lead] *= 25
+    revenue = np.round(revenue, -3)
+    employees = np.maximum(1, (revenue / 8e5 * rng.lognormal(0, 0.4, n)).astype(int))
+    start = np.datetime64("1995-01-01")
+    founded = (start + rng.integers(0, 365 * 30, n).astype("timedelta64[D]")).astype(str)
+    tag_draw = rng.random((n, 4))
+    tags = []
+    for i in range(n):
+        t = []
+        if big[i] and tag_draw[i, 0] < 0.18:
+            t.append("高新技术企业")
+        if big[i] and tag_draw[i, 1] < 0.06:
+            t.append("专精特新")
+        if big[i] and tag_draw[i, 2] < 0.01:
+            t.append("小巨人")
+        if big[i] and tag_draw[i, 3] < 0.004:
+            t.append("上市")
+        tags.append(";".join(t))
+    ent = pd.DataFrame({
+        "name": names,
+        "uscc": uscc,
+        "region": county,
+        "address": [f"{_addr(reg_names, c)}{rng_road(i)}" for i, c in enumerate(county)],
+        "industry_code": inds,
+        "scope": scopes,
+        "products": [";".join(p) for p in prods],
+        "reg_capital": [f"{c / 1e4:.0f}万元人民币" for c in cap],
+        "revenue": revenue,
+        "employees": employees,
+        "founded": founded,
+        "tags": tags,
+        "synthetic": True,
+        "true_link": truth,
+    })
+    supply = _supply(rng, ent, leaves, leaf_idx, big, chains, cfg.supply_pairs)
+    return ent, supply
+
+
+def _name_word(leaf: object) -> str:
+    """A word for firm names: a short keyword or product of the leaf (e.g. 正极材料, 电芯)."""
+    for term in list(getattr(leaf, "keywords", [])) + list(getattr(leaf, "products", [])):
+        if 2 <= len(term) <= 5 and term.isascii() is False:
+            return term
+    return str(getattr(leaf, "name", ""))[:4]
+
+
+def rng_road(i: int) -> str:
+    """A deterministic street address suffix."""
+    roads = ["建设路", "人民路", "工业大道", "科技路", "长江路", "黄河路", "创业路", "经开大道"]
+    return f"{roads[i % len(roads)]}{(i * 7919) % 999 + 1}号"
+
+
+def _addr(names: pd.Series, county: str) -> str:
+    p = county[:2] + "0000"
+    c = county[:4] + "00"
+    parts = [names.get(p, "")]
+    cname = names.get(c, "")
+    if cname and cname not in ("市辖区", "省直辖县级行政区划", "县"):
+        parts.append(cname)
+    parts.append(names.get(county, ""))
+    return "".join(parts)
+
+
+def _short(name: str) -> str:
+    for suf in ("市", "地区", "盟", "自治州"):
+        if name.endswith(suf) and len(name) > len(suf) + 1:
+            return name[: -len(suf)][:2]
+    return name[:2]
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for nm in names:
+        k = seen.get(nm, 0)
+        seen[nm] = k + 1
+        out.append(nm if k == 0 else nm.replace("有限", f"{string.ascii_uppercase[k % 26]}{k // 26 or ''}有限", 1)
+                   if "有限" in nm else f"{nm}{k}")
+    return out
+
+
+def _supply(rng: np.random.Generator, ent: pd.DataFrame, leaves: pd.DataFrame, leaf_idx: np.ndarray,
+            producer: np.ndarray, chains: list[ChainSpec], n_pairs: int) -> pd.DataFrame:
+    key = {(r.chain, r.leaf): i for i, r in enumerate(leaves.itertuples())}
+    by_leaf: dict[int, np.ndarray] = {}
+    for li in range(len(leaves)):
+        by_leaf[li] = np.flatnonzero((leaf_idx == li) & producer)
+    edges = [(key[(ch.id, a)], key[(ch.id, b)]) for ch in chains for a, b, _ in ch.feeds_edges()
+             if (ch.id, a) in key and (ch.id, b) in key]
+    edges = [(a, b) for a, b in edges if len(by_leaf[a]) and len(by_leaf[b])]
+    rows = []
+    city = ent["region"].str[:4].to_numpy()
+    if edges:
+        pick = rng.integers(0, len(edges), size=n_pairs)
+        local_pick = rng.random(n_pairs) < 0.4   # buyers source 40 % of pairs in their own city when they can
+        for j in range(n_pairs):
+            a, b = edges[pick[j]]
+            buyer = by_leaf[b][rng.integers(0, len(by_leaf[b]))]
+            cands = by_leaf[a]
+            if local_pick[j]:
+                near = cands[city[cands] == city[buyer]]
+                cands = near if len(near) else cands
+            s = cands[rng.integers(0, len(cands))]
+            rows.append((ent.at[s, "uscc"], ent.at[buyer, "uscc"],
+                         float(np.round(rng.lognormal(15, 1.0), -3)), int(2022 + rng.integers(0, 4)),
+                         "synthetic"))
+    sup = pd.DataFrame(rows, columns=["supplier", "customer", "value", "year", "source"])
+    return sup.drop_duplicates(["supplier", "customer"]).reset_index(drop=True)

@@ -1,0 +1,47 @@
+"""A non-editable install must find graph/ and loaders/ inside the wheel, from any directory."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return next(out.glob("chain_gap-*.whl"))
+
+
+def test_wheel_contains_data(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "chain_gap/_data/graph/schema.yaml" in names
+    assert "chain_gap/_data/graph/chains/nev.yaml" in names
+    assert "chain_gap/_data/graph/codes/regions.csv" in names
+    assert any(n.startswith("chain_gap/_data/loaders/") and n.endswith(".yaml") for n in names)
+
+
+def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
+    target = tmp_path / "site"
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                        str(wheel)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = ("import chain_gap._resources as r, chain_gap.chains as c; "
+            "print(r.graph_dir()); print(len(c.list_chains())); print(r.loaders_dir())")
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    r = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(str(target)) and "_data" in lines[0]
+    assert int(lines[1]) >= 9
+    assert lines[2].startswith(str(target))
