@@ -71,9 +71,9 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        self.ents = frames.enterprises(G)
+        self.ents = frames.enterprises(G, ["region"] + ([activity] if activity != "firms" else []))
         self.ents["_act"] = _activity(self.ents, activity)
-        mem = frames.members(G, self.spec, roles=roles, ents=self.ents.drop(columns="_act"))
+        mem = frames.members(G, self.spec, roles=roles)
         mem = mem.drop_duplicates(["ent_id", "link"])
         mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
         mem["_size"] = _size(mem) if len(mem) else []
@@ -514,9 +514,11 @@ def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: 
     size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
     firms = set(local["ent_id"])
     Z: dict[tuple[str, str], float] = {}
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if k == "SUPPLIES" and u in firms and v in firms:
-            Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
+    for u in firms:
+        for v, by_key in G.succ[u].items():
+            d = by_key.get("SUPPLIES")
+            if d is not None and v in firms:
+                Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
     partners = {f: 0 for f in firms}
     for (u, v) in Z:
         partners[u] += 1

@@ -156,8 +156,7 @@ def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile
     reg = codes.resolve_region(str(region))
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
     need = gt[gt["action"] != "none"].set_index("link")
-    ents = frames.enterprises(G)
-    mem = frames.members(G, spec, ents=ents)
+    mem = frames.members(G, spec)
     mem = mem.drop_duplicates(["ent_id", "link"])
     is_local = mem[reg.level] == reg.code
     local = mem[is_local]
@@ -173,18 +172,7 @@ def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile
         req = set(filters.required_tags)
         cands = cands[cands["tags"].apply(lambda ts: req.issubset(set(ts or [])))]
     if filters.skip_present and len(cands):
-        local_all = ents[ents[reg.level] == reg.code]
-        present_uscc = set(local_all["uscc"].dropna())
-        local_norm = [normalize_name(n) for n in local_all["name"].dropna()]
-        keep = []
-        for r in cands.itertuples():
-            if r.uscc and r.uscc in present_uscc:
-                keep.append(False)
-                continue
-            nn = normalize_name(r.name or "")
-            keep.append(not (nn and any(ln.startswith(nn.replace("有限公司", "")) and "分公司" in ln
-                                        for ln in local_norm)))
-        cands = cands[keep]
+        cands = cands[~_present_in_region(frames.enterprises(G, ["region", "uscc", "name"]), reg, cands)]
     cands = cands.reset_index(drop=True)
     if cands.empty:
         return _Components(cands, gt, reg, spec)
@@ -201,6 +189,28 @@ def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
     return _Components(cands, gt, reg, spec)
+
+
+def _present_in_region(ents: pd.DataFrame, reg: Any, cands: pd.DataFrame) -> pd.Series:
+    """Candidates already in the region: the same USCC, or a local branch (分公司) of the same company.
+
+    A branch is recognised by name: "X有限公司商丘分公司" is a branch of "X有限公司" (the part of the
+    name up to the last 公司 before 分公司, compared after name normalisation).
+    """
+    local_all = ents[ents[reg.level] == reg.code]
+    uscc = set(local_all["uscc"].dropna())
+    parents = set()
+    for name in local_all["name"].dropna():
+        if "分公司" in name:
+            head = name[: name.rfind("分公司")]
+            cut = head.rfind("公司")
+            if cut > 0:
+                parents.add(normalize_name(head[: cut + 2]))
+    same_uscc = cands["uscc"].isin(uscc) & cands["uscc"].notna()
+    if not parents:
+        return same_uscc
+    branch = cands["name"].fillna("").map(normalize_name).isin(parents)
+    return same_uscc | branch
 
 
 def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
@@ -304,12 +314,16 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     fmax = float(c["fit"].max())
     c["fit_n"] = c["fit"] / fmax if fmax > 0 else 0.0
     c = c.sort_values(["score", "quality", "ent_id"], ascending=[False, False, True])
-    others = c.groupby("ent_id")["link_name"].apply(lambda s: "、".join(list(dict.fromkeys(s))[1:]))
-    best = c.drop_duplicates("ent_id").copy()
+    best = c.drop_duplicates("ent_id")
+    if top:
+        best = best.head(int(top))
+    best = best.copy()
+    multi = c[c["ent_id"].isin(set(best["ent_id"]))]
+    others = multi.groupby("ent_id", sort=False)["link_name"].agg(lambda s: "、".join(list(dict.fromkeys(s))[1:]))
     best["other_links"] = best["ent_id"].map(others).fillna("")
-    direction = comp.gaps.set_index("link")["direction"]
-    best["direction"] = best["link"].map(direction).fillna("")
-    best["verdict_zh"] = best["link"].map(comp.gaps.set_index("link")["verdict_zh"]).fillna("")
+    gi = comp.gaps.set_index("link")
+    best["direction"] = best["link"].map(gi["direction"]).fillna("")
+    best["verdict_zh"] = best["link"].map(gi["verdict_zh"]).fillna("")
     names = codes.regions().set_index("code")["name"]
     best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
@@ -320,8 +334,6 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
         best[col] = best[col].astype(float).round(4)
     out = best[cols].reset_index(drop=True)
-    if top:
-        out = out.head(int(top))
     out.attrs.update({"profile": profile.__dict__, "region": comp.region.code, "region_name": comp.region.name,
                       "chain": comp.chain.id, "chain_name": comp.chain.name})
     return out
@@ -445,8 +457,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
             "evidence", "score"]
     if anc.empty:
         return pd.DataFrame(columns=cols)
-    ents = frames.enterprises(G)
-    mem = frames.members(G, spec, ents=ents).drop_duplicates(["ent_id", "link"])
+    mem = frames.members(G, spec).drop_duplicates(["ent_id", "link"])
     outside = mem[mem[reg.level] != reg.code]
     qual = _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags) if len(outside) \
         else pd.Series(dtype=float)
