@@ -113,3 +113,13 @@ def test_user_errors_are_one_line(demo_dir, tmp_path):
     assert res.exit_code == 2 and "garbage.csv" in res.output and "Traceback" not in res.output
     res = run("gaps", b, "--chain", "nev", "--region", "商丘市", "-o", str(tmp_path / "x.pdf"), ok=False)
     assert res.exit_code != 0 and ".pdf" in res.output
+
+
+def test_neo4j_commands_offline(demo_dir, tmp_path, monkeypatch):
+    b = str(demo_dir / "bundle")
+    res = run("neo4j", "export", b, str(tmp_path / "imp"))
+    assert "README.md" in res.output
+    assert (tmp_path / "imp" / "README.md").read_text(encoding="utf-8").count("neo4j-admin database import") >= 1
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    res = run("neo4j", "push", b, ok=False)
+    assert res.exit_code == 2 and "NEO4J_URI" in res.output

@@ -453,6 +453,66 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> Non
     click.echo(f"wrote {output}", err=True)
 
 
+# ---------------------------------------------------------------- neo4j
+@main.group("neo4j")
+def neo4j_group() -> None:
+    """Neo4j as the system of record: push, pull, bulk-import files.
+
+    Credentials come only from the environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
+    """
+
+
+@neo4j_group.command("push")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@click.option("--database", default=None, help="Neo4j database (default: the server's default).")
+@click.option("--batch-size", default=10_000, show_default=True)
+@friendly
+def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
+    """Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
+
+    \b
+    Example: NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=… chain-gap neo4j push city.bundle
+    """
+    from chain_gap import neo4j
+    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True)
+    click.echo(json.dumps(res, ensure_ascii=False, indent=1, default=str))
+
+
+@neo4j_group.command("pull")
+@chain_opt
+@click.option("--region", default=None, help="Only enterprises of this region (national totals then change).")
+@click.option("--database", default=None)
+@click.option("--into", "into", required=True, type=click.Path(file_okay=False), help="Bundle folder to write.")
+@friendly
+def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) -> None:
+    """Pull one chain's subgraph from Neo4j into a bundle that every analysis accepts.
+
+    \b
+    Example: chain-gap neo4j pull --chain nev --into nev.bundle
+    """
+    from chain_gap import codes, io, neo4j
+    code = codes.resolve_region(region).code if region else None
+    G = neo4j.pull(database=database, chain=chain, region=code)
+    io.save(G, into)
+    click.echo(f"{into}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
+
+
+@neo4j_group.command("export")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option("--database", default="neo4j", show_default=True, help="Database name in the import command.")
+@friendly
+def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
+    """Write neo4j-admin database import files (CSV + README with the exact command).
+
+    \b
+    Example: chain-gap neo4j export city.bundle import/
+    """
+    from chain_gap import neo4j
+    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database)
+    click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
+
+
 @main.command("demo")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--n", "n", default=20_000, show_default=True, help="Synthetic enterprises to generate.")
