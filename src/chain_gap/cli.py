@@ -92,7 +92,8 @@ def _progress(label: str) -> Callable[[int, int], None]:
 
 
 def write_frame(df: pd.DataFrame, path: str | Path | None, *, sheet: str = "Sheet1",
-                notes: dict[str, str] | None = None, columns: dict[str, str] | None = None) -> None:
+                notes: dict[str, str] | None = None, columns: dict[str, str] | None = None,
+                lang: str = "zh") -> None:
     """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
     from chain_gap import report
     out = df.rename(columns=columns) if columns else df
@@ -104,7 +105,7 @@ def write_frame(df: pd.DataFrame, path: str | Path | None, *, sheet: str = "Shee
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".xlsx":
-        report.write_workbook(p, {sheet: out}, notes=notes)
+        report.write_workbook(p, {sheet: out}, notes=notes, notes_sheet=report.sheet_name("notes", lang))
     elif suffix == ".csv":
         report.write_csv(p, out)
     else:
@@ -327,10 +328,10 @@ def gaps_cmd(bundle: str, chain: str, region: str, activity: str, peers: str | N
     Example: chain-gap gaps city.bundle --chain nev --region 商丘市 -o gaps.xlsx
     """
     from chain_gap import gaps, report
-    t = gaps.table(_bundle(bundle), chain, region, activity=activity,
-                   peers=[p for p in peers.split(",") if p] if peers else None)
+    G = _bundle(bundle)
+    t = gaps.table(G, chain, region, activity=activity, peers=[p for p in peers.split(",") if p] if peers else None)
     write_frame(report.gap_sheet(t, lang), output, sheet=report.sheet_name("gaps", lang),
-                notes=report.gap_notes(t, lang))
+                notes=report.gap_notes(t, lang, G), lang=lang)
 
 
 @main.command("compare")
@@ -393,7 +394,7 @@ def targets_cmd(bundle: str, chain: str, region: str, top: int | None, weights: 
         st = targets.stability(G, chain, region, top=min(top or 20, 20), weights=weights, filters=list(filters))
         t["stability"] = t["ent_id"].map(st).fillna(0.0)
     write_frame(report.target_sheet(t, lang), output, sheet=report.sheet_name("targets", lang),
-                notes=report.target_notes(t, weights, list(filters), lang))
+                notes=report.target_notes(t, weights, list(filters), lang, G), lang=lang)
 
 
 @main.command("whatif")
