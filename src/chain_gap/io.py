@@ -68,12 +68,11 @@ def _encode(values: list[Any], ctype: str) -> list[Any]:
     return values
 
 
-def _table(rows: list[dict[str, Any]], key_cols: list[str]) -> tuple[pa.Table, dict[str, str]]:
-    props = sorted({k for r in rows for k in r} - set(key_cols) - {"kind"})
-    cols: dict[str, pa.Array] = {}
+def _table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tuple[pa.Table, dict[str, str]]:
+    """One Arrow table: the key columns, then one typed column per property (sorted by name)."""
+    props = sorted({k for r in rows for k in r} - set(keys) - {"kind"})
+    cols: dict[str, pa.Array] = {k: pa.array(v, type=pa.string()) for k, v in keys.items()}
     types: dict[str, str] = {}
-    for k in key_cols:
-        cols[k] = pa.array([r[k] for r in rows], type=pa.string())
     for p in props:
         values = [r.get(p) for r in rows]
         ctype = _column_type(values)
@@ -114,32 +113,33 @@ def save(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             "edges": {},
             "files": {},
         }
-        by_kind: dict[str, list[dict[str, Any]]] = {}
+        by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for nid, attrs in G.nodes(data=True):
             kind = attrs.get("kind")
             if kind is None:
                 raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
             if "id" in attrs:
                 raise BundleError(f"node {nid!r}: a property may not be named 'id' (the column of node ids)")
-            by_kind.setdefault(kind, []).append({**attrs, "id": nid})
+            by_kind.setdefault(kind, []).append((nid, attrs))
         for kind in sorted(by_kind):
-            rows = sorted(by_kind[kind], key=lambda r: r["id"])
-            table, types = _table(rows, ["id"])
+            items = sorted(by_kind[kind], key=lambda r: r[0])
+            table, types = _table({"id": [i for i, _ in items]}, [a for _, a in items])
             pq.write_table(table, tmp / "nodes" / f"{kind}.parquet", compression="zstd")
-            manifest["nodes"][kind] = {"count": len(rows), "columns": types}
-        by_ekind: dict[str, list[dict[str, Any]]] = {}
+            manifest["nodes"][kind] = {"count": len(items), "columns": types}
+        by_ekind: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
         for u, v, attrs in G.edges(data=True):
             kind = attrs.get("kind")
             if kind is None:
                 raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
             if "start_id" in attrs or "end_id" in attrs:
                 raise BundleError(f"edge {u!r} -> {v!r}: properties may not be named start_id / end_id")
-            by_ekind.setdefault(kind, []).append({**attrs, "start_id": u, "end_id": v})
+            by_ekind.setdefault(kind, []).append((u, v, attrs))
         for kind in sorted(by_ekind):
-            rows = sorted(by_ekind[kind], key=lambda r: (r["start_id"], r["end_id"]))
-            table, types = _table(rows, ["start_id", "end_id"])
+            items = sorted(by_ekind[kind], key=lambda r: (r[0], r[1]))
+            table, types = _table({"start_id": [u for u, _, _ in items], "end_id": [v for _, v, _ in items]},
+                                  [a for _, _, a in items])
             pq.write_table(table, tmp / "edges" / f"{kind}.parquet", compression="zstd")
-            manifest["edges"][kind] = {"count": len(rows), "columns": types}
+            manifest["edges"][kind] = {"count": len(items), "columns": types}
         with open(tmp / "graph.json", "w", encoding="utf-8") as fh:
             json.dump(G.graph, fh, ensure_ascii=False, sort_keys=True, indent=1, default=str)
         for f in sorted(tmp.rglob("*")):
