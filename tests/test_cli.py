@@ -123,3 +123,34 @@ def test_neo4j_commands_offline(demo_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)
     res = run("neo4j", "push", b, ok=False)
     assert res.exit_code == 2 and "NEO4J_URI" in res.output
+
+
+def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
+    import shutil
+
+    import chain_gap.io
+    b = tmp_path / "r.bundle"
+    shutil.copytree(demo_dir / "bundle", b)
+    run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "review.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    ent, lnk, dec = header.index("enterprise") + 1, header.index("link") + 1, header.index("decision") + 1
+    ws.cell(2, dec).value = "confirm"
+    ws.cell(3, dec).value = "reject"
+    first = (ws.cell(2, ent).value, ws.cell(2, lnk).value)
+    second = (ws.cell(3, ent).value, ws.cell(3, lnk).value)
+    wb.save(tmp_path / "decided.xlsx")
+    res = run("review", "apply", str(b), str(tmp_path / "decided.xlsx"))
+    assert "2 override(s) in force" in res.output
+    run("link", str(b), "--chain", "nev")                      # re-linking keeps the decisions
+    G = chain_gap.io.load(b)
+    e1 = G.edges[first[0], "link:" + first[1], "LINKED_TO"]
+    e2 = G.edges[second[0], "link:" + second[1], "LINKED_TO"]
+    assert (e1["decision"], e1["method"]) == ("confirmed", "override")
+    assert e2["decision"] == "rejected"
+    q = tmp_path / "after.csv"
+    run("review", "export", str(b), "-o", str(q))
+    import pandas as pd
+    after = pd.read_csv(q, dtype=str, encoding="utf-8-sig")
+    assert not ((after["enterprise"] == first[0]) & (after["link"] == first[1])).any()

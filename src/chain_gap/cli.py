@@ -304,9 +304,14 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     from chain_gap import io, link, load
     G = io.load(bundle)
     res = load.load(list(files), "overrides", G)
-    link.attach(G, None)
+    linked = sorted(a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
+                    for n, a in G.nodes(data=True) if a.get("kind") == "Chain")
+    link.attach(G, linked or None)
     io.save(G, bundle)
-    click.echo(f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force")
+    t = res.report["totals"]
+    click.echo(f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force "
+               f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
+               f"without a usable decision); re-linked {', '.join(linked) or 'all chains'}")
 
 
 # ---------------------------------------------------------------- analysis
