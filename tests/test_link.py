@@ -109,3 +109,25 @@ def test_review_queue_lists_uncertain_with_evidence():
     q = link.review_queue(G)
     assert list(q["ent_id"]) == ["ent:A"]
     assert q.loc[0, "link"] == "motor" and "驱动电机" in q.loc[0, "evidence"]
+
+
+def test_exclusion_vetoes_only_its_own_clause():
+    G = _graph({"A": {"scope": "电芯、锂离子电池的生产；充电宝零售"},
+                "B": {"scope": "电芯、锂离子电池、充电宝的生产"}})
+    link.attach(G, [toy_chain()])
+    a = _edge(G, "A", "cell")
+    assert a["decision"] == "confirmed" and "排除词:充电宝" in a["evidence"]
+    assert _edge(G, "B", "cell")["decision"] == "rejected"
+
+
+def test_minor_products_count_as_scope_not_product():
+    from chain_gap.schema import add_edge
+    G = _graph({"MAIN": {}, "MINOR": {}})
+    add_node(G, "Product", "动力电芯", name="动力电芯")
+    add_edge(G, "ent:MAIN", "product:动力电芯", "MAKES", share=0.45)
+    add_edge(G, "ent:MINOR", "product:动力电芯", "MAKES", share=0.001)   # a scope phrase in A-share data
+    link.attach(G, [toy_chain()])
+    assert _edge(G, "MAIN", "cell")["decision"] == "confirmed"
+    assert _edge(G, "MAIN", "cell")["method"].startswith("product")
+    minor = _edge(G, "MINOR", "cell")
+    assert minor["decision"] == "uncertain" and minor["method"] == "scope"

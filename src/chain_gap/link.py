@@ -12,6 +12,7 @@ text is scanned once whatever the number of templates.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections import defaultdict
@@ -40,6 +41,7 @@ class LinkConfig:
     scope: float = 0.40
     name: float = 0.20
     split_shared_codes: bool = True
+    product_min_share: float = 0.01
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -59,6 +61,7 @@ def load_config(path: str | Path | None = None) -> LinkConfig:
         scope=float(ev.get("scope", 0.40)),
         name=float(ev.get("name", 0.20)),
         split_shared_codes=bool(ev.get("split_shared_codes", True)),
+        product_min_share=float(ev.get("product_min_share", 0.01)),
         confirmed=float(dec.get("confirmed", 0.60)),
         uncertain=float(dec.get("uncertain", 0.30)),
         producer=tuple(roles.get("producer", ())),
@@ -116,6 +119,47 @@ def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]
     return [(end, term, payload) for end, (term, payload) in A.iter(text)]
 
 
+def _hits(A: Any, text: str, evs: dict[str, "_Evidence"]) -> list[tuple[int, str, str]]:
+    """Keyword hits of ``text`` that survive the exclusions, as (end, term, link node id).
+
+    An exclusion vetoes the hits of its link in the same clause (between ；;。 separators, or the same
+    product name), so "锂离子电池、充电宝的生产" is no cell maker while a firm with an unrelated
+    excluded product elsewhere keeps its real link. Exclusions are recorded on the evidence.
+    """
+    found = _scan(A, text)
+    if not found:
+        return []
+    excluded: set[tuple[str, int]] = set()
+    bounds: list[int] = []
+
+    def clause(end: int) -> int:
+        return bisect.bisect_left(bounds, end + 1) if excluded else 0
+
+    for end, term, payload in found:
+        for lid, typ in payload:
+            if typ == "ex":
+                if not bounds:
+                    bounds = [m.end() for m in _CLAUSE.finditer(text)] or [len(text)]
+                evs[lid].excluded.add(term)
+                excluded.add((lid, bisect.bisect_left(bounds, end + 1)))
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for end, term, payload in found:
+        for lid, typ in payload:
+            if typ == "ex":
+                continue
+            if (lid, clause(end)) in excluded:
+                evs[lid].vetoed.add(term)
+            else:
+                spans[lid].append((end - len(term) + 1, end, term))
+    out = []
+    for lid, hs in spans.items():
+        # a term nested in a longer hit of the same link (电芯 inside 动力电芯) is one clue, not two
+        for a0, a1, term in hs:
+            if not any(b0 <= a0 and a1 <= b1 and (b1 - b0) > (a1 - a0) for b0, b1, _ in hs):
+                out.append((a1, term, lid))
+    return out
+
+
 def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
     """Role implied by the verbs of the clause around position ``end`` of ``text``."""
     start = max((m.end() for m in _CLAUSE.finditer(text, 0, end)), default=0)
@@ -137,6 +181,7 @@ class _Evidence:
     name: set[str] = field(default_factory=set)
     code: str | None = None
     excluded: set[str] = field(default_factory=set)
+    vetoed: set[str] = field(default_factory=set)   # matched terms cancelled by an exclusion in their clause
 
 
 def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float, str, str, str, bool]:
@@ -189,16 +234,24 @@ def _performs(role: str, explicit: bool, performer: str) -> bool:
     return role == performer or (performer != "producer" and role == "producer" and not explicit)
 
 
-def _enterprise_products(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
+def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Product names per enterprise from MAKES edges: (main products, minor products).
+
+    A product whose revenue share is below ``min_share`` is a minor line — in the A-share data such
+    rows (share 0.001) are the registered business scope cut into phrases — and counts as scope
+    evidence, not as product evidence.
+    """
+    main: dict[str, list[str]] = defaultdict(list)
+    minor: dict[str, list[str]] = defaultdict(list)
     for p, kind in G.nodes(data="kind"):
         if kind != "Product":
             continue
         pname = G.nodes[p].get("name", "")
-        for e, _, k in G.in_edges(p, keys=True):
+        for e, _, k, d in G.in_edges(p, keys=True, data=True):
             if k == "MAKES":
-                out[e].append(pname)
-    return out
+                share = d.get("share")
+                (minor if share is not None and float(share) < min_share else main)[e].append(pname)
+    return main, minor
 
 
 def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
@@ -240,7 +293,7 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
     leaf_ids = set(m.leaf_chain)
     old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == "LINKED_TO"]
     G.remove_edges_from([(u, v, "LINKED_TO") for u, v in old])
-    products = _enterprise_products(G)
+    products, minor_products = _enterprise_products(G, cfg.product_min_share)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise"]
     total = len(ents)
     new_edges = []
@@ -249,43 +302,43 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
             progress(i, total)
         evs: dict[str, _Evidence] = defaultdict(_Evidence)
         scope = a.get("scope") or ""
-        for end, term, payload in _scan(m.automaton, scope):
-            for lid, typ in payload:
-                if typ == "ex":
-                    evs[lid].excluded.add(term)
-                elif term not in evs[lid].scope or evs[lid].scope[term] is None:
-                    evs[lid].scope[term] = _clause_role(scope, end, cfg)
+        minor = minor_products.get(nid)
+        if minor:
+            scope = f"{scope}；{'；'.join(minor)}" if scope else "；".join(minor)
+        for end, term, lid in _hits(m.automaton, scope, evs):
+            if term not in evs[lid].scope or evs[lid].scope[term] is None:
+                evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
         if prods:
-            ptxt = "；".join(prods)
-            for _, term, payload in _scan(m.automaton, ptxt):
-                for lid, typ in payload:
-                    if typ == "ex":
-                        evs[lid].excluded.add(term)
-                    else:
-                        evs[lid].product.add(term)
-        for _, term, payload in _scan(m.automaton, a.get("name") or ""):
-            for lid, typ in payload:
-                if typ == "ex":
-                    evs[lid].excluded.add(term)
-                else:
-                    evs[lid].name.add(term)
+            for _, term, lid in _hits(m.automaton, "；".join(prods), evs):
+                evs[lid].product.add(term)
+        for _, term, lid in _hits(m.automaton, a.get("name") or "", evs):
+            evs[lid].name.add(term)
         code = a.get("industry_code")
         if code and code in m.codes:
             for lid in m.codes[code]:
-                evs[lid].code = code
+                # the code cannot tell which product: any exclusion of the link in the firm's texts vetoes it
+                if not evs[lid].excluded:
+                    evs[lid].code = code
         for lid, ev in evs.items():
-            if not (ev.scope or ev.product or ev.name or ev.code):
+            if not (ev.scope or ev.product or ev.name or ev.code or ev.vetoed):
                 continue
             strength = cfg.industry_code
             if ev.code and cfg.split_shared_codes:
                 strength /= max(1, m.code_split.get((ev.code, m.leaf_chain[lid]), 1))
             conf, methods, evidence, role, explicit = _score(ev, strength, cfg)
             if ev.excluded:
-                if conf < cfg.uncertain:
+                note = f"排除词:{'、'.join(sorted(ev.excluded))}"
+                evidence = f"{evidence}; {note}" if evidence else note
+            if conf < cfg.uncertain and ev.vetoed:
+                # what the vetoed terms would have given: keep the rejection on record for review
+                would = 1.0 - (1.0 - conf) * (1.0 - cfg.scope) ** min(2, len(ev.vetoed))
+                if would < cfg.uncertain:
                     continue
                 decision = "rejected"
-                evidence = f"{evidence}; 排除词:{'、'.join(sorted(ev.excluded))}"
+                conf = would
+                evidence = f"{evidence}; 被排除的命中:{'、'.join(sorted(ev.vetoed))}"
+                methods = methods or "scope"
             elif conf >= cfg.confirmed:
                 decision = "confirmed"
             elif conf >= cfg.uncertain:
