@@ -151,7 +151,7 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
     seller = in_chain & (rng.random(n) < cfg.seller_share)
 
     reg_names = codes.regions().set_index("code")["name"]
-    short = {c: _short(reg_names.get(c, "")) for c in np.unique(city)}
+    short = {c: _short(_city_name(reg_names, c)) for c in np.unique(city)}
     brand = rng.integers(0, len(_BRAND), size=(n, 2))
     form = rng.integers(0, len(_FORM), size=n)
     other = rng.integers(0, len(_OTHER_SCOPES), size=n)
@@ -271,8 +271,16 @@ def _addr(names: pd.Series, county: str) -> str:
     return "".join(parts)
 
 
+def _city_name(names: pd.Series, city: str) -> str:
+    """The name firms of a city carry: the municipality for 市辖区 rows (北京), else the city."""
+    name = str(names.get(city, ""))
+    if name in ("市辖区", "县", "省直辖县级行政区划", ""):
+        name = str(names.get(city[:2] + "0000", ""))
+    return name
+
+
 def _short(name: str) -> str:
-    for suf in ("市", "地区", "盟", "自治州"):
+    for suf in ("市", "地区", "盟", "自治州", "省", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区"):
         if name.endswith(suf) and len(name) > len(suf) + 1:
             return name[: -len(suf)][:2]
     return name[:2]

@@ -260,8 +260,9 @@ def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
 
 def _reason(r: Any, reg: Any) -> str:
     gap_txt = {"fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
-               "extend": f"向{'上' if r.direction == 'upstream' else '下' if r.direction == 'downstream' else ''}游延伸"
-                         f"{reg.name}链条至「{r.link_name}」",
+               "extend": (f"向{'上' if r.direction == 'upstream' else '下'}游延伸{reg.name}链条至「{r.link_name}」"
+                          if r.direction in ("upstream", "downstream")
+                          else f"为{reg.name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"),
                "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节"}.get(r.action, f"「{r.link_name}」")
     comps = [("企业质量", r.quality), ("本地配套契合度", r.fit_n), ("可行性", r.density if not math.isnan(r.density) else 0.0),
              ("韧性增益", r.resilience)]
