@@ -119,3 +119,17 @@ def test_anchors(G):
     # the 2.5e9 pack firm and the 1e10 bms firm pass the emerging-chain revenue rule (2e9)
     assert sorted(a["link"]) == ["bms", "pack"] and a["size_rule"].all()
     assert "营业收入" in a.set_index("link").loc["pack", "reason"]
+
+
+def test_chain_with_no_linked_firm_gives_all_missing():
+    import networkx as nx
+
+    from chain_gap import targets
+    from chain_gap.chains import add_to_graph
+    from chain_gap.schema import add_node
+    G = nx.MultiDiGraph()
+    add_node(G, "Enterprise", "X", name="某公司", region="411402")
+    add_to_graph(G, toy_chain())
+    t = gaps.table(G, toy_chain(), REGION)
+    assert (t["verdict"] == "missing").all() and (t["action"] == "extend").all()
+    assert targets.rank(G, toy_chain(), REGION).empty

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import openpyxl
@@ -163,3 +164,106 @@ def test_index_written_only_when_named(tmp_path):
     assert [c.value for c in wb["filtered"][1]] == list(df.columns)
     assert [c.value for c in wb["filtered"][2]][:2] == ["nev/cell", "动力电池电芯"]
     assert [c.value for c in wb["named"][1]][0] == "link"
+
+
+# ------------------------------------------------------------------ the Excel pack (write_pack)
+@pytest.fixture(scope="module")
+def demo_graph(tmp_path_factory):
+    """The demo pipeline's bundle (synthetic, 4 000 firms), with one local firm renamed to a formula."""
+    from chain_gap import demo, io
+    from chain_gap.report import local_firms
+    out = tmp_path_factory.mktemp("pack-demo")
+    res = demo.run(out, n=4000, seed=1)
+    G = io.load(res["bundle"])
+    lf = local_firms(G, "nev", "411400")
+    victim = lf["ent_id"].iloc[0]
+    G.nodes[victim]["name"] = EVIL
+    return G, out, victim
+
+
+@pytest.fixture(scope="module")
+def pack(demo_graph, tmp_path_factory):
+    from chain_gap.report import write_pack
+    G, _, _ = demo_graph
+    path = write_pack(tmp_path_factory.mktemp("pack") / "report.xlsx", G, "nev", "411400")
+    return path, openpyxl.load_workbook(path)
+
+
+def _col(ws, header):
+    heads = [c.value for c in ws[1]]
+    j = heads.index(header) + 1
+    return [ws.cell(i, j) for i in range(2, ws.max_row + 1)]
+
+
+def test_pack_sheets_and_headers(pack, demo_graph):
+    from chain_gap import gaps
+    from chain_gap.report import local_firms
+    G, _, _ = demo_graph
+    _, wb = pack
+    assert wb.sheetnames == ["链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
+    gap_head = [c.value for c in wb["链条诊断"][1]]
+    assert gap_head[:6] == ["地区代码", "地区", "环节位置", "环节大类", "环节代码", "环节"]
+    assert "诊断" in gap_head and "诊断依据" in gap_head
+    assert wb["链条诊断"].max_row == len(gaps.table(G, "nev", "411400")) + 1 == 51
+    assert [c.value for c in wb["招商目标企业清单"][1]][:3] == ["排名", "企业名称", "统一社会信用代码"]
+    assert [c.value for c in wb["本地企业清单"][1]][:4] == ["企业名称", "统一社会信用代码", "所在地区代码", "所在地区"]
+    assert wb["本地企业清单"].max_row == len(local_firms(G, "nev", "411400")) + 1
+    assert [c.value for c in wb["数据说明"][1]] == ["项目", "说明"]
+
+
+def test_pack_codes_are_text(pack):
+    _, wb = pack
+    for sheet in ("招商目标企业清单", "本地企业清单"):
+        usccs = _col(wb[sheet], "统一社会信用代码")
+        assert usccs and all(c.data_type == "s" and c.number_format == "@" for c in usccs if c.value)
+        assert all(re.fullmatch(r"[0-9A-Z]{18}", c.value) for c in usccs if c.value)
+    regions = _col(wb["本地企业清单"], "所在地区代码")
+    assert all(c.data_type == "s" and re.fullmatch(r"4114\d\d", c.value) for c in regions)
+    assert all(c.data_type == "s" and c.value == "411400" for c in _col(wb["链条诊断"], "地区代码"))
+
+
+def test_pack_formula_name_is_inert(pack):
+    _, wb = pack
+    names = _col(wb["本地企业清单"], "企业名称")
+    hit = [c for c in names if c.value == "'" + EVIL]
+    assert hit and all(c.data_type == "s" for c in hit)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate)
+
+
+def test_pack_notes_say_where_numbers_come_from(pack):
+    from chain_gap import gaps
+    from chain_gap.chains import load_chain
+    _, wb = pack
+    notes = {r[0].value: r[1].value for r in wb["数据说明"].iter_rows(min_row=2)}
+    values = list(notes.values())
+    for src in load_chain("nev").sources:
+        assert src in values, src
+    assert notes["数据时点 / vintage"] == "synthetic demo data, seed 1"
+    assert "合成演示数据" in notes["注意 / note"]
+    cfg = gaps.load_config()["verdict"]
+    assert notes["诊断阈值 / verdict.strong_ci_low"] == f"{cfg['strong_ci_low']:g}"
+    assert notes["诊断阈值 / verdict.fragile_hhi"] == f"{cfg['fragile_hhi']:g}"
+    assert notes["招商评分参数 / targets.alpha"] == "0.5"
+    assert any("GB/T 4754-2017" in str(v) for v in values)  # attribution
+    assert notes["链条 / chain"] == "新能源汽车 (nev)"
+
+
+def test_pack_in_english(demo_graph, tmp_path):
+    from chain_gap.report import write_pack
+    G, _, _ = demo_graph
+    wb = openpyxl.load_workbook(write_pack(tmp_path / "en.xlsx", G, "nev", "411400", lang="en"))
+    assert wb.sheetnames == ["Gap analysis", "Target list", "Local firms", "Notes"]
+    assert [c.value for c in wb["Notes"][1]] == ["Item", "Note"]
+    assert "USCC" in [c.value for c in wb["Local firms"][1]]
+    stages = {c.value for c in _col(wb["Gap analysis"], "stage")}
+    assert stages == {"Upstream", "Midstream", "Downstream"}
+
+
+def test_demo_writes_every_output(demo_graph):
+    _, out, _ = demo_graph
+    for name in ("gaps.xlsx", "targets.xlsx", "map.html", "panorama.png", "panorama.svg", "report.xlsx",
+                 "report.html"):
+        assert (out / name).stat().st_size > 1000, name

@@ -519,6 +519,25 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
     click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
 
 
+@main.command("report")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@chain_opt
+@region_opt
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@lang_opt
+@friendly
+def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> None:
+    """Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
+
+    \b
+    Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
+    """
+    from chain_gap import report
+    paths = report.write_report(_bundle(bundle), chain, region, out, lang=lang)
+    for key, path in paths.items():
+        click.echo(f"{key:<14} {path}")
+
+
 @main.command("demo")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--n", "n", default=20_000, show_default=True, help="Synthetic enterprises to generate.")
@@ -530,7 +549,8 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
 def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) -> None:
     """Run the whole pipeline on synthetic national data (clearly labelled synthetic).
 
-    Writes gaps.xlsx, targets.xlsx, map.html and the bundle into OUT.
+    Writes into OUT: gaps.xlsx, targets.xlsx, map.html, panorama.png/.svg, report.xlsx (the pack),
+    report.html and the bundle; the generated CSV files sit in OUT/data.
 
     \b
     Example: chain-gap demo --out demo-out

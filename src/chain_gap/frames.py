@@ -70,6 +70,7 @@ def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str]) -> p
     if "synthetic" in data:
         data["synthetic"] = [bool(x) for x in data["synthetic"]]
     df = pd.DataFrame(data)
+    df["ent_id"] = df["ent_id"].astype(object)
     for col in ("reg_capital", "revenue", "employees"):
         if col in df:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
@@ -169,6 +170,8 @@ def members(G: nx.MultiDiGraph, chain: str | ChainSpec | None = None, *,
                          d.get("decision"), bool(d.get("primary")), d.get("method"), d.get("evidence")))
     mem = pd.DataFrame(rows, columns=["ent_id", "chain", "link", "role", "confidence", "decision", "primary",
                                       "method", "evidence"])
+    if not rows:
+        mem = mem.astype({"ent_id": object, "chain": object, "link": object})
     if ents is not None:
         return mem.merge(ents, on="ent_id", how="left")
     nodes = G.nodes

@@ -136,9 +136,10 @@ def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
     # sizes are heavy-tailed: rank on logs so one giant does not flatten everyone else
     for c in ("revenue", "reg_capital", "employees"):
         X[c] = np.log1p(X[c])
-    X = X.loc[:, X.max() > 0]
+    X = X.loc[:, X.nunique() > 1]          # a criterion on which every firm is equal tells nothing
     if X.empty:
-        return pd.Series(0.0, index=cands.index)
+        # no information (e.g. listed companies with tags only): everyone is average, not ideal
+        return pd.Series(0.5, index=cands.index)
     return metrics.topsis(X).reindex(cands.index).fillna(0.0)
 
 
@@ -306,6 +307,7 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     c = comp.cands
     cols = ["rank", "ent_id", "name", "uscc", "region", "region_name", "province_name", "link", "link_name",
             "action", "action_zh", "score", "link_priority", "gap", "density", "resilience", "quality", "fit",
+            "confidence",
             "same_province", "reg_capital", "revenue", "founded", "tags", "other_links", "reasons"]
     if c.empty:
         out = pd.DataFrame(columns=cols)
@@ -314,7 +316,8 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     c["score"] = _score(c, profile)
     fmax = float(c["fit"].max())
     c["fit_n"] = c["fit"] / fmax if fmax > 0 else 0.0
-    c = c.sort_values(["score", "quality", "ent_id"], ascending=[False, False, True])
+    # ties (common when firms carry no size data): the surer link first, then quality
+    c = c.sort_values(["score", "confidence", "quality", "ent_id"], ascending=[False, False, False, True])
     best = c.drop_duplicates("ent_id")
     if top:
         best = best.head(int(top))
@@ -375,7 +378,8 @@ def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: i
 
 
 def _top_ids(c: pd.DataFrame, top: int) -> list[str]:
-    s = c.sort_values(["score", "quality", "ent_id"], ascending=[False, False, True]).drop_duplicates("ent_id")
+    s = c.sort_values(["score", "confidence", "quality", "ent_id"],
+                      ascending=[False, False, False, True]).drop_duplicates("ent_id")
     return list(s["ent_id"].head(top))
 
 
