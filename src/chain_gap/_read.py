@@ -193,28 +193,37 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _blank(row: Sequence[str]) -> bool:
-    return not any(c.strip() for c in row)
+    """True when no cell holds anything but whitespace."""
+    return not "".join(row).strip()
 
 
 def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     """CSV records with the 1-based line number where each record starts."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     prev = 0
-    while True:
-        try:
-            rec = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
-        yield prev + 1, rec
-        prev = reader.line_num
+    try:
+        for rec in reader:
+            yield prev + 1, rec
+            prev = reader.line_num
+    except csv.Error as exc:
+        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
+
+
+def _head_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting a whole 100 MB file to look at its first lines."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n:  # line n ended inside the chunk: lines 1..n are complete
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
 
 
 def _pick_delimiter(text: str, fields: dict[str, Sequence[str]] | None, kind: str) -> str:
     if kind == "tsv":
         return "\t"
-    head = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS + 1])
+    head = "\n".join(_head_lines(text, HEADER_SCAN_ROWS + 1))
     best, best_score = ",", (-1, -1)
     for d in _DELIMITERS:
         try:
@@ -231,7 +240,15 @@ def _pick_delimiter(text: str, fields: dict[str, Sequence[str]] | None, kind: st
 def read_csv_text(text: str, fields: dict[str, Sequence[str]] | None, kind: str, encoding: str) -> RawTable:
     """Parse delimited text; the header row is found among the first rows."""
     delimiter = _pick_delimiter(text, fields, kind)
-    records = list(_csv_records(text, delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        recs = list(reader)
+    except csv.Error as exc:
+        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
+    if reader.line_num == len(recs):  # no record spans lines: record k starts on line k
+        records = list(zip(range(1, len(recs) + 1), recs))
+    else:  # quoted line breaks: track where each record starts
+        records = list(_csv_records(text, delimiter))
     return _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding)
 
 

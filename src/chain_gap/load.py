@@ -364,6 +364,113 @@ def _short(v: Any, n: int = 200) -> str:
     return s if len(s) <= n else s[:n] + f"…(+{len(s) - n} chars)"
 
 
+# Fast paths of the name and credit-code normalisers for the overwhelmingly common clean cell.
+# A name made only of CJK unified ideographs (U+4E00–U+9FFF, which NFKC leaves unchanged and which
+# are all letters), ASCII letters and digits and round brackets is already what
+# ``normalize.clean_name`` would make of it except for the brackets, which it writes full-width;
+# its ``normalize_name`` key is the lower-cased text without brackets. Anything else goes through
+# the normalisers themselves, so the results are identical.
+_FAST_NAME = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()]+")
+_FAST_USCC = re.compile(rf"[{normalize.USCC_CHARSET}]{{2}}\d{{6}}[{normalize.USCC_CHARSET}]{{10}}")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _clean_name(raw: str) -> str:
+    """``normalize.clean_name(raw) or ""`` with a fast path for plain CJK / ASCII names."""
+    if _FAST_NAME.fullmatch(raw):
+        return raw.replace("(", "（").replace(")", "）")
+    return normalize.clean_name(raw) or ""
+
+
+def _norm_name(name: str) -> str:
+    """``normalize.normalize_name(name)`` with a fast path for plain CJK / ASCII names."""
+    if _FAST_NAME.fullmatch(name):
+        return (name.replace("（", "").replace("）", "").replace("(", "").replace(")", "").lower()
+                .replace("有限责任公司", "有限公司"))
+    return normalize.normalize_name(name)
+
+
+def _valid_usccs(values: Sequence[str]) -> dict[str, str | None]:
+    """Cell text → canonical valid USCC (or None) for every distinct non-empty cell.
+
+    Cells already in canonical form (18 characters of the GB 32100 alphabet, upper case) are
+    checked together with numpy: the check character is ``(31 - Σ value × weight mod 31) mod 31``
+    over positions 1–17. Other spellings (lower case, spaces, full-width) go through
+    ``normalize.normalize_uscc`` and ``normalize.uscc_valid``.
+    """
+    import numpy as np
+
+    out: dict[str, str | None] = {}
+    fast: list[str] = []
+    for v in dict.fromkeys(values):
+        if not v:
+            continue
+        if len(v) == 18 and _FAST_USCC.fullmatch(v):
+            fast.append(v)
+        else:
+            u = normalize.normalize_uscc(v)
+            out[v] = u if u and normalize.uscc_valid(u) else None
+    if fast:
+        charset = normalize.USCC_CHARSET.encode("ascii")
+        lut = np.zeros(256, dtype=np.int64)
+        lut[np.frombuffer(charset, dtype=np.uint8)] = np.arange(len(charset))
+        codes_ = np.frombuffer("".join(fast).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        total = lut[codes_[:, :17]] @ np.asarray(normalize.USCC_WEIGHTS, dtype=np.int64)
+        check = np.frombuffer(charset, dtype=np.uint8)[(31 - total % 31) % 31]
+        ok = (check == codes_[:, 17]).tolist()
+        for v, good in zip(fast, ok):
+            out[v] = v if good else None
+    return out
+
+
+def _parse_money_text(text: str, unit: str | None, capital: bool) -> tuple[float | None, str | None]:
+    """(value in CNY, currency) of an amount cell; (None, None) when unreadable.
+
+    A bare number is yuan: it is read directly (what ``normalize.parse_capital`` would return);
+    everything else goes through ``parse_capital`` / ``parse_amount``. A header unit (万元) applies
+    to a bare number.
+    """
+    if unit is None and _PLAIN_NUMBER.fullmatch(text):
+        val = float(text)
+        if not math.isinf(val):
+            return val, ("CNY" if capital else None)
+    probe = text
+    if unit and re.fullmatch(r"[\d.,]+", text.replace(" ", "")):
+        probe = text + unit
+    try:
+        if capital:
+            val, cur = normalize.parse_capital(probe)
+        else:
+            val, cur = normalize.parse_amount(probe), None
+    except (ValueError, TypeError):
+        val, cur = None, None
+    if val is None:
+        return None, None
+    return float(val), cur
+
+
+def _parse_int_text(text: str) -> int | None:
+    t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    m = re.fullmatch(r"(\d+)(?:\.0+)?\s*(人|名|个|年)?", t)
+    return int(m.group(1)) if m else None
+
+
+def _parse_date_text(text: str) -> str | None:
+    try:
+        d = normalize.parse_date(text)
+    except (ValueError, TypeError):
+        d = None
+    if d is None:
+        return None
+    return d if isinstance(d, str) else d.isoformat()
+
+
+@cache
+def _stock_symbol(code: Any) -> str | None:
+    """``normalize.stock_symbol`` memoised: the index asks for the same few thousand codes."""
+    return normalize.stock_symbol(code)
+
+
 @cache
 def _region_table() -> dict[str, tuple[str, str, str, str]]:
     """code → (name, level, parent, province)."""
@@ -375,16 +482,25 @@ def _region_table() -> dict[str, tuple[str, str, str, str]]:
     return out
 
 
-def _ancestors(code: str) -> list[str]:
+@cache
+def _county_codes() -> frozenset[str]:
+    """Codes of the county-level regions."""
+    return frozenset(c for c, rec in _region_table().items() if rec[1] == "county")
+
+
+@cache
+def _ancestors(code: str) -> tuple[str, ...]:
+    """Parent, grandparent … of a region code (memoised: the code table is fixed)."""
     tab = _region_table()
-    out = []
+    out: list[str] = []
     cur = tab.get(code, ("", "", "", ""))[2]
     while cur and cur in tab and cur not in out:
         out.append(cur)
         cur = tab[cur][2]
-    return out
+    return tuple(out)
 
 
+@cache
 def _province_of(code: str | None) -> str:
     if not code:
         return ""
@@ -418,6 +534,9 @@ class _FileStats:
                 "rejected": self.rejected, "warnings": self.warnings}
 
 
+_REGION_FIELDS = ("region", "province", "city", "county")
+
+
 class _Rows:
     """Column access for one table: coalesced / combined field values per row."""
 
@@ -432,20 +551,72 @@ class _Rows:
         self.extra = [col for h, col in by_head.items() if str(h).startswith("(column ")]
         self.mapping = mapping
 
+        self._first: dict[str, list[str]] = {}
+        self._all: dict[str, list[list[str]]] = {}
+        self._usccs: dict[str, str | None] | None = None
+
+    def valid_uscc(self, raw: str) -> str | None:
+        """Canonical valid USCC of a ``uscc`` cell of this table, or None (checked column-wise)."""
+        if self._usccs is None:
+            self._usccs = _valid_usccs(self.column("uscc"))
+        return self._usccs.get(raw)
+
+    def column(self, f: str) -> list[str]:
+        """:meth:`first` for every row at once (computed once per field, on unique cell texts)."""
+        out = self._first.get(f)
+        if out is None:
+            cols = self.cols.get(f)
+            if not cols:
+                out = [""] * self.n
+            else:
+                out = _first_cells(cols[0])
+                for col in cols[1:]:
+                    if "" in out:  # empty cells fall back to the next matching column
+                        nxt = _first_cells(col)
+                        out = [v or w for v, w in zip(out, nxt)]
+            self._first[f] = out
+        return out
+
     def first(self, f: str, i: int) -> str:
-        cols = self.cols.get(f)
-        if not cols:
-            return ""
-        for col in cols:
-            v = col[i]
-            if v:
-                v = v.strip()
-                if v and (len(v) > 5 or v.lower() not in _EMPTY):
-                    return v
-        return ""
+        """The field's value in row ``i``: the first non-empty matching cell, stripped; ``""`` if none."""
+        col = self._first.get(f)
+        return (col if col is not None else self.column(f))[i]
 
     def all(self, f: str, i: int) -> list[str]:
-        return [v for col in self.cols.get(f, ()) for v in [_clean(col[i])] if v]
+        """Every non-empty matching cell of the field in row ``i`` (list and tags fields)."""
+        return self.all_column(f)[i]
+
+    def all_column(self, f: str) -> list[list[str]]:
+        """:meth:`all` for every row at once (the lists are shared: do not change them)."""
+        out = self._all.get(f)
+        if out is None:
+            cols = [_map_unique(_clean, col) for col in self.cols.get(f, ())]
+            if not cols:
+                out = [[] for _ in range(self.n)]
+            elif len(cols) == 1:
+                out = [[v] if v else [] for v in cols[0]]
+            else:
+                out = [[v for v in vals if v] for vals in zip(*cols)]
+            self._all[f] = out
+        return out
+
+
+def _first_cells(col: Sequence[str]) -> list[str]:
+    """Cells as :meth:`_Rows.first` sees them: stripped, ``""`` for the "no value" words."""
+    # "" is one of the _EMPTY words; no "no value" word is longer than 5 characters
+    return [v if len(v) > 5 or v.lower() not in _EMPTY else "" for v in map(str.strip, col)]
+
+
+def _map_unique(fn: Callable[[str], Any], values: Sequence[str], distinct: bool = False) -> list[Any]:
+    """``[fn(v) for v in values]`` computing ``fn`` once per distinct value (exports repeat cells);
+    ``distinct=True`` for columns whose values rarely repeat (names), where a memo costs more."""
+    if distinct:
+        return list(map(fn, values))
+    uniq = list(dict.fromkeys(values))
+    if 2 * len(uniq) > len(values):
+        return list(map(fn, values))
+    memo = dict(zip(uniq, map(fn, uniq)))
+    return list(map(memo.__getitem__, values))
 
 
 class _Loader:
@@ -455,7 +626,12 @@ class _Loader:
         self.warnings: list[tuple[str, int, str, str, str]] = []
         self.conflicts: list[tuple[str, str, str, str, str, str]] = []
         self.stats: list[_FileStats] = []
-        self.prov: dict[str, dict[str, str]] = {}
+        # node id → field → "file:row"; a record created in this load is held as (fields, "file:row")
+        # a record created in this load is held as "file:row" with its fields in prov_fields (one
+        # shared tuple per field set), until a merge needs the dict
+        self.prov: dict[str, dict[str, str] | str] = {}
+        self.prov_fields: dict[str, tuple[str, ...]] = {}
+        self._field_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.touched: set[str] = set()
         # per-load memo of the code tables: exports repeat the same few hundred region and
         # industry texts thousands of times
@@ -468,6 +644,18 @@ class _Loader:
         self._edge_shapes: set[tuple[str, Any, Any]] = set()
         self._pid_memo: dict[str, str] = {}
         self._industry_nodes: dict[str, str] = {}
+        self._money_memo: dict[tuple[str, str | None, bool], tuple[float | None, str | None]] = {}
+        self._int_memo: dict[str, int | None] = {}
+        self._tags_memo: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+        self._products_memo: dict[str, list[str]] = {}
+        # id(mapping) → region texts of a row → (code, unknown (field, text) pairs)
+        self._region_fields_memo: dict[int, dict[tuple[str, ...], tuple[str | None, list[tuple[str, str]]]]] = {}
+        self._ent_schema_checked = False
+        self._product_checked = False
+        # a plain MultiDiGraph (dict factories): nodes and edges can be written to its dicts directly
+        self._plain = type(G) is nx.MultiDiGraph
+        self._succ, self._pred = G._succ, G._pred  # noqa: SLF001 - written directly when plain
+        self._ent_edge_ok: set[tuple[str, str]] = set()  # (edge kind, target) checked from an enterprise
         self._build_index()
 
     # ---------------------------------------------------------------- index of enterprises
@@ -486,13 +674,16 @@ class _Loader:
                 self.sw_by_name.setdefault(str(a["name"]), nid)
 
     def _index(self, nid: str) -> None:
-        a = self.G.nodes[nid]
-        if a.get("uscc"):
-            self.by_uscc[str(a["uscc"])] = nid
-        if a.get("stock_code"):
-            self.by_stock[normalize.stock_symbol(str(a["stock_code"])) or str(a["stock_code"])] = nid
-        old = self.node_key.pop(nid, None)
-        if old is not None:
+        a = self.G._node[nid]  # noqa: SLF001
+        u = a.get("uscc")
+        if u:
+            self.by_uscc[str(u)] = nid
+        sc = a.get("stock_code")
+        if sc:
+            self.by_stock[_stock_symbol(str(sc)) or str(sc)] = nid
+        node_key = self.node_key
+        if nid in node_key:
+            old = node_key.pop(nid)
             if self.by_key.get(old) == nid:
                 del self.by_key[old]
             self.by_name[old[0]].discard(nid)
@@ -501,14 +692,14 @@ class _Loader:
             key = (nn, _province_of(a.get("region")))
             self.by_key.setdefault(key, nid)
             self.by_name[nn].add(nid)
-            self.node_key[nid] = key
+            node_key[nid] = key
 
     def _unindex(self, nid: str) -> None:
         a = self.G.nodes[nid]
         if a.get("uscc") and self.by_uscc.get(str(a["uscc"])) == nid:
             del self.by_uscc[str(a["uscc"])]
         if a.get("stock_code"):
-            sym = normalize.stock_symbol(str(a["stock_code"])) or str(a["stock_code"])
+            sym = _stock_symbol(str(a["stock_code"])) or str(a["stock_code"])
             if self.by_stock.get(sym) == nid:
                 del self.by_stock[sym]
         old = self.node_key.pop(nid, None)
@@ -522,13 +713,13 @@ class _Loader:
         if uscc:
             return f"ent:{uscc}"
         if stock:
-            return f"ent:stock:{normalize.stock_symbol(stock) or stock}"
+            return f"ent:stock:{_stock_symbol(stock) or stock}"
         return f"ent:name:{name_hash(name_norm, _province_of(region))}"
 
     def _find(self, uscc: str | None, stock: str | None, name_norm: str, region: str | None) -> str | None:
         if uscc and uscc in self.by_uscc:
             return self.by_uscc[uscc]
-        sym = normalize.stock_symbol(stock) if stock else None
+        sym = _stock_symbol(stock) if stock else None
         if sym and sym in self.by_stock:
             cand = self.by_stock[sym]
             cu = self.G.nodes[cand].get("uscc")
@@ -548,7 +739,7 @@ class _Loader:
             a = self.G.nodes[cand]
             if uscc and a.get("uscc") and a["uscc"] != uscc:
                 continue
-            if sym and a.get("stock_code") and normalize.stock_symbol(str(a["stock_code"])) != sym:
+            if sym and a.get("stock_code") and _stock_symbol(str(a["stock_code"])) != sym:
                 continue
             return cand
         return None
@@ -566,7 +757,7 @@ class _Loader:
             return self.by_uscc.get(u), "uscc"
         if re.fullmatch(r"(?i)(s[hz]|bj)?\s*\d{6}(\.(s[hz]|bj))?", t):
             st = normalize.normalize_stock_code(t)
-            sym = normalize.stock_symbol(st) if st else None
+            sym = _stock_symbol(st) if st else None
             if sym:
                 return self.by_stock.get(sym), "stock"
         nn = normalize.normalize_name(t)
@@ -588,7 +779,9 @@ class _Loader:
 
     def _prov(self, nid: str) -> dict[str, str]:
         p = self.prov.get(nid)
-        if p is None:
+        if isinstance(p, str):  # a record created in this load: every field from one row
+            p = self.prov[nid] = dict.fromkeys(self.prov_fields.pop(nid), p)
+        elif p is None:
             raw = self.G.nodes[nid].get("provenance")
             try:
                 p = json.loads(raw) if raw else {}
@@ -598,11 +791,33 @@ class _Loader:
         return p
 
     def finish(self) -> None:
+        cache = getattr(self.G, "__networkx_cache__", None)  # as networkx does after each change
+        if cache:
+            cache.clear()
+        nodes = self.G._node  # noqa: SLF001 - plain dict access for 10^5..10^6 nodes
+        keys_memo: dict[tuple[str, ...], list[str]] = {}
         for nid in self.touched:
-            if nid in self.G:
-                p = self.prov.get(nid)
-                if p is not None:
-                    self.G.nodes[nid]["provenance"] = json.dumps(dict(sorted(p.items())), ensure_ascii=False)
+            a = nodes.get(nid)
+            if a is None:
+                continue
+            p = self.prov.get(nid)
+            if p is None:
+                continue
+            if isinstance(p, str):
+                # json.dumps(dict(sorted(...)), ensure_ascii=False) of {field: where for each field}
+                fields, where = self.prov_fields[nid], p
+                pieces = keys_memo.get(fields)
+                if pieces is None:  # '{"a": ', ', "b": ', '}' to be joined with the quoted place
+                    keys = [json.dumps(k, ensure_ascii=False) for k in sorted(dict.fromkeys(fields))]
+                    pieces = keys_memo[fields] = ((["{" + keys[0] + ": "] + [", " + k + ": " for k in keys[1:]]
+                                                   + ["}"]) if keys else ["{}"])
+                if where.isprintable() and '"' not in where and "\\" not in where:
+                    w = '"' + where + '"'  # nothing json.dumps would escape
+                else:
+                    w = json.dumps(where, ensure_ascii=False)
+                a["provenance"] = w.join(pieces)
+            else:
+                a["provenance"] = json.dumps(dict(sorted(p.items())), ensure_ascii=False)
 
     # ---------------------------------------------------------------- dispatch
     def run(self, path: str, mapping: Mapping, raw: RawTable, info: dict[str, Any],
@@ -614,7 +829,10 @@ class _Loader:
         for row, value, reason in info.get("bad_rows", []):
             st.rows_in += 1
             self.reject(st, row, "", value, reason)
-        handler = getattr(self, f"_row_{mapping.kind}")
+        if mapping.kind == "enterprise":
+            handler = self._prepare_enterprise(rows, mapping)
+        else:
+            handler = getattr(self, f"_row_{mapping.kind}")
         for i in range(rows.n):
             st.rows_in += 1
             row_no = rows.numbers[i]
@@ -628,67 +846,31 @@ class _Loader:
             tick(1)
 
     # ---------------------------------------------------------------- typed values
-    def _text(self, rows: _Rows, i: int, f: str, st: _FileStats, row_no: int) -> str:
-        v = rows.first(f, i)
-        if len(v) > MAX_TEXT:
-            self.warn(st, row_no, f, v, f"value longer than {MAX_TEXT:,} characters; truncated")
-            v = v[:MAX_TEXT]
-        return v
-
     def _name(self, raw: str, st: _FileStats, row_no: int, f: str) -> str:
         if not raw:
             return ""
         if len(raw) > MAX_NAME:
             return ""
-        name = normalize.clean_name(raw) or ""
+        name = _clean_name(raw)
         if name.startswith(_FORMULA):
             self.warn(st, row_no, f, raw, "name looks like a spreadsheet formula; kept as text "
                                           "(outputs neutralise it)")
         return name
 
-    def _region(self, rows: _Rows, i: int, st: _FileStats, row_no: int, uscc: str | None) -> str | None:
-        """Most specific GB/T 2260 code from region / province / city / county / address / USCC."""
-        m = rows.mapping
-        found: list[str] = []
-        # a qualified name (河南省商丘市睢阳区) settles county names used in several places (鼓楼区)
-        parts = [rows.first(f, i) for f in ("province", "city", "county") if f in m.fields
-                 and m.fields[f].resolve is None]
-        parts = [p for p in parts if p]
-        if len(parts) > 1:
-            joined = "".join(parts)
-            if joined not in self._address_memo:
-                try:
-                    self._address_memo[joined] = codes.resolve_region(joined).code
-                except codes.RegionError:
-                    self._address_memo[joined] = None
-            if self._address_memo[joined] is not None:
-                found.append(self._address_memo[joined])
-                parts_ok = True
-            else:
-                parts_ok = False
-        else:
-            parts_ok = False
-        for f in ("region", "province", "city", "county"):
-            if parts_ok and f in ("province", "city", "county") and m.fields[f].resolve is None:
-                continue
-            spec = m.fields.get(f)
-            if spec is None:
-                continue
-            text = rows.first(f, i)
-            if not text:
-                continue
-            key = (text, f, spec.resolve, tuple(found))
-            if key not in self._region_memo:
-                self._region_memo[key] = self._resolve_region_text(text, f, spec, found)
-            code = self._region_memo[key]
-            if code is None:
-                self.warn(st, row_no, f, text, "unknown region; row loaded without it")
-            else:
-                found.append(code)
-        best = self._most_specific(found)
-        if "address" in m.fields:
-            addr = rows.first("address", i)
-            if addr and (best is None or _region_table().get(best, ("", ""))[1] != "county"):
+    def _region_of(self, m: Mapping, memo: dict[tuple[str, ...], tuple[str | None, list[tuple[str, str]]]],
+                   texts: tuple[str, ...], addr: str | None, st: _FileStats, row_no: int,
+                   uscc: str | None) -> str | None:
+        """Most specific GB/T 2260 code of a row from its region / province / city / county texts
+        (``memo``: their results for mapping ``m``), its address (None when the mapping has no
+        address field) and last the registration-authority code in its USCC."""
+        hit = memo.get(texts)
+        if hit is None:
+            hit = memo[texts] = self._region_fields(m, dict(zip(_REGION_FIELDS, texts)))
+        best, unknown = hit
+        for f, text in unknown:
+            self.warn(st, row_no, f, text, "unknown region; row loaded without it")
+        if addr is not None:
+            if addr and (best is None or best not in _county_codes()):
                 if addr not in self._address_memo:
                     try:
                         r = codes.region_from_address(addr[:500])
@@ -706,6 +888,48 @@ class _Loader:
             if cand in _region_table():
                 best = cand
         return best
+
+    def _region_fields(self, m: Mapping, text_of: dict[str, str]) -> tuple[str | None, list[tuple[str, str]]]:
+        """Most specific code the region / province / city / county texts of a row give, and the
+        (field, text) pairs that name no known region. Memoised per distinct combination."""
+        found: list[str] = []
+        unknown: list[tuple[str, str]] = []
+        # a qualified name (河南省商丘市睢阳区) settles county names used in several places (鼓楼区)
+        parts = [text_of[f] for f in ("province", "city", "county") if f in m.fields
+                 and m.fields[f].resolve is None]
+        parts = [p for p in parts if p]
+        if len(parts) > 1:
+            joined = "".join(parts)
+            if joined not in self._address_memo:
+                try:
+                    self._address_memo[joined] = codes.resolve_region(joined).code
+                except codes.RegionError:
+                    self._address_memo[joined] = None
+            if self._address_memo[joined] is not None:
+                found.append(self._address_memo[joined])
+                parts_ok = True
+            else:
+                parts_ok = False
+        else:
+            parts_ok = False
+        for f in _REGION_FIELDS:
+            spec = m.fields.get(f)
+            if spec is None:
+                continue
+            if parts_ok and f in ("province", "city", "county") and spec.resolve is None:
+                continue
+            text = text_of[f]
+            if not text:
+                continue
+            key = (text, f, spec.resolve, tuple(found))
+            if key not in self._region_memo:
+                self._region_memo[key] = self._resolve_region_text(text, f, spec, found)
+            code = self._region_memo[key]
+            if code is None:
+                unknown.append((f, text))
+            else:
+                found.append(code)
+        return self._most_specific(found), unknown
 
     def _resolve_region_text(self, text: str, f: str, spec: FieldSpec, context: list[str]) -> str | None:
         if spec.resolve == "province_short":
@@ -731,7 +955,10 @@ class _Loader:
         return None
 
     @staticmethod
+    @cache
     def _resolve_under(text: str, parent: str) -> str | None:
+        """The region under ``parent`` named ``text`` (or a name it starts / is the start of);
+        memoised for the process: it scans the whole code table, which never changes."""
         tab = _region_table()
         t = text.strip()
         for code, (name, _lv, _par, _prov) in tab.items():
@@ -758,50 +985,41 @@ class _Loader:
         text = rows.first(f, i)
         if not text:
             return None, None
-        unit = rows.units.get(f)
-        probe = text
-        if unit and re.fullmatch(r"[\d.,]+", text.replace(" ", "")):
-            probe = text + unit
-        try:
-            if capital:
-                val, cur = normalize.parse_capital(probe)
-            else:
-                val, cur = normalize.parse_amount(probe), None
-        except (ValueError, TypeError):
-            val, cur = None, None
-        if val is None:
+        key = (text, rows.units.get(f), capital)
+        hit = self._money_memo.get(key)
+        if hit is None:
+            hit = self._money_memo[key] = _parse_money_text(*key)
+        if hit[0] is None:
             self.warn(st, row_no, f, text, "cannot read the amount; row loaded without it")
-            return None, None
-        return float(val), cur
+        return hit
 
     def _int(self, rows: _Rows, i: int, f: str, st: _FileStats, row_no: int) -> int | None:
         text = rows.first(f, i)
         if not text:
             return None
-        t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-        m = re.fullmatch(r"(\d+)(?:\.0+)?\s*(人|名|个|年)?", t)
-        if not m:
+        memo = self._int_memo
+        n = memo[text] if text in memo else memo.setdefault(text, _parse_int_text(text))
+        if n is None:
             self.warn(st, row_no, f, text, "not a whole number; row loaded without it")
-            return None
-        return int(m.group(1))
+        return n
 
-    def _date(self, rows: _Rows, i: int, f: str, st: _FileStats, row_no: int) -> str | None:
-        text = rows.first(f, i)
-        if not text:
-            return None
-        try:
-            d = normalize.parse_date(text)
-        except (ValueError, TypeError):
-            d = None
-        if d is None:
-            self.warn(st, row_no, f, text, "cannot read the date; row loaded without it")
-            return None
-        return d if isinstance(d, str) else d.isoformat()
-
-    def _tags(self, rows: _Rows, i: int, f: str) -> list[str]:
+    def _tags_column(self, rows: _Rows, f: str) -> list[list[str]]:
+        """Tags of field ``f`` for every row, computed once per distinct combination of cells
+        (the lists are shared between rows: copy before changing one)."""
         spec = rows.mapping.fields[f]
+        memo = self._tags_memo
+        out = []
+        for vals in rows.all_column(f):
+            key = (id(spec), tuple(vals))
+            tags = memo.get(key)
+            if tags is None:
+                tags = memo[key] = self._tags_of(spec, vals)
+            out.append(tags)
+        return out
+
+    @staticmethod
+    def _tags_of(spec: FieldSpec, vals: list[str]) -> list[str]:
         out: list[str] = []
-        vals = rows.all(f, i)
         if spec.tag_map is not None and not vals and "" in spec.tag_map:
             vals = [""]
         for v in vals:
@@ -818,117 +1036,202 @@ class _Loader:
         return out
 
     # ---------------------------------------------------------------- enterprise rows
-    def _row_enterprise(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                        m: Mapping) -> None:
-        where = f"{src}:{row_no}"
+    def _prepare_enterprise(self, rows: _Rows, m: Mapping) -> Callable[..., None]:
+        """The row handler of an enterprise table, with every field parsed column-wise first.
+
+        Exports repeat the same region, industry, capital and date texts thousands of times, so
+        each distinct cell text of a column is parsed once, before the row loop; the loop then only
+        assembles records in file order and reports warnings and rejects exactly where a per-row
+        parse would (same order, same texts).
+        """
         f = m.fields
-        rec: dict[str, Any] = {}
-        # name: the legal name, else the short name (证券简称) standing in for it
-        raw_name = rows.first("name", i) if "name" in f else ""
-        raw_short = rows.first("short_name", i) if "short_name" in f else ""
-        name = self._name(raw_name, st, row_no, "name")
-        short = self._name(raw_short, st, row_no, "short_name")
-        legal = bool(name)
-        if not name:
-            name = short
-        if not name:
-            if max(len(raw_name), len(raw_short)) > MAX_NAME:
-                self.reject(st, row_no, "name", raw_name or raw_short,
-                            f"name longer than {MAX_NAME} characters: not a usable enterprise name")
+        n = rows.n
+        empty = [""] * n
+
+        def col(name: str) -> list[str]:
+            return rows.column(name) if name in f else empty
+
+        def name_text(raw: str) -> str:
+            return _clean_name(raw) if raw and len(raw) <= MAX_NAME else ""
+
+        raw_names, raw_shorts = col("name"), col("short_name")
+        names = _map_unique(name_text, raw_names, distinct=True)
+        shorts = _map_unique(name_text, raw_shorts)
+        norms = _map_unique(lambda v: _norm_name(v) if v else "", names, distinct=True)
+        has_uscc, has_stock = "uscc" in f, "stock_code" in f
+        uscc_raw = col("uscc")
+        valid_uscc = _valid_usccs(uscc_raw) if has_uscc else {}
+        stock_raw = col("stock_code")
+        stocks = _map_unique(lambda v: self._stock(v)[0] if v else None, stock_raw) if has_stock else []
+        region_texts = list(zip(*(col(x) for x in _REGION_FIELDS)))
+        region_memo = self._region_fields_memo.setdefault(id(m), {})
+        has_address = "address" in f
+        addresses = col("address")
+        has_industry = "industry" in f
+        ind_raw = col("industry")
+
+        def industry_of(raw: str) -> tuple[str | None, bool]:
+            if not raw:
+                return None, False
+            if raw not in self._industry_memo:
+                self._industry_memo[raw] = codes.resolve_industry(raw)
+            code = self._industry_memo[raw]
+            return code, bool(code and codes.is_class_code(code))
+
+        industries = _map_unique(industry_of, ind_raw) if has_industry else []
+        has_scope = "scope" in f
+        scopes = col("scope")
+
+        def parsed(name: str, parse: Callable[[str], Any]) -> tuple[bool, list[str], list[Any]]:
+            if name not in f:
+                return False, empty, []
+            texts = rows.column(name)
+            return True, texts, _map_unique(lambda t: parse(t) if t else None, texts)
+
+        units = rows.units
+        has_cap, cap_raw, caps = parsed("reg_capital", lambda t: _parse_money_text(t, units.get("reg_capital"), True))
+        has_rev, rev_raw, revs = parsed("revenue", lambda t: _parse_money_text(t, units.get("revenue"), False))
+        has_emp, emp_raw, emps = parsed("employees", _parse_int_text)
+        has_date, date_raw, dates = parsed("founded", _parse_date_text)
+        tag_cols = [self._tags_column(rows, fname) for fname, spec in f.items() if spec.type == "tags"]
+        base_tags = list(m.tags)
+        has_products = "products" in f
+        pmemo = self._products_memo
+
+        def products_of(v: str) -> list[str]:
+            names_ = pmemo.get(v)
+            if names_ is None:
+                names_ = pmemo[v] = [p for p in (_clean_name(p) for p in _split(v[:MAX_TEXT]))
+                                     if p and len(p) <= MAX_NAME]
+            return names_
+
+        product_cells = rows.all_column("products") if has_products else []
+        warn, reject = self.warn, self.reject
+        formula = ("name looks like a spreadsheet formula; kept as text (outputs neutralise it)")
+
+        def row(rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
+            where = f"{src}:{row_no}"
+            rec: dict[str, Any] = {}
+            # name: the legal name, else the short name (证券简称) standing in for it
+            raw_name, raw_short = raw_names[i], raw_shorts[i]
+            name, short = names[i], shorts[i]
+            if name.startswith(_FORMULA):
+                warn(st, row_no, "name", raw_name, formula)
+            if short.startswith(_FORMULA):
+                warn(st, row_no, "short_name", raw_short, formula)
+            legal = bool(name)
+            if legal:
+                name_norm = norms[i]
             else:
-                self.reject(st, row_no, "name", raw_name or raw_short, "no usable enterprise name")
-            return
-        name_norm = normalize.normalize_name(name)
-        if not name_norm:
-            self.reject(st, row_no, "name", raw_name or raw_short, "no usable enterprise name")
-            return
-        rec["name"] = name
-        rec["name_norm"] = name_norm
-        if short:
-            rec["short_name"] = short
-        uscc = None
-        if "uscc" in f:
-            raw = rows.first("uscc", i)
-            if raw:
-                u = normalize.normalize_uscc(raw)
-                if u and normalize.uscc_valid(u):
-                    uscc = u
-                    rec["uscc"] = u
+                name = short
+                if not name:
+                    if max(len(raw_name), len(raw_short)) > MAX_NAME:
+                        reject(st, row_no, "name", raw_name or raw_short,
+                               f"name longer than {MAX_NAME} characters: not a usable enterprise name")
+                    else:
+                        reject(st, row_no, "name", raw_name or raw_short, "no usable enterprise name")
+                    return
+                name_norm = _norm_name(name)
+            if not name_norm:
+                reject(st, row_no, "name", raw_name or raw_short, "no usable enterprise name")
+                return
+            rec["name"] = name
+            rec["name_norm"] = name_norm
+            if short:
+                rec["short_name"] = short
+            uscc = None
+            if has_uscc:
+                raw = uscc_raw[i]
+                if raw:
+                    u = valid_uscc[raw]
+                    if u:
+                        uscc = u
+                        rec["uscc"] = u
+                    else:
+                        rec["uscc_raw"] = _short(raw, 64)
+                        warn(st, row_no, "uscc", raw, "invalid USCC (GB 32100-2015 check failed); raw value "
+                                                      "kept as uscc_raw, identity falls back to stock code/name")
+            stock = None
+            if has_stock:
+                raw = stock_raw[i]
+                if raw:
+                    stock = stocks[i]
+                    if stock:
+                        rec["stock_code"] = stock
+                    else:
+                        warn(st, row_no, "stock_code", raw, "not a stock code; ignored")
+            region = self._region_of(m, region_memo, region_texts[i], addresses[i] if has_address else None,
+                                     st, row_no, uscc)
+            if region:
+                rec["region"] = region
+            if has_industry:
+                raw = ind_raw[i]
+                if raw:
+                    code, is_class = industries[i]
+                    if is_class:
+                        rec["industry_code"] = code
+                    elif code:
+                        warn(st, row_no, "industry", raw, f"industry {code} is not a GB/T 4754 小类 (4-digit) "
+                                                          "code; not classified")
+                    else:
+                        warn(st, row_no, "industry", raw, "unknown GB/T 4754-2017 industry code or name")
+            if has_scope:
+                v = scopes[i]
+                if len(v) > MAX_TEXT:
+                    warn(st, row_no, "scope", v, f"value longer than {MAX_TEXT:,} characters; truncated")
+                    v = v[:MAX_TEXT]
+                if v:
+                    rec["scope"] = v
+            if has_cap and cap_raw[i]:
+                val, cur = caps[i]
+                if val is None:
+                    warn(st, row_no, "reg_capital", cap_raw[i], "cannot read the amount; row loaded without it")
                 else:
-                    rec["uscc_raw"] = _short(raw, 64)
-                    self.warn(st, row_no, "uscc", raw, "invalid USCC (GB 32100-2015 check failed); raw value "
-                                                       "kept as uscc_raw, identity falls back to stock code/name")
-        stock = None
-        if "stock_code" in f:
-            raw = rows.first("stock_code", i)
-            if raw:
-                stock = normalize.normalize_stock_code(raw)
-                if stock:
-                    rec["stock_code"] = stock
+                    rec["reg_capital"] = val
+                    if cur:
+                        rec["currency"] = cur
+            if has_rev and rev_raw[i]:
+                val = revs[i][0]
+                if val is None:
+                    warn(st, row_no, "revenue", rev_raw[i], "cannot read the amount; row loaded without it")
                 else:
-                    self.warn(st, row_no, "stock_code", raw, "not a stock code; ignored")
-        region = self._region(rows, i, st, row_no, uscc)
-        if region:
-            rec["region"] = region
-        if "industry" in f:
-            raw = rows.first("industry", i)
-            if raw:
-                if raw not in self._industry_memo:
-                    self._industry_memo[raw] = codes.resolve_industry(raw)
-                code = self._industry_memo[raw]
-                if code and codes.is_class_code(code):
-                    rec["industry_code"] = code
-                elif code:
-                    self.warn(st, row_no, "industry", raw, f"industry {code} is not a GB/T 4754 小类 (4-digit) "
-                                                           "code; not classified")
+                    rec["revenue"] = val
+            if has_emp and emp_raw[i]:
+                k = emps[i]
+                if k is None:
+                    warn(st, row_no, "employees", emp_raw[i], "not a whole number; row loaded without it")
                 else:
-                    self.warn(st, row_no, "industry", raw, "unknown GB/T 4754-2017 industry code or name")
-        if "scope" in f:
-            v = self._text(rows, i, "scope", st, row_no)
-            if v:
-                rec["scope"] = v
-        if "reg_capital" in f:
-            val, cur = self._money(rows, i, "reg_capital", st, row_no, capital=True)
-            if val is not None:
-                rec["reg_capital"] = val
-                if cur:
-                    rec["currency"] = cur
-        if "revenue" in f:
-            val, _ = self._money(rows, i, "revenue", st, row_no, capital=False)
-            if val is not None:
-                rec["revenue"] = val
-        if "employees" in f:
-            n = self._int(rows, i, "employees", st, row_no)
-            if n is not None:
-                rec["employees"] = n
-        if "founded" in f:
-            d = self._date(rows, i, "founded", st, row_no)
-            if d:
-                rec["founded"] = d
-        tags: list[str] = list(m.tags)
-        for fname, spec in f.items():
-            if spec.type == "tags":
-                for t in self._tags(rows, i, fname):
+                    rec["employees"] = k
+            if has_date and date_raw[i]:
+                d = dates[i]
+                if d is None:
+                    warn(st, row_no, "founded", date_raw[i], "cannot read the date; row loaded without it")
+                else:
+                    rec["founded"] = d
+            tags = list(base_tags)
+            for tc in tag_cols:
+                for t in tc[i]:
                     if t not in tags:
                         tags.append(t)
-        if tags:
-            rec["tags"] = tags
-        products: list[str] = []
-        if "products" in f:
-            for v in rows.all("products", i):
-                for p in _split(v[:MAX_TEXT]):
-                    p = normalize.clean_name(p) or ""
-                    if p and len(p) <= MAX_NAME and p not in products:
-                        products.append(p)
-        if products:
-            rec["products"] = products
-        nid, new = self.upsert(rec, legal, where, m.id)
-        if new:
-            st.loaded += 1
-        else:
-            st.merged += 1
-        for p in products:
-            self._makes(nid, p, None)
+            if tags:
+                rec["tags"] = tags
+            products: list[str] = []
+            if has_products:
+                for v in product_cells[i]:
+                    for p in products_of(v):
+                        if p not in products:
+                            products.append(p)
+            if products:
+                rec["products"] = products
+            nid, new = self.upsert(rec, legal, where, m.id)
+            if new:
+                st.loaded += 1
+            else:
+                st.merged += 1
+            for p in products:
+                self._makes(nid, p, None)
+
+        return row
 
     def upsert(self, rec: dict[str, Any], legal: bool, where: str, source: str) -> tuple[str, bool]:
         """Create or merge one enterprise record; return ``(node id, created)``."""
@@ -937,15 +1240,32 @@ class _Loader:
         nid = self._find(uscc, stock, rec["name_norm"], rec.get("region"))
         if nid is None:
             nid = self._ideal_id(uscc, stock, rec["name_norm"], rec.get("region"))
-            if nid in G:  # an id taken by a node the index could not match (e.g. another name)
+            if nid in G._node:  # noqa: SLF001 - an id taken by a node the index could not match
                 nid = f"ent:name:{name_hash(rec['name_norm'] + '|' + (uscc or stock or ''), _province_of(rec.get('region')))}"
-            props = dict(rec)
-            props["source"] = source
-            add_node(G, "Enterprise", nid.split(":", 1)[1], **props)
-            self.prov[nid] = {k: where for k in rec}
+            if self._ent_schema_checked and rec.get("name") not in (None, ""):
+                # same node as schema.add_node makes (kind first, None values dropped); the
+                # schema check ran on the first enterprise and the required name is present
+                attrs = {"kind": "Enterprise"}
+                attrs.update(rec if None not in rec.values() else {k: v for k, v in rec.items() if v is not None})
+                attrs["source"] = source
+                if self._plain:  # what MultiDiGraph.add_node does for a new node
+                    G._succ[nid] = {}  # noqa: SLF001
+                    G._pred[nid] = {}  # noqa: SLF001
+                    G._node[nid] = attrs  # noqa: SLF001
+                else:
+                    G.add_node(nid, **attrs)
+            else:
+                props = dict(rec)
+                props["source"] = source
+                add_node(G, "Enterprise", nid.split(":", 1)[1], **props)
+                self._ent_schema_checked = True
+            # every field comes from this row: kept compact until a merge needs the dict
+            fields = tuple(rec)
+            self.prov_fields[nid] = self._field_sets.setdefault(fields, fields)
+            self.prov[nid] = where
             self.touched.add(nid)
             self._index(nid)
-            self._edges(nid)
+            self._edges(nid, new=True)
             return nid, True
         a = G.nodes[nid]
         p = self._prov(nid)
@@ -992,7 +1312,7 @@ class _Loader:
             elif k in ("short_name", "uscc_raw"):
                 continue  # 简称 change over time (ST, A-share suffixes): not identity, not a conflict
             elif k == "stock_code":
-                if normalize.stock_symbol(str(old)) == normalize.stock_symbol(str(v)):
+                if _stock_symbol(str(old)) == _stock_symbol(str(v)):
                     continue
             if _num_eq(old, v):
                 continue
@@ -1014,6 +1334,8 @@ class _Loader:
             nx.relabel_nodes(self.G, {nid: ideal}, copy=False)
             if nid in self.prov:
                 self.prov[ideal] = self.prov.pop(nid)
+            if nid in self.prov_fields:
+                self.prov_fields[ideal] = self.prov_fields.pop(nid)
             self.touched.discard(nid)
             self.touched.add(ideal)
             for ov in self.G.graph.get("overrides", []) or []:
@@ -1024,46 +1346,77 @@ class _Loader:
         self._index(nid)
         return nid
 
-    def _edges(self, nid: str) -> None:
+    def _edges(self, nid: str, new: bool = False) -> None:
         G = self.G
-        a = G.nodes[nid]
+        nodes = G._node  # noqa: SLF001
+        a = nodes[nid]
         region = a.get("region")
         if region:
             rid = self._region_nodes.get(str(region))
-            if rid is None or rid not in G:
+            if rid is None or rid not in nodes:
                 rid = self._region_nodes[str(region)] = codes.add_region(G, str(region))
-            for _, v, k in list(G.out_edges(nid, keys=True)):
-                if k == "LOCATED_IN" and v != rid:
-                    G.remove_edge(nid, v, key=k)
-            self._edge(nid, rid, "LOCATED_IN")
+            if not new:  # a node created just now has no edges yet
+                for _, v, k in list(G.out_edges(nid, keys=True)):
+                    if k == "LOCATED_IN" and v != rid:
+                        G.remove_edge(nid, v, key=k)
+            self._ent_edge(nid, rid, "LOCATED_IN")
         code = a.get("industry_code")
         if code:
             iid = self._industry_nodes.get(str(code))
-            if iid is None or iid not in G:
+            if iid is None or iid not in nodes:
                 iid = self._industry_nodes[str(code)] = codes.add_industry(G, str(code))
-            self._edge(nid, iid, "CLASSIFIED_AS")
+            self._ent_edge(nid, iid, "CLASSIFIED_AS")
+
+    def _ent_edge(self, u: str, v: str, kind: str) -> bool:
+        """:meth:`_edge` without properties from the enterprise ``u``; return True when new.
+
+        Once an edge of ``kind`` from an enterprise to ``v`` has passed :meth:`_edge` (and its
+        schema check), later ones to the same ``v`` are written straight into the graph's dicts.
+        """
+        if (kind, v) in self._ent_edge_ok:  # only ever filled for a plain MultiDiGraph
+            succ_u = self._succ[u]
+            keydict = succ_u.get(v)
+            if keydict is None:
+                succ_u[v] = self._pred[v][u] = {kind: {"kind": kind}}
+                return True
+            if kind in keydict:
+                return False
+            keydict[kind] = {"kind": kind}
+            return True
+        new = self._edge(u, v, kind)
+        if self._plain:
+            self._ent_edge_ok.add((kind, v))
+        return new
 
     def _product_key(self, raw: str) -> tuple[str, str] | None:
         """(clean name, matching key) of a product name, memoised: relation files repeat names."""
         hit = self._product_memo.get(raw, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        name = (normalize.clean_name(raw) or "").strip()
-        key = normalize.normalize_name(name) if name else ""
+        name = _clean_name(raw).strip()
+        key = _norm_name(name) if name else ""
         out = (name, key) if key and len(name) <= MAX_NAME else None
         self._product_memo[raw] = out
         return out
 
     def _product(self, raw: str) -> str | None:
         pid = self._pid_memo.get(raw)
-        if pid is not None and pid in self.G:
+        if pid is not None and pid in self.G._node:  # noqa: SLF001
             return pid
         nk = self._product_key(raw)
         if nk is None:
             return None
         pid = f"product:{nk[1]}"
-        if pid not in self.G:
-            add_node(self.G, "Product", nk[1], name=nk[0])
+        G = self.G
+        if pid not in G._node:  # noqa: SLF001
+            if self._plain and self._product_checked:
+                # what schema.add_node makes of a new product (its required name is not empty)
+                G._succ[pid] = {}  # noqa: SLF001
+                G._pred[pid] = {}  # noqa: SLF001
+                G._node[pid] = {"kind": "Product", "name": nk[0]}  # noqa: SLF001
+            else:
+                add_node(G, "Product", nk[1], name=nk[0])
+                self._product_checked = True
         self._pid_memo[raw] = pid
         return pid
 
@@ -1072,13 +1425,15 @@ class _Loader:
         hit = self._stock_memo.get(raw)
         if hit is None:
             code = normalize.normalize_stock_code(raw)
-            hit = self._stock_memo[raw] = (code, normalize.stock_symbol(code) if code else None)
+            hit = self._stock_memo[raw] = (code, _stock_symbol(code) if code else None)
         return hit
 
     def _makes(self, nid: str, product: str, share: float | None) -> bool:
         pid = self._product(product)
         if pid is None:
             return False
+        if share is None:
+            return self._ent_edge(nid, pid, "MAKES")
         return self._edge(nid, pid, "MAKES", share=share)
 
     def _ent_by_stock(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
@@ -1146,11 +1501,24 @@ class _Loader:
             add_edge(G, u, v, kind, **props)
             self._edge_shapes.add(shape)
             return not existed
-        clean = {k: val for k, val in props.items() if val is not None}
-        data = G._adj[u].get(v, {}).get(kind)  # noqa: SLF001 - plain dict lookup, no view objects
+        clean = {k: val for k, val in props.items() if val is not None} if props else props
+        keydict = G._adj[u].get(v)  # noqa: SLF001 - plain dict lookup, no view objects
+        data = keydict.get(kind) if keydict is not None else None
         if data is not None:
             data.update(clean)
             return False
+        if self._plain:
+            # what MultiDiGraph.add_edge does for two existing nodes, without its per-call
+            # overhead; the graph's conversion cache is cleared once in finish()
+            data = {"kind": kind}
+            data.update(clean)
+            if keydict is None:
+                keydict = {kind: data}
+                G._succ[u][v] = keydict  # noqa: SLF001
+                G._pred[v][u] = keydict  # noqa: SLF001
+            else:
+                keydict[kind] = data
+            return True
         G.add_edge(u, v, key=kind, kind=kind, **clean)
         return True
 
@@ -1472,45 +1840,55 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], sourc
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     jobs, missing = _jobs(list(paths), mapping)
-    tables = [(p, sub, *_read(p, fields=sub)) for p, sub in jobs]
-    if G is None:
-        G = nx.MultiDiGraph()
-    total = sum(len(raw.row_numbers) + len(info["bad_rows"]) for _, _, raw, info in tables)
-    done = 0
-    bar = None
-    cb: Callable[[int, int], None] | None = None
-    if progress is True:
-        if total > PROGRESS_MIN_ROWS:
-            from tqdm.auto import tqdm
-            bar = tqdm(total=total, desc=f"loading {mapping.id}", unit="rows")
-    elif callable(progress):
-        cb = progress
-    step = max(1, min(1000, total // 100 or 1))
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if done % step == 0 or done == total:
-            if bar is not None:
-                bar.update(done - bar.n)
-            if cb is not None:
-                cb(done, total)
-
-    loader = _Loader(G)
-    # the graph gains hundreds of thousands of small dicts that live on; the cyclic garbage
-    # collector would rescan them again and again (a third of the load time) for no garbage
+    # reading and loading create millions of small lists and dicts that all live on (cells, rows,
+    # graph attributes); the cyclic garbage collector would rescan them again and again (a third
+    # of the load time, more when a large graph is already in memory) for no garbage
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for path, sub, raw, info in tables:
-            loader.run(path, sub, raw, info, tick)
-        loader.finish()
+        tables = [(p, sub, *_read(p, fields=sub)) for p, sub in jobs]
+        if G is None:
+            G = nx.MultiDiGraph()
+        total = sum(len(raw.row_numbers) + len(info["bad_rows"]) for _, _, raw, info in tables)
+        done = 0
+        bar = None
+        cb: Callable[[int, int], None] | None = None
+        if progress is True:
+            if total > PROGRESS_MIN_ROWS:
+                from tqdm.auto import tqdm
+                bar = tqdm(total=total, desc=f"loading {mapping.id}", unit="rows")
+        elif callable(progress):
+            cb = progress
+        step = max(1, min(1000, total // 100 or 1))
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if done % step == 0 or done == total:
+                if bar is not None:
+                    bar.update(done - bar.n)
+                if cb is not None:
+                    cb(done, total)
+
+        loader = _Loader(G)
+        try:
+            for path, sub, raw, info in tables:
+                loader.run(path, sub, raw, info, tick)
+            loader.finish()
+        finally:
+            if bar is not None:
+                bar.update(total - bar.n)
+                bar.close()
     finally:
         if gc_was_enabled:
+            if gc.get_freeze_count() == 0:
+                # file into the oldest generation, unscanned, what the load created: re-enabled, the
+                # collector would otherwise first trace the whole new graph as young objects (half a
+                # second per 200,000 enterprises) to find nothing. Cycles are still collected by the
+                # next full collection.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
-        if bar is not None:
-            bar.update(total - bar.n)
-            bar.close()
     if cb is not None and done != total:
         cb(total, total)
     if cb is not None and total == 0:
