@@ -39,7 +39,8 @@ def test_evidence_grading_and_thresholds():
     G = _graph({
         "code_only": {"industry_code": "0919"},                       # strong-ish alone: uncertain
         "one_kw": {"scope": "驱动电机"},                               # one medium clue: uncertain
-        "two_kw": {"scope": "电池包、电池模组的生产"},                 # two medium clues: confirmed
+        "two_kw": {"scope": "电池包、电池模组的生产"},                 # scope alone is one clue: uncertain
+        "kw_code": {"scope": "电池包、电池模组的生产", "industry_code": "3841"},  # scope + code: confirmed
         "product": {"products": ["永磁同步电机"]},                     # product: confirmed
         "name_only": {"name": "河南锂辉石科技有限公司"},                # weak only: not linked
     })
@@ -47,7 +48,11 @@ def test_evidence_grading_and_thresholds():
     assert _edge(G, "code_only", "ore")["decision"] == "uncertain"
     assert _edge(G, "one_kw", "motor")["decision"] == "uncertain"
     e = _edge(G, "two_kw", "pack")
-    assert e["decision"] == "confirmed" and e["confidence"] == pytest.approx(1 - 0.6 * 0.6, abs=1e-3)
+    assert e["decision"] == "uncertain" and e["confidence"] == pytest.approx(0.4, abs=1e-3)
+    # the shared code 3841 counts in full once the scope names the pack: 1 - 0.6 * 0.5
+    e = _edge(G, "kw_code", "pack")
+    assert e["decision"] == "confirmed" and e["confidence"] == pytest.approx(0.7, abs=1e-3)
+    assert _edge(G, "kw_code", "cell") is None
     assert _edge(G, "product", "motor")["decision"] == "confirmed"
     assert _edge(G, "product", "motor")["method"].startswith("product")
     assert _edge(G, "name_only", "ore") is None
@@ -58,9 +63,9 @@ def test_shared_industry_code_is_split_between_leaves():
     link.attach(G, [toy_chain()])
     # 3841 is the code of both cell and pack: alone it gives 0.5 / 2 = 0.25 < 0.30, not linked
     assert _edge(G, "X", "cell") is None and _edge(G, "X", "pack") is None
-    # with one scope keyword: 1 - (1 - 0.25)(1 - 0.4) = 0.55 → uncertain, and only for cell
-    assert _edge(G, "Y", "cell")["confidence"] == pytest.approx(0.55)
-    assert _edge(G, "Y", "cell")["decision"] == "uncertain" and _edge(G, "Y", "pack") is None
+    # a scope keyword of cell says which leaf the code stands for: 1 - (1 - 0.5)(1 - 0.4) = 0.7, cell only
+    assert _edge(G, "Y", "cell")["confidence"] == pytest.approx(0.7)
+    assert _edge(G, "Y", "cell")["decision"] == "confirmed" and _edge(G, "Y", "pack") is None
 
 
 def test_exclusion_vetoes():
@@ -104,7 +109,7 @@ def test_relinking_is_idempotent_and_overrides_survive_reload(tmp_path):
 
 
 def test_review_queue_lists_uncertain_with_evidence():
-    G = _graph({"A": {"scope": "驱动电机"}, "B": {"scope": "电池包、电池模组的生产"}})
+    G = _graph({"A": {"scope": "驱动电机"}, "B": {"scope": "电池包、电池模组的生产", "industry_code": "3841"}})
     link.attach(G, [toy_chain()])
     q = link.review_queue(G)
     assert list(q["ent_id"]) == ["ent:A"]
@@ -112,12 +117,14 @@ def test_review_queue_lists_uncertain_with_evidence():
 
 
 def test_exclusion_vetoes_only_its_own_clause():
-    G = _graph({"A": {"scope": "电芯、锂离子电池的生产；充电宝零售"},
-                "B": {"scope": "电芯、锂离子电池、充电宝的生产"}})
+    G = _graph({"A": {"scope": "电芯、锂离子电池的生产；充电宝零售", "industry_code": "3841"},
+                "B": {"scope": "电芯、锂离子电池、充电宝的生产", "industry_code": "3841"},
+                "C": {"scope": "充电宝的生产", "industry_code": "3841"}})
     link.attach(G, [toy_chain()])
     a = _edge(G, "A", "cell")
     assert a["decision"] == "confirmed" and "排除词:充电宝" in a["evidence"]
     assert _edge(G, "B", "cell")["decision"] == "rejected"
+    assert _edge(G, "C", "cell") is None and _edge(G, "C", "pack") is None   # the code alone is vetoed too
 
 
 def test_minor_products_count_as_scope_not_product():

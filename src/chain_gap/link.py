@@ -42,6 +42,7 @@ class LinkConfig:
     name: float = 0.20
     split_shared_codes: bool = True
     product_min_share: float = 0.01
+    scope_max_clues: int = 1
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -62,6 +63,7 @@ def load_config(path: str | Path | None = None) -> LinkConfig:
         name=float(ev.get("name", 0.20)),
         split_shared_codes=bool(ev.get("split_shared_codes", True)),
         product_min_share=float(ev.get("product_min_share", 0.01)),
+        scope_max_clues=int(ev.get("scope_max_clues", 1)),
         confirmed=float(dec.get("confirmed", 0.60)),
         uncertain=float(dec.get("uncertain", 0.30)),
         producer=tuple(roles.get("producer", ())),
@@ -119,7 +121,7 @@ def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]
     return [(end, term, payload) for end, (term, payload) in A.iter(text)]
 
 
-def _hits(A: Any, text: str, evs: dict[str, "_Evidence"]) -> list[tuple[int, str, str]]:
+def _hits(A: Any, text: str, evs: dict[str, "_Evidence"], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
     """Keyword hits of ``text`` that survive the exclusions, as (end, term, link node id).
 
     An exclusion vetoes the hits of its link in the same clause (between ；;。 separators, or the same
@@ -142,7 +144,7 @@ def _hits(A: Any, text: str, evs: dict[str, "_Evidence"]) -> list[tuple[int, str
                     bounds = [m.end() for m in _CLAUSE.finditer(text)] or [len(text)]
                 evs[lid].excluded.add(term)
                 excluded.add((lid, bisect.bisect_left(bounds, end + 1)))
-    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    spans: list[tuple[int, int, str, str]] = []
     for end, term, payload in found:
         for lid, typ in payload:
             if typ == "ex":
@@ -150,13 +152,15 @@ def _hits(A: Any, text: str, evs: dict[str, "_Evidence"]) -> list[tuple[int, str
             if (lid, clause(end)) in excluded:
                 evs[lid].vetoed.add(term)
             else:
-                spans[lid].append((end - len(term) + 1, end, term))
+                spans.append((end - len(term) + 1, end, term, lid))
+    # a term nested in a longer hit of the same chain is not a clue of its own: 电芯 inside 动力电芯 is
+    # one clue, and 动力电池 inside 动力电池系统 points to the pack link, not to the cell link
     out = []
-    for lid, hs in spans.items():
-        # a term nested in a longer hit of the same link (电芯 inside 动力电芯) is one clue, not two
-        for a0, a1, term in hs:
-            if not any(b0 <= a0 and a1 <= b1 and (b1 - b0) > (a1 - a0) for b0, b1, _ in hs):
-                out.append((a1, term, lid))
+    for a0, a1, term, lid in spans:
+        chain = leaf_chain[lid]
+        if not any(b0 <= a0 and a1 <= b1 and (b1 - b0) > (a1 - a0) and leaf_chain[olid] == chain
+                   for b0, b1, _, olid in spans):
+            out.append((a1, term, lid))
     return out
 
 
@@ -192,7 +196,7 @@ def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float,
         parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
     if ev.scope:
         kws = sorted(ev.scope)
-        for _ in kws[:2]:
+        for _ in kws[: cfg.scope_max_clues]:
             parts.append((cfg.scope, "scope", ""))
         roles = {r for r in ev.scope.values() if r}
         role_txt = f"({'/'.join(sorted(roles))})" if roles else ""
@@ -305,26 +309,30 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
         minor = minor_products.get(nid)
         if minor:
             scope = f"{scope}；{'；'.join(minor)}" if scope else "；".join(minor)
-        for end, term, lid in _hits(m.automaton, scope, evs):
+        for end, term, lid in _hits(m.automaton, scope, evs, m.leaf_chain):
             if term not in evs[lid].scope or evs[lid].scope[term] is None:
                 evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
         if prods:
-            for _, term, lid in _hits(m.automaton, "；".join(prods), evs):
+            for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
                 evs[lid].product.add(term)
-        for _, term, lid in _hits(m.automaton, a.get("name") or "", evs):
+        for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
         code = a.get("industry_code")
         if code and code in m.codes:
             for lid in m.codes[code]:
-                # the code cannot tell which product: any exclusion of the link in the firm's texts vetoes it
-                if not evs[lid].excluded:
-                    evs[lid].code = code
+                ev = evs[lid]
+                # an exclusion with no surviving keyword hit says what the code stands for here (a power
+                # bank maker under 3841): the code does not count for the link
+                if not ev.excluded or ev.scope or ev.product or ev.name:
+                    ev.code = code
         for lid, ev in evs.items():
             if not (ev.scope or ev.product or ev.name or ev.code or ev.vetoed):
                 continue
             strength = cfg.industry_code
-            if ev.code and cfg.split_shared_codes:
+            if ev.code and cfg.split_shared_codes and not (ev.scope or ev.product):
+                # a code shared by several leaves (3841: cells and packs) cannot tell them apart on its
+                # own; a keyword of this leaf in the scope or products says which one it is
                 strength /= max(1, m.code_split.get((ev.code, m.leaf_chain[lid]), 1))
             conf, methods, evidence, role, explicit = _score(ev, strength, cfg)
             if ev.excluded:
