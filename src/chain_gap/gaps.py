@@ -239,7 +239,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
         top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
     out["hhi"] = out["link"].map(hhi).astype(float)
     out["single_firm"] = out["local"] == 1
-    out["top_local"] = out["link"].map(top).fillna("")
+    out["top_local"] = [top.get(k, "") for k in out["link"]]
     casc = _local_cascade(ctx, local) if len(local) else {}
     out["cascade_loss"] = out["link"].map(casc).astype(float)
     # feasibility and complexity against the peers
