@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ import networkx as nx
 import pandas as pd
 import yaml
 
+from chain_gap._atomic import atomic_path
 from chain_gap import codes, normalize
 from chain_gap._read import RawTable, ReadError, header_unit, match_columns, read_raw
 from chain_gap._resources import loaders_dir
@@ -302,19 +302,8 @@ class LoadResult:
 
 
 def _atomic_write(path: str | os.PathLike[str], write: Callable[[Any], None], *, encoding: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
+        write(fh)
 
 
 def _safe_cell(v: Any) -> Any:

@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -38,6 +37,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from chain_gap._atomic import atomic_path
 from chain_gap.schema import schema
 
 ID_SPACE = "cg"
@@ -830,34 +830,20 @@ def _delimiter_arg(d: str) -> str:
 def _atomic_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> tuple[int, bool]:
     """Write one CSV atomically (RFC 4180 quoting, CRLF); return (data rows, any multi-line field)."""
     n, multi = 0, False
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-            w.writerow(header)
-            for row in rows:
-                if not multi and any(("\n" in f or "\r" in f) for f in row):
-                    multi = True
-                w.writerow(row)
-                n += 1
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        w.writerow(header)
+        for row in rows:
+            if not multi and any(("\n" in f or "\r" in f) for f in row):
+                multi = True
+            w.writerow(row)
+            n += 1
     return n, multi
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
 
 
 def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, database: str = "neo4j",

@@ -21,12 +21,12 @@ the leaf-level detail.
 """
 from __future__ import annotations
 
+from chain_gap._atomic import atomic_path
 import html as _html
 import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -1169,19 +1169,8 @@ def write_html(html: str, path: str | os.PathLike[str]) -> Path:
     half-written map on a shared drive is worse than none, hence the rename.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a map is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(html)
     return target
 
 
@@ -1830,17 +1819,9 @@ def write_panorama(fig_or_gaps: Any, png_path: str | os.PathLike[str], svg_path:
     out = []
     for path, fmt in ((png_path, "png"), (svg_path, "svg")):
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f".{fmt}.tmp")
-        os.close(fd)
-        try:
-            with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "chain-gap"}):
-                fig.savefig(tmp, format=fmt, dpi=_PANO_DPI, facecolor="white",
-                            metadata={"Date": None} if fmt == "svg" else None)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_path(target) as tmp, \
+                matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "chain-gap"}):
+            fig.savefig(tmp, format=fmt, dpi=_PANO_DPI, facecolor="white",
+                        metadata={"Date": None} if fmt == "svg" else None)
         out.append(target)
     return out[0], out[1]

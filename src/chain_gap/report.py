@@ -17,12 +17,12 @@ where injection usually bites (OWASP "CSV injection" guidance).
 """
 from __future__ import annotations
 
+from chain_gap._atomic import atomic_path
 import datetime as _dt
 import json
 import math
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -257,11 +257,8 @@ def write_workbook(
             raise ReportError(f"sheet {name!r}: expected a pandas DataFrame, got {type(df).__name__}")
     text_columns = tuple(text_columns)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".xlsx.tmp")
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp, {
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -279,14 +276,6 @@ def write_workbook(
             rows = pd.DataFrame({notes_header[0]: [str(k) for k in notes], notes_header[1]: list(notes.values())})
             _write_sheet(wb, wb.add_worksheet(notes_sheet), rows, (), fmts)
         wb.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     return target
 
 
@@ -413,19 +402,12 @@ def target_notes(targets: pd.DataFrame, weights: Any = None, filters: Any = None
 def write_csv(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
     """Write a CSV that Excel opens correctly (UTF-8 with BOM), formula-like cells neutralised, atomically."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     safe = df.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(lambda v: neutralise(v) if isinstance(v, str) else v)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".csv.tmp")
-    os.close(fd)
-    try:
+    with atomic_path(target) as tmp:
         safe.to_csv(tmp, index=False, encoding="utf-8-sig")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 
