@@ -133,3 +133,13 @@ def test_chain_with_no_linked_firm_gives_all_missing():
     t = gaps.table(G, toy_chain(), REGION)
     assert (t["verdict"] == "missing").all() and (t["action"] == "extend").all()
     assert targets.rank(G, toy_chain(), REGION).empty
+
+
+def test_region_level_matches_region_levels():
+    import pandas as pd
+
+    from chain_gap import frames
+    codes = pd.Series(["411402", "411400", "410000", "110101", "419001", "", None, "41140", "abcdef"])
+    full = frames.region_levels(codes)
+    for level in ("province", "city", "county"):
+        assert list(frames.region_level(codes, level)) == list(full[level])

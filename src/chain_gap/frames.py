@@ -38,6 +38,25 @@ def region_levels(codes: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"province": prov, "city": city, "county": county}, index=codes.index)
 
 
+def region_level(codes: pd.Series, level: str) -> pd.Series:
+    """The code of one level (``province``, ``city`` or ``county``) for each 6-digit region code.
+
+    Same rules as :func:`region_levels` but computes only the column asked for: region totals of a
+    million firms need one level, not three.
+    """
+    s = codes.fillna("").astype(str)
+    ok = (s.str.len() == 6) & s.str.isdigit()
+    if level == "province":
+        out = s.str[:2] + "0000"
+    elif level == "city":
+        out = (s.str[:4] + "00").where(~s.str.endswith("0000"), "")
+    elif level == "county":
+        out = s.where(~s.str.endswith("00"), "")
+    else:
+        raise ValueError(f"unknown region level {level!r}")
+    return out.where(ok, "")
+
+
 def region_names(codes: pd.Series) -> pd.Series:
     """Full names ("河南省商丘市梁园区") of 6-digit region codes, vectorised; "" when unknown.
 

@@ -71,7 +71,14 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        self.ents = frames.enterprises(G, ["region"] + ([activity] if activity != "firms" else []))
+        cols = ["region"] + ([activity] if activity != "firms" else [])
+        ents = {c: [] for c in cols}
+        for _, a in G.nodes(data=True):
+            if a.get("kind") == "Enterprise":
+                for c in cols:
+                    ents[c].append(a.get(c))
+        self.ents = pd.DataFrame(ents, columns=cols)
+        self.ents[level] = frames.region_level(self.ents["region"], level)
         self.ents["_act"] = _activity(self.ents, activity)
         mem = frames.members(G, self.spec, roles=roles)
         mem = mem.drop_duplicates(["ent_id", "link"])
