@@ -6,7 +6,9 @@ import pytest
 
 from chain_gap import io, link
 from chain_gap.schema import add_node, link_id
-from factories import toy_chain  # noqa: E402
+from factories import TOY, toy_chain  # noqa: E402
+
+TOY_TEXT = TOY.read_text(encoding="utf-8")
 
 
 def _graph(firms: dict[str, dict]) -> nx.MultiDiGraph:
@@ -138,3 +140,17 @@ def test_minor_products_count_as_scope_not_product():
     assert _edge(G, "MAIN", "cell")["method"].startswith("product")
     minor = _edge(G, "MINOR", "cell")
     assert minor["decision"] == "uncertain" and minor["method"] == "scope"
+
+
+def test_service_link_counts_the_firms_doing_the_service(tmp_path):
+    chain = tmp_path / "svc.yaml"
+    chain.write_text(TOY_TEXT.replace("id: toy", "id: svc", 1).replace(
+        "        industry_codes: [\"4417\"]", "        industry_codes: [\"4417\"]\n        performer: user"),
+        encoding="utf-8")
+    G = _graph({"OP": {"scope": "充电桩租赁、运营；充电桩技术开发"},
+                "MAKER": {"scope": "充电桩的生产、制造"}})
+    link.attach(G, [str(chain)])
+    op = G.edges["ent:OP", "link:svc/charging", "LINKED_TO"]
+    maker = G.edges["ent:MAKER", "link:svc/charging", "LINKED_TO"]
+    assert (op["role"], op["performs"]) == ("user", True)
+    assert (maker["role"], maker["performs"]) == ("producer", False)

@@ -188,7 +188,8 @@ class _Evidence:
     vetoed: set[str] = field(default_factory=set)   # matched terms cancelled by an exclusion in their clause
 
 
-def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float, str, str, str, bool]:
+def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig,
+           performer: str = "producer") -> tuple[float, str, str, str, bool]:
     parts: list[tuple[float, str, str]] = []
     if ev.product:
         parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
@@ -212,7 +213,11 @@ def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig) -> tuple[float,
     # role: the scope clause decides; products mean production; a trade/retail code means selling
     roles = [r for r in ev.scope.values() if r]
     explicit = bool(roles)
-    if "producer" in roles or (ev.product and not roles):
+    if performer != "producer" and performer in roles:
+        # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
+        # even when another clause of the scope develops technology for it
+        role = performer
+    elif "producer" in roles or (ev.product and not roles):
         role = "producer"
     elif "seller" in roles:
         role = "seller"
@@ -334,7 +339,7 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
                 # a code shared by several leaves (3841: cells and packs) cannot tell them apart on its
                 # own; a keyword of this leaf in the scope or products says which one it is
                 strength /= max(1, m.code_split.get((ev.code, m.leaf_chain[lid]), 1))
-            conf, methods, evidence, role, explicit = _score(ev, strength, cfg)
+            conf, methods, evidence, role, explicit = _score(ev, strength, cfg, m.leaf_performer[lid])
             if ev.excluded:
                 note = f"排除词:{'、'.join(sorted(ev.excluded))}"
                 evidence = f"{evidence}; {note}" if evidence else note
