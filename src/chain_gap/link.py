@@ -41,7 +41,7 @@ class LinkConfig:
     scope: float = 0.40
     name: float = 0.20
     split_shared_codes: bool = True
-    product_min_share: float = 0.01
+    product_min_share: float = 0.05
     scope_max_clues: int = 1
     confirmed: float = 0.60
     uncertain: float = 0.30
@@ -62,7 +62,7 @@ def load_config(path: str | Path | None = None) -> LinkConfig:
         scope=float(ev.get("scope", 0.40)),
         name=float(ev.get("name", 0.20)),
         split_shared_codes=bool(ev.get("split_shared_codes", True)),
-        product_min_share=float(ev.get("product_min_share", 0.01)),
+        product_min_share=float(ev.get("product_min_share", 0.05)),
         scope_max_clues=int(ev.get("scope_max_clues", 1)),
         confirmed=float(dec.get("confirmed", 0.60)),
         uncertain=float(dec.get("uncertain", 0.30)),
