@@ -26,10 +26,11 @@ import pandas as pd
 from chain_gap import codes, frames, metrics
 from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 
-ACTIVITIES = {"firms": "企业数", "revenue": "营业收入", "reg_capital": "注册资本"}
-VERDICT_ZH = {"missing": "缺失", "weak": "薄弱", "fragile": "脆弱", "strong": "较强", "anchored": "链主带动"}
-ACTION_ZH = {"fill": "补链", "strengthen": "强链", "extend": "延链", "none": "—"}
+ACTIVITIES = ACTIVITY_LABELS["zh"]
+VERDICT_ZH = VERDICT_LABELS["zh"]
+ACTION_ZH = ACTION_LABELS["zh"]
 LEVEL_ZH = {"province": "省", "city": "市", "county": "县区"}
 
 
