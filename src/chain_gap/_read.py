@@ -15,6 +15,8 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -326,16 +328,21 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
         objs = arr
     else:
         lines = text.splitlines()
-        keep = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
-        blank = len(lines) - len(keep)
+        keep_numbers: Sequence[int]
+        if all(map(str.strip, lines)):  # no blank line (the usual case): line k is record k
+            keep_numbers, keep_lines = range(1, len(lines) + 1), lines
+        else:
+            keep_numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
+            keep_lines = [lines[n - 1] for n in keep_numbers]
+        blank = len(lines) - len(keep_lines)
         try:
-            objs = json.loads("[" + ",".join(line for _, line in keep) + "]")
-            if len(objs) != len(keep):  # a line holding two values separated by a comma
+            objs = json.loads("[" + ",".join(keep_lines) + "]")
+            if len(objs) != len(keep_lines):  # a line holding two values separated by a comma
                 raise ValueError
-            numbers = [n for n, _ in keep]
+            numbers = list(keep_numbers)
         except ValueError:
             objs, numbers = [], []
-            for n, line in keep:
+            for n, line in zip(keep_numbers, keep_lines):
                 try:
                     objs.append(json.loads(line))
                     numbers.append(n)
@@ -343,23 +350,29 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
                     bad.append((n, line[:200], f"invalid JSON ({exc.msg})"))
     good_objs: list[dict[str, Any]] = []
     good_numbers: list[int] = []
-    for n, obj in zip(numbers, objs):
-        if isinstance(obj, dict):
-            good_objs.append(obj)
-            good_numbers.append(n)
-        else:
-            bad.append((n, _json_text(obj)[:200], "not a JSON object"))
+    if set(map(type, objs)) <= {dict}:  # json makes plain dicts: every record is an object
+        good_objs, good_numbers = objs, numbers
+    else:
+        for n, obj in zip(numbers, objs):
+            if isinstance(obj, dict):
+                good_objs.append(obj)
+                good_numbers.append(n)
+            else:
+                bad.append((n, _json_text(obj)[:200], "not a JSON object"))
     bad.sort()
     if not good_objs and len(bad) >= 3:
         raise ReadError(f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})")
-    keys: dict[str, None] = {}
-    for obj in good_objs:
-        keys.update(dict.fromkeys(obj))  # JSON keys are strings; first appearance keeps its place
-    header = list(keys)
+    # the union of keys in order of first appearance (JSON keys are strings)
+    header = list(dict.fromkeys(chain.from_iterable(good_objs)))
+    # every object holds every key when the key counts add up (an object's keys are distinct)
+    complete = sum(map(len, good_objs)) == len(good_objs) * len(header)
     columns = []
     for k in header:
-        col = [obj.get(k) for obj in good_objs]
-        if not all(type(v) is str for v in col):
+        col = list(map(itemgetter(k), good_objs)) if complete else [obj.get(k) for obj in good_objs]
+        types = set(map(type, col))
+        if types == {float}:  # a numeric column: what _json_text makes of each value
+            col = list(map(repr, col))
+        elif types - {str}:
             col = [_json_text(v) for v in col]
         columns.append(col)
     return RawTable(header=header, columns=columns, row_numbers=good_numbers, header_row=None,
