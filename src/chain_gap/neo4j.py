@@ -285,6 +285,14 @@ def _check_batch_size(batch_size: int) -> None:
         raise Neo4jError(f"batch_size must be a positive integer, not {batch_size!r}")
 
 
+def _ids_by_kind(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Node ids grouped by their (checked) kind, in graph order."""
+    by_kind: dict[str, list[str]] = {}
+    for nid, attrs in G.nodes(data=True):
+        by_kind.setdefault(_check_node(nid, attrs), []).append(nid)
+    return by_kind
+
+
 def node_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
                  types: Mapping[str, Mapping[str, str]] | None = None
                  ) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -297,9 +305,7 @@ def node_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
     """
     _check_batch_size(batch_size)
     types = property_types(G) if types is None else types
-    by_kind: dict[str, list[str]] = {}
-    for nid, attrs in G.nodes(data=True):
-        by_kind.setdefault(_check_node(nid, attrs), []).append(nid)
+    by_kind = _ids_by_kind(G)
     for kind in schema()["nodes"]:
         ids = by_kind.get(kind)
         if not ids:
@@ -884,9 +890,7 @@ def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, 
     multiline = False
     node_files: list[str] = []
     rel_files: list[str] = []
-    by_kind: dict[str, list[str]] = {}
-    for nid, attrs in G.nodes(data=True):
-        by_kind.setdefault(_check_node(nid, attrs), []).append(nid)
+    by_kind = _ids_by_kind(G)
     for kind in schema()["nodes"]:
         ids = by_kind.get(kind)
         if not ids:
