@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from chain_gap.chains import ChainSpec, load_chain
@@ -27,24 +26,16 @@ def region_levels(codes: pd.Series) -> pd.DataFrame:
     (including the ``市辖区`` rows of municipalities and the 省直辖县级 placeholders such as 419000),
     anything else a county. Unknown or malformed codes give empty strings at every level.
     """
-    s = codes.fillna("").astype(str).str.strip()
-    ok = s.str.fullmatch(r"\d{6}")
-    s = s.where(ok, "")
-    prov = np.where(ok, s.str[:2] + "0000", "")
-    is_prov = s.str.endswith("0000")
-    is_city = s.str.endswith("00") & ~is_prov
-    city = np.where(ok & ~is_prov, s.str[:4] + "00", "")
-    county = np.where(ok & ~is_prov & ~is_city, s, "")
-    return pd.DataFrame({"province": prov, "city": city, "county": county}, index=codes.index)
+    return pd.DataFrame({level: region_level(codes, level) for level in ("province", "city", "county")},
+                        index=codes.index)
 
 
 def region_level(codes: pd.Series, level: str) -> pd.Series:
     """The code of one level (``province``, ``city`` or ``county``) for each 6-digit region code.
 
-    Same rules as :func:`region_levels` but computes only the column asked for: region totals of a
-    million firms need one level, not three.
+    :func:`region_levels` gives all three; region totals of a million firms need only one.
     """
-    s = codes.fillna("").astype(str)
+    s = codes.fillna("").astype(str).str.strip()
     ok = (s.str.len() == 6) & s.str.isdigit()
     if level == "province":
         out = s.str[:2] + "0000"
@@ -76,7 +67,8 @@ _ATTRS = ["name", "uscc", "stock_code", "region", "industry_code", "reg_capital"
           "founded", "tags", "synthetic"]
 
 
-def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str]) -> pd.DataFrame:
+def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str],
+           levels: Iterable[str] = ("province", "city", "county")) -> pd.DataFrame:
     values: list[list[Any]] = [[] for _ in cols]
     appends = [v.append for v in values]
     for a in rows:
@@ -94,17 +86,20 @@ def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str]) -> p
         if col in df:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     if "region" in df:
-        df = pd.concat([df, region_levels(df["region"])], axis=1)
+        for level in levels:
+            df[level] = region_level(df["region"], level)
     return df
 
 
-def enterprises(G: nx.MultiDiGraph, columns: Iterable[str] | None = None) -> pd.DataFrame:
+def enterprises(G: nx.MultiDiGraph, columns: Iterable[str] | None = None,
+                levels: Iterable[str] = ("province", "city", "county")) -> pd.DataFrame:
     """One row per Enterprise node with its region split into province / city / county.
 
     Parameters
     ----------
     columns : attributes to extract (default all of :data:`ENTERPRISE_COLUMNS`); asking only for what an
         analysis needs (e.g. ``["region"]`` for region totals) saves most of the time on a million firms.
+    levels : region levels to derive from ``region`` (default all three).
 
     Returns
     -------
@@ -119,7 +114,7 @@ def enterprises(G: nx.MultiDiGraph, columns: Iterable[str] | None = None) -> pd.
         if a.get("kind") == "Enterprise":
             ids.append(n)
             rows.append(a)
-    df = _frame(ids, rows, cols)
+    df = _frame(ids, rows, cols, levels)
     if columns is None:
         return df[ENTERPRISE_COLUMNS]
     return df

@@ -72,14 +72,7 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        cols = ["region"] + ([activity] if activity != "firms" else [])
-        ents = {c: [] for c in cols}
-        for _, a in G.nodes(data=True):
-            if a.get("kind") == "Enterprise":
-                for c in cols:
-                    ents[c].append(a.get(c))
-        self.ents = pd.DataFrame(ents, columns=cols)
-        self.ents[level] = frames.region_level(self.ents["region"], level)
+        self.ents = frames.enterprises(G, ["region"] + ([activity] if activity != "firms" else []), levels=[level])
         self.ents["_act"] = _activity(self.ents, activity)
         mem = frames.members(G, self.spec, roles=roles)
         mem = mem.drop_duplicates(["ent_id", "link"])
@@ -445,24 +438,18 @@ def supply_ratio(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str,
                 if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs", d.get("role") == "producer"):
                     link_of.setdefault(u, set()).add(leaf.id)
 
-    def in_region(n: str) -> bool:
-        lv = frames.region_levels(pd.Series([G.nodes[n].get("region")]))
-        return bool(lv[reg.level].iloc[0] == reg.code)
-
+    ends = pd.Series(list({x for u, v, _ in sup for x in (u, v)}))
+    level = frames.region_level(ends.map(lambda n: G.nodes[n].get("region")), reg.level)
+    local_firm = dict(zip(ends, level == reg.code))
     demand: dict[str, float] = {}
     local: dict[str, float] = {}
-    cache: dict[str, bool] = {}
     for u, v, d in sup:
-        if v not in cache:
-            cache[v] = in_region(v)
-        if not cache[v] or u not in link_of:
+        if not local_firm[v] or u not in link_of:
             continue
         val = float(d.get("value") or 1.0)
-        if u not in cache:
-            cache[u] = in_region(u)
         for s in link_of[u]:
             demand[s] = demand.get(s, 0.0) + val
-            if cache[u]:
+            if local_firm[u]:
                 local[s] = local.get(s, 0.0) + val
     present = present or set()
     return {leaf.id: (local.get(leaf.id, 0.0) / demand[leaf.id] if demand.get(leaf.id) else

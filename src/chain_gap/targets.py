@@ -469,11 +469,12 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
     fit = metrics.supplier_fit(pairs) if pairs else pd.Series(dtype=float)
     link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
+    outside_ids = set(outside["ent_id"])
     rows = []
     for a in anc.itertuples():
         found: dict[str, tuple[str, float, str]] = {}
         for u, _, k, d in G.in_edges(a.ent_id, keys=True, data=True):
-            if k == "SUPPLIES" and u in set(outside["ent_id"]):
+            if k == "SUPPLIES" and u in outside_ids:
                 found[u] = (f"已有供货关系（{d.get('year', '')}年，金额{float(d.get('value') or 0):,.0f}元）", 3.0, "")
         feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
         for r in outside[outside["link"].isin(feeders)].itertuples():
@@ -484,7 +485,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
             f_a = fit.xs(a.ent_id, level=1, drop_level=False) if a.ent_id in fit.index.get_level_values(1) else None
             if f_a is not None:
                 for (s, _), v in f_a.items():
-                    if s in set(outside["ent_id"]) and s not in found:
+                    if s in outside_ids and s not in found:
                         found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
         best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]
         for ent, (ev, sc, link) in best:
