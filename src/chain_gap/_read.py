@@ -8,6 +8,8 @@ Nothing is converted to numbers: every value stays text until the mapping says w
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import csv
 import io
 import json
@@ -35,8 +37,10 @@ except OverflowError:  # pragma: no cover - 32-bit C long
     csv.field_size_limit(2**31 - 1)
 
 
-class ReadError(Exception):
+class ReadError(ChainGapError):
     """A file that cannot be read at all; the message is one line without the path."""
+
+    default_code = "read-error"
 
 
 @dataclass

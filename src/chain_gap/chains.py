@@ -13,6 +13,8 @@ pass; loading refuses a template with any problem, so an analysis never runs on 
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import copy
 import csv
 import math
@@ -68,8 +70,10 @@ _TERM_LISTS = ("keywords", "products", "exclusions")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
 
-class ChainError(ValueError):
+class ChainError(ChainGapError, ValueError):
     """A chain template that cannot be found, read or used; the message is one line."""
+
+    default_code = "chain-error"
 
 
 @dataclass

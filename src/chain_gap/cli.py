@@ -23,26 +23,8 @@ EXIT_INTERNAL = 70
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    from chain_gap.chains import ChainError
-    from chain_gap.codes import CodeError as RegionError
-    from chain_gap.gaps import GapError
-    from chain_gap.io import BundleError
-    from chain_gap.load import LoadError
-    from chain_gap.schema import SchemaError
-    from chain_gap.targets import TargetError
-    errs: list[type[BaseException]] = [ChainError, RegionError, GapError, BundleError, LoadError, SchemaError,
-                                       TargetError, FileNotFoundError, PermissionError, IsADirectoryError]
-    try:
-        from chain_gap.neo4j import Neo4jError
-        errs.append(Neo4jError)
-    except ImportError:
-        pass
-    try:
-        from chain_gap.plot import FontError
-        errs.append(FontError)
-    except ImportError:
-        pass
-    return tuple(errs)
+    from chain_gap.errors import ChainGapError
+    return (ChainGapError, FileNotFoundError, PermissionError, IsADirectoryError)
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,6 +12,8 @@ variable it used (``activity`` column).
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import math
 import tomllib
 import warnings
@@ -34,8 +36,10 @@ ACTION_ZH = ACTION_LABELS["zh"]
 LEVEL_ZH = {"province": "省", "city": "市", "county": "县区"}
 
 
-class GapError(ValueError):
+class GapError(ChainGapError, ValueError):
     """Bad arguments to a gap analysis (unknown activity, region outside the data...)."""
+
+    default_code = "gap-error"
 
 
 def load_config(path: str | Path | None = None) -> dict[str, Any]:

@@ -14,6 +14,8 @@ byte-identical files, which is how idempotent loads are checked.
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import hashlib
 import json
 import os
@@ -31,8 +33,10 @@ from chain_gap.schema import schema
 BUNDLE_FORMAT = 1
 
 
-class BundleError(Exception):
+class BundleError(ChainGapError):
     """A bundle folder that is missing, incomplete or of another format."""
+
+    default_code = "bundle-error"
 
 
 def _column_type(values: list[Any]) -> str:

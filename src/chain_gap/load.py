@@ -21,6 +21,8 @@ changes nothing.
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import gc
 import json
 import math
@@ -73,9 +75,11 @@ _FORMULA = ("=", "+", "-", "@")
 _LINK_RE = re.compile(r"^(?:link:)?([a-z0-9_]+)/([a-z0-9_]+)$")
 
 
-class LoadError(Exception):
+class LoadError(ChainGapError):
     """A file that cannot be loaded at all (unreadable, empty, missing a required header, unknown
     mapping). The message is one line and names the file."""
+
+    default_code = "load-error"
 
 
 # ============================================================================================

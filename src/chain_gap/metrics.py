@@ -30,6 +30,8 @@ Index
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import graphlib
 import math
 import warnings
@@ -72,8 +74,10 @@ DEFAULT_PRIORITY_WEIGHTS: dict[str, float] = {"density": 0.4, "pci": 0.2, "cog":
 _REL_TOL = 1e-9
 
 
-class MetricInputError(ValueError):
+class MetricInputError(ChainGapError, ValueError):
     """Input a formula cannot use (negative activity, NaN, unknown labels, a cyclic BOM...)."""
+
+    default_code = "metric-input"
 
 
 class SmallSampleWarning(UserWarning):

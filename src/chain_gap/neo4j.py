@@ -23,6 +23,8 @@ optionally ``NEO4J_DATABASE``), never from arguments that would end up in shell 
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import contextlib
 import csv
 import json
@@ -67,8 +69,10 @@ _SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 _sleep = time.sleep
 
 
-class Neo4jError(Exception):
+class Neo4jError(ChainGapError):
     """A Neo4j problem users can act on (no server configured, authentication, unreachable, bad data)."""
+
+    default_code = "neo4j-error"
 
 
 # --------------------------------------------------------------------------- schema → Cypher

@@ -21,6 +21,8 @@ the leaf-level detail.
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 from chain_gap._atomic import atomic_path
 import html as _html
 import json
@@ -53,8 +55,10 @@ __all__ = [
 ]
 
 
-class PlotError(ValueError):
+class PlotError(ChainGapError, ValueError):
     """Input the chain map cannot draw (missing column, unknown verdict, mixed regions...)."""
+
+    default_code = "plot-error"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1140,8 +1144,10 @@ def write_html(html: str, path: str | os.PathLike[str]) -> Path:
 # --------------------------------------------------------------------------------------------
 # Panorama image (产业链全景图): PNG/SVG for slides and printed reports
 # --------------------------------------------------------------------------------------------
-class FontError(RuntimeError):
+class FontError(ChainGapError, RuntimeError):
     """No font with Chinese glyphs is available, so Chinese labels would render as empty boxes."""
+
+    default_code = "font-missing"
 
 
 #: Files looked for, in order, inside the ``mplfonts`` package (a PyPI dependency that ships

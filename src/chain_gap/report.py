@@ -17,6 +17,8 @@ where injection usually bites (OWASP "CSV injection" guidance).
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 from chain_gap._atomic import atomic_path
 import datetime as _dt
 import json
@@ -35,8 +37,10 @@ __all__ = ["ReportError", "FORMULA_PREFIXES", "CODE_COLUMNS", "neutralise", "is_
            "write_workbook"]
 
 
-class ReportError(ValueError):
+class ReportError(ChainGapError, ValueError):
     """An output that cannot be written as asked (bad sheet name, unwritable path...)."""
+
+    default_code = "report-error"
 
 
 #: First characters that make Excel, WPS or LibreOffice treat a typed/pasted cell as a formula.

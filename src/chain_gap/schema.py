@@ -6,6 +6,8 @@ that every later stage (frames, Neo4j push, bundle files) can rely on them.
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import hashlib
 from functools import cache
 from typing import Any
@@ -16,8 +18,10 @@ import yaml
 from chain_gap._resources import graph_dir
 
 
-class SchemaError(ValueError):
+class SchemaError(ChainGapError, ValueError):
     """A node or edge that does not fit ``graph/schema.yaml``."""
+
+    default_code = "schema-error"
 
 
 @cache

@@ -9,6 +9,8 @@ the firm closes and its strongest components.
 """
 from __future__ import annotations
 
+from chain_gap.errors import ChainGapError
+
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -36,8 +38,10 @@ TARGET_COLUMNS_ZH = {
 }
 
 
-class TargetError(ValueError):
+class TargetError(ChainGapError, ValueError):
     """Bad arguments to a targeting function."""
+
+    default_code = "target-error"
 
 
 @dataclass
