@@ -11,6 +11,7 @@ Run from the repository root::
 
     python benchmarks/bench_load.py [--rows 100000] [--synth-rows 100000] [--data ../shared/data]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,9 +65,14 @@ def bench_real(data: Path) -> None:
 
 _BRAND = list("华瑞恒泰鑫宏昌盛兴达通远丰源博创新科聚能天宇嘉诚金豪亿德凯正阳光明伟业隆安顺")
 _FORMS = ["有限公司", "有限责任公司", "股份有限公司", "科技有限公司", "实业有限公司"]
-_PLACES = [("河南省", "商丘市", "睢阳区", "411403"), ("河南省", "商丘市", "梁园区", "411402"),
-           ("江苏省", "苏州市", "吴中区", "320506"), ("广东省", "深圳市", "南山区", "440305"),
-           ("福建省", "宁德市", "蕉城区", "350902"), ("北京市", "市辖区", "海淀区", "110108")]
+_PLACES = [
+    ("河南省", "商丘市", "睢阳区", "411403"),
+    ("河南省", "商丘市", "梁园区", "411402"),
+    ("江苏省", "苏州市", "吴中区", "320506"),
+    ("广东省", "深圳市", "南山区", "440305"),
+    ("福建省", "宁德市", "蕉城区", "350902"),
+    ("北京市", "市辖区", "海淀区", "110108"),
+]
 _INDUSTRY = ["3841", "锂离子电池制造", "C3841", "3849", "2641", "5212", "7212", "3311", "汽车零部件及配件制造"]
 _CAPITAL = ["5000万元人民币", "1.2亿元", "100万美元", "300万(元)", "50", "面议", "-"]
 _TAGS = ["高新技术企业", "专精特新;科技型中小企业", "", "小巨人", "-"]
@@ -76,8 +82,24 @@ _STATUS = ["存续", "在业", "注销", "吊销，未注销"]
 def make_qcc(path: Path, rows: int, seed: int = 7) -> None:
     """A 企查查-style export: title row, Chinese headers, GBK, some duplicates and bad values."""
     rnd = random.Random(seed)
-    header = ["企业名称", "统一社会信用代码", "法定代表人", "登记状态", "成立日期", "注册资本", "实缴资本", "所属省份",
-              "所属城市", "所属区县", "企业地址", "所属行业", "经营范围", "企业类型", "参保人数", "企业标签"]
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "法定代表人",
+        "登记状态",
+        "成立日期",
+        "注册资本",
+        "实缴资本",
+        "所属省份",
+        "所属城市",
+        "所属区县",
+        "企业地址",
+        "所属行业",
+        "经营范围",
+        "企业类型",
+        "参保人数",
+        "企业标签",
+    ]
     with open(path, "w", encoding="gbk", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["企查查 - 企业数据导出"])
@@ -87,10 +109,26 @@ def make_qcc(path: Path, rows: int, seed: int = 7) -> None:
             body = f"91{code}MA{i:07d}"[:17]
             uscc = body + uscc_check_char(body) if rnd.random() > 0.02 else body + "0"
             name = f"{city.replace('市辖区', '北京')}{''.join(rnd.sample(_BRAND, 3))}{i}{rnd.choice(_FORMS)}"
-            w.writerow([name, uscc, "张三", rnd.choice(_STATUS), f"20{rnd.randint(0, 23):02d}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
-                        rnd.choice(_CAPITAL), "-", prov, city, county, f"{prov}{city}{county}建设路{i}号",
-                        rnd.choice(_INDUSTRY), "锂离子电池制造；电池销售；技术开发、技术咨询", "有限责任公司(自然人投资或控股)",
-                        str(rnd.randint(0, 500)), rnd.choice(_TAGS)])
+            w.writerow(
+                [
+                    name,
+                    uscc,
+                    "张三",
+                    rnd.choice(_STATUS),
+                    f"20{rnd.randint(0, 23):02d}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+                    rnd.choice(_CAPITAL),
+                    "-",
+                    prov,
+                    city,
+                    county,
+                    f"{prov}{city}{county}建设路{i}号",
+                    rnd.choice(_INDUSTRY),
+                    "锂离子电池制造；电池销售；技术开发、技术咨询",
+                    "有限责任公司(自然人投资或控股)",
+                    str(rnd.randint(0, 500)),
+                    rnd.choice(_TAGS),
+                ]
+            )
 
 
 def bench_synthetic(rows: int) -> None:
@@ -106,11 +144,15 @@ def bench_synthetic(rows: int) -> None:
         res = L.load(path, "qcc")
         dt = time.perf_counter() - t
         tot = res.report["totals"]
-        print(f"synthetic 企查查 export ({rows:,} rows, GBK, {path.stat().st_size / 1e6:.1f} MB; generated in {t_gen:.1f} s)")
+        print(
+            f"synthetic 企查查 export ({rows:,} rows, GBK, {path.stat().st_size / 1e6:.1f} MB; generated in {t_gen:.1f} s)"
+        )
         print(f"  pandas parse only : {t_pd:6.2f} s")
         print(f"  chain_gap.load    : {dt:6.2f} s  = {rows / dt:,.0f} rows/s")
-        print(f"  loaded {tot['loaded']:,}, merged {tot['merged']:,}, rejected {tot['rejected']:,}, "
-              f"warnings {tot['warnings']:,}")
+        print(
+            f"  loaded {tot['loaded']:,}, merged {tot['merged']:,}, rejected {tot['rejected']:,}, "
+            f"warnings {tot['warnings']:,}"
+        )
         print(f"  peak RSS          : {peak_rss_mb():,.0f} MiB")
 
 
@@ -130,13 +172,17 @@ def bench_synth(rows: int) -> None:
         res = L.load(path, "enterprises")
         dt = time.perf_counter() - t
         tot = res.report["totals"]
-        print(f"chain_gap.synth enterprises ({rows:,} rows, UTF-8, {path.stat().st_size / 1e6:.1f} MB; "
-              f"generated in {t_gen:.1f} s)")
+        print(
+            f"chain_gap.synth enterprises ({rows:,} rows, UTF-8, {path.stat().st_size / 1e6:.1f} MB; "
+            f"generated in {t_gen:.1f} s)"
+        )
         print(f"  pandas parse only : {t_pd:6.2f} s")
         print(f"  chain_gap.load    : {dt:6.2f} s  = {rows / dt:,.0f} rows/s (goal >= 40,000)")
-        print(f"  loaded {tot['loaded']:,}, merged {tot['merged']:,}, rejected {tot['rejected']:,}, "
-              f"warnings {tot['warnings']:,}; graph {res.graph.number_of_nodes():,} nodes, "
-              f"{res.graph.number_of_edges():,} edges")
+        print(
+            f"  loaded {tot['loaded']:,}, merged {tot['merged']:,}, rejected {tot['rejected']:,}, "
+            f"warnings {tot['warnings']:,}; graph {res.graph.number_of_nodes():,} nodes, "
+            f"{res.graph.number_of_edges():,} edges"
+        )
         print(f"  peak RSS          : {peak_rss_mb():,.0f} MiB")
 
 

@@ -14,6 +14,7 @@ Baselines measured in the same run, so the ratios do not depend on the machine:
 - ``pandas_scan``: a plain pandas ``str.contains`` pass of one keyword over the scope column (the floor
   of any keyword linker).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,16 +65,22 @@ def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     t = mark("targets one city", t)
     # baselines: the same counts by hand, straight from the graph, with pandas
     import pandas as pd
+
     t0 = time.perf_counter()
     regions = pd.Series({n: a.get("region") or "" for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise"})
-    region_total = regions.str[:4].value_counts()                      # E_r: firms per city
-    leaves = [n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("chain") == chains[0]
-              and a.get("leaf")]
-    pairs = [(u, v) for v in leaves for u, _, k, d in G.in_edges(v, keys=True, data=True)
-             if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs")]
+    region_total = regions.str[:4].value_counts()  # E_r: firms per city
+    leaves = [
+        n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("chain") == chains[0] and a.get("leaf")
+    ]
+    pairs = [
+        (u, v)
+        for v in leaves
+        for u, _, k, d in G.in_edges(v, keys=True, data=True)
+        if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs")
+    ]
     mem = pd.DataFrame(pairs, columns=["ent", "link"])
     mem["city"] = mem["ent"].map(regions).str[:4]
-    base = mem.groupby(["city", "link"]).size()                       # e_rp: firms per (city, link)
+    base = mem.groupby(["city", "link"]).size()  # e_rp: firms per (city, link)
     stages["baseline pandas_groupby"] = {"s": round(time.perf_counter() - t0, 3)}
     assert int(base.sum()) == int(all_cities["local"].sum()), "baseline and gap counts differ"
     assert len(region_total) > 0
@@ -82,8 +89,15 @@ def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     scopes.str.contains("电池", regex=False).sum()
     stages["baseline pandas_scan"] = {"s": round(time.perf_counter() - t0, 3)}
     total = sum(v["s"] for k, v in stages.items() if not k.startswith("baseline") and k != "write csv")
-    return {"n": n, "stages": stages, "end_to_end_s": round(total, 2), "peak_rss_gb": round(_rss_gb(), 2),
-            "cities": int(all_cities["region"].nunique()), "targets": len(tg), "baseline_rows": len(base)}
+    return {
+        "n": n,
+        "stages": stages,
+        "end_to_end_s": round(total, 2),
+        "peak_rss_gb": round(_rss_gb(), 2),
+        "cities": int(all_cities["region"].nunique()),
+        "targets": len(tg),
+        "baseline_rows": len(base),
+    }
 
 
 def main() -> None:
@@ -101,8 +115,11 @@ def main() -> None:
     results = []
     for n in a.sizes:
         print(f"== {n:,} enterprises, chains {chains}", flush=True)
-        p = subprocess.run([sys.executable, __file__, str(n), "--one", "--chains", a.chains, "--region", a.region],
-                           capture_output=True, text=True)
+        p = subprocess.run(
+            [sys.executable, __file__, str(n), "--one", "--chains", a.chains, "--region", a.region],
+            capture_output=True,
+            text=True,
+        )
         sys.stdout.write("\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")) + "\n")
         if p.returncode != 0:
             print(p.stderr[-3000:])
@@ -110,13 +127,17 @@ def main() -> None:
         res = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
         results.append(res)
         s = res["stages"]
-        print(f"   end to end {res['end_to_end_s']} s, peak RSS {res['peak_rss_gb']} GB; "
-              f"gaps all cities / pandas groupby = "
-              f"{s['gaps all cities']['s'] / max(s['baseline pandas_groupby']['s'], 1e-3):.1f}x; "
-              f"link / pandas one-keyword scan = {s['link']['s'] / max(s['baseline pandas_scan']['s'], 1e-3):.1f}x")
+        print(
+            f"   end to end {res['end_to_end_s']} s, peak RSS {res['peak_rss_gb']} GB; "
+            f"gaps all cities / pandas groupby = "
+            f"{s['gaps all cities']['s'] / max(s['baseline pandas_groupby']['s'], 1e-3):.1f}x; "
+            f"link / pandas one-keyword scan = {s['link']['s'] / max(s['baseline pandas_scan']['s'], 1e-3):.1f}x"
+        )
     if len(results) > 1:
-        print(f"== scaling: {results[-1]['n']:,} / {results[0]['n']:,} time ratio "
-              f"{results[-1]['end_to_end_s'] / results[0]['end_to_end_s']:.2f}x")
+        print(
+            f"== scaling: {results[-1]['n']:,} / {results[0]['n']:,} time ratio "
+            f"{results[-1]['end_to_end_s'] / results[0]['end_to_end_s']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

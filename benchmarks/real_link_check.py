@@ -24,6 +24,7 @@ Run from the repository root::
 
 The data folder is read-only and is not shipped; without it the script prints why and exits 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,12 +58,37 @@ def link_edges(G: nx.MultiDiGraph) -> pd.DataFrame:
     for u, v, k, d in G.edges(keys=True, data=True):
         if k != "LINKED_TO" or d.get("chain") not in CHAINS:
             continue
-        rows.append({"ent": u, "link": v, "chain": d["chain"], "leaf": v.split("/", 1)[1],
-                     "decision": d["decision"], "role": d["role"], "performs": bool(d.get("performs")),
-                     "confidence": d["confidence"], "method": d["method"], "evidence": d["evidence"],
-                     "primary": bool(d.get("primary"))})
-    return pd.DataFrame(rows, columns=["ent", "link", "chain", "leaf", "decision", "role", "performs",
-                                       "confidence", "method", "evidence", "primary"])
+        rows.append(
+            {
+                "ent": u,
+                "link": v,
+                "chain": d["chain"],
+                "leaf": v.split("/", 1)[1],
+                "decision": d["decision"],
+                "role": d["role"],
+                "performs": bool(d.get("performs")),
+                "confidence": d["confidence"],
+                "method": d["method"],
+                "evidence": d["evidence"],
+                "primary": bool(d.get("primary")),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "ent",
+            "link",
+            "chain",
+            "leaf",
+            "decision",
+            "role",
+            "performs",
+            "confidence",
+            "method",
+            "evidence",
+            "primary",
+        ],
+    )
 
 
 def count_table(edges: pd.DataFrame, chain: str) -> pd.DataFrame:
@@ -75,21 +101,33 @@ def count_table(edges: pd.DataFrame, chain: str) -> pd.DataFrame:
     out = []
     for leaf in spec.leaves():
         row = tab.loc[leaf.id] if leaf.id in tab.index else pd.Series(0, index=list(DECISIONS))
-        out.append({"link": leaf.id, "name": leaf.name, **{d: int(row[d]) for d in DECISIONS},
-                    "confirmed_producers": int(prod.get(leaf.id, 0))})
+        out.append(
+            {
+                "link": leaf.id,
+                "name": leaf.name,
+                **{d: int(row[d]) for d in DECISIONS},
+                "confirmed_producers": int(prod.get(leaf.id, 0)),
+            }
+        )
     return pd.DataFrame(out)
 
 
 def products_of(G: nx.MultiDiGraph, ent: str) -> list[tuple[str, float | None]]:
     """The company's MAKES products, largest revenue share first."""
-    ps = [(G.nodes[p].get("name", p), d.get("share")) for _, p, k, d in G.out_edges(ent, keys=True, data=True)
-          if k == "MAKES"]
+    ps = [
+        (G.nodes[p].get("name", p), d.get("share"))
+        for _, p, k, d in G.out_edges(ent, keys=True, data=True)
+        if k == "MAKES"
+    ]
     return sorted(ps, key=lambda x: -(x[1] if x[1] is not None else -1))
 
 
 def shenwan_of(G: nx.MultiDiGraph, ent: str) -> str:
-    names = [G.nodes[i].get("name", i) for _, i, k in G.out_edges(ent, keys=True)
-             if k == "CLASSIFIED_AS" and G.nodes[i].get("scheme") == "sw2021"]
+    names = [
+        G.nodes[i].get("name", i)
+        for _, i, k in G.out_edges(ent, keys=True)
+        if k == "CLASSIFIED_AS" and G.nodes[i].get("scheme") == "sw2021"
+    ]
     return "、".join(sorted(names))
 
 
@@ -138,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--md", action="store_true", help="print the sample as a Markdown table to fill in")
     args = ap.parse_args(argv)
     data = args.data
-    if not (data / "chain-kg" / "company.json").is_file() or not (data / "ashare-basic" / "stock_basic_2026.csv").is_file():
+    if (
+        not (data / "chain-kg" / "company.json").is_file()
+        or not (data / "ashare-basic" / "stock_basic_2026.csv").is_file()
+    ):
         print(f"real-data link check: skipped ({data} not found; it sits beside the repository in development)")
         return 0
 
@@ -151,19 +192,21 @@ def main(argv: list[str] | None = None) -> int:
     ents = [n for n, k in G.nodes(data="kind") if k == "Enterprise"]
     with_products = sum(1 for n in ents if any(k == "MAKES" for *_, k in G.out_edges(n, keys=True)))
     edges = link_edges(G)
-    print(f"graph: {len(ents):,} enterprises ({with_products:,} with products); load {t_load:.1f} s, "
-          f"link {t_link:.1f} s")
+    print(
+        f"graph: {len(ents):,} enterprises ({with_products:,} with products); load {t_load:.1f} s, link {t_link:.1f} s"
+    )
     pd.set_option("display.width", 200, "display.max_rows", 200)
     for chain in CHAINS:
         tab = count_table(edges, chain)
         firms = edges[(edges["chain"] == chain) & (edges["decision"] == "confirmed")]["ent"].nunique()
         tot = tab[list(DECISIONS)].sum()
-        print(f"\n== {chain}: {len(tab)} leaves, {int((tab['confirmed'] > 0).sum())} with a confirmed firm; "
-              f"edges confirmed {tot['confirmed']}, uncertain {tot['uncertain']}, rejected {tot['rejected']}; "
-              f"{firms} distinct confirmed firms")
+        print(
+            f"\n== {chain}: {len(tab)} leaves, {int((tab['confirmed'] > 0).sum())} with a confirmed firm; "
+            f"edges confirmed {tot['confirmed']}, uncertain {tot['uncertain']}, rejected {tot['rejected']}; "
+            f"{firms} distinct confirmed firms"
+        )
         print(tab.to_string(index=False))
-    print("\nmethods of confirmed edges:",
-          edges[edges["decision"] == "confirmed"]["method"].value_counts().to_dict())
+    print("\nmethods of confirmed edges:", edges[edges["decision"] == "confirmed"]["method"].value_counts().to_dict())
 
     sample = draw(edges, args.seed, args.per_chain)
     print(f"\n== sample: seed {args.seed}, {args.per_chain} confirmed edges per chain ({len(sample)} in all)")
@@ -176,12 +219,15 @@ def main(argv: list[str] | None = None) -> int:
         carry = carriers(prods, matched_terms(r.evidence))
         short = a.get("short_name") or ""
         if args.md:
-            rows_md.append(f"| {i} | {short} | {a.get('name', '')} | {r.chain}/{r.leaf} {lname} | "
-                           f"{r.evidence}; {carry} | {top} |  |  |")
+            rows_md.append(
+                f"| {i} | {short} | {a.get('name', '')} | {r.chain}/{r.leaf} {lname} | "
+                f"{r.evidence}; {carry} | {top} |  |  |"
+            )
             continue
         print(f"\n[{i:2d}] {short} · {a.get('name', '')} ({a.get('stock_code', '')}) · 申万: {shenwan_of(G, r.ent)}")
-        print(f"     link: {r.chain}/{r.leaf} {lname} · confidence {r.confidence} · role {r.role} · "
-              f"primary {r.primary}")
+        print(
+            f"     link: {r.chain}/{r.leaf} {lname} · confidence {r.confidence} · role {r.role} · primary {r.primary}"
+        )
         print(f"     evidence: {r.evidence}")
         print(f"     carried by: {carry}")
         print(f"     top products: {top}")

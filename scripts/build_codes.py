@@ -4,6 +4,7 @@
   parent, from modood/Administrative-divisions-of-China (WTFPL), NBS 2023.
 - gbt4754_2017.csv: GB/T 4754-2017 tree with tags, from swifthu/industrial_classifi (MIT).
 """
+
 from __future__ import annotations
 
 import csv

@@ -11,6 +11,7 @@ Usage::
         page, rec = browser.open(path)
         assert rec.console_errors == [] and rec.blocked == []
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,10 @@ def require_chromium() -> None:
     """
     skip = pytest.fail if os.environ.get("CI") else pytest.skip
     if not CHROMIUM.exists():
-        skip(f"{CHROMIUM} not found: install the Debian package 'chromium' "
-                    f"(apt-get install chromium) to run browser tests")
+        skip(
+            f"{CHROMIUM} not found: install the Debian package 'chromium' "
+            f"(apt-get install chromium) to run browser tests"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -1,4 +1,5 @@
 """Hand-made graphs for tests: every number is known by construction."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,8 @@ from chain_gap.chains import add_to_graph, load_chain
 from chain_gap.schema import add_edge, add_node, link_id
 
 TOY = Path(__file__).parent / "data" / "chains" / "toy.yaml"
-REGION = "411400"        # 商丘市
-COUNTY = "411402"        # 梁园区 (a county of 商丘)
+REGION = "411400"  # 商丘市
+COUNTY = "411402"  # 梁园区 (a county of 商丘)
 OTHERS = ["410102", "420102", "440305", "350902", "320102", "330102", "370102", "510104"]
 
 
@@ -19,17 +20,49 @@ def toy_chain():
     return load_chain(TOY)
 
 
-def add_firm(G: nx.MultiDiGraph, key: str, region: str, *, name: str | None = None, link: str | None = None,
-             role: str = "producer", decision: str = "confirmed", revenue: float | None = None,
-             reg_capital: float | None = None, tags: list[str] | None = None, founded: str = "2015-01-01",
-             employees: int = 50) -> str:
-    nid = add_node(G, "Enterprise", key, name=name or f"企业{key}", region=region, revenue=revenue,
-                   reg_capital=reg_capital, tags=tags or [], founded=founded, employees=employees)
+def add_firm(
+    G: nx.MultiDiGraph,
+    key: str,
+    region: str,
+    *,
+    name: str | None = None,
+    link: str | None = None,
+    role: str = "producer",
+    decision: str = "confirmed",
+    revenue: float | None = None,
+    reg_capital: float | None = None,
+    tags: list[str] | None = None,
+    founded: str = "2015-01-01",
+    employees: int = 50,
+) -> str:
+    nid = add_node(
+        G,
+        "Enterprise",
+        key,
+        name=name or f"企业{key}",
+        region=region,
+        revenue=revenue,
+        reg_capital=reg_capital,
+        tags=tags or [],
+        founded=founded,
+        employees=employees,
+    )
     rid = codes.add_region(G, region)
     add_edge(G, nid, rid, "LOCATED_IN")
     if link:
-        add_edge(G, nid, link_id("toy", link), "LINKED_TO", role=role, confidence=0.9, method="test",
-                 evidence="hand-made", decision=decision, primary=True, chain="toy")
+        add_edge(
+            G,
+            nid,
+            link_id("toy", link),
+            "LINKED_TO",
+            role=role,
+            confidence=0.9,
+            method="test",
+            evidence="hand-made",
+            decision=decision,
+            primary=True,
+            chain="toy",
+        )
     return nid
 
 
@@ -61,12 +94,25 @@ def verdict_graph() -> nx.MultiDiGraph:
             firm(COUNTY, link, **kw)
     for _ in range(100 - sum(local.values())):
         firm(COUNTY, None)
-    national = {"ore": 40, "material": 60, "cell": 80, "bms": 40, "pack": 10, "motor": 2, "vehicle": 50,
-                "charging": 196}
+    national = {
+        "ore": 40,
+        "material": 60,
+        "cell": 80,
+        "bms": 40,
+        "pack": 10,
+        "motor": 2,
+        "vehicle": 50,
+        "charging": 196,
+    }
     for j, (link, k) in enumerate(national.items()):
         for i in range(k):
-            firm(OTHERS[(i + j) % len(OTHERS)], link, revenue=1e8 * (1 + i % 7), reg_capital=5e7,
-                 tags=["专精特新"] if i % 5 == 0 else [])
+            firm(
+                OTHERS[(i + j) % len(OTHERS)],
+                link,
+                revenue=1e8 * (1 + i % 7),
+                reg_capital=5e7,
+                tags=["专精特新"] if i % 5 == 0 else [],
+            )
     rest = 2000 - n
     for i in range(rest):
         firm(OTHERS[i % len(OTHERS)], None)

@@ -1,4 +1,5 @@
 """Chain templates: the shipped files validate, each broken rule is reported, graph insertion."""
+
 from __future__ import annotations
 
 import copy
@@ -34,21 +35,58 @@ BASE = {
     "sources": ["国家统计局《国民经济行业分类》（GB/T 4754—2017）"],
     "weights_note": "Equal-ish shares for a test.",
     "links": [
-        {"id": "up", "name": "上游", "name_en": "Upstream", "stage": "upstream", "children": [
-            {"id": "ore", "name": "镍钴矿", "name_en": "Ore", "weight": 0.3,
-             "keywords": ["镍矿", "钴矿"], "exclusions": ["镀镍加工"], "industry_codes": ["0913"],
-             "feeds": ["part"]},
-        ]},
-        {"id": "mid", "name": "中游", "name_en": "Midstream", "stage": "midstream", "children": [
-            {"id": "part", "name": "电芯", "name_en": "Cells", "weight": 0.3,
-             "products": ["动力电池电芯"], "industry_codes": ["3841"],
-             "feeds": [{"id": "car", "essential": False}]},
-        ]},
-        {"id": "down", "name": "下游", "name_en": "Downstream", "stage": "downstream", "children": [
-            {"id": "car", "name": "整车", "name_en": "Vehicles", "weight": 0.4,
-             "keywords": ["新能源汽车整车制造"], "industry_codes": ["3612"],
-             "sei_path": "新能源汽车产业 > 新能源汽车整车制造 > 新能源汽车整车制造"},
-        ]},
+        {
+            "id": "up",
+            "name": "上游",
+            "name_en": "Upstream",
+            "stage": "upstream",
+            "children": [
+                {
+                    "id": "ore",
+                    "name": "镍钴矿",
+                    "name_en": "Ore",
+                    "weight": 0.3,
+                    "keywords": ["镍矿", "钴矿"],
+                    "exclusions": ["镀镍加工"],
+                    "industry_codes": ["0913"],
+                    "feeds": ["part"],
+                },
+            ],
+        },
+        {
+            "id": "mid",
+            "name": "中游",
+            "name_en": "Midstream",
+            "stage": "midstream",
+            "children": [
+                {
+                    "id": "part",
+                    "name": "电芯",
+                    "name_en": "Cells",
+                    "weight": 0.3,
+                    "products": ["动力电池电芯"],
+                    "industry_codes": ["3841"],
+                    "feeds": [{"id": "car", "essential": False}],
+                },
+            ],
+        },
+        {
+            "id": "down",
+            "name": "下游",
+            "name_en": "Downstream",
+            "stage": "downstream",
+            "children": [
+                {
+                    "id": "car",
+                    "name": "整车",
+                    "name_en": "Vehicles",
+                    "weight": 0.4,
+                    "keywords": ["新能源汽车整车制造"],
+                    "industry_codes": ["3612"],
+                    "sei_path": "新能源汽车产业 > 新能源汽车整车制造 > 新能源汽车整车制造",
+                },
+            ],
+        },
     ],
 }
 
@@ -95,9 +133,20 @@ def test_nev_covers_the_whole_chain():
     per_stage = Counter(lk.stage for lk in nev.leaves())
     assert all(per_stage[s] >= 5 for s in ("upstream", "midstream", "downstream")), per_stage
     assert nev.stages() == ["upstream", "midstream", "downstream"]
-    for must in ("lithium", "cathode", "anode", "electrolyte", "separator", "battery_cell", "bms",
-                 "drive_motor", "motor_controller", "passenger_ev", "charging_equipment",
-                 "battery_recycling"):
+    for must in (
+        "lithium",
+        "cathode",
+        "anode",
+        "electrolyte",
+        "separator",
+        "battery_cell",
+        "bms",
+        "drive_motor",
+        "motor_controller",
+        "passenger_ev",
+        "charging_equipment",
+        "battery_recycling",
+    ):
         assert nev.links[must].leaf
     assert "3841" in nev.links["battery_cell"].industry_codes
     assert nev.links["passenger_ev"].industry_codes == ["3612"]
@@ -162,8 +211,7 @@ def test_dangling_feeds(tmp_path, base):
 def test_feeds_to_non_leaf(tmp_path, base):
     leaf(base, "ore")["feeds"] = ["mid"]
     path = write(tmp_path, base)
-    assert validate_file(path) == [
-        f"{path}: link 'ore': feeds target 'mid' is not a leaf (feed its leaves instead)"]
+    assert validate_file(path) == [f"{path}: link 'ore': feeds target 'mid' is not a leaf (feed its leaves instead)"]
 
 
 def test_duplicate_id(tmp_path, base):
@@ -184,15 +232,13 @@ def test_unknown_industry_code(tmp_path, base):
 def test_industry_code_not_a_class(tmp_path, base):
     leaf(base, "ore")["industry_codes"] = ["091"]
     path = write(tmp_path, base)
-    assert validate_file(path) == [
-        f"{path}: link 'ore': industry code '091' is not a 4-digit GB/T 4754-2017 小类 code"]
+    assert validate_file(path) == [f"{path}: link 'ore': industry code '091' is not a 4-digit GB/T 4754-2017 小类 code"]
 
 
 def test_unquoted_industry_code(tmp_path, base):
     text = yaml.safe_dump(base, allow_unicode=True, sort_keys=False).replace("- '3841'", "- 3841")
     path = write(tmp_path, text)
-    assert validate_file(path) == [
-        f"{path}: link 'part': industry code 3841 must be a quoted string (write \"3841\")"]
+    assert validate_file(path) == [f"{path}: link 'part': industry code 3841 must be a quoted string (write \"3841\")"]
 
 
 def test_leaf_that_cannot_match(tmp_path, base):
@@ -200,7 +246,8 @@ def test_leaf_that_cannot_match(tmp_path, base):
     del part["products"], part["industry_codes"]
     path = write(tmp_path, base)
     assert validate_file(path) == [
-        f"{path}: link 'part': leaf cannot be matched: give keywords, products or industry_codes"]
+        f"{path}: link 'part': leaf cannot be matched: give keywords, products or industry_codes"
+    ]
 
 
 def test_weights_not_summing_to_one(tmp_path, base):
@@ -223,7 +270,8 @@ def test_missing_stage(tmp_path, base):
     del base["links"][1]["stage"]
     path = write(tmp_path, base)
     assert validate_file(path) == [
-        f"{path}: link 'mid': missing stage (top-level links need one of upstream, midstream, downstream)"]
+        f"{path}: link 'mid': missing stage (top-level links need one of upstream, midstream, downstream)"
+    ]
 
 
 def test_child_may_not_change_stage(tmp_path, base):
@@ -236,26 +284,43 @@ def test_child_may_not_change_stage(tmp_path, base):
 def test_too_deep(tmp_path, base):
     node = leaf(base, "car")
     base["links"][2]["children"] = [
-        {"id": "l3", "name": "三", "name_en": "L3", "children": [
-            {"id": "l4", "name": "四", "name_en": "L4", "children": [
-                {"id": "l5", "name": "五", "name_en": "L5", "children": [node]}]}]}]
+        {
+            "id": "l3",
+            "name": "三",
+            "name_en": "L3",
+            "children": [
+                {
+                    "id": "l4",
+                    "name": "四",
+                    "name_en": "L4",
+                    "children": [{"id": "l5", "name": "五", "name_en": "L5", "children": [node]}],
+                }
+            ],
+        }
+    ]
     path = write(tmp_path, base)
     assert validate_file(path) == [
-        f"{path}: link 'car': too deep: level 6 (links nest from level 2 at the top to level 5 at most)"]
+        f"{path}: link 'car': too deep: level 6 (links nest from level 2 at the top to level 5 at most)"
+    ]
 
 
 def test_level_five_is_allowed(tmp_path, base):
     node = leaf(base, "car")
     base["links"][2]["children"] = [
-        {"id": "l3", "name": "三", "name_en": "L3", "children": [
-            {"id": "l4", "name": "四", "name_en": "L4", "children": [node]}]}]
+        {
+            "id": "l3",
+            "name": "三",
+            "name_en": "L3",
+            "children": [{"id": "l4", "name": "四", "name_en": "L4", "children": [node]}],
+        }
+    ]
     path = write(tmp_path, base)
     assert validate_file(path) == []
     assert load_chain(path).links["car"].level == 5
 
 
 def test_malformed_yaml_is_one_line_with_line_number(tmp_path):
-    text = "id: demo\nname: 演示\nlinks: [unclosed\nversion: \"1\"\n"
+    text = 'id: demo\nname: 演示\nlinks: [unclosed\nversion: "1"\n'
     path = write(tmp_path, text)
     problems = validate_file(path)
     assert len(problems) == 1
@@ -276,7 +341,8 @@ def test_exclusion_inside_keyword_would_veto_every_match(tmp_path, base):
     path = write(tmp_path, base)
     assert validate_file(path) == [
         f"{path}: link 'ore': exclusion '镍' is part of keyword/product '镍矿', so every match of '镍矿' "
-        "would be vetoed"]
+        "would be vetoed"
+    ]
 
 
 def test_non_leaf_may_not_carry_leaf_fields(tmp_path, base):
@@ -392,8 +458,7 @@ def test_reload_after_edit_and_copies_are_independent(tmp_path, base):
 
 def test_list_chains():
     df = list_chains()
-    assert list(df.columns) == ["id", "name", "name_en", "category", "version", "leaves", "links", "file",
-                                "problems"]
+    assert list(df.columns) == ["id", "name", "name_en", "category", "version", "leaves", "links", "file", "problems"]
     assert list(df["id"]) == [p.stem for p in SHIPPED]
     nev = df.set_index("id").loc["nev"]
     spec = load_chain("nev")
@@ -416,8 +481,11 @@ def test_add_to_graph_counts_and_idempotence(chain):
     nodes, edges = _counts(G)
     codes = {c for lk in spec.leaves() for c in lk.industry_codes}
     assert nodes == {"Chain": 1, "Link": len(spec.links), "Industry": len(codes)}
-    assert edges == {"PART_OF": len(spec.links), "FEEDS": len(spec.feeds_edges()),
-                     "CLASSIFIED_AS": sum(len(lk.industry_codes) for lk in spec.leaves())}
+    assert edges == {
+        "PART_OF": len(spec.links),
+        "FEEDS": len(spec.feeds_edges()),
+        "CLASSIFIED_AS": sum(len(lk.industry_codes) for lk in spec.leaves()),
+    }
     assert schema.validate(G) == []
     snapshot = (dict(G.nodes(data=True)), sorted(G.edges(keys=True, data=True), key=str))
     add_to_graph(G, spec)
@@ -450,7 +518,8 @@ def test_add_to_graph_follows_template_changes(tmp_path, base):
     G = add_to_graph(nx.MultiDiGraph(), path)
     # drop the 'part' leaf: ore now feeds car directly and carries its weight
     base["links"][1]["children"] = [
-        {"id": "cell", "name": "电芯", "name_en": "Cells", "weight": 0.3, "products": ["电芯"]}]
+        {"id": "cell", "name": "电芯", "name_en": "Cells", "weight": 0.3, "products": ["电芯"]}
+    ]
     leaf(base, "ore")["feeds"] = ["car"]
     write(tmp_path, base)
     st = path.stat()

@@ -1,4 +1,5 @@
 """The CLI through click's CliRunner: every command on a small demo bundle, errors as one line."""
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ def test_demo_writes_the_four_outputs(demo_dir):
     wb = openpyxl.load_workbook(demo_dir / "gaps.xlsx")
     assert wb.sheetnames[0] == "链条诊断" and "数据说明" in wb.sheetnames
     notes = [c.value for row in wb["数据说明"].iter_rows() for c in row]
-    assert any("合成演示数据" in str(v) for v in notes)        # labelled synthetic
+    assert any("合成演示数据" in str(v) for v in notes)  # labelled synthetic
     html = (demo_dir / "map.html").read_text(encoding="utf-8")
     assert "合成" in html
 
@@ -54,12 +55,37 @@ def test_gaps_targets_map_and_friends(demo_dir, tmp_path):
     run("gaps", b, "--chain", "nev", "--region", "商丘市", "-o", str(tmp_path / "g.csv"))
     text = (tmp_path / "g.csv").read_text(encoding="utf-8-sig")
     assert "诊断依据" in text.splitlines()[0]
-    run("gaps", b, "--chain", "nev", "--region", "411400", "--activity", "reg_capital", "--lang", "en",
-        "-o", str(tmp_path / "g.xlsx"))
+    run(
+        "gaps",
+        b,
+        "--chain",
+        "nev",
+        "--region",
+        "411400",
+        "--activity",
+        "reg_capital",
+        "--lang",
+        "en",
+        "-o",
+        str(tmp_path / "g.xlsx"),
+    )
     wb = openpyxl.load_workbook(tmp_path / "g.xlsx")
     assert wb.sheetnames[0] == "Gap analysis"
-    run("targets", b, "--chain", "nev", "--region", "商丘", "--top", "10", "--stability",
-        "--filter", "min_capital=100万", "-o", str(tmp_path / "t.xlsx"))
+    run(
+        "targets",
+        b,
+        "--chain",
+        "nev",
+        "--region",
+        "商丘",
+        "--top",
+        "10",
+        "--stability",
+        "--filter",
+        "min_capital=100万",
+        "-o",
+        str(tmp_path / "t.xlsx"),
+    )
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["招商目标企业清单"]
     header = [c.value for c in ws[1]]
     assert "推荐理由" in header and "排名稳定性" in header and ws.max_row <= 11
@@ -74,6 +100,7 @@ def test_whatif(demo_dir):
     b = str(demo_dir / "bundle")
     import chain_gap.io
     import chain_gap.targets
+
     G = chain_gap.io.load(b)
     top = chain_gap.targets.rank(G, "nev", "411400", top=3)
     res = run("whatif", b, "--chain", "nev", "--region", "商丘市", "--add", ",".join(top["ent_id"]))
@@ -83,14 +110,24 @@ def test_whatif(demo_dir):
 def test_load_link_review_round_trip(demo_dir, tmp_path):
     b = tmp_path / "x.bundle"
     src = demo_dir / "data" / "synthetic_enterprises.csv"
-    res = run("load", str(src), "--source", "enterprises", "--into", str(b),
-              "--rejects", str(tmp_path / "rej.csv"), "--report", str(tmp_path / "rep.json"))
+    res = run(
+        "load",
+        str(src),
+        "--source",
+        "enterprises",
+        "--into",
+        str(b),
+        "--rejects",
+        str(tmp_path / "rej.csv"),
+        "--report",
+        str(tmp_path / "rep.json"),
+    )
     rep = json.loads((tmp_path / "rep.json").read_text(encoding="utf-8"))
     f = rep["files"][0]
     assert f["rows_in"] == f["loaded"] + f["merged"] + f["rejected"] == 6000
     assert "loaded=" in res.output
     m1 = (b / "manifest.json").read_text()
-    run("load", str(src), "--source", "enterprises", "--into", str(b))    # idempotent
+    run("load", str(src), "--source", "enterprises", "--into", str(b))  # idempotent
     assert (b / "manifest.json").read_text() == m1
     run("link", str(b), "--chain", "nev")
     run("review", "export", str(b), "-o", str(tmp_path / "review.csv"))
@@ -127,6 +164,7 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
     import shutil
 
     import chain_gap.io
+
     b = tmp_path / "r.bundle"
     shutil.copytree(demo_dir / "bundle", b)
     run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
@@ -141,7 +179,7 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
     wb.save(tmp_path / "decided.xlsx")
     res = run("review", "apply", str(b), str(tmp_path / "decided.xlsx"))
     assert "2 override(s) in force" in res.output
-    run("link", str(b), "--chain", "nev")                      # re-linking keeps the decisions
+    run("link", str(b), "--chain", "nev")  # re-linking keeps the decisions
     G = chain_gap.io.load(b)
     e1 = G.edges[first[0], "link:" + first[1], "LINKED_TO"]
     e2 = G.edges[second[0], "link:" + second[1], "LINKED_TO"]
@@ -150,5 +188,6 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
     q = tmp_path / "after.csv"
     run("review", "export", str(b), "-o", str(q))
     import pandas as pd
+
     after = pd.read_csv(q, dtype=str, encoding="utf-8-sig")
     assert not ((after["enterprise"] == first[0]) & (after["link"] == first[1])).any()

@@ -1,4 +1,5 @@
 """Acceptance on the demo data: every verdict and every target is explained by its numbers."""
+
 from __future__ import annotations
 
 import pytest

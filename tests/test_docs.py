@@ -8,6 +8,7 @@ and ``review.xlsx`` gets two reviewer decisions before ``review apply``. ``demo`
 ``--n 4000`` to keep the test fast. ``neo4j push`` / ``pull`` need a server: without ``NEO4J_URI``
 they must fail with the documented one-line error (exit 2) instead.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -28,8 +29,21 @@ from chain_gap.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-API_MODULES = ["load", "link", "frames", "gaps", "targets", "metrics", "io", "report", "plot", "neo4j", "demo",
-               "synth", "cli"]
+API_MODULES = [
+    "load",
+    "link",
+    "frames",
+    "gaps",
+    "targets",
+    "metrics",
+    "io",
+    "report",
+    "plot",
+    "neo4j",
+    "demo",
+    "synth",
+    "cli",
+]
 PLACEHOLDER_ENT = re.compile(r"ent:…")
 
 
@@ -64,6 +78,7 @@ def cli_commands() -> list[tuple[str, ...]]:
                 walk(cmd, prefix + (name,))
             else:
                 out.append(prefix + (name,))
+
     walk(main, ())
     return out
 
@@ -152,8 +167,9 @@ def test_readme_python_api_runs(in_workdir):
     block = re.search(r"```python\n(.*?)```", _section("Python API"), re.S)
     assert block, "no ```python block in the Python API section"
     ns: dict = {}
-    exec(compile(block.group(1), "README.md (Python API)", "exec"), ns)   # noqa: S102 - our own README
+    exec(compile(block.group(1), "README.md (Python API)", "exec"), ns)  # noqa: S102 - our own README
     from chain_gap.chains import load_chain
+
     leaves = len(load_chain("nev").leaves())
     assert isinstance(ns["gaps"], pd.DataFrame) and len(ns["gaps"]) == leaves
     assert ns["summary"]["links"] == leaves
@@ -199,8 +215,9 @@ def _public(mod) -> list[tuple[str, object]]:
         if inspect.isfunction(obj) or inspect.isclass(obj):
             out.append((name, obj))
             if inspect.isclass(obj):
-                out += [(f"{name}.{m}", f) for m, f in vars(obj).items()
-                        if not m.startswith("_") and inspect.isfunction(f)]
+                out += [
+                    (f"{name}.{m}", f) for m, f in vars(obj).items() if not m.startswith("_") and inspect.isfunction(f)
+                ]
     return out
 
 

@@ -1,4 +1,5 @@
 """Gap verdicts and actions on a hand-made graph where each outcome is known by construction."""
+
 from __future__ import annotations
 
 import math
@@ -46,8 +47,8 @@ def test_counts_and_lq_match_the_formula(table):
     ref = metrics.location_quotient(4, 100, 200, 2000)
     assert row["lq"] == pytest.approx(ref.lq) and row["lq_star"] == pytest.approx(ref.lq_star)
     assert row["ci_low"] == pytest.approx(ref.ci_low) and row["ci_high"] == pytest.approx(ref.ci_high)
-    assert row["ci_low"] < 1 < row["ci_high"]          # small count: interval straddles 1 → not strong
-    assert math.isnan(table.loc["ore", "ci_low"])      # absent link: no interval
+    assert row["ci_low"] < 1 < row["ci_high"]  # small count: interval straddles 1 → not strong
+    assert math.isnan(table.loc["ore", "ci_low"])  # absent link: no interval
 
 
 def test_every_verdict_has_numbers_in_its_reason(table):
@@ -96,7 +97,7 @@ def test_summary_completeness(G, table):
     assert s["c"] == pytest.approx(present / len(table))
     assert s["wc"] == pytest.approx(table.loc[table["local"] > 0, "weight"].sum())
     assert s["verdicts"]["missing"] == 3 and s["actions"]["fill"] == 2
-    assert math.isnan(s["sc"])   # no supply data in this graph
+    assert math.isnan(s["sc"])  # no supply data in this graph
 
 
 def test_table_all_is_consistent_with_table(G, table):
@@ -127,6 +128,7 @@ def test_chain_with_no_linked_firm_gives_all_missing():
     from chain_gap import targets
     from chain_gap.chains import add_to_graph
     from chain_gap.schema import add_node
+
     G = nx.MultiDiGraph()
     add_node(G, "Enterprise", "X", name="某公司", region="411402")
     add_to_graph(G, toy_chain())
@@ -139,6 +141,7 @@ def test_region_level_matches_region_levels():
     import pandas as pd
 
     from chain_gap import frames
+
     codes = pd.Series(["411402", "411400", "410000", "110101", "419001", "", None, "41140", "abcdef"])
     full = frames.region_levels(codes)
     for level in ("province", "city", "county"):

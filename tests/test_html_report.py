@@ -3,6 +3,7 @@
 One synthetic demo run per module; one local firm is renamed to an HTML-injection string before
 anything is rendered, so every output has to carry it as text.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,15 @@ def built(tmp_path_factory):
 
 def test_write_report_writes_every_file(built):
     paths = built["paths"]
-    assert {p.name for p in paths.values()} == {"map.html", "panorama.png", "panorama.svg", "report.xlsx",
-                                                "report.html", "gaps.xlsx", "targets.xlsx"}
+    assert {p.name for p in paths.values()} == {
+        "map.html",
+        "panorama.png",
+        "panorama.svg",
+        "report.xlsx",
+        "report.html",
+        "gaps.xlsx",
+        "targets.xlsx",
+    }
     for p in paths.values():
         assert p.parent == built["out"] and p.stat().st_size > 1000, p
 

@@ -1,4 +1,5 @@
 """The bundle: round trip, atomic and deterministic writes."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,16 @@ from chain_gap.schema import add_edge, add_node
 
 def _graph():
     G = nx.MultiDiGraph()
-    e = add_node(G, "Enterprise", "91350900587527783P", name="宁德时代新能源科技股份有限公司", tags=["上市", "500强"],
-                 reg_capital=2.44e9, employees=100, synthetic=False)
+    e = add_node(
+        G,
+        "Enterprise",
+        "91350900587527783P",
+        name="宁德时代新能源科技股份有限公司",
+        tags=["上市", "500强"],
+        reg_capital=2.44e9,
+        employees=100,
+        synthetic=False,
+    )
     r = add_node(G, "Region", "350900", name="宁德市", level="city")
     add_edge(G, e, r, "LOCATED_IN")
     s = add_node(G, "Enterprise", "91110000000000000X", name="供应商")
@@ -43,13 +52,13 @@ def test_save_is_deterministic_and_replaces_atomically(tmp_path):
     m1 = (tmp_path / "b" / "manifest.json").read_bytes()
     io.save(io.load(tmp_path / "b"), tmp_path / "b")
     assert (tmp_path / "b" / "manifest.json").read_bytes() == m1
-    assert [p.name for p in tmp_path.iterdir()] == ["b"]   # no temporary folders left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["b"]  # no temporary folders left behind
 
 
 def test_failed_save_leaves_old_bundle(tmp_path):
     G = _graph()
     io.save(G, tmp_path / "b")
-    G.add_node("bad")   # no kind
+    G.add_node("bad")  # no kind
     with pytest.raises(io.BundleError):
         io.save(G, tmp_path / "b")
     assert io.load(tmp_path / "b").number_of_nodes() == 3

@@ -1,4 +1,5 @@
 """Loaders: reading real-world exports, identity and merging, reports, and the real chain-kg data."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,21 @@ def uscc(body: str) -> str:
 
 U1 = uscc("91411403MA0000001")
 U2 = uscc("91411403MA0000002")
-QCC = ["企业名称", "统一社会信用代码", "登记状态", "成立日期", "注册资本", "所属省份", "所属城市", "所属区县",
-       "企业地址", "所属行业", "经营范围", "参保人数", "企业标签"]
+QCC = [
+    "企业名称",
+    "统一社会信用代码",
+    "登记状态",
+    "成立日期",
+    "注册资本",
+    "所属省份",
+    "所属城市",
+    "所属区县",
+    "企业地址",
+    "所属行业",
+    "经营范围",
+    "参保人数",
+    "企业标签",
+]
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
@@ -41,17 +55,40 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Pat
     return path
 
 
-def qrow(name: str, code: str = "", capital: str = "5000万元人民币", county: str = "睢阳区",
-         industry: str = "3841", scope: str = "锂离子电池制造", staff: str = "35", tags: str = "高新技术企业",
-         founded: str = "2015-03-02") -> list[str]:
-    return [name, code, "存续", founded, capital, "河南省", "商丘市", county, f"河南省商丘市{county}平原路1号",
-            industry, scope, staff, tags]
+def qrow(
+    name: str,
+    code: str = "",
+    capital: str = "5000万元人民币",
+    county: str = "睢阳区",
+    industry: str = "3841",
+    scope: str = "锂离子电池制造",
+    staff: str = "35",
+    tags: str = "高新技术企业",
+    founded: str = "2015-03-02",
+) -> list[str]:
+    return [
+        name,
+        code,
+        "存续",
+        founded,
+        capital,
+        "河南省",
+        "商丘市",
+        county,
+        f"河南省商丘市{county}平原路1号",
+        industry,
+        scope,
+        staff,
+        tags,
+    ]
 
 
 def snapshot(G: nx.MultiDiGraph) -> tuple:
     nodes = sorted((n, json.dumps(a, sort_keys=True, ensure_ascii=False, default=str)) for n, a in G.nodes(data=True))
-    edges = sorted((u, v, k, json.dumps(a, sort_keys=True, ensure_ascii=False, default=str))
-                   for u, v, k, a in G.edges(keys=True, data=True))
+    edges = sorted(
+        (u, v, k, json.dumps(a, sort_keys=True, ensure_ascii=False, default=str))
+        for u, v, k, a in G.edges(keys=True, data=True)
+    )
     return nodes, edges, json.dumps(G.graph, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -119,8 +156,18 @@ def test_missing_file_and_folder_and_unknown_mapping(tmp_path):
 
 # ============================================================================ bad inputs that load
 
-@pytest.mark.parametrize("fname", ["utf8_bom.csv", "gbk.csv", "utf16_excel_unicode.txt", "title_rows.csv",
-                                   "semicolon.csv", "trailing_empty_rows.csv"])
+
+@pytest.mark.parametrize(
+    "fname",
+    [
+        "utf8_bom.csv",
+        "gbk.csv",
+        "utf16_excel_unicode.txt",
+        "title_rows.csv",
+        "semicolon.csv",
+        "trailing_empty_rows.csv",
+    ],
+)
 def test_encodings_delimiters_and_title_rows_load_the_same_two_firms(fname):
     df, info = L.read_table(BAD / fname, fields=L.load_mapping("qcc"))
     assert list(df["企业名称"]) == ["商丘华瑞电池有限公司", "商丘恒泰新材料有限公司"]
@@ -270,7 +317,9 @@ def test_ragged_rows_and_bad_json_lines():
 def test_ten_megabyte_field_is_truncated_not_fatal(tmp_path):
     big = "锂电池制造；" * (10 * 1024 * 1024 // 18 + 1)
     assert len(big.encode("utf-8")) >= 10 * 1024 * 1024
-    path = write_csv(tmp_path / "big.csv", [QCC, qrow("商丘大字段有限公司", U1, scope=big), qrow("商丘第二有限公司", U2)])
+    path = write_csv(
+        tmp_path / "big.csv", [QCC, qrow("商丘大字段有限公司", U1, scope=big), qrow("商丘第二有限公司", U2)]
+    )
     res = L.load(path, "qcc")
     conserved(res)
     assert res.report["files"][0]["loaded"] == 2
@@ -301,9 +350,29 @@ def test_supply_and_overrides_bad_rows_are_rejected_with_reasons():
 # ============================================================================ conservation (property)
 
 _CELLS = st.one_of(
-    st.sampled_from(["商丘甲有限公司", "商丘乙有限公司", "苏州丙有限公司", "", " ", "-", "=1+1", U1, U2,
-                     U1[:-1] + "0", "5000万元", "面议", "2015-01-01", "河南省", "商丘市", "睢阳区", "3841", "x"]),
-    st.text(alphabet="甲乙丙公司有限 ,;\"\n-=+@12345ABab", max_size=8),
+    st.sampled_from(
+        [
+            "商丘甲有限公司",
+            "商丘乙有限公司",
+            "苏州丙有限公司",
+            "",
+            " ",
+            "-",
+            "=1+1",
+            U1,
+            U2,
+            U1[:-1] + "0",
+            "5000万元",
+            "面议",
+            "2015-01-01",
+            "河南省",
+            "商丘市",
+            "睢阳区",
+            "3841",
+            "x",
+        ]
+    ),
+    st.text(alphabet='甲乙丙公司有限 ,;"\n-=+@12345ABab', max_size=8),
 )
 
 
@@ -322,6 +391,7 @@ def test_property_every_row_is_loaded_merged_or_rejected(tmp_path, rows):
 
 
 # ============================================================================ idempotence, merging
+
 
 def test_loading_twice_changes_nothing_including_bundle_checksums(tmp_path):
     from chain_gap import io as bundle_io
@@ -351,10 +421,13 @@ def test_relation_files_load_idempotently_in_memory():
 
 def test_records_from_two_sources_merge_field_by_field_with_provenance(tmp_path):
     a = write_csv(tmp_path / "qcc.csv", [QCC, qrow("商丘华瑞电池有限公司", U1, staff="")])
-    b = write_csv(tmp_path / "generic.csv", [
-        ["name", "uscc", "employees", "reg_capital", "products", "tags"],
-        ["商丘华瑞电池有限责任公司", U1, "120", "9000万", "磷酸铁锂电池、储能系统", "专精特新"],
-    ])
+    b = write_csv(
+        tmp_path / "generic.csv",
+        [
+            ["name", "uscc", "employees", "reg_capital", "products", "tags"],
+            ["商丘华瑞电池有限责任公司", U1, "120", "9000万", "磷酸铁锂电池、储能系统", "专精特新"],
+        ],
+    )
     G = L.load(a, "qcc").graph
     res = L.load(b, "enterprises", G)
     assert res.report["files"][0]["merged"] == 1
@@ -371,11 +444,21 @@ def test_records_from_two_sources_merge_field_by_field_with_provenance(tmp_path)
 
 
 def test_stock_identity_is_upgraded_to_uscc_when_a_registry_record_arrives(tmp_path):
-    a = write_csv(tmp_path / "list.csv", [["ts_code", "name", "area", "status"], ["300750.SZ", "宁德时代", "福建", "L"]])
-    b = write_csv(tmp_path / "fullname.csv", [["TS代码", "股票名称", "股票全称"], ["300750.SZ", "宁德时代", "宁德时代新能源科技股份有限公司"]])
+    a = write_csv(
+        tmp_path / "list.csv", [["ts_code", "name", "area", "status"], ["300750.SZ", "宁德时代", "福建", "L"]]
+    )
+    b = write_csv(
+        tmp_path / "fullname.csv",
+        [["TS代码", "股票名称", "股票全称"], ["300750.SZ", "宁德时代", "宁德时代新能源科技股份有限公司"]],
+    )
     code = uscc("91350900587527783")
-    c = write_csv(tmp_path / "reg.csv", [["企业名称", "统一社会信用代码", "所属省份", "所属城市"],
-                                        ["宁德时代新能源科技股份有限公司", code, "福建省", "宁德市"]])
+    c = write_csv(
+        tmp_path / "reg.csv",
+        [
+            ["企业名称", "统一社会信用代码", "所属省份", "所属城市"],
+            ["宁德时代新能源科技股份有限公司", code, "福建省", "宁德市"],
+        ],
+    )
     G = L.load(a, "ashare").graph
     assert G.nodes["ent:stock:300750"]["name"] == "宁德时代"  # the short name stands in
     L.load(b, "ashare", G)
@@ -393,21 +476,32 @@ def test_overrides_are_stored_deduplicated_last_wins(tmp_path):
 
     leaf = load_chain("nev").leaf_ids()[0]
     G = L.load(BAD / "utf8_bom.csv", "qcc").graph
-    path = write_csv(tmp_path / "review.csv", [
-        ["企业", "环节", "复核结论", "角色", "备注"],
-        [U1, f"nev/{leaf}", "确认", "producer", "走访核实"],
-        ["商丘华瑞电池有限公司", f"link:nev/{leaf}", "驳回", "", "复查后不符"],
-    ])
+    path = write_csv(
+        tmp_path / "review.csv",
+        [
+            ["企业", "环节", "复核结论", "角色", "备注"],
+            [U1, f"nev/{leaf}", "确认", "producer", "走访核实"],
+            ["商丘华瑞电池有限公司", f"link:nev/{leaf}", "驳回", "", "复查后不符"],
+        ],
+    )
     res = L.load(path, "overrides", G)
     conserved(res)
-    assert G.graph["overrides"] == [{"ent_id": f"ent:{U1}", "link": f"nev/{leaf}", "decision": "reject",
-                                     "note": "复查后不符", "source": "review.csv:3"}]
+    assert G.graph["overrides"] == [
+        {
+            "ent_id": f"ent:{U1}",
+            "link": f"nev/{leaf}",
+            "decision": "reject",
+            "note": "复查后不符",
+            "source": "review.csv:3",
+        }
+    ]
     before = snapshot(G)
     L.load(path, "overrides", G)
     assert snapshot(G) == before
 
 
 # ============================================================================ API details
+
 
 def test_shipped_mappings_parse_and_declare_types():
     ids = L.list_mappings()
@@ -435,10 +529,36 @@ def test_report_and_progress(tmp_path):
 
 
 def test_tianyancha_export_in_gbk(tmp_path):
-    path = write_csv(tmp_path / "tyc.csv", [
-        ["公司名称", "统一社会信用代码", "注册资本", "成立日期", "省份", "城市", "区县", "国标行业", "经营范围", "参保人数"],
-        ["商丘华瑞电池有限公司", U1, "5000万人民币", "2015-03-02", "河南", "商丘", "睢阳区", "锂离子电池制造", "电池制造", "35人"],
-    ], encoding="gbk")
+    path = write_csv(
+        tmp_path / "tyc.csv",
+        [
+            [
+                "公司名称",
+                "统一社会信用代码",
+                "注册资本",
+                "成立日期",
+                "省份",
+                "城市",
+                "区县",
+                "国标行业",
+                "经营范围",
+                "参保人数",
+            ],
+            [
+                "商丘华瑞电池有限公司",
+                U1,
+                "5000万人民币",
+                "2015-03-02",
+                "河南",
+                "商丘",
+                "睢阳区",
+                "锂离子电池制造",
+                "电池制造",
+                "35人",
+            ],
+        ],
+        encoding="gbk",
+    )
     res = L.load(path, "tianyancha")
     conserved(res)
     node = res.graph.nodes[f"ent:{U1}"]
@@ -446,6 +566,7 @@ def test_tianyancha_export_in_gbk(tmp_path):
 
 
 # ============================================================================ real data
+
 
 def _need_shared() -> Path:
     if not (SHARED / "chain-kg" / "company.json").exists():
@@ -483,7 +604,8 @@ def test_real_chain_kg_and_ashare_counts():
     pp = files["product_product.json"]
     assert pp["loaded"] + pp["merged"] + pp["rejected"] == 110153
     assert set(res.rejects.loc[res.rejects.file.str.endswith("product_product.json"), "reason"]) == {
-        "a product related to itself (self-loop)"}
+        "a product related to itself (self-loop)"
+    }
     assert ek["INPUT_OF"] + ek["PART_OF"] - 480 == pp["loaded"]  # PART_OF also holds industry_industry
     assert ek["CLASSIFIED_AS"] == 4430
     assert G.has_edge("industry:sw:110100", "industry:sw:110000", "PART_OF")
@@ -506,8 +628,11 @@ def test_chain_kg_data_is_not_copied_into_the_project():
     needle = json.loads(marker)["name"]  # a distinctive product name of the chain-kg data
     names = {"company.json", "company_product.json", "product_product.json", "product.json"}
     for root, dirs, files in os.walk(REPO):
-        dirs[:] = [d for d in dirs if d not in {".git", ".venv", "venv", "node_modules", "__pycache__",
-                                                ".pytest_cache", ".hypothesis"}]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis"}
+        ]
         for f in files:
             p = Path(root) / f
             assert f not in names, f"chain-kg file copied into the project: {p}"

@@ -1,4 +1,5 @@
 """Tests of chain_gap.metrics: the ORACLES.md worked examples, properties and edge cases."""
+
 from __future__ import annotations
 
 import math
@@ -51,32 +52,43 @@ M3_R = {"cathode": 0, "cell": 0.3, "bms": 0.9, "motor": 1.2, "assembly": 1.0}
 
 M5_NEEDS = {"car": ["battery", "motor"], "battery": ["cell", "bms"], "cell": ["cathode"]}
 M5_MAKERS = {
-    "cathode": ["F1"], "cell": ["F2", "F3"], "bms": ["F4"],
-    "motor": ["F5", "F6"], "battery": ["F8"], "car": ["F7"],
+    "cathode": ["F1"],
+    "cell": ["F2", "F3"],
+    "bms": ["F4"],
+    "motor": ["F5", "F6"],
+    "battery": ["F8"],
+    "car": ["F7"],
 }
 M5_VALUES = {"car": 100, "battery": 40, "motor": 20, "cell": 25, "bms": 5, "cathode": 10}
 
 M6_X = pd.DataFrame(
     [[40, 10, 30, 20], [10, 40, 10, 40], [20, 20, 20, 40], [30, 30, 40, 0]],
-    index=list("ABCD"), columns=["p1", "p2", "p3", "p4"],
+    index=list("ABCD"),
+    columns=["p1", "p2", "p3", "p4"],
 )
 M7_X = pd.DataFrame(
     [[50, 30, 1], [20, 60, 8], [10, 10, 1]],
-    index=["firm1", "firm2", "firm3"], columns=["revenue", "patents", "local_links"],
+    index=["firm1", "firm2", "firm3"],
+    columns=["revenue", "patents", "local_links"],
 )
 M8_Z = pd.DataFrame(
     [[0, 0, 0], [40, 0, 0], [0, 20, 0]],
-    index=["OEM", "T1", "T2"], columns=["OEM", "T1", "T2"], dtype=float,
+    index=["OEM", "T1", "T2"],
+    columns=["OEM", "T1", "T2"],
+    dtype=float,
 )
 M8_X = pd.Series({"OEM": 100.0, "T1": 50.0, "T2": 25.0})
 M9_FEATURES = pd.DataFrame(
-    {"density": [0.60, 0.30, 0.45, 0.10], "pci": [0.2, 1.5, 0.9, 2.0],
-     "cog": [0.1, 0.6, 0.3, 0.9], "gap": [0.24, 0.10, 0.03, 0.0]},
+    {
+        "density": [0.60, 0.30, 0.45, 0.10],
+        "pci": [0.2, 1.5, 0.9, 2.0],
+        "cog": [0.1, 0.6, 0.3, 0.9],
+        "gap": [0.24, 0.10, 0.03, 0.0],
+    },
     index=list("abcd"),
 )
 M10_EDGES = [("S1", "B1"), ("S1", "B2"), ("S2", "B1"), ("S2", "B2"), ("S2", "B3"), ("S3", "B3"), ("S4", "B2")]
-M10_FIT = {("S4", "B1"): 0.8333, ("S1", "B3"): 0.6667, ("S3", "B1"): 0.3333,
-           ("S3", "B2"): 0.3333, ("S4", "B3"): 0.3333}
+M10_FIT = {("S4", "B1"): 0.8333, ("S1", "B3"): 0.6667, ("S3", "B1"): 0.3333, ("S3", "B2"): 0.3333, ("S4", "B3"): 0.3333}
 
 
 # ------------------------------------------------------------------------------------------
@@ -146,8 +158,12 @@ def test_m1_degenerate_denominators():
 
 @pytest.mark.parametrize(
     "args, msg",
-    [((-1, 10, 10, 100), "negative"), ((11, 10, 20, 100), "local exceeds region_total"),
-     ((5, 10, 4, 100), "local exceeds link_total"), ((5, 200, 20, 100), "region_total exceeds")],
+    [
+        ((-1, 10, 10, 100), "negative"),
+        ((11, 10, 20, 100), "local exceeds region_total"),
+        ((5, 10, 4, 100), "local exceeds link_total"),
+        ((5, 200, 20, 100), "region_total exceeds"),
+    ],
 )
 def test_m1_inconsistent_counts_raise(args, msg):
     with pytest.raises(MetricInputError, match=msg):
@@ -197,8 +213,7 @@ def test_m2_accepts_series_and_missing_link_is_absent():
 
 
 @PROPS
-@given(st.dictionaries(st.text(min_size=1, max_size=4), st.tuples(st.floats(0, 1), st.floats(0, 5)),
-                       max_size=12))
+@given(st.dictionaries(st.text(min_size=1, max_size=4), st.tuples(st.floats(0, 1), st.floats(0, 5)), max_size=12))
 def test_m2_coverage_bounded_by_weights(data):
     w = {k: v[0] for k, v in data.items()}
     lq = {k: v[1] for k, v in data.items()}
@@ -238,8 +253,12 @@ def test_m4_hhi_oracle(sizes, h, concentrated, single):
 def test_m4_edge_cases():
     assert math.isnan(hhi([]))
     assert math.isnan(hhi([0, 0]))
-    assert concentration_flags([]) == {"hhi": pytest.approx(float("nan"), nan_ok=True), "n": 0,
-                                       "concentrated": False, "single_firm": False}
+    assert concentration_flags([]) == {
+        "hhi": pytest.approx(float("nan"), nan_ok=True),
+        "n": 0,
+        "concentrated": False,
+        "single_firm": False,
+    }
     assert concentration_flags([50, 30, 20], threshold=0.3)["concentrated"] is True
     assert hhi({"f1": 50, "f2": 30, "f3": 20}) == pytest.approx(0.38)  # mapping firm -> size
     with pytest.raises(MetricInputError, match="negative"):
@@ -303,8 +322,16 @@ def test_m5_edge_cases():
 def test_m5_centrality_misses_sole_upstream_makers():
     """Why not centrality: betweenness/articulation points on the firm graph miss F1 and F4."""
     g = nx.Graph()
-    supply = [("F1", "F2"), ("F1", "F3"), ("F2", "F8"), ("F3", "F8"), ("F4", "F8"),
-              ("F8", "F7"), ("F5", "F7"), ("F6", "F7")]
+    supply = [
+        ("F1", "F2"),
+        ("F1", "F3"),
+        ("F2", "F8"),
+        ("F3", "F8"),
+        ("F4", "F8"),
+        ("F8", "F7"),
+        ("F5", "F7"),
+        ("F6", "F7"),
+    ]
     g.add_edges_from(supply)
     assert set(nx.articulation_points(g)) == {"F7", "F8"}
     loss = cascade_loss(M5_NEEDS, M5_MAKERS, M5_VALUES)
@@ -316,8 +343,10 @@ def test_m5_centrality_misses_sole_upstream_makers():
 # ------------------------------------------------------------------------------------------
 M6_M = [[1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 0, 1], [1, 1, 1, 0]]
 M6_OMEGA = {
-    "A": [0.6667, 0.6667, 0.6667, 0], "B": [0.3333, 0.3333, 0.3333, 1],
-    "C": [0, 0.3333, 0, 0], "D": [1, 0.6667, 1, 1],
+    "A": [0.6667, 0.6667, 0.6667, 0],
+    "B": [0.3333, 0.3333, 0.3333, 1],
+    "C": [0, 0.3333, 0, 0],
+    "D": [1, 0.6667, 1, 1],
 }
 
 
@@ -378,8 +407,7 @@ def _big_activity(n_regions=60, n_links=8, seed=7):
     cap = np.sort(rng.uniform(0, 1, n_regions))[:, None]
     hard = np.linspace(0, 1, n_links)[None, :]
     x = rng.poisson(5 + 40 * (cap > hard * 0.9))
-    return pd.DataFrame(x, index=[f"r{i:02d}" for i in range(n_regions)],
-                        columns=[f"l{j}" for j in range(n_links)])
+    return pd.DataFrame(x, index=[f"r{i:02d}" for i in range(n_regions)], columns=[f"l{j}" for j in range(n_links)])
 
 
 def test_complexity_tidy_frame_and_warning():
@@ -388,8 +416,9 @@ def test_complexity_tidy_frame_and_warning():
     assert list(out.columns) == ["region", "link", "eci", "pci", "cog", "density", "present"]
     assert len(out) == 16
     assert issubclass(SmallSampleWarning, UserWarning)
-    np.testing.assert_allclose(out.pivot(index="region", columns="link", values="density").to_numpy(),
-                               density(M6_X).to_numpy())
+    np.testing.assert_allclose(
+        out.pivot(index="region", columns="link", values="density").to_numpy(), density(M6_X).to_numpy()
+    )
     np.testing.assert_array_equal(out["present"].to_numpy().reshape(4, 4), np.array(M6_M, dtype=bool))
 
 
@@ -419,8 +448,11 @@ def test_complexity_no_warning_with_50_regions_and_atlas_identities():
     cog = out["cog"].to_numpy().reshape(mv.shape)
     for r in (0, 17, 59):
         for p in range(mv.shape[1]):
-            expected = sum(phi[p, q] / phi[:, q].sum() * (1 - mv[r, q]) * pci.iloc[q]
-                           for q in range(mv.shape[1]) if phi[:, q].sum() > 0)
+            expected = sum(
+                phi[p, q] / phi[:, q].sum() * (1 - mv[r, q]) * pci.iloc[q]
+                for q in range(mv.shape[1])
+                if phi[:, q].sum() > 0
+            )
             assert cog[r, p] == pytest.approx(expected, abs=1e-9)
 
 
@@ -432,8 +464,9 @@ def test_complexity_degenerate_is_nan_not_error():
     assert out[["eci", "pci", "cog"]].isna().all().all()
     assert out["present"].all() and out["density"].notna().all()
     # two separate blocks: the second eigenvector is arbitrary, so say so and return NaN
-    blocks = pd.DataFrame([[5, 5, 0, 0], [5, 5, 0, 0], [0, 0, 5, 5], [0, 0, 5, 5]],
-                          index=list("abcd"), columns=list("pqrs"))
+    blocks = pd.DataFrame(
+        [[5, 5, 0, 0], [5, 5, 0, 0], [0, 0, 5, 5], [0, 0, 5, 5]], index=list("abcd"), columns=list("pqrs")
+    )
     with pytest.warns(UserWarning, match="disconnected"):
         out = complexity(blocks)
     assert out[["eci", "pci", "cog"]].isna().all().all()

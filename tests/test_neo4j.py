@@ -3,6 +3,7 @@
 Everything here runs offline. The tests marked ``neo4j`` need a live Neo4j 5 server and run only when
 ``NEO4J_URI`` is set (see docs/neo4j.md); no Neo4j server can be installed on the build machines.
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,11 +29,16 @@ NASTY = "'}) DETACH DELETE n //"
 ODD = 'ACME "Quoted", Ltd;\nline two\r\nthree'
 
 REGIONS = [  # code, name, level, parent
-    ("410000", "河南省", "province", None), ("411400", "商丘市", "city", "410000"),
-    ("411402", "梁园区", "county", "411400"), ("410100", "郑州市", "city", "410000"),
-    ("410102", "中原区", "county", "410100"), ("420000", "湖北省", "province", None),
-    ("420100", "武汉市", "city", "420000"), ("420102", "江岸区", "county", "420100"),
-    ("440000", "广东省", "province", None), ("440300", "深圳市", "city", "440000"),
+    ("410000", "河南省", "province", None),
+    ("411400", "商丘市", "city", "410000"),
+    ("411402", "梁园区", "county", "411400"),
+    ("410100", "郑州市", "city", "410000"),
+    ("410102", "中原区", "county", "410100"),
+    ("420000", "湖北省", "province", None),
+    ("420100", "武汉市", "city", "420000"),
+    ("420102", "江岸区", "county", "420100"),
+    ("440000", "广东省", "province", None),
+    ("440300", "深圳市", "city", "440000"),
     ("440305", "南山区", "county", "440300"),
 ]
 
@@ -52,31 +58,78 @@ def small_graph() -> nx.MultiDiGraph:
     for li, (link, k) in enumerate(plan):
         for i in range(k):
             n += 1
-            region = counties[(i + li) % len(counties)] if not (link == "cell" and i < 6) else \
-                ["410102", "420102", "440305"][i % 3]       # no 商丘 cell maker: a missing link
-            eid = add_node(G, "Enterprise", f"91{n:016d}", name=f"企业{n}", uscc=f"91{n:016d}", region=region,
-                           revenue=1e8 * (1 + i), reg_capital=5e7 if i % 2 else None, employees=20 + i,
-                           tags=["专精特新"] if i % 3 == 0 else [], founded="2015-03-01", industry_code="3841")
+            region = (
+                counties[(i + li) % len(counties)]
+                if not (link == "cell" and i < 6)
+                else ["410102", "420102", "440305"][i % 3]
+            )  # no 商丘 cell maker: a missing link
+            eid = add_node(
+                G,
+                "Enterprise",
+                f"91{n:016d}",
+                name=f"企业{n}",
+                uscc=f"91{n:016d}",
+                region=region,
+                revenue=1e8 * (1 + i),
+                reg_capital=5e7 if i % 2 else None,
+                employees=20 + i,
+                tags=["专精特新"] if i % 3 == 0 else [],
+                founded="2015-03-01",
+                industry_code="3841",
+            )
             add_edge(G, eid, f"region:{region}", "LOCATED_IN")
             role = "producer" if i % 4 else "seller"
-            add_edge(G, eid, link_id("toy", link), "LINKED_TO", role=role, confidence=0.5 + i / 20,
-                     method="test", evidence=f"经营范围含{link}", decision="confirmed" if i % 5 else "uncertain",
-                     primary=True, performs=role == "producer", chain="toy")
+            add_edge(
+                G,
+                eid,
+                link_id("toy", link),
+                "LINKED_TO",
+                role=role,
+                confidence=0.5 + i / 20,
+                method="test",
+                evidence=f"经营范围含{link}",
+                decision="confirmed" if i % 5 else "uncertain",
+                primary=True,
+                performs=role == "producer",
+                chain="toy",
+            )
     for j in range(8):
         n += 1
         region = counties[j % len(counties)]
-        eid = add_node(G, "Enterprise", f"92{n:016d}", name=f"其他企业{n}", region=region, revenue=3e7,
-                       employees=5, tags=[])
+        eid = add_node(
+            G, "Enterprise", f"92{n:016d}", name=f"其他企业{n}", region=region, revenue=3e7, employees=5, tags=[]
+        )
         add_edge(G, eid, f"region:{region}", "LOCATED_IN")
     ents = [x for x, k in G.nodes(data="kind") if k == "Enterprise"]
     for a, b in zip(ents[:12], ents[5:17]):
         add_edge(G, a, b, "SUPPLIES", value=1e6, year=2023, source="test")
-    add_edge(G, ents[-1], ents[0], "SUPPLIES", value=2e5, year=2022, source="test")   # from an unlinked firm
-    bad = add_node(G, "Enterprise", "91XXXXXXXXXXXXXXXX", name=NASTY, region="411402", tags=[NASTY, "a;b"],
-                   revenue=2.5e9, provenance=json.dumps({"name": "f.csv:3"}), extra={"note": NASTY, "n": [1, 2]})
+    add_edge(G, ents[-1], ents[0], "SUPPLIES", value=2e5, year=2022, source="test")  # from an unlinked firm
+    bad = add_node(
+        G,
+        "Enterprise",
+        "91XXXXXXXXXXXXXXXX",
+        name=NASTY,
+        region="411402",
+        tags=[NASTY, "a;b"],
+        revenue=2.5e9,
+        provenance=json.dumps({"name": "f.csv:3"}),
+        extra={"note": NASTY, "n": [1, 2]},
+    )
     add_edge(G, bad, "region:411402", "LOCATED_IN")
-    add_edge(G, bad, link_id("toy", "pack"), "LINKED_TO", role="producer", confidence=0.9, method="name",
-             evidence=NASTY, decision="confirmed", primary=True, performs=True, chain="toy")
+    add_edge(
+        G,
+        bad,
+        link_id("toy", "pack"),
+        "LINKED_TO",
+        role="producer",
+        confidence=0.9,
+        method="name",
+        evidence=NASTY,
+        decision="confirmed",
+        primary=True,
+        performs=True,
+        chain="toy",
+    )
     odd = add_node(G, "Enterprise", "91YYYYYYYYYYYYYYYY", name=ODD, region="440305", tags=["x"])
     add_edge(G, odd, "region:440305", "LOCATED_IN")
     G.graph["overrides"] = [{"ent_id": bad, "link": "toy/pack", "decision": "confirm", "note": NASTY}]
@@ -86,6 +139,7 @@ def small_graph() -> nx.MultiDiGraph:
 
 
 # --------------------------------------------------------------------------- fakes
+
 
 class FakeResult:
     def __init__(self, rows=(), written=None, nodes_created=0, rels_created=0):
@@ -131,8 +185,11 @@ class MemoryServer:
     # query execution
     def run(self, mode, query, params=None):
         self.calls.append((mode, query, params))
-        m = re.match(r"UNWIND \$rows AS row\nMERGE \(n:(\w+) \{id: row\.id\}\)\nSET n \+= row\.props\n"
-                     r"RETURN count\(\*\) AS written$", query)
+        m = re.match(
+            r"UNWIND \$rows AS row\nMERGE \(n:(\w+) \{id: row\.id\}\)\nSET n \+= row\.props\n"
+            r"RETURN count\(\*\) AS written$",
+            query,
+        )
         if m:
             created = 0
             for row in params["rows"]:
@@ -140,9 +197,12 @@ class MemoryServer:
                 created += key not in self.nodes
                 self.nodes.setdefault(key, {"id": row["id"]}).update(row["props"])
             return FakeResult(written=len(params["rows"]), nodes_created=created)
-        m = re.match(r"UNWIND \$rows AS row\nMATCH \(a:(\w+) \{id: row\.source\}\)\nMATCH \(b:(\w+) "
-                     r"\{id: row\.target\}\)\nMERGE \(a\)-\[r:(\w+)\]->\(b\)\nSET r \+= row\.props\n"
-                     r"RETURN count\(\*\) AS written$", query)
+        m = re.match(
+            r"UNWIND \$rows AS row\nMATCH \(a:(\w+) \{id: row\.source\}\)\nMATCH \(b:(\w+) "
+            r"\{id: row\.target\}\)\nMERGE \(a\)-\[r:(\w+)\]->\(b\)\nSET r \+= row\.props\n"
+            r"RETURN count\(\*\) AS written$",
+            query,
+        )
         if m:
             created = written = 0
             for row in params["rows"]:
@@ -160,16 +220,19 @@ class MemoryServer:
             return FakeResult()
         if query.startswith(("CREATE CONSTRAINT", "CREATE INDEX", "CALL db.awaitIndexes")):
             return FakeResult()
-        for key, q in {**{f"n:{k}": q for k, q in cg.PULL_NODE_QUERIES.items()},
-                       **{f"r:{k}": q for k, q in cg.PULL_REL_QUERIES.items()}}.items():
+        for key, q in {
+            **{f"n:{k}": q for k, q in cg.PULL_NODE_QUERIES.items()},
+            **{f"r:{k}": q for k, q in cg.PULL_REL_QUERIES.items()},
+        }.items():
             if query == q:
                 return FakeResult(self.pull_rows.get(key, []))
         raise AssertionError(f"unexpected query:\n{query}")
 
     # what a real server would answer to the pull queries, for a fully pulled database
     def dump(self):
-        nodes = [{"id": i, "labels": [lab], "props": dict(p)} for (lab, i), p in self.nodes.items()
-                 if lab != cg.META_LABEL]
+        nodes = [
+            {"id": i, "labels": [lab], "props": dict(p)} for (lab, i), p in self.nodes.items() if lab != cg.META_LABEL
+        ]
         rels = [{"source": s, "target": t, "type": ty, "props": dict(p)} for (s, ty, t), p in self.rels.items()]
         return nodes, rels
 
@@ -210,6 +273,7 @@ def _attrs_equal(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, empty_is_absent: boo
         if empty_is_absent:
             return {k: v for k, v in d.items() if v not in ("", [])}
         return dict(d)
+
     assert set(H.nodes) == set(G.nodes)
     for n, a in G.nodes(data=True):
         assert clean(H.nodes[n]) == clean(a), n
@@ -220,6 +284,7 @@ def _attrs_equal(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, empty_is_absent: boo
 
 
 # --------------------------------------------------------------------------- Cypher generation
+
 
 def test_constraints_and_indexes_follow_the_schema():
     pat = re.compile(r"^CREATE CONSTRAINT cg_[a-z]+_id IF NOT EXISTS FOR \(n:(\w+)\) REQUIRE n\.id IS UNIQUE$")
@@ -286,6 +351,7 @@ def _cookbook_statements(text: str) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- batching
 
+
 def test_node_and_edge_batches_cover_everything_once():
     G = small_graph()
     seen_nodes: list[str] = []
@@ -318,8 +384,8 @@ def test_parameters_keep_types_and_encode_json():
     rows = {r["id"]: r["props"] for _, _, p in cg.node_batches(G) for r in p["rows"]}
     bad = rows["ent:91XXXXXXXXXXXXXXXX"]
     assert bad["name"] == NASTY and bad["tags"] == [NASTY, "a;b"] and bad["revenue"] == 2.5e9
-    assert json.loads(bad["extra"]) == {"note": NASTY, "n": [1, 2]}     # dicts travel as JSON strings
-    assert isinstance(bad["provenance"], str)                            # already a string: left alone
+    assert json.loads(bad["extra"]) == {"note": NASTY, "n": [1, 2]}  # dicts travel as JSON strings
+    assert isinstance(bad["provenance"], str)  # already a string: left alone
     leaf = rows["link:toy/pack"]
     assert leaf["leaf"] is True and isinstance(leaf["weight"], float) and leaf["level"] == 3
     assert cg.json_properties(cg.property_types(G)) == {"Enterprise": ["extra"]}
@@ -331,10 +397,13 @@ def test_no_value_is_ever_interpolated_into_cypher():
     node_queries = [(q, p) for _, q, p in cg.node_batches(G, 3)]
     edge_queries = [(q, p) for _, q, p in cg.edge_batches(G, 3)]
     assert {q for q, _ in node_queries} <= templates
-    assert cg._node_query("Enterprise") == ("UNWIND $rows AS row\nMERGE (n:Enterprise {id: row.id})\n"
-                                            "SET n += row.props\nRETURN count(*) AS written")
-    assert ("UNWIND $rows AS row\nMATCH (a:Enterprise {id: row.source})\nMATCH (b:Link {id: row.target})\n"
-            "MERGE (a)-[r:LINKED_TO]->(b)\nSET r += row.props\nRETURN count(*) AS written") in {q for q, _ in edge_queries}
+    assert cg._node_query("Enterprise") == (
+        "UNWIND $rows AS row\nMERGE (n:Enterprise {id: row.id})\nSET n += row.props\nRETURN count(*) AS written"
+    )
+    assert (
+        "UNWIND $rows AS row\nMATCH (a:Enterprise {id: row.source})\nMATCH (b:Link {id: row.target})\n"
+        "MERGE (a)-[r:LINKED_TO]->(b)\nSET r += row.props\nRETURN count(*) AS written"
+    ) in {q for q, _ in edge_queries}
     for q, p in node_queries + edge_queries:
         assert NASTY not in q and "DETACH" not in q
     assert any(NASTY == r["props"].get("name") for _, p in node_queries for r in p["rows"])
@@ -342,7 +411,7 @@ def test_no_value_is_ever_interpolated_into_cypher():
     server = MemoryServer()
     cg.push(G, driver=server, batch_size=4, backoff=0)
     assert server.calls and all(NASTY not in q for _, q, _ in server.calls)
-    assert NASTY in server.meta["graph"]          # graph-level data travels as a parameter too
+    assert NASTY in server.meta["graph"]  # graph-level data travels as a parameter too
 
 
 def test_bad_graphs_are_refused_with_one_line():
@@ -360,16 +429,17 @@ def test_bad_graphs_are_refused_with_one_line():
 
 # --------------------------------------------------------------------------- push
 
+
 def test_push_runs_schema_first_then_batches_and_is_idempotent():
     G = small_graph()
     server = MemoryServer()
     res = cg.push(G, driver=server, database="chaingap", batch_size=10, backoff=0)
-    kinds = [q.split()[1] for _, q, _ in server.calls[:len(cg.constraints()) + len(cg.indexes())]]
-    assert set(kinds[:len(cg.constraints())]) == {"CONSTRAINT"} and set(kinds[len(cg.constraints()):]) == {"INDEX"}
+    kinds = [q.split()[1] for _, q, _ in server.calls[: len(cg.constraints()) + len(cg.indexes())]]
+    assert set(kinds[: len(cg.constraints())]) == {"CONSTRAINT"} and set(kinds[len(cg.constraints()) :]) == {"INDEX"}
     first_write = next(i for i, c in enumerate(server.calls) if c[0] == "write")
     assert all(c[0] == "auto" for c in server.calls[:first_write])
     assert server.sessions == [{"database": "chaingap"}]
-    assert not server.closed                     # an injected driver belongs to the caller
+    assert not server.closed  # an injected driver belongs to the caller
     assert sum(res["nodes"].values()) == G.number_of_nodes() == res["nodes_created"]
     assert sum(res["edges"].values()) == G.number_of_edges() == res["relationships_created"]
     assert res["nodes"]["Enterprise"] == sum(1 for _, k in G.nodes(data="kind") if k == "Enterprise")
@@ -404,9 +474,10 @@ def test_push_reports_refusals_and_missing_ends_in_one_line():
 
     class LosingServer(MemoryServer):
         def run(self, mode, query, params=None):
-            if "MATCH (a:Enterprise" in query:      # pretend the enterprises vanished
+            if "MATCH (a:Enterprise" in query:  # pretend the enterprises vanished
                 self.nodes = {k: v for k, v in self.nodes.items() if k[0] != "Enterprise"}
             return super().run(mode, query, params)
+
     with pytest.raises(cg.Neo4jError, match="wrote 0 of"):
         cg.push(small_graph(), driver=LosingServer(), backoff=0)
 
@@ -420,7 +491,7 @@ def test_connect_takes_credentials_only_from_the_environment(monkeypatch):
         cg.connect("neo4j://neo4j:secret@localhost:7687")
     with pytest.raises(cg.Neo4jError, match="not a Bolt URI"):
         cg.connect("http://localhost:7474")
-    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")          # nothing listens on the discard port
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
     monkeypatch.setenv("NEO4J_PASSWORD", "not-a-real-password")
     with pytest.raises(cg.Neo4jError, match="unreachable|kept failing") as err:
         cg.connect()
@@ -429,61 +500,125 @@ def test_connect_takes_credentials_only_from_the_environment(monkeypatch):
 
 # --------------------------------------------------------------------------- pull
 
+
 def test_region_prefix():
     assert cg.region_prefix("410000") == "41"
     assert cg.region_prefix("411400") == "4114"
-    assert cg.region_prefix("110100") == "1101"     # 市辖区 of a municipality
-    assert cg.region_prefix("419000") == "4190"     # 省直辖县级 placeholder
+    assert cg.region_prefix("110100") == "1101"  # 市辖区 of a municipality
+    assert cg.region_prefix("419000") == "4190"  # 省直辖县级 placeholder
     assert cg.region_prefix("411402") == "411402"
     with pytest.raises(cg.Neo4jError, match="6-digit"):
         cg.region_prefix("商丘")
 
 
-RECORDED_NODES = [   # as the driver returns them: labels list, properties incl. id, lists as lists
-    {"id": "chain:toy", "labels": ["Chain"], "props": {"id": "chain:toy", "name": "测试电池汽车链", "category": "emerging"}},
-    {"id": "link:toy/up", "labels": ["Link"], "props": {"id": "link:toy/up", "name": "上游", "chain": "toy",
-                                                         "stage": "upstream", "level": 2, "leaf": False}},
-    {"id": "link:toy/ore", "labels": ["Link"], "props": {"id": "link:toy/ore", "name": "锂矿", "chain": "toy",
-                                                          "stage": "upstream", "level": 3, "leaf": True, "weight": 0.05,
-                                                          "keywords": ["锂矿", "锂辉石"], "industry_codes": ["0919"]}},
-    {"id": "industry:gb4754:0919", "labels": ["Industry"], "props": {"id": "industry:gb4754:0919",
-                                                                      "name": "其他常用有色金属矿采选",
-                                                                      "scheme": "gb4754", "code": "0919", "level": 4}},
-    {"id": "ent:91350900587527783P", "labels": ["Enterprise", "Bloom"],
-     "props": {"id": "ent:91350900587527783P", "name": NASTY, "region": "350902", "revenue": 4.0e11,
-               "employees": 100000, "tags": ["上市", "500强"], "extra": '{"n": [1, 2]}', "founded": "2011-12-16"}},
-    {"id": "ent:name:ab12", "labels": ["Enterprise"], "props": {"id": "ent:name:ab12", "name": "某某贸易公司",
-                                                                 "region": "411402", "revenue": None}},
-    {"id": "region:350902", "labels": ["Region"], "props": {"id": "region:350902", "name": "蕉城区", "level": "county"}},
+RECORDED_NODES = [  # as the driver returns them: labels list, properties incl. id, lists as lists
+    {
+        "id": "chain:toy",
+        "labels": ["Chain"],
+        "props": {"id": "chain:toy", "name": "测试电池汽车链", "category": "emerging"},
+    },
+    {
+        "id": "link:toy/up",
+        "labels": ["Link"],
+        "props": {"id": "link:toy/up", "name": "上游", "chain": "toy", "stage": "upstream", "level": 2, "leaf": False},
+    },
+    {
+        "id": "link:toy/ore",
+        "labels": ["Link"],
+        "props": {
+            "id": "link:toy/ore",
+            "name": "锂矿",
+            "chain": "toy",
+            "stage": "upstream",
+            "level": 3,
+            "leaf": True,
+            "weight": 0.05,
+            "keywords": ["锂矿", "锂辉石"],
+            "industry_codes": ["0919"],
+        },
+    },
+    {
+        "id": "industry:gb4754:0919",
+        "labels": ["Industry"],
+        "props": {
+            "id": "industry:gb4754:0919",
+            "name": "其他常用有色金属矿采选",
+            "scheme": "gb4754",
+            "code": "0919",
+            "level": 4,
+        },
+    },
+    {
+        "id": "ent:91350900587527783P",
+        "labels": ["Enterprise", "Bloom"],
+        "props": {
+            "id": "ent:91350900587527783P",
+            "name": NASTY,
+            "region": "350902",
+            "revenue": 4.0e11,
+            "employees": 100000,
+            "tags": ["上市", "500强"],
+            "extra": '{"n": [1, 2]}',
+            "founded": "2011-12-16",
+        },
+    },
+    {
+        "id": "ent:name:ab12",
+        "labels": ["Enterprise"],
+        "props": {"id": "ent:name:ab12", "name": "某某贸易公司", "region": "411402", "revenue": None},
+    },
+    {
+        "id": "region:350902",
+        "labels": ["Region"],
+        "props": {"id": "region:350902", "name": "蕉城区", "level": "county"},
+    },
     {"id": "region:350900", "labels": ["Region"], "props": {"id": "region:350900", "name": "宁德市", "level": "city"}},
 ]
 RECORDED_RELS = [
     {"source": "link:toy/up", "target": "chain:toy", "type": "PART_OF", "props": {}},
     {"source": "link:toy/ore", "target": "link:toy/up", "type": "PART_OF", "props": {}},
     {"source": "link:toy/ore", "target": "industry:gb4754:0919", "type": "CLASSIFIED_AS", "props": {}},
-    {"source": "ent:91350900587527783P", "target": "link:toy/ore", "type": "LINKED_TO",
-     "props": {"role": "producer", "confidence": 0.9, "method": "industry_code", "evidence": "行业代码0919",
-               "decision": "confirmed", "performs": True, "primary": True, "chain": "toy"}},
+    {
+        "source": "ent:91350900587527783P",
+        "target": "link:toy/ore",
+        "type": "LINKED_TO",
+        "props": {
+            "role": "producer",
+            "confidence": 0.9,
+            "method": "industry_code",
+            "evidence": "行业代码0919",
+            "decision": "confirmed",
+            "performs": True,
+            "primary": True,
+            "chain": "toy",
+        },
+    },
     {"source": "ent:91350900587527783P", "target": "region:350902", "type": "LOCATED_IN", "props": {}},
     {"source": "region:350902", "target": "region:350900", "type": "PART_OF", "props": {}},
-    {"source": "ent:name:ab12", "target": "ent:91350900587527783P", "type": "SUPPLIES",
-     "props": {"value": 1.0e6, "year": 2023}},
+    {
+        "source": "ent:name:ab12",
+        "target": "ent:91350900587527783P",
+        "type": "SUPPLIES",
+        "props": {"value": 1.0e6, "year": 2023},
+    },
 ]
 
 
 def test_records_to_graph_on_recorded_rows():
-    G = cg.records_to_graph(RECORDED_NODES, RECORDED_RELS, graph={"vintage": "2024"},
-                            json_properties={"Enterprise": ["extra"]})
+    G = cg.records_to_graph(
+        RECORDED_NODES, RECORDED_RELS, graph={"vintage": "2024"}, json_properties={"Enterprise": ["extra"]}
+    )
     assert validate(G) == []
     e = G.nodes["ent:91350900587527783P"]
     assert e["kind"] == "Enterprise" and e["name"] == NASTY and "id" not in e
     assert e["tags"] == ["上市", "500强"] and e["extra"] == {"n": [1, 2]} and e["employees"] == 100000
-    assert "revenue" not in G.nodes["ent:name:ab12"]                  # null = absent, as in the source graph
+    assert "revenue" not in G.nodes["ent:name:ab12"]  # null = absent, as in the source graph
     assert G.nodes["link:toy/ore"]["leaf"] is True and G.nodes["link:toy/ore"]["level"] == 3
     assert G.edges["ent:91350900587527783P", "link:toy/ore", "LINKED_TO"]["kind"] == "LINKED_TO"
     assert G.edges["ent:name:ab12", "ent:91350900587527783P", "SUPPLIES"]["year"] == 2023
     assert G.graph == {"vintage": "2024"}
     from chain_gap import frames
+
     mem = frames.members(G, TOY)
     assert list(mem["ent_id"]) == ["ent:91350900587527783P"] and list(mem["link"]) == ["ore"]
 
@@ -494,8 +629,9 @@ def test_records_to_graph_refuses_what_it_cannot_place():
     with pytest.raises(cg.Neo4jError, match="exactly one chain-gap kind"):
         cg.records_to_graph([{"id": "x:1", "labels": ["Person"], "props": {}}], [])
     with pytest.raises(cg.Neo4jError, match="not in graph/schema.yaml"):
-        cg.records_to_graph(RECORDED_NODES[:2], [{"source": "link:toy/up", "target": "chain:toy",
-                                                  "type": "OWNS", "props": {}}])
+        cg.records_to_graph(
+            RECORDED_NODES[:2], [{"source": "link:toy/up", "target": "chain:toy", "type": "OWNS", "props": {}}]
+        )
 
 
 def test_push_then_pull_round_trips_the_graph():
@@ -504,8 +640,9 @@ def test_push_then_pull_round_trips_the_graph():
     server = MemoryServer()
     cg.push(G, driver=server, batch_size=9, backoff=0)
     nodes, rels = server.dump()
-    H = cg.records_to_graph(nodes, rels, graph=json.loads(server.meta["graph"]),
-                            json_properties=json.loads(server.meta["json_properties"]))
+    H = cg.records_to_graph(
+        nodes, rels, graph=json.loads(server.meta["graph"]), json_properties=json.loads(server.meta["json_properties"])
+    )
     _attrs_equal(G, H)
     assert validate(H) == []
 
@@ -523,10 +660,15 @@ def _pulling_server(G: nx.MultiDiGraph) -> MemoryServer:
         kind = r["labels"][0]
         key = by_kind.get(kind) or ("n:enterprises" if r["id"] in linked else "n:stubs")
         if key == "n:stubs":
-            r = {**r, "props": {p: r["props"].get(p) for p in cg.STUB_PROPERTIES}}   # the map projection
+            r = {**r, "props": {p: r["props"].get(p) for p in cg.STUB_PROPERTIES}}  # the map projection
         rows.setdefault(key, []).append(r)
-    rel_key = {"PART_OF": "r:chain", "FEEDS": "r:chain", "CLASSIFIED_AS": "r:chain", "LINKED_TO": "r:linked_to",
-               "SUPPLIES": "r:supplies_all"}
+    rel_key = {
+        "PART_OF": "r:chain",
+        "FEEDS": "r:chain",
+        "CLASSIFIED_AS": "r:chain",
+        "LINKED_TO": "r:linked_to",
+        "SUPPLIES": "r:supplies_all",
+    }
     for r in rels:
         key = rel_key.get(r["type"])
         if r["type"] == "PART_OF" and r["source"].startswith("region:"):
@@ -545,22 +687,31 @@ def test_pull_runs_the_fixed_queries_and_restores_graph_data():
     server = _pulling_server(G)
     H = cg.pull(chain="toy", driver=server)
     reads = [q for m, q, _ in server.calls if m == "read"]
-    assert reads == [cg._META_READ] + [cg.PULL_NODE_QUERIES[k] for k in ("chain", "enterprises", "regions", "stubs")] \
-        + [cg.PULL_REL_QUERIES[k] for k in ("chain", "linked_to", "located_in", "region_part_of", "supplies_all")]
-    assert all(p in ({"id": "meta"}, {"chain": "toy", "chain_node": "chain:toy", "prefix": None})
-               for m, _, p in server.calls)
+    assert reads == [cg._META_READ] + [
+        cg.PULL_NODE_QUERIES[k] for k in ("chain", "enterprises", "regions", "stubs")
+    ] + [cg.PULL_REL_QUERIES[k] for k in ("chain", "linked_to", "located_in", "region_part_of", "supplies_all")]
+    assert all(
+        p in ({"id": "meta"}, {"chain": "toy", "chain_node": "chain:toy", "prefix": None}) for m, _, p in server.calls
+    )
     assert validate(H) == []
     assert H.graph["overrides"] == G.graph["overrides"] and H.graph[cg.PULL_KEY]["chain"] == "toy"
     assert H.nodes["ent:91XXXXXXXXXXXXXXXX"]["extra"] == {"note": NASTY, "n": [1, 2]}
     stub = next(n for n in G if n.startswith("ent:92"))
     assert set(H.nodes[stub]) <= set(cg.STUB_PROPERTIES) | {"kind"} and H.nodes[stub]["region"]
-    assert set(H.nodes) == set(G.nodes)         # every enterprise comes back (linked in full, others as stubs)
+    assert set(H.nodes) == set(G.nodes)  # every enterprise comes back (linked in full, others as stubs)
     from chain_gap import frames
+
     for df in (frames.members(G, TOY), frames.enterprises(G)[["ent_id", "region", "revenue", "reg_capital"]]):
-        got = (frames.members(H, TOY) if "link" in df else
-               frames.enterprises(H)[["ent_id", "region", "revenue", "reg_capital"]])
-        assert got.sort_values(list(got.columns[:2])).reset_index(drop=True).equals(
-            df.sort_values(list(df.columns[:2])).reset_index(drop=True))
+        got = (
+            frames.members(H, TOY)
+            if "link" in df
+            else frames.enterprises(H)[["ent_id", "region", "revenue", "reg_capital"]]
+        )
+        assert (
+            got.sort_values(list(got.columns[:2]))
+            .reset_index(drop=True)
+            .equals(df.sort_values(list(df.columns[:2])).reset_index(drop=True))
+        )
 
 
 def _by_firm(df):
@@ -574,6 +725,7 @@ def test_analyses_run_unchanged_on_a_pulled_graph():
     from pandas.testing import assert_frame_equal
 
     from chain_gap import gaps, targets
+
     G = small_graph()
     H = cg.pull(chain="toy", driver=_pulling_server(G))
     for region in ("411400", "410000"):
@@ -627,8 +779,7 @@ def read_admin_import(out: Path, delim: str) -> nx.MultiDiGraph:
                     continue
                 if val == "":
                     continue
-                rec[name] = ([_PARSE[typ[:-2]](x) for x in val.split(delim)] if typ.endswith("[]")
-                             else _PARSE[typ](val))
+                rec[name] = [_PARSE[typ[:-2]](x) for x in val.split(delim)] if typ.endswith("[]") else _PARSE[typ](val)
             if f.name.startswith("nodes_"):
                 nid, label = rec.pop("ID"), rec.pop("LABEL")
                 assert rec.pop("id", nid) == nid
@@ -675,7 +826,7 @@ def test_export_files_follow_the_header_rules_and_round_trip(tmp_path):
     assert (out / "constraints.cypher").read_text(encoding="utf-8") == cg.constraints_script()
     H = read_admin_import(out, "|")
     _attrs_equal(G, H, empty_is_absent=True)
-    assert H.nodes["ent:91YYYYYYYYYYYYYYYY"]["name"] == ODD        # quotes, comma, ;, LF and CRLF survive
+    assert H.nodes["ent:91YYYYYYYYYYYYYYYY"]["name"] == ODD  # quotes, comma, ;, LF and CRLF survive
     assert H.nodes["ent:91XXXXXXXXXXXXXXXX"]["tags"] == [NASTY, "a;b"]
 
 
@@ -726,9 +877,11 @@ def server():
 def _counts(driver, ids):
     db = os.environ.get("NEO4J_DATABASE") or None
     with driver.session(database=db) as s:
-        rec = s.run("UNWIND $ids AS id MATCH (n {id: id}) WITH collect(n) AS ns "
-                    "UNWIND ns AS n OPTIONAL MATCH (n)-[r]->() RETURN size(ns) AS nodes, count(r) AS rels",
-                    ids=ids).single()
+        rec = s.run(
+            "UNWIND $ids AS id MATCH (n {id: id}) WITH collect(n) AS ns "
+            "UNWIND ns AS n OPTIONAL MATCH (n)-[r]->() RETURN size(ns) AS nodes, count(r) AS rels",
+            ids=ids,
+        ).single()
     return rec["nodes"], rec["rels"]
 
 
@@ -738,6 +891,7 @@ def test_live_push_pull_gap_table_equals_embedded(server):
     from pandas.testing import assert_frame_equal
 
     from chain_gap import gaps, targets
+
     G = small_graph()
     cg.push(G, batch_size=7)
     H = cg.pull(chain="toy")
@@ -765,6 +919,7 @@ def test_live_push_twice_changes_nothing(server):
 @pytest.mark.neo4j
 def test_live_cookbook_queries_run_and_agree_with_gaps(server):
     from chain_gap import gaps
+
     G = small_graph()
     cg.push(G)
     text = (graph_dir() / "cypher" / "cookbook.cypher").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ nbmake runs them), so the README's plain ``pytest`` also checks them and CI stay
 ``02-real-data`` needs ``../shared/data`` and ``04-neo4j`` needs ``NEO4J_URI``; without them they
 must still run to the end, printing why they stop (that path is what is checked then).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -36,8 +37,12 @@ def _require_jupyter() -> None:
 
 
 def test_the_four_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["01-quickstart.ipynb", "02-real-data.ipynb",
-                                          "03-regions-and-weights.ipynb", "04-neo4j.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "01-quickstart.ipynb",
+        "02-real-data.ipynb",
+        "03-regions-and-weights.ipynb",
+        "04-neo4j.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -57,16 +62,20 @@ def test_notebooks_equal_their_generator():
     _require_jupyter()
     gen = _generator()
     assert sorted(gen.NOTEBOOKS) == [p.name for p in NOTEBOOKS]
+
     def content(text: str) -> tuple:
         nb = json.loads(text)
-        cells = [(c["cell_type"], c.get("id"), "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
-                 for c in nb["cells"]]
+        cells = [
+            (c["cell_type"], c.get("id"), "".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+            for c in nb["cells"]
+        ]
         return cells, nb["metadata"]
 
     for p in NOTEBOOKS:
         assert content(p.read_text(encoding="utf-8")) == content(gen.render(p.name)), (
             f"{p.name} differs from notebooks/build_notebooks.py: edit the cells there and run "
-            "`python notebooks/build_notebooks.py`")
+            "`python notebooks/build_notebooks.py`"
+        )
 
 
 def _execute(path: Path, cwd: Path = NB_DIR):
@@ -80,8 +89,9 @@ def _execute(path: Path, cwd: Path = NB_DIR):
         client.execute()
     except CellExecutionError as exc:
         pytest.fail(f"{path.name}: a cell raised:\n{str(exc)[-3000:]}")
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert errors == [], f"{path.name}: error outputs {[e.get('ename') for e in errors]}"
     return nb
 
@@ -102,6 +112,7 @@ def _text(nb) -> str:
 @pytest.fixture()
 def repo_files_unchanged():
     """The notebooks write into temporary folders only: nothing appears in the repository."""
+
     def files() -> set[Path]:
         return {p for p in [*NB_DIR.rglob("*"), *ROOT.iterdir()] if "__pycache__" not in p.parts}
 
@@ -117,8 +128,12 @@ def test_quickstart_runs_and_shows_the_map_inline(repo_files_unchanged):
     nb = _execute(NB_DIR / "01-quickstart.ipynb")
     out = _text(nb)
     # the map is inline as an escaped srcdoc: the page's own tags appear only as entities
-    frames = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
-              if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]]
+    frames = [
+        o["data"]["text/html"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "text/html" in o.get("data", {}) and "<iframe srcdoc=" in o["data"]["text/html"]
+    ]
     assert len(frames) == 1
     srcdoc = frames[0].split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
     assert "&lt;html" in srcdoc.lower() and "<" not in srcdoc and '"' not in srcdoc
@@ -132,8 +147,10 @@ def _real_data_present() -> bool:
     if os.environ.get("CHAIN_GAP_SHARED"):
         env = Path(os.environ["CHAIN_GAP_SHARED"]).expanduser()
         places += [env, env / "data"]
-    return any((p / "chain-kg" / "company.json").is_file()
-               and (p / "ashare-basic" / "stock_basic_2026.csv").is_file() for p in places)
+    return any(
+        (p / "chain-kg" / "company.json").is_file() and (p / "ashare-basic" / "stock_basic_2026.csv").is_file()
+        for p in places
+    )
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
 """A non-editable install must find graph/ and loaders/ inside the wheel, from any directory."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
-    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     return next(out.glob("chain_gap-*.whl"))
 
@@ -31,13 +35,18 @@ def test_wheel_contains_data(wheel):
 
 def test_installed_wheel_runs_from_elsewhere(wheel, tmp_path):
     target = tmp_path / "site"
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-                        str(wheel)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = ("import chain_gap._resources as r, chain_gap.chains as c; "
-            "print(r.graph_dir()); print(len(c.list_chains())); print(r.loaders_dir())")
+    code = (
+        "import chain_gap._resources as r, chain_gap.chains as c; "
+        "print(r.graph_dir()); print(len(c.list_chains())); print(r.loaders_dir())"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     r = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr

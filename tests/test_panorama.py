@@ -3,6 +3,7 @@
 The central promise is "Chinese renders on a fresh machine, never as empty boxes", so the font
 checks render real glyphs and compare them with the .notdef ("tofu") box of the same font.
 """
+
 from __future__ import annotations
 
 import re
@@ -92,8 +93,10 @@ def test_every_panorama_text_resolves_to_a_font_with_its_glyphs():
     for ax in fig.axes:
         for t in ax.texts:
             prop = t.get_fontproperties()
-            paths = [font_manager.findfont(FontProperties(family=[f], weight=prop.get_weight()),
-                                           fallback_to_default=True) for f in prop.get_family()]
+            paths = [
+                font_manager.findfont(FontProperties(family=[f], weight=prop.get_weight()), fallback_to_default=True)
+                for f in prop.get_family()
+            ]
             have = set().union(*(FT2Font(p).get_charmap() for p in paths))
             missing = [ch for ch in t.get_text() if not ch.isspace() and ord(ch) not in have]
             assert not missing, (t.get_text(), missing, paths)
@@ -117,7 +120,7 @@ def test_font_error_when_no_cjk_font(monkeypatch):
 @pytest.mark.filterwarnings("ignore:Glyph")
 def test_label_with_a_character_no_font_has_is_an_error():
     gaps = make_gaps()
-    gaps.loc[0, "link_name"] = "锂资源\U000F0000"  # supplementary private use: in no font
+    gaps.loc[0, "link_name"] = "锂资源\U000f0000"  # supplementary private use: in no font
     with pytest.raises(FontError, match="U\\+F0000"):
         panorama(gaps)
 
@@ -127,6 +130,7 @@ def test_boxes_are_coloured_by_verdict_with_counts_and_actions():
     ax = fig.axes[0]
     fills = [p.get_facecolor() for p in ax.patches if isinstance(p, FancyBboxPatch)]
     from matplotlib.colors import to_rgba
+
     for verdict, color in VERDICT_COLORS.items():
         n = sum(1 for leaf in LEAVES if leaf[7] == verdict)
         drawn = sum(1 for f in fills if np.allclose(f, to_rgba(color)))
@@ -168,8 +172,9 @@ def test_long_names_wrap_balanced_and_fit():
 
 
 def test_write_panorama_png_and_svg(tmp_path):
-    png, svg = write_panorama(make_gaps(), tmp_path / "out" / "p.png", tmp_path / "out" / "p.svg",
-                              vintage="2024年12月", synthetic=True)
+    png, svg = write_panorama(
+        make_gaps(), tmp_path / "out" / "p.png", tmp_path / "out" / "p.svg", vintage="2024年12月", synthetic=True
+    )
     with Image.open(png) as im:
         assert im.size == (2400, 1350)  # 16:9 at 150 dpi
         ink = 255 - np.asarray(im.convert("L"), dtype=float)
@@ -187,8 +192,12 @@ def test_write_panorama_png_and_svg(tmp_path):
     needed = sorted(sum(1 for ch in label if not ch.isspace()) for label in labels)
     assert all(d >= n for d, n in zip(drawn, needed)), (drawn, needed)
     outlines = {el.get("id") for el in root.iter("{http://www.w3.org/2000/svg}path") if el.get("id")}
-    refs = {u.get("{http://www.w3.org/1999/xlink}href", "").lstrip("#") for g in groups for u in g.iter()
-            if u.tag.endswith("use")}
+    refs = {
+        u.get("{http://www.w3.org/1999/xlink}href", "").lstrip("#")
+        for g in groups
+        for u in g.iter()
+        if u.tag.endswith("use")
+    }
     assert refs and refs <= outlines  # every glyph used is embedded in the file itself
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p.png", "p.svg"]  # no temp files
     fig = panorama(make_gaps())

@@ -3,6 +3,7 @@
 The fixtures are hand-made gap / firm / target tables with the columns of the lead's contract,
 so these tests do not depend on the gap analytics being right.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,46 +31,152 @@ LEAVES = [
     ("nickel", "镍钴资源", "Nickel & cobalt", "upstream", "minerals", "矿产资源", "Minerals", "missing", 0, 0.03),
     ("cathode", "正极材料", "Cathode", "upstream", "materials", "电池材料", "Battery materials", "weak", 2, 0.08),
     ("anode", "负极材料", "Anode", "upstream", "materials", "电池材料", "Battery materials", "strong", 9, 0.05),
-    ("electrolyte", "电解液", "Electrolyte", "upstream", "materials", "电池材料", "Battery materials", "fragile", 1, 0.03),
+    (
+        "electrolyte",
+        "电解液",
+        "Electrolyte",
+        "upstream",
+        "materials",
+        "电池材料",
+        "Battery materials",
+        "fragile",
+        1,
+        0.03,
+    ),
     ("separator", "隔膜", "Separator", "upstream", "materials", "电池材料", "Battery materials", "weak", 1, 0.03),
-    ("cell", "动力电池电芯", "Battery cells", "midstream", "battery", "动力电池", "Traction battery", "anchored", 14, 0.12),
-    ("pack", "电池包（PACK）", "Battery packs", "midstream", "battery", "动力电池", "Traction battery", "strong", 6, 0.06),
+    (
+        "cell",
+        "动力电池电芯",
+        "Battery cells",
+        "midstream",
+        "battery",
+        "动力电池",
+        "Traction battery",
+        "anchored",
+        14,
+        0.12,
+    ),
+    (
+        "pack",
+        "电池包（PACK）",
+        "Battery packs",
+        "midstream",
+        "battery",
+        "动力电池",
+        "Traction battery",
+        "strong",
+        6,
+        0.06,
+    ),
     ("bms", "电池管理系统", "BMS", "midstream", "battery", "动力电池", "Traction battery", "fragile", 1, 0.04),
     ("motor", "驱动电机", "Traction motor", "midstream", "drive", "电驱动系统", "Electric drive", "weak", 3, 0.07),
-    ("inverter", "电机控制器", "Motor controller", "midstream", "drive", "电驱动系统", "Electric drive", "missing", 0, 0.05),
+    (
+        "inverter",
+        "电机控制器",
+        "Motor controller",
+        "midstream",
+        "drive",
+        "电驱动系统",
+        "Electric drive",
+        "missing",
+        0,
+        0.05,
+    ),
     ("passenger", "乘用车整车", "Passenger cars", "downstream", "vehicle", "整车制造", "Vehicles", "anchored", 4, 0.15),
     ("bus", "商用车整车", "Commercial vehicles", "downstream", "vehicle", "整车制造", "Vehicles", "strong", 3, 0.08),
-    ("charging", "充电设施", "Charging", "downstream", "charging", "充换电服务", "Charging & swapping", "weak", 5, 0.06),
-    ("swap", "换电站", "Battery swapping", "downstream", "charging", "充换电服务", "Charging & swapping", "missing", 0, 0.03),
-    ("recycling", "动力电池回收", "Battery recycling", "downstream", "recycling", "回收利用", "Recycling", "fragile", 1, 0.04),
+    (
+        "charging",
+        "充电设施",
+        "Charging",
+        "downstream",
+        "charging",
+        "充换电服务",
+        "Charging & swapping",
+        "weak",
+        5,
+        0.06,
+    ),
+    (
+        "swap",
+        "换电站",
+        "Battery swapping",
+        "downstream",
+        "charging",
+        "充换电服务",
+        "Charging & swapping",
+        "missing",
+        0,
+        0.03,
+    ),
+    (
+        "recycling",
+        "动力电池回收",
+        "Battery recycling",
+        "downstream",
+        "recycling",
+        "回收利用",
+        "Recycling",
+        "fragile",
+        1,
+        0.04,
+    ),
 ]
-ACTION_OF = {"missing": "fill", "weak": "strengthen", "fragile": "strengthen", "strong": "extend",
-             "anchored": "none"}
-FEEDS = [("nev/lithium", "nev/cathode"), ("nev/nickel", "nev/cathode"), ("nev/cathode", "nev/cell"),
-         ("nev/anode", "nev/cell"), ("nev/electrolyte", "nev/cell"), ("nev/separator", "nev/cell"),
-         ("nev/cell", "nev/pack"), ("nev/bms", "nev/pack"), ("nev/pack", "nev/passenger"),
-         ("nev/pack", "nev/bus"), ("nev/motor", "nev/passenger"), ("nev/inverter", "nev/passenger"),
-         ("nev/pack", "nev/swap"), ("nev/passenger", "nev/recycling")]
+ACTION_OF = {"missing": "fill", "weak": "strengthen", "fragile": "strengthen", "strong": "extend", "anchored": "none"}
+FEEDS = [
+    ("nev/lithium", "nev/cathode"),
+    ("nev/nickel", "nev/cathode"),
+    ("nev/cathode", "nev/cell"),
+    ("nev/anode", "nev/cell"),
+    ("nev/electrolyte", "nev/cell"),
+    ("nev/separator", "nev/cell"),
+    ("nev/cell", "nev/pack"),
+    ("nev/bms", "nev/pack"),
+    ("nev/pack", "nev/passenger"),
+    ("nev/pack", "nev/bus"),
+    ("nev/motor", "nev/passenger"),
+    ("nev/inverter", "nev/passenger"),
+    ("nev/pack", "nev/swap"),
+    ("nev/passenger", "nev/recycling"),
+]
 
 
 def make_gaps(leaves=LEAVES, region="411400", region_name="商丘市") -> pd.DataFrame:
     rows = []
     for i, (leaf, zh, en, stage, group, gzh, gen, verdict, local, w) in enumerate(leaves):
         lq = local / 4.0
-        rows.append({
-            "chain": "nev", "region": region, "region_name": region_name,
-            "link": f"nev/{leaf}", "link_name": zh, "link_name_en": en, "stage": stage,
-            "group": f"nev/{group}", "group_name": gzh, "group_name_en": gen, "weight": w,
-            "activity": "firms", "local": local, "local_activity": float(local),
-            "region_total": 5200, "national": 800 + 37 * i, "national_total": 1_000_000,
-            "lq": lq, "lq_star": lq * 1.01,
-            "ci_low": None if local == 0 else lq * 0.4, "ci_high": None if local == 0 else lq * 2.1,
-            "hhi": None if local == 0 else 1.0 / local, "single_firm": local == 1,
-            "verdict": verdict, "verdict_zh": VERDICT_LABELS["zh"][verdict],
-            "action": ACTION_OF[verdict], "action_zh": ACTION_LABELS["zh"][ACTION_OF[verdict]],
-            "priority": round(0.9 - 0.05 * i, 2),
-            "reasons": f"本地 {local} 家，区位熵 {lq:.2f}",
-        })
+        rows.append(
+            {
+                "chain": "nev",
+                "region": region,
+                "region_name": region_name,
+                "link": f"nev/{leaf}",
+                "link_name": zh,
+                "link_name_en": en,
+                "stage": stage,
+                "group": f"nev/{group}",
+                "group_name": gzh,
+                "group_name_en": gen,
+                "weight": w,
+                "activity": "firms",
+                "local": local,
+                "local_activity": float(local),
+                "region_total": 5200,
+                "national": 800 + 37 * i,
+                "national_total": 1_000_000,
+                "lq": lq,
+                "lq_star": lq * 1.01,
+                "ci_low": None if local == 0 else lq * 0.4,
+                "ci_high": None if local == 0 else lq * 2.1,
+                "hhi": None if local == 0 else 1.0 / local,
+                "single_firm": local == 1,
+                "verdict": verdict,
+                "verdict_zh": VERDICT_LABELS["zh"][verdict],
+                "action": ACTION_OF[verdict],
+                "action_zh": ACTION_LABELS["zh"][ACTION_OF[verdict]],
+                "priority": round(0.9 - 0.05 * i, 2),
+                "reasons": f"本地 {local} 家，区位熵 {lq:.2f}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -82,9 +189,9 @@ def make_firms() -> pd.DataFrame:
         ("e5", "被复核排除的公司", "91411400MA0000005X", "nev/cathode", "seller", "rejected", 1e6, 1e6),
         ("e6", "别的链的公司", "91411400MA0000006X", "textile/yarn", "producer", "confirmed", 1e6, 1e6),
     ]
-    return pd.DataFrame(rows, columns=["ent_id", "name", "uscc", "link", "role", "decision",
-                                       "reg_capital", "revenue"]).assign(
-        region="411400", region_name="商丘市", confidence=0.9)
+    return pd.DataFrame(
+        rows, columns=["ent_id", "name", "uscc", "link", "role", "decision", "reg_capital", "revenue"]
+    ).assign(region="411400", region_name="商丘市", confidence=0.9)
 
 
 def make_targets() -> pd.DataFrame:
@@ -94,8 +201,9 @@ def make_targets() -> pd.DataFrame:
         (3, "t3", "合肥某电控有限公司", "nev/inverter", 0.77, "配套本地整车"),
     ]
     df = pd.DataFrame(rows, columns=["rank", "ent_id", "name", "link", "score", "reasons"])
-    return df.assign(uscc="91340100MA0000009X", region="350900", region_name="宁德市",
-                     link_name="正极材料", action="fill")
+    return df.assign(
+        uscc="91340100MA0000009X", region="350900", region_name="宁德市", link_name="正极材料", action="fill"
+    )
 
 
 def build(**kw) -> str:
@@ -206,8 +314,7 @@ def test_large_chain_aggregates_to_groups_and_says_so():
     # minerals: two missing leaves → red; battery materials: weak carries most weight (.11 vs .05/.03)
     assert by_id["nev/minerals"]["verdict"] == "missing"
     assert by_id["nev/materials"]["verdict"] == "weak"
-    assert sorted(by_id["nev/materials"]["leaves"]) == ["nev/anode", "nev/cathode", "nev/electrolyte",
-                                                       "nev/separator"]
+    assert sorted(by_id["nev/materials"]["leaves"]) == ["nev/anode", "nev/cathode", "nev/electrolyte", "nev/separator"]
     # the group's firm list is the union of its leaves' firms
     assert XSS_IMG in [f["name"] for f in by_id["nev/materials"]["firms"]]
     # feeds collapse onto groups, without self-loops
@@ -226,14 +333,17 @@ def test_feeds_are_drawn_as_arrows():
     assert all(e["arrows"] == "to" for e in edges)
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda g: g.drop(columns=["verdict"]), "missing column"),
-    (lambda g: g.assign(verdict=["bogus"] + list(g["verdict"][1:])), "row 0 (link 'nev/lithium'): field 'verdict'"),
-    (lambda g: g.assign(stage=list(g["stage"][:3]) + ["sideways"] + list(g["stage"][4:])), "row 3"),
-    (lambda g: pd.concat([g, g.iloc[[2]]], ignore_index=True), "duplicated"),
-    (lambda g: g.assign(region=["411400"] * 15 + ["410100"]), "mixes"),
-    (lambda g: g.iloc[0:0], "no rows"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda g: g.drop(columns=["verdict"]), "missing column"),
+        (lambda g: g.assign(verdict=["bogus"] + list(g["verdict"][1:])), "row 0 (link 'nev/lithium'): field 'verdict'"),
+        (lambda g: g.assign(stage=list(g["stage"][:3]) + ["sideways"] + list(g["stage"][4:])), "row 3"),
+        (lambda g: pd.concat([g, g.iloc[[2]]], ignore_index=True), "duplicated"),
+        (lambda g: g.assign(region=["411400"] * 15 + ["410100"]), "mixes"),
+        (lambda g: g.iloc[0:0], "no rows"),
+    ],
+)
 def test_bad_gap_tables_give_one_line_errors(mutate, message):
     with pytest.raises(PlotError, match=re.escape(message)):
         chain_map(mutate(make_gaps()))
@@ -271,8 +381,9 @@ def test_map_in_headless_chromium(chromium, tmp_path):
     assert page.locator("#cg-synthetic").is_visible()
 
     # click the cathode node at its drawn position: the side panel lists its local firms
-    dom = page.evaluate("(() => { const p = network.getPositions(['nev/cathode'])['nev/cathode'];"
-                        " return network.canvasToDOM(p); })()")
+    dom = page.evaluate(
+        "(() => { const p = network.getPositions(['nev/cathode'])['nev/cathode']; return network.canvasToDOM(p); })()"
+    )
     box = page.locator("#mynetwork canvas").bounding_box()
     page.mouse.click(box["x"] + dom["x"], box["y"] + dom["y"])
     page.wait_for_timeout(200)
@@ -325,9 +436,11 @@ def test_aggregated_english_map_in_chromium(chromium, tmp_path):
 def test_harness_catches_network_requests_and_dialogs(chromium, tmp_path):
     """The checks above are only worth something if the harness does see these events."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html><head><script src="https://cdn.jsdelivr.net/x.js"></script>'
-                   "</head><body><script>console.error('oops'); alert(1);</script></body></html>",
-                   encoding="utf-8")
+    bad.write_text(
+        '<!DOCTYPE html><html><head><script src="https://cdn.jsdelivr.net/x.js"></script>'
+        "</head><body><script>console.error('oops'); alert(1);</script></body></html>",
+        encoding="utf-8",
+    )
     page, rec = chromium.open(bad)
     assert rec.blocked == ["https://cdn.jsdelivr.net/x.js"]
     assert rec.dialogs == ["alert: 1"]

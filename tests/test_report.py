@@ -1,4 +1,5 @@
 """Tests of the safe Excel writer (chain_gap.report), checked by reopening with openpyxl."""
+
 from __future__ import annotations
 
 import math
@@ -16,30 +17,40 @@ EVIL = '=HYPERLINK("x")'
 
 
 def firms() -> pd.DataFrame:
-    return pd.DataFrame({
-        "uscc": [USCC, "91411400MA0000001X", None],
-        "name": [EVIL, "商丘锂能新材料有限公司", "@SUM(A1)"],
-        "industry_code": ["0119", "3841", "3842"],
-        "stock_code": ["001234", "300750", None],
-        "region": [350900, 411400, 411400],  # an integer column: still written as text
-        "reg_capital": [5.0e7, float("nan"), 1.2e6],
-        "products": [["正极材料", "前驱体"], [], None],
-        "note": ["+86 370 1234567", "-", "普通文本"],
-    })
+    return pd.DataFrame(
+        {
+            "uscc": [USCC, "91411400MA0000001X", None],
+            "name": [EVIL, "商丘锂能新材料有限公司", "@SUM(A1)"],
+            "industry_code": ["0119", "3841", "3842"],
+            "stock_code": ["001234", "300750", None],
+            "region": [350900, 411400, 411400],  # an integer column: still written as text
+            "reg_capital": [5.0e7, float("nan"), 1.2e6],
+            "products": [["正极材料", "前驱体"], [], None],
+            "note": ["+86 370 1234567", "-", "普通文本"],
+        }
+    )
 
 
 def gaps() -> pd.DataFrame:
-    return pd.DataFrame({
-        "link": ["nev/cathode", "nev/cell"], "link_name": ["正极材料", "动力电池电芯"],
-        "lq": [0.5, math.inf], "single_firm": [True, False], "local": np.array([2, 14], dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "link": ["nev/cathode", "nev/cell"],
+            "link_name": ["正极材料", "动力电池电芯"],
+            "lq": [0.5, math.inf],
+            "single_firm": [True, False],
+            "local": np.array([2, 14], dtype="int64"),
+        }
+    )
 
 
 @pytest.fixture
 def book(tmp_path):
-    path = write_workbook(tmp_path / "pack.xlsx", {"链条诊断": gaps(), "本地企业清单": firms()},
-                          text_columns=("note",), notes={"数据时点": "2024年12月", "来源": "合成演示数据",
-                                                         "公式样例": "=1+1"})
+    path = write_workbook(
+        tmp_path / "pack.xlsx",
+        {"链条诊断": gaps(), "本地企业清单": firms()},
+        text_columns=("note",),
+        notes={"数据时点": "2024年12月", "来源": "合成演示数据", "公式样例": "=1+1"},
+    )
     return path, openpyxl.load_workbook(path)
 
 
@@ -47,8 +58,16 @@ def test_sheet_names_and_header_row(book):
     _, wb = book
     assert wb.sheetnames == ["链条诊断", "本地企业清单", "数据说明"]
     ws = wb["本地企业清单"]
-    assert [c.value for c in ws[1]] == ["uscc", "name", "industry_code", "stock_code", "region",
-                                        "reg_capital", "products", "note"]
+    assert [c.value for c in ws[1]] == [
+        "uscc",
+        "name",
+        "industry_code",
+        "stock_code",
+        "region",
+        "reg_capital",
+        "products",
+        "note",
+    ]
     assert all(c.font.bold for c in ws[1])
     assert ws.max_row == 4
 
@@ -172,6 +191,7 @@ def demo_graph(tmp_path_factory):
     """The demo pipeline's bundle (synthetic, 4 000 firms), with one local firm renamed to a formula."""
     from chain_gap import demo, io
     from chain_gap.report import local_firms
+
     out = tmp_path_factory.mktemp("pack-demo")
     res = demo.run(out, n=4000, seed=1)
     G = io.load(res["bundle"])
@@ -184,6 +204,7 @@ def demo_graph(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pack(demo_graph, tmp_path_factory):
     from chain_gap.report import write_pack
+
     G, _, _ = demo_graph
     path = write_pack(tmp_path_factory.mktemp("pack") / "report.xlsx", G, "nev", "411400")
     return path, openpyxl.load_workbook(path)
@@ -198,6 +219,7 @@ def _col(ws, header):
 def test_pack_sheets_and_headers(pack, demo_graph):
     from chain_gap import gaps
     from chain_gap.report import local_firms
+
     G, _, _ = demo_graph
     _, wb = pack
     assert wb.sheetnames == ["链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
@@ -236,6 +258,7 @@ def test_pack_formula_name_is_inert(pack):
 def test_pack_notes_say_where_numbers_come_from(pack):
     from chain_gap import gaps
     from chain_gap.chains import load_chain
+
     _, wb = pack
     notes = {r[0].value: r[1].value for r in wb["数据说明"].iter_rows(min_row=2)}
     values = list(notes.values())
@@ -253,6 +276,7 @@ def test_pack_notes_say_where_numbers_come_from(pack):
 
 def test_pack_in_english(demo_graph, tmp_path):
     from chain_gap.report import write_pack
+
     G, _, _ = demo_graph
     wb = openpyxl.load_workbook(write_pack(tmp_path / "en.xlsx", G, "nev", "411400", lang="en"))
     assert wb.sheetnames == ["Gap analysis", "Target list", "Local firms", "Notes"]
@@ -264,6 +288,5 @@ def test_pack_in_english(demo_graph, tmp_path):
 
 def test_demo_writes_every_output(demo_graph):
     _, out, _ = demo_graph
-    for name in ("gaps.xlsx", "targets.xlsx", "map.html", "panorama.png", "panorama.svg", "report.xlsx",
-                 "report.html"):
+    for name in ("gaps.xlsx", "targets.xlsx", "map.html", "panorama.png", "panorama.svg", "report.xlsx", "report.html"):
         assert (out / name).stat().st_size > 1000, name

@@ -1,4 +1,5 @@
 """Targeting on a hand-made graph: the top three are known by construction."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,11 +15,31 @@ def G():
     G = verdict_graph()
     # three stars in the vehicle link (the largest gap, 0.30): best on every quality criterion, in order
     for key, rev in (("STAR1", 9e10), ("STAR2", 6e10), ("STAR3", 3e10)):
-        add_firm(G, key, OTHERS[2], link="vehicle", revenue=rev, reg_capital=rev / 5, employees=int(rev / 1e6),
-                 founded="1990-01-01", tags=["上市", "小巨人", "专精特新"], name=f"{key}汽车股份有限公司")
+        add_firm(
+            G,
+            key,
+            OTHERS[2],
+            link="vehicle",
+            revenue=rev,
+            reg_capital=rev / 5,
+            employees=int(rev / 1e6),
+            founded="1990-01-01",
+            tags=["上市", "小巨人", "专精特新"],
+            name=f"{key}汽车股份有限公司",
+        )
     # a firm of the vehicle link that is already present in 商丘 under the same USCC: skipped
-    add_firm(G, "LOCALDUP", OTHERS[0], link="vehicle", revenue=9.5e10, reg_capital=2e10, employees=90000,
-             founded="1990-01-01", tags=["上市", "小巨人", "专精特新"], name="重复企业股份有限公司")
+    add_firm(
+        G,
+        "LOCALDUP",
+        OTHERS[0],
+        link="vehicle",
+        revenue=9.5e10,
+        reg_capital=2e10,
+        employees=90000,
+        founded="1990-01-01",
+        tags=["上市", "小巨人", "专精特新"],
+        name="重复企业股份有限公司",
+    )
     G.nodes["ent:LOCALDUP"]["uscc"] = "91411400MA00000000"
     local = add_firm(G, "LOCALCOPY", "411402", name="重复企业股份有限公司商丘分公司")
     G.nodes[local]["uscc"] = "91411400MA00000000"
@@ -71,7 +92,7 @@ def test_what_if_adding_a_vehicle_maker(G):
     assert c1 == pytest.approx(c0 + 1 / 8)
     ch = res["changes"].set_index("link")
     assert ch.loc["vehicle", "verdict_before"] == "缺失" and ch.loc["vehicle", "local_after"] == 1
-    assert "ent:STAR1#whatif@411400" not in G     # the graph is left as it was
+    assert "ent:STAR1#whatif@411400" not in G  # the graph is left as it was
     with pytest.raises(targets.TargetError):
         targets.what_if(G, toy_chain(), REGION, ["ent:nope"])
 

@@ -7,6 +7,7 @@ smaller), keeping the file under 400 KB. Run from the repository root::
 
     python docs/img/screenshot.py
 """
+
 from __future__ import annotations
 
 import io

@@ -5,4 +5,5 @@ The graph is a plain :class:`networkx.MultiDiGraph`; modules are named by what t
 (verdicts per link), ``targets`` (ranked target firms), ``metrics`` (pure formulas),
 ``plot`` and ``report`` (outputs), ``io`` (bundle on disk), ``neo4j``.
 """
+
 __version__ = "0.1.0"

@@ -4,6 +4,7 @@ Staff open outputs from shared drives and loads are re-run: a reader must never 
 and a failed write must leave the previous file intact. Every writer of chain-gap goes through
 :func:`atomic_path`.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -6,6 +6,7 @@ without BOM, title rows above the header, merged title cells, trailing blank row
 strings, each with the 1-based line (CSV/JSONL) or row (XLSX) number a user sees in their editor.
 Nothing is converted to numbers: every value stays text until the mapping says what it is.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -258,16 +259,27 @@ def read_csv_text(text: str, fields: dict[str, Sequence[str]] | None, kind: str,
     return _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding)
 
 
-def _tabulate(records: list[tuple[int, list[str]]], fields: dict[str, Sequence[str]] | None,
-              fmt: str, encoding: str | None, sheet: str | None = None) -> RawTable:
+def _tabulate(
+    records: list[tuple[int, list[str]]],
+    fields: dict[str, Sequence[str]] | None,
+    fmt: str,
+    encoding: str | None,
+    sheet: str | None = None,
+) -> RawTable:
     nonblank = [(n, r) for n, r in records[: HEADER_SCAN_ROWS * 4] if not _blank(r)]
     hi = find_header([r for _, r in nonblank], fields)
     if hi is None:
         header_line = None
         header: list[str] = nonblank[0][1] if nonblank else []
-        return RawTable(header=[h.strip() for h in header], columns=[[] for _ in header], row_numbers=[],
-                        header_row=None,
-                        encoding=encoding, fmt=fmt, sheet=sheet)
+        return RawTable(
+            header=[h.strip() for h in header],
+            columns=[[] for _ in header],
+            row_numbers=[],
+            header_row=None,
+            encoding=encoding,
+            fmt=fmt,
+            sheet=sheet,
+        )
     header_line, header = nonblank[hi]
     width = len(header)
     rows: list[list[str]] = []
@@ -292,8 +304,16 @@ def _tabulate(records: list[tuple[int, list[str]]], fields: dict[str, Sequence[s
     if extra > 0:
         rows = [r + [""] * (len(header) - len(r)) for r in rows]
     columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in header]
-    return RawTable(header=header, columns=columns, row_numbers=numbers, header_row=header_line,
-                    encoding=encoding, fmt=fmt, sheet=sheet, blank_rows=blank)
+    return RawTable(
+        header=header,
+        columns=columns,
+        row_numbers=numbers,
+        header_row=header_line,
+        encoding=encoding,
+        fmt=fmt,
+        sheet=sheet,
+        blank_rows=blank,
+    )
 
 
 def _json_text(v: Any) -> str:
@@ -379,8 +399,16 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
         elif types - {str}:
             col = [_json_text(v) for v in col]
         columns.append(col)
-    return RawTable(header=header, columns=columns, row_numbers=good_numbers, header_row=None,
-                    encoding=encoding, fmt="jsonl", bad_rows=bad, blank_rows=blank)
+    return RawTable(
+        header=header,
+        columns=columns,
+        row_numbers=good_numbers,
+        header_row=None,
+        encoding=encoding,
+        fmt="jsonl",
+        bad_rows=bad,
+        blank_rows=blank,
+    )
 
 
 def _cell_text(v: Any) -> str:
@@ -430,8 +458,9 @@ def read_xlsx(path: Path, fields: dict[str, Sequence[str]] | None, sheet: str | 
         best_score = -1
         for name in candidates:
             ws = wb[name]
-            records = [(i, [_cell_text(v) for v in row])
-                       for i, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+            records = [
+                (i, [_cell_text(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            ]
             table = _tabulate(records, fields, "xlsx", None, sheet=name)
             score = _header_score(table.header, fields) if table.header_row is not None else 0
             if fields is not None and score > 0 and score == len(fields):

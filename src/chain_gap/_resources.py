@@ -4,6 +4,7 @@ In a wheel the build maps the top-level ``graph/`` and ``loaders/`` folders into
 ``chain_gap/_data/``; in a source checkout (editable install, tests) they sit at the
 repository root. Both layouts are looked up so the same code works everywhere.
 """
+
 from __future__ import annotations
 
 from functools import cache

@@ -11,6 +11,7 @@ The binding format is ``TEMPLATE_FORMAT`` (see ``docs/chain-templates.md``). Val
 *every* problem as one line naming the file and the link, so a template author can fix a file in one
 pass; loading refuses a template with any problem, so an analysis never runs on a half-valid chain.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -61,8 +62,21 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 _CODE_RE = re.compile(r"^\d{4}$")
 _CHAIN_REQUIRED = ("id", "name", "name_en", "category", "version", "sources", "weights_note", "links")
 _CHAIN_KEYS = set(_CHAIN_REQUIRED)
-_LINK_KEYS = {"id", "name", "name_en", "stage", "children", "weight", "keywords", "exclusions",
-              "products", "industry_codes", "sei_path", "feeds", "performer"}
+_LINK_KEYS = {
+    "id",
+    "name",
+    "name_en",
+    "stage",
+    "children",
+    "weight",
+    "keywords",
+    "exclusions",
+    "products",
+    "industry_codes",
+    "sei_path",
+    "feeds",
+    "performer",
+}
 #: Roles a leaf's activity can be performed in (see ``performer`` in docs/chain-templates.md).
 PERFORMERS = ("producer", "seller", "user")
 _LEAF_ONLY = ("weight", "keywords", "exclusions", "products", "industry_codes", "feeds", "performer")
@@ -237,8 +251,9 @@ def _read(path: Path, label: str) -> tuple[Any, list[str]]:
         return None, [f"{label}: YAML error: {' '.join(str(exc).split())}"]
     finally:
         loader.dispose()
-    problems = [f"{label}: line {line}: key '{key}' appears twice in the same mapping"
-                for key, line in loader.duplicates]
+    problems = [
+        f"{label}: line {line}: key '{key}' appears twice in the same mapping" for key, line in loader.duplicates
+    ]
     return data, problems
 
 
@@ -254,8 +269,9 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _walk(entries: Any, level: int, parent: str | None, stage: str | None
-          ) -> Iterator[tuple[Any, int, str | None, str | None, int]]:
+def _walk(
+    entries: Any, level: int, parent: str | None, stage: str | None
+) -> Iterator[tuple[Any, int, str | None, str | None, int]]:
     """Yield ``(entry, level, parent id, inherited stage, position)`` for every link, pre-order."""
     if not isinstance(entries, list):
         return
@@ -271,8 +287,7 @@ def _check(data: Any, label: str, stem: str | None) -> list[str]:
     """Every rule of the template contract, as one problem line each."""
     if not isinstance(data, dict):
         kind = "an empty file" if data is None else f"a {type(data).__name__}"
-        return [f"{label}: the template must be a YAML mapping with keys {', '.join(_CHAIN_REQUIRED)}; "
-                f"got {kind}"]
+        return [f"{label}: the template must be a YAML mapping with keys {', '.join(_CHAIN_REQUIRED)}; got {kind}"]
     p: list[str] = []
     for key in _CHAIN_REQUIRED:
         if key not in data:
@@ -294,8 +309,10 @@ def _check(data: Any, label: str, stem: str | None) -> list[str]:
     if "version" in data:
         ver = data["version"]
         if _is_number(ver):
-            p.append(f"{label}: version {ver!r} must be a quoted string (write version: \"{ver}\"), "
-                     "else YAML reads it as a number")
+            p.append(
+                f'{label}: version {ver!r} must be a quoted string (write version: "{ver}"), '
+                "else YAML reads it as a number"
+            )
         elif not _is_text(ver):
             p.append(f"{label}: version must be non-empty text")
     if "sources" in data:
@@ -347,8 +364,9 @@ def _check_links(links: list[Any], label: str) -> list[str]:
             if not _is_text(entry.get(key)):
                 p.append(f"{where}: '{key}' must be non-empty text")
         if level > MAX_LEVEL:
-            p.append(f"{where}: too deep: level {level} (links nest from level 2 at the top to level "
-                     f"{MAX_LEVEL} at most)")
+            p.append(
+                f"{where}: too deep: level {level} (links nest from level 2 at the top to level {MAX_LEVEL} at most)"
+            )
         own_stage = entry.get("stage")
         if level == 2:
             if own_stage is None:
@@ -356,8 +374,10 @@ def _check_links(links: list[Any], label: str) -> list[str]:
             elif own_stage not in STAGES:
                 p.append(f"{where}: stage {own_stage!r} must be one of {', '.join(STAGES)}")
         elif own_stage is not None and own_stage != stage:
-            p.append(f"{where}: stage {own_stage!r} differs from the inherited stage {stage!r} "
-                     "(children inherit the stage of their top-level link)")
+            p.append(
+                f"{where}: stage {own_stage!r} differs from the inherited stage {stage!r} "
+                "(children inherit the stage of their top-level link)"
+            )
         children = entry.get("children")
         if "children" in entry and (not isinstance(children, list) or not children):
             p.append(f"{where}: children must be a non-empty list (omit it to make a leaf)")
@@ -365,8 +385,10 @@ def _check_links(links: list[Any], label: str) -> list[str]:
             nonleaf[lid] = entry
             for key in _LEAF_ONLY:
                 if key in entry:
-                    p.append(f"{where}: non-leaf link may not have '{key}' (only leaves carry "
-                             "weight, keywords, products, exclusions, industry_codes and feeds)")
+                    p.append(
+                        f"{where}: non-leaf link may not have '{key}' (only leaves carry "
+                        "weight, keywords, products, exclusions, industry_codes and feeds)"
+                    )
             continue
         leaves[lid] = entry
         if "performer" in entry and entry["performer"] not in PERFORMERS:
@@ -408,8 +430,10 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                 continue
             for ex in terms["exclusions"]:
                 if ex in term:
-                    p.append(f"{where}: exclusion '{ex}' is part of keyword/product '{term}', so every "
-                             f"match of '{term}' would be vetoed")
+                    p.append(
+                        f"{where}: exclusion '{ex}' is part of keyword/product '{term}', so every "
+                        f"match of '{term}' would be vetoed"
+                    )
         # industry codes
         raw_codes = entry.get("industry_codes")
         leaf_codes: list[str] = []
@@ -418,7 +442,7 @@ def _check_links(links: list[Any], label: str) -> list[str]:
         elif raw_codes:
             for c in raw_codes:
                 if not isinstance(c, str):
-                    p.append(f"{where}: industry code {c!r} must be a quoted string (write \"{c}\")")
+                    p.append(f'{where}: industry code {c!r} must be a quoted string (write "{c}")')
                 elif not _CODE_RE.match(c.strip()):
                     p.append(f"{where}: industry code '{c}' is not a 4-digit GB/T 4754-2017 小类 code")
                 elif c.strip() not in codes:
@@ -444,8 +468,10 @@ def _check_links(links: list[Any], label: str) -> list[str]:
         want = _norm_path(sp)
         if not any(a == want or a.startswith(want + " > ") for a in allowed):
             src = ", ".join(sorted(own)) or "none"
-            p.append(f"{where}: sei_path '{sp}' is not a 战略性新兴产业分类(2018) path of its industry "
-                     f"codes ({src}) in graph/codes/gbt4754_2017.csv")
+            p.append(
+                f"{where}: sei_path '{sp}' is not a 战略性新兴产业分类(2018) path of its industry "
+                f"codes ({src}) in graph/codes/gbt4754_2017.csv"
+            )
     # feeds
     dag = nx.DiGraph()
     for lid, entry in leaves.items():
@@ -462,8 +488,7 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                 target = item.get("id")
                 extra = set(item) - {"id", "essential"}
                 if extra:
-                    p.append(f"{where}: feeds entry {item!r} has unknown keys {sorted(extra)} "
-                             "(allowed: id, essential)")
+                    p.append(f"{where}: feeds entry {item!r} has unknown keys {sorted(extra)} (allowed: id, essential)")
                 if "essential" in item and not isinstance(item["essential"], bool):
                     p.append(f"{where}: feeds entry for {target!r}: essential must be true or false")
             if not isinstance(target, str):
@@ -567,11 +592,15 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             performer=str(entry.get("performer") or "producer"),
         )
     return ChainSpec(
-        id=data["id"], name=str(data["name"]).strip(), name_en=str(data["name_en"]).strip(),
-        category=data["category"], version=str(data["version"]).strip(),
+        id=data["id"],
+        name=str(data["name"]).strip(),
+        name_en=str(data["name_en"]).strip(),
+        category=data["category"],
+        version=str(data["version"]).strip(),
         sources=[str(s).strip() for s in data["sources"]],
         weights_note=" ".join(str(data["weights_note"]).split()),
-        path=path, links=links,
+        path=path,
+        links=links,
     )
 
 
@@ -626,8 +655,9 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
     """
     if isinstance(ref, ChainSpec):
         return ref
-    if isinstance(ref, os.PathLike) or (isinstance(ref, str) and (
-            "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml")))):
+    if isinstance(ref, os.PathLike) or (
+        isinstance(ref, str) and ("/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml")))
+    ):
         path = Path(ref)
         if not path.is_file():
             raise ChainError(f"chain template file not found: {path}")
@@ -655,18 +685,36 @@ def list_chains() -> pd.DataFrame:
     for path in template_paths():
         result = _parse(path)
         if isinstance(result, ChainSpec):
-            rows.append({"id": result.id, "name": result.name, "name_en": result.name_en,
-                         "category": result.category, "version": result.version,
-                         "leaves": len(result.leaf_ids()), "links": len(result.links),
-                         "file": _label(path), "problems": 0})
+            rows.append(
+                {
+                    "id": result.id,
+                    "name": result.name,
+                    "name_en": result.name_en,
+                    "category": result.category,
+                    "version": result.version,
+                    "leaves": len(result.leaf_ids()),
+                    "links": len(result.links),
+                    "file": _label(path),
+                    "problems": 0,
+                }
+            )
         else:
             data, _ = _read(path, _label(path))
             data = data if isinstance(data, dict) else {}
             entries = [e for e, *_ in _walk(data.get("links"), 2, None, None) if isinstance(e, dict)]
-            rows.append({"id": path.stem, "name": data.get("name"), "name_en": data.get("name_en"),
-                         "category": data.get("category"), "version": data.get("version"),
-                         "leaves": sum(1 for e in entries if not e.get("children")),
-                         "links": len(entries), "file": _label(path), "problems": len(result)})
+            rows.append(
+                {
+                    "id": path.stem,
+                    "name": data.get("name"),
+                    "name_en": data.get("name_en"),
+                    "category": data.get("category"),
+                    "version": data.get("version"),
+                    "leaves": sum(1 for e in entries if not e.get("children")),
+                    "links": len(entries),
+                    "file": _label(path),
+                    "problems": len(result),
+                }
+            )
     cols = ["id", "name", "name_en", "category", "version", "leaves", "links", "file", "problems"]
     df = pd.DataFrame(rows, columns=cols)
     return df.astype({"leaves": "int64", "links": "int64", "problems": "int64"})
@@ -676,8 +724,21 @@ def list_chains() -> pd.DataFrame:
 # graph
 
 _TEMPLATE_EDGES = ("PART_OF", "FEEDS", "CLASSIFIED_AS")
-_LINK_PROPS = ("name", "name_en", "chain", "stage", "level", "leaf", "weight", "keywords", "exclusions",
-               "products", "industry_codes", "sei_path", "performer")
+_LINK_PROPS = (
+    "name",
+    "name_en",
+    "chain",
+    "stage",
+    "level",
+    "leaf",
+    "weight",
+    "keywords",
+    "exclusions",
+    "products",
+    "industry_codes",
+    "sei_path",
+    "performer",
+)
 
 
 def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) -> nx.MultiDiGraph:
@@ -705,19 +766,22 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
     """
     spec = load_chain(chain)
     codes = _class_codes()
-    cid = add_node(G, "Chain", spec.id, name=spec.name, name_en=spec.name_en,
-                   category=spec.category, version=spec.version)
+    cid = add_node(
+        G, "Chain", spec.id, name=spec.name, name_en=spec.name_en, category=spec.category, version=spec.version
+    )
     wanted = {link_id(spec.id, lid) for lid in spec.links}
-    stale = [n for n, d in G.nodes(data=True)
-             if d.get("kind") == "Link" and d.get("chain") == spec.id and n not in wanted]
+    stale = [
+        n for n, d in G.nodes(data=True) if d.get("kind") == "Link" and d.get("chain") == spec.id and n not in wanted
+    ]
     if stale:
-        held = {n: sum(1 for _, _, k in G.in_edges(n, keys=True) if k not in _TEMPLATE_EDGES)
-                for n in stale}
+        held = {n: sum(1 for _, _, k in G.in_edges(n, keys=True) if k not in _TEMPLATE_EDGES) for n in stale}
         busy = {n: c for n, c in held.items() if c}
         if busy:
             names = ", ".join(f"{n} ({c} edges)" for n, c in sorted(busy.items()))
-            raise ChainError(f"chain '{spec.id}': links no longer in the template still have enterprise "
-                             f"edges: {names}; rebuild the graph and re-run the linker")
+            raise ChainError(
+                f"chain '{spec.id}': links no longer in the template still have enterprise "
+                f"edges: {names}; rebuild the graph and re-run the linker"
+            )
         G.remove_nodes_from(stale)
     # expected template edges out of each link node
     for lk in spec.links.values():
@@ -731,13 +795,24 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
                     G.remove_edge(lid, v, key=k)
             for prop in _LINK_PROPS:
                 G.nodes[lid].pop(prop, None)
-        add_node(G, "Link", f"{spec.id}/{lk.id}", name=lk.name, name_en=lk.name_en, chain=spec.id,
-                 stage=lk.stage, level=lk.level, leaf=lk.leaf, weight=lk.weight,
-                 keywords=list(lk.keywords) if lk.leaf else None,
-                 exclusions=list(lk.exclusions) if lk.leaf else None,
-                 products=list(lk.products) if lk.leaf else None,
-                 industry_codes=list(lk.industry_codes) if lk.leaf else None,
-                 sei_path=lk.sei_path, performer=lk.performer if lk.leaf else None)
+        add_node(
+            G,
+            "Link",
+            f"{spec.id}/{lk.id}",
+            name=lk.name,
+            name_en=lk.name_en,
+            chain=spec.id,
+            stage=lk.stage,
+            level=lk.level,
+            leaf=lk.leaf,
+            weight=lk.weight,
+            keywords=list(lk.keywords) if lk.leaf else None,
+            exclusions=list(lk.exclusions) if lk.leaf else None,
+            products=list(lk.products) if lk.leaf else None,
+            industry_codes=list(lk.industry_codes) if lk.leaf else None,
+            sei_path=lk.sei_path,
+            performer=lk.performer if lk.leaf else None,
+        )
     for lk in spec.links.values():
         lid = link_id(spec.id, lk.id)
         add_edge(G, lid, link_id(spec.id, lk.parent) if lk.parent else cid, "PART_OF")
@@ -746,7 +821,6 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
         for code in lk.industry_codes:
             ind = node_id("Industry", f"gb4754:{code}")
             if ind not in G:
-                add_node(G, "Industry", f"gb4754:{code}", name=codes[code]["name"], scheme="gb4754",
-                         code=code, level=4)
+                add_node(G, "Industry", f"gb4754:{code}", name=codes[code]["name"], scheme="gb4754", code=code, level=4)
             add_edge(G, lid, ind, "CLASSIFIED_AS")
     return G

@@ -3,6 +3,7 @@
 Every command maps to one API call (like ``sqlite-utils``). Errors a user can fix are printed as one
 line on stderr with exit code 2; ``--debug`` shows the traceback of anything unexpected.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,11 +25,13 @@ EXIT_INTERNAL = 70
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from chain_gap.errors import ChainGapError
+
     return (ChainGapError, FileNotFoundError, PermissionError, IsADirectoryError)
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn expected errors into one stderr line and exit code 2; hide tracebacks unless --debug."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
@@ -48,9 +51,13 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # noqa: BLE001 - last line of defence for users
             if debug:
                 raise
-            click.echo(f"Internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-                       "(run with --debug for details)", err=True)
+            click.echo(
+                f"Internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                "(run with --debug for details)",
+                err=True,
+            )
             ctx.exit(EXIT_INTERNAL)
+
     return wrapper
 
 
@@ -70,18 +77,27 @@ def _progress(label: str) -> Callable[[int, int], None]:
         state["done"] = done
         if done >= total:
             bar.__exit__(None, None, None)
+
     return cb
 
 
-def write_frame(df: pd.DataFrame, path: str | Path | None, *, sheet: str = "Sheet1",
-                notes: dict[str, str] | None = None, columns: dict[str, str] | None = None,
-                lang: str = "zh") -> None:
+def write_frame(
+    df: pd.DataFrame,
+    path: str | Path | None,
+    *,
+    sheet: str = "Sheet1",
+    notes: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> None:
     """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
     from chain_gap import report
+
     out = df.rename(columns=columns) if columns else df
     if path is None:
-        with pd.option_context("display.max_rows", 200, "display.max_columns", 30, "display.width", 200,
-                               "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows", 200, "display.max_columns", 30, "display.width", 200, "display.max_colwidth", 60
+        ):
             click.echo(out.to_string(index=False))
         return
     p = Path(path)
@@ -91,23 +107,36 @@ def write_frame(df: pd.DataFrame, path: str | Path | None, *, sheet: str = "Shee
     elif suffix == ".csv":
         report.write_csv(p, out)
     else:
-        raise click.BadParameter(f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv",
-                                 param_hint="-o")
+        raise click.BadParameter(
+            f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv", param_hint="-o"
+        )
     click.echo(f"wrote {p} ({len(out)} rows)", err=True)
 
 
 def _bundle(path: str) -> Any:
     from chain_gap import io
+
     return io.load(path)
 
 
 chain_opt = click.option("--chain", "chain", required=True, help="Chain id, e.g. nev (see `chain-gap chains list`).")
-region_opt = click.option("--region", "region", required=True,
-                          help="Region: GB/T 2260 code or name (411400, 商丘市, 商丘, 河南省).")
-out_opt = click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
-                       help="Output file; the format follows the suffix (.xlsx, .csv). Default: print.")
-lang_opt = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                        help="Labels of outputs: Chinese (default) or English.")
+region_opt = click.option(
+    "--region", "region", required=True, help="Region: GB/T 2260 code or name (411400, 商丘市, 商丘, 河南省)."
+)
+out_opt = click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Output file; the format follows the suffix (.xlsx, .csv). Default: print.",
+)
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Labels of outputs: Chinese (default) or English.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,6 +172,7 @@ def chains_list() -> None:
     Example: chain-gap chains list
     """
     from chain_gap.chains import list_chains
+
     df = list_chains()
     click.echo(df[["id", "name", "name_en", "category", "leaves"]].to_string(index=False))
 
@@ -158,9 +188,11 @@ def chains_show(chain_id: str, lang: str) -> None:
     Example: chain-gap chains show nev
     """
     from chain_gap.chains import load_chain
+
     spec = load_chain(chain_id)
-    click.echo(f"{spec.id}  {spec.name} / {spec.name_en}  ({spec.category}, v{spec.version}, "
-               f"{len(spec.leaves())} leaf links)")
+    click.echo(
+        f"{spec.id}  {spec.name} / {spec.name_en}  ({spec.category}, v{spec.version}, {len(spec.leaves())} leaf links)"
+    )
     for link in spec.links.values():
         indent = "  " * (link.level - 1)
         name = link.name if lang == "zh" else link.name_en
@@ -182,6 +214,7 @@ def chains_validate(files: tuple[str, ...]) -> None:
              chain-gap chains validate my_chain.yaml
     """
     from chain_gap.chains import template_paths, validate_file
+
     paths = [Path(f) for f in files] or template_paths()
     bad = 0
     for p in paths:
@@ -200,10 +233,15 @@ def chains_validate(files: tuple[str, ...]) -> None:
 # ---------------------------------------------------------------- load & link
 @main.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--source", required=True, help="Mapping in loaders/ (qcc, tianyancha, enterprises, ashare, "
-                                              "chain-kg, supply, overrides) or a mapping YAML file.")
-@click.option("--into", "into", required=True, type=click.Path(file_okay=False),
-              help="Bundle folder to create or update.")
+@click.option(
+    "--source",
+    required=True,
+    help="Mapping in loaders/ (qcc, tianyancha, enterprises, ashare, "
+    "chain-kg, supply, overrides) or a mapping YAML file.",
+)
+@click.option(
+    "--into", "into", required=True, type=click.Path(file_okay=False), help="Bundle folder to create or update."
+)
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Write rejected rows (CSV) here.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the load report (JSON) here.")
 @friendly
@@ -215,6 +253,7 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
                --rejects rejects.csv --report load.json
     """
     from chain_gap import io, load
+
     G = io.load(into) if (Path(into) / "manifest.json").exists() else None
     res = load.load(list(files), source, G, progress=_progress("loading"))
     io.save(res.graph, into)
@@ -223,8 +262,10 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
     if report_path:
         load.write_report(res, report_path)
     t = res.report["totals"]
-    click.echo(f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "
-               f"rejected={t.get('rejected')} warnings={t.get('warnings')}")
+    click.echo(
+        f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "
+        f"rejected={t.get('rejected')} warnings={t.get('warnings')}"
+    )
     if t.get("loaded", 0) == 0 and t.get("merged", 0) == 0 and t.get("rows_in", 0) > 0:
         sys.exit(1)
 
@@ -241,6 +282,7 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
     Example: chain-gap link city.bundle --chain nev
     """
     from chain_gap import io, link
+
     G = io.load(bundle)
     link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
     io.save(G, bundle)
@@ -268,6 +310,7 @@ def review_export(bundle: str, output: str, chain: str | None) -> None:
     Example: chain-gap review export city.bundle -o review.xlsx
     """
     from chain_gap import link
+
     q = link.review_queue(_bundle(bundle), chain)
     q["link"] = q["chain"] + "/" + q["link"]
     write_frame(q.rename(columns={"ent_id": "enterprise"}), output, sheet="review")
@@ -284,16 +327,22 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     Example: chain-gap review apply city.bundle review.xlsx
     """
     from chain_gap import io, link, load
+
     G = io.load(bundle)
     res = load.load(list(files), "overrides", G)
-    linked = sorted(a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
-                    for n, a in G.nodes(data=True) if a.get("kind") == "Chain")
+    linked = sorted(
+        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
+        for n, a in G.nodes(data=True)
+        if a.get("kind") == "Chain"
+    )
     link.attach(G, linked or None)
     io.save(G, bundle)
     t = res.report["totals"]
-    click.echo(f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force "
-               f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
-               f"without a usable decision); re-linked {', '.join(linked) or 'all chains'}")
+    click.echo(
+        f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force "
+        f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
+        f"without a usable decision); re-linked {', '.join(linked) or 'all chains'}"
+    )
 
 
 # ---------------------------------------------------------------- analysis
@@ -301,24 +350,36 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
 @click.argument("bundle", type=click.Path(exists=True, file_okay=False))
 @chain_opt
 @region_opt
-@click.option("--activity", type=click.Choice(["firms", "revenue", "reg_capital"]), default="firms",
-              show_default=True, help="Activity variable of LQ and counts.")
+@click.option(
+    "--activity",
+    type=click.Choice(["firms", "revenue", "reg_capital"]),
+    default="firms",
+    show_default=True,
+    help="Activity variable of LQ and counts.",
+)
 @click.option("--peers", default=None, help="Comma-separated peer regions (same level); default all.")
 @out_opt
 @lang_opt
 @friendly
-def gaps_cmd(bundle: str, chain: str, region: str, activity: str, peers: str | None, output: str | None,
-             lang: str) -> None:
+def gaps_cmd(
+    bundle: str, chain: str, region: str, activity: str, peers: str | None, output: str | None, lang: str
+) -> None:
     """Gap table: one row per leaf link with verdict, action and reasons.
 
     \b
     Example: chain-gap gaps city.bundle --chain nev --region 商丘市 -o gaps.xlsx
     """
     from chain_gap import gaps, report
+
     G = _bundle(bundle)
     t = gaps.table(G, chain, region, activity=activity, peers=[p for p in peers.split(",") if p] if peers else None)
-    write_frame(report.gap_sheet(t, lang), output, sheet=report.sheet_name("gaps", lang),
-                notes=report.gap_notes(t, lang, G), lang=lang)
+    write_frame(
+        report.gap_sheet(t, lang),
+        output,
+        sheet=report.sheet_name("gaps", lang),
+        notes=report.gap_notes(t, lang, G),
+        lang=lang,
+    )
 
 
 @main.command("compare")
@@ -334,6 +395,7 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> No
     Example: chain-gap compare city.bundle --chain nev --regions 商丘市,周口市
     """
     from chain_gap import gaps
+
     t = gaps.compare(_bundle(bundle), chain, [r for r in regions.split(",") if r])
     t.columns = [f"{a}:{b}" for a, b in t.columns]
     write_frame(t.reset_index(), output, sheet="compare")
@@ -352,6 +414,7 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> Non
     Example: chain-gap anchors city.bundle --chain nev --region 商丘市
     """
     from chain_gap import gaps
+
     write_frame(gaps.anchors(_bundle(bundle), chain, region), output, sheet="anchors")
 
 
@@ -361,27 +424,46 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> Non
 @region_opt
 @click.option("--top", type=int, default=None, help="Keep the best N.")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="Weight profile TOML.")
-@click.option("--filter", "filters", multiple=True,
-              help="key=value: exclude_regions=…, min_capital=5000万, required_tags=专精特新, skip_present=false")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    help="key=value: exclude_regions=…, min_capital=5000万, required_tags=专精特新, skip_present=false",
+)
 @click.option("--stability", "with_stability", is_flag=True, help="Add the top-K rank stability column.")
 @out_opt
 @lang_opt
 @friendly
-def targets_cmd(bundle: str, chain: str, region: str, top: int | None, weights: str | None,
-                filters: tuple[str, ...], with_stability: bool, output: str | None, lang: str) -> None:
+def targets_cmd(
+    bundle: str,
+    chain: str,
+    region: str,
+    top: int | None,
+    weights: str | None,
+    filters: tuple[str, ...],
+    with_stability: bool,
+    output: str | None,
+    lang: str,
+) -> None:
     """招商目标企业清单: ranked firms elsewhere that would close the region's gaps.
 
     \b
     Example: chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 --stability -o targets.xlsx
     """
     from chain_gap import report, targets
+
     G = _bundle(bundle)
     t = targets.rank(G, chain, region, top=top, weights=weights, filters=list(filters))
     if with_stability:
         st = targets.stability(G, chain, region, top=min(top or 20, 20), weights=weights, filters=list(filters))
         t["stability"] = t["ent_id"].map(st).fillna(0.0)
-    write_frame(report.target_sheet(t, lang), output, sheet=report.sheet_name("targets", lang),
-                notes=report.target_notes(t, weights, list(filters), lang, G), lang=lang)
+    write_frame(
+        report.target_sheet(t, lang),
+        output,
+        sheet=report.sheet_name("targets", lang),
+        notes=report.target_notes(t, weights, list(filters), lang, G),
+        lang=lang,
+    )
 
 
 @main.command("whatif")
@@ -397,11 +479,14 @@ def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
     Example: chain-gap whatif city.bundle --chain nev --region 商丘市 --add ent:91…,ent:91…
     """
     from chain_gap import targets
+
     res = targets.what_if(_bundle(bundle), chain, region, [a.strip() for a in add.split(",") if a.strip()])
     d = res["delta"]
-    click.echo(f"completeness C {d['c'][0]:.3f} → {d['c'][1]:.3f}; WC {d['wc'][0]:.3f} → {d['wc'][1]:.3f}; "
-               f"missing links {d['missing'][0]} → {d['missing'][1]}; "
-               f"total cascade loss {d['cascade_total'][0]:.3f} → {d['cascade_total'][1]:.3f}")
+    click.echo(
+        f"completeness C {d['c'][0]:.3f} → {d['c'][1]:.3f}; WC {d['wc'][0]:.3f} → {d['wc'][1]:.3f}; "
+        f"missing links {d['missing'][0]} → {d['missing'][1]}; "
+        f"total cascade loss {d['cascade_total'][0]:.3f} → {d['cascade_total'][1]:.3f}"
+    )
     if len(res["changes"]):
         click.echo(res["changes"].to_string(index=False))
 
@@ -419,6 +504,7 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
     Example: chain-gap anchor-suppliers city.bundle --chain nev --region 商丘市
     """
     from chain_gap import targets
+
     write_frame(targets.anchor_suppliers(_bundle(bundle), chain, region), output, sheet="anchor_suppliers")
 
 
@@ -436,6 +522,7 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> Non
     Example: chain-gap map city.bundle --chain nev --region 商丘市 -o map.html
     """
     from chain_gap import report
+
     G = _bundle(bundle)
     report.write_map(G, chain, region, output, lang=lang)
     click.echo(f"wrote {output}", err=True)
@@ -462,6 +549,7 @@ def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
     Example: NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=… chain-gap neo4j push city.bundle
     """
     from chain_gap import neo4j
+
     res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True)
     click.echo(json.dumps(res, ensure_ascii=False, indent=1, default=str))
 
@@ -479,6 +567,7 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
     Example: chain-gap neo4j pull --chain nev --into nev.bundle
     """
     from chain_gap import codes, io, neo4j
+
     code = codes.resolve_region(region).code if region else None
     G = neo4j.pull(database=database, chain=chain, region=code)
     io.save(G, into)
@@ -497,6 +586,7 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
     Example: chain-gap neo4j export city.bundle import/
     """
     from chain_gap import neo4j
+
     counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database)
     click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
 
@@ -515,6 +605,7 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
     Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
     """
     from chain_gap import report
+
     paths = report.write_report(_bundle(bundle), chain, region, out, lang=lang)
     for key, path in paths.items():
         click.echo(f"{key:<14} {path}")
@@ -538,9 +629,11 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) ->
     Example: chain-gap demo --out demo-out
     """
     from chain_gap import demo
+
     t0 = time.perf_counter()
-    res = demo.run(out, n=n, seed=seed, region=region, chain=chain, lang=lang,
-                   progress=lambda msg: click.echo(msg, err=True))
+    res = demo.run(
+        out, n=n, seed=seed, region=region, chain=chain, lang=lang, progress=lambda msg: click.echo(msg, err=True)
+    )
     click.echo(json.dumps({k: str(v) for k, v in res.items()}, ensure_ascii=False, indent=1))
     click.echo(f"done in {time.perf_counter() - t0:.1f} s", err=True)
 

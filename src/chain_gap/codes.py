@@ -18,6 +18,7 @@ Industries
     小类 4 digits, including the 2019 amendment) with the 战略性新兴产业分类(2018) paths of
     each 小类. Firms and chain links are classified by 小类.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -36,10 +37,24 @@ from chain_gap._resources import graph_dir
 from chain_gap.schema import add_edge, add_node
 
 __all__ = [
-    "CodeError", "RegionError", "IndustryError", "Region", "regions", "resolve_region",
-    "region_from_address", "region_levels", "parent_code", "province_from_short", "add_region",
-    "industries", "is_class_code", "industry_name", "resolve_industry", "strategic_path",
-    "class_codes", "add_industry",
+    "CodeError",
+    "RegionError",
+    "IndustryError",
+    "Region",
+    "regions",
+    "resolve_region",
+    "region_from_address",
+    "region_levels",
+    "parent_code",
+    "province_from_short",
+    "add_region",
+    "industries",
+    "is_class_code",
+    "industry_name",
+    "resolve_industry",
+    "strategic_path",
+    "class_codes",
+    "add_industry",
 ]
 
 
@@ -71,18 +86,85 @@ PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划"
 
 #: Administrative suffixes stripped to form short names (longest first). ``新区`` is not
 #: official but 浦东新区 is routinely written 浦东.
-_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县",
-             "自治旗", "新区", "地区", "省", "市", "盟", "县", "区", "旗")
+_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "县",
+    "区",
+    "旗",
+)
 
 #: The 55 minority nationalities; stripped (with or without 族) from autonomous-area names so
 #: that 恩施土家族苗族自治州 is also known as 恩施州 and 恩施.
-_ETHNIC = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-           "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
-           "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
-           "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-           "鄂伦春", "赫哲", "门巴", "珞巴", "基诺")
-_ETHNIC_RE = re.compile(
-    r"^(.{2,}?)((?:(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + r")族?)+)$")
+_ETHNIC = (
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+)
+_ETHNIC_RE = re.compile(r"^(.{2,}?)((?:(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + r")族?)+)$")
 
 #: Short province names used by data vendors that are not plain suffix strips.
 _PROVINCE_EXTRA = {"内蒙": "150000"}
@@ -184,8 +266,14 @@ class _RegionIndex:
             parts = [self.rows[c].name for c in chain if not self.is_placeholder(c)]
             if self.is_placeholder(code):  # 北京市市辖区 rather than an empty name
                 parts = [self.rows[c].name for c in chain]
-            reg = Region(code=code, name=row.name, level=row.level, province=row.province,
-                         city="" if row.level == "province" else row.city, full_name="".join(parts))
+            reg = Region(
+                code=code,
+                name=row.name,
+                level=row.level,
+                province=row.province,
+                city="" if row.level == "province" else row.city,
+                full_name="".join(parts),
+            )
             self.regions[code] = reg
         return reg
 
@@ -250,7 +338,8 @@ def _pick(text: str, cands: Iterable[str]) -> Region:
         return idx.region(best[0])
     raise RegionError(
         f"ambiguous region {text!r}: could be {idx.describe(best)}; "
-        f"qualify it with the province or city (e.g. {idx.region(best[0]).full_name!r}) or give the 6-digit code")
+        f"qualify it with the province or city (e.g. {idx.region(best[0]).full_name!r}) or give the 6-digit code"
+    )
 
 
 def _segment(idx: _RegionIndex, text: str, anc: str | None, depth: int = 0) -> set[str]:
@@ -301,8 +390,9 @@ def resolve_region(text: str) -> Region:
         elif len(t) in (9, 12) and set(t[6:]) == {"0"}:
             code = t[:6]
         if code is None or code not in idx.rows:
-            raise RegionError(f"unknown region code {t!r}: not in graph/codes/regions.csv "
-                              "(GB/T 2260, 2023 统计用区划代码)")
+            raise RegionError(
+                f"unknown region code {t!r}: not in graph/codes/regions.csv (GB/T 2260, 2023 统计用区划代码)"
+            )
         return idx.region(code)
     for table in (idx.full, idx.alias):
         cands = table.get(t)
@@ -311,13 +401,14 @@ def resolve_region(text: str) -> Region:
     found = _segment(idx, t, None)
     if found:
         return _pick(t, found)
-    raise RegionError(f"unknown region {t!r}: not a GB/T 2260 code or a province/city/county name "
-                      "in graph/codes/regions.csv")
+    raise RegionError(
+        f"unknown region {t!r}: not a GB/T 2260 code or a province/city/county name in graph/codes/regions.csv"
+    )
 
 
 def _match_at(idx: _RegionIndex, t: str, pos: int, cur: str | None) -> tuple[int, list[str]] | None:
     """Longest region name at ``t[pos:]`` with a candidate below ``cur``: (length, candidates)."""
-    window = t[pos: pos + idx.maxlen]
+    window = t[pos : pos + idx.maxlen]
     longest = idx.trie.longest_prefix(window)
     for n in range(longest, 1, -1):
         part = window[:n]
@@ -401,7 +492,7 @@ def region_from_address(address: str) -> Region | None:
 
 def _repeat_at(idx: _RegionIndex, t: str, pos: int, cur: str) -> int:
     """Length of a name of ``cur`` itself at ``t[pos:]`` (0 if none)."""
-    window = t[pos: pos + idx.maxlen]
+    window = t[pos : pos + idx.maxlen]
     for n in range(idx.trie.longest_prefix(window), 1, -1):
         if cur in idx.full.get(window[:n], ()) or cur in idx.alias.get(window[:n], ()):
             return n
@@ -483,14 +574,24 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
     ids: list[str] = []
     for c in chain:
         r = idx.region(c)
-        ids.append(add_node(G, "Region", c, name=r.full_name if idx.is_placeholder(c) else r.name,
-                            level=r.level, province=r.province, city=r.city or None))
+        ids.append(
+            add_node(
+                G,
+                "Region",
+                c,
+                name=r.full_name if idx.is_placeholder(c) else r.name,
+                level=r.level,
+                province=r.province,
+                city=r.city or None,
+            )
+        )
     for child, parent in zip(ids, ids[1:]):
         add_edge(G, child, parent, "PART_OF")
     return ids[0]
 
 
 # ============================================================================ industries
+
 
 @cache
 def _industries_df() -> pd.DataFrame:
@@ -620,8 +721,11 @@ def add_industry(G: nx.MultiDiGraph, code: str) -> str:
     while cur and cur in rows and cur not in seen:
         seen.add(cur)
         row = rows[cur]
-        ids.append(add_node(G, "Industry", f"gb4754:{cur}", name=row["name"], scheme="gb4754",
-                            code=cur, level=int(row["level"])))
+        ids.append(
+            add_node(
+                G, "Industry", f"gb4754:{cur}", name=row["name"], scheme="gb4754", code=cur, level=int(row["level"])
+            )
+        )
         cur = row["parent_code"] or None
     for child, parent in zip(ids, ids[1:]):
         add_edge(G, child, parent, "PART_OF")

@@ -4,6 +4,7 @@ generate (``chain_gap.synth``) → CSV files → the real loaders (``enterprises
 mappings) → 挂链 → bundle → gap table, target list and chain map for one region. The data are
 synthetic and every output says so.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,8 +14,16 @@ from typing import Any
 from chain_gap import codes, gaps, io, link, load, report, synth, targets
 
 
-def run(out: str | Path, *, n: int = 20_000, seed: int = 0, region: str = synth.DEFAULT_REGION,
-        chain: str = "nev", lang: str = "zh", progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+def run(
+    out: str | Path,
+    *,
+    n: int = 20_000,
+    seed: int = 0,
+    region: str = synth.DEFAULT_REGION,
+    chain: str = "nev",
+    lang: str = "zh",
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
     """Run the demo pipeline and write its outputs into ``out``.
 
     Returns
@@ -49,5 +58,12 @@ def run(out: str | Path, *, n: int = 20_000, seed: int = 0, region: str = synth.
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
     paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang)
     s = gaps.summary(G, chain, reg.code, gaps=gt)
-    return {**paths, "bundle": bundle, "region": f"{reg.code} {reg.name}", "enterprises": n,
-            "completeness": s["c"], "verdicts": s["verdicts"], "n_targets": len(tg)}
+    return {
+        **paths,
+        "bundle": bundle,
+        "region": f"{reg.code} {reg.name}",
+        "enterprises": n,
+        "completeness": s["c"],
+        "verdicts": s["verdicts"],
+        "n_targets": len(tg),
+    }

@@ -4,6 +4,7 @@ Modelled on ``osmnx.convert.graph_to_gdfs``: the graph stays the system of recor
 functions give analysts plain pandas tables with one row per enterprise, per enterprise–link
 membership or per chain link.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,8 +16,23 @@ import pandas as pd
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.schema import link_id
 
-ENTERPRISE_COLUMNS = ["ent_id", "name", "uscc", "stock_code", "region", "province", "city", "county",
-                      "industry_code", "reg_capital", "revenue", "employees", "founded", "tags", "synthetic"]
+ENTERPRISE_COLUMNS = [
+    "ent_id",
+    "name",
+    "uscc",
+    "stock_code",
+    "region",
+    "province",
+    "city",
+    "county",
+    "industry_code",
+    "reg_capital",
+    "revenue",
+    "employees",
+    "founded",
+    "tags",
+    "synthetic",
+]
 
 
 def region_levels(codes: pd.Series) -> pd.DataFrame:
@@ -26,8 +42,9 @@ def region_levels(codes: pd.Series) -> pd.DataFrame:
     (including the ``市辖区`` rows of municipalities and the 省直辖县级 placeholders such as 419000),
     anything else a county. Unknown or malformed codes give empty strings at every level.
     """
-    return pd.DataFrame({level: region_level(codes, level) for level in ("province", "city", "county")},
-                        index=codes.index)
+    return pd.DataFrame(
+        {level: region_level(codes, level) for level in ("province", "city", "county")}, index=codes.index
+    )
 
 
 def region_level(codes: pd.Series, level: str) -> pd.Series:
@@ -54,6 +71,7 @@ def region_names(codes: pd.Series) -> pd.Series:
     The placeholder rows of the admin table (市辖区, 省直辖县级行政区划) are left out of the name.
     """
     from chain_gap.codes import regions
+
     names = regions().set_index("code")["name"]
     names = names.where(~names.isin(["市辖区", "省直辖县级行政区划"]), "")
     lv = region_levels(codes)
@@ -63,12 +81,27 @@ def region_names(codes: pd.Series) -> pd.Series:
     return out
 
 
-_ATTRS = ["name", "uscc", "stock_code", "region", "industry_code", "reg_capital", "revenue", "employees",
-          "founded", "tags", "synthetic"]
+_ATTRS = [
+    "name",
+    "uscc",
+    "stock_code",
+    "region",
+    "industry_code",
+    "reg_capital",
+    "revenue",
+    "employees",
+    "founded",
+    "tags",
+    "synthetic",
+]
 
 
-def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str],
-           levels: Iterable[str] = ("province", "city", "county")) -> pd.DataFrame:
+def _frame(
+    ids: list[str],
+    rows: Iterable[dict[str, Any]],
+    cols: list[str],
+    levels: Iterable[str] = ("province", "city", "county"),
+) -> pd.DataFrame:
     values: list[list[Any]] = [[] for _ in cols]
     appends = [v.append for v in values]
     for a in rows:
@@ -91,8 +124,9 @@ def _frame(ids: list[str], rows: Iterable[dict[str, Any]], cols: list[str],
     return df
 
 
-def enterprises(G: nx.MultiDiGraph, columns: Iterable[str] | None = None,
-                levels: Iterable[str] = ("province", "city", "county")) -> pd.DataFrame:
+def enterprises(
+    G: nx.MultiDiGraph, columns: Iterable[str] | None = None, levels: Iterable[str] = ("province", "city", "county")
+) -> pd.DataFrame:
     """One row per Enterprise node with its region split into province / city / county.
 
     Parameters
@@ -132,21 +166,33 @@ def links(G: nx.MultiDiGraph, chain: str | ChainSpec) -> pd.DataFrame:
         top = leaf
         while top.parent is not None:
             top = spec.links[top.parent]
-        rows.append({
-            "link": leaf.id, "link_node": link_id(spec.id, leaf.id), "link_name": leaf.name,
-            "link_name_en": leaf.name_en, "stage": leaf.stage, "group": top.id, "group_name": top.name,
-            "group_name_en": top.name_en, "weight": float(leaf.weight or 0.0),
-            "industry_codes": list(leaf.industry_codes),
-            "upstream": [a for a, b, _ in spec.feeds_edges() if b == leaf.id],
-            "downstream": [b for a, b, _ in spec.feeds_edges() if a == leaf.id],
-        })
+        rows.append(
+            {
+                "link": leaf.id,
+                "link_node": link_id(spec.id, leaf.id),
+                "link_name": leaf.name,
+                "link_name_en": leaf.name_en,
+                "stage": leaf.stage,
+                "group": top.id,
+                "group_name": top.name,
+                "group_name_en": top.name_en,
+                "weight": float(leaf.weight or 0.0),
+                "industry_codes": list(leaf.industry_codes),
+                "upstream": [a for a, b, _ in spec.feeds_edges() if b == leaf.id],
+                "downstream": [b for a, b, _ in spec.feeds_edges() if a == leaf.id],
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def members(G: nx.MultiDiGraph, chain: str | ChainSpec | None = None, *,
-            roles: Iterable[str] | str | None = "performer",
-            decisions: Iterable[str] | None = ("confirmed",),
-            ents: pd.DataFrame | None = None) -> pd.DataFrame:
+def members(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec | None = None,
+    *,
+    roles: Iterable[str] | str | None = "performer",
+    decisions: Iterable[str] | None = ("confirmed",),
+    ents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per enterprise–link membership (``LINKED_TO`` edge) with enterprise attributes.
 
     Parameters
@@ -165,8 +211,9 @@ def members(G: nx.MultiDiGraph, chain: str | ChainSpec | None = None, *,
     roles_ = None if roles is None or performer_only else {roles} if isinstance(roles, str) else set(roles)
     dec_ = set(decisions) if decisions is not None else None
     if chain_id is not None:
-        targets = [n for n, a in G.nodes(data=True)
-                   if a.get("kind") == "Link" and a.get("chain") == chain_id and a.get("leaf")]
+        targets = [
+            n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("chain") == chain_id and a.get("leaf")
+        ]
     else:
         targets = [n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("leaf")]
     rows = []
@@ -180,10 +227,22 @@ def members(G: nx.MultiDiGraph, chain: str | ChainSpec | None = None, *,
                 continue
             if dec_ is not None and d.get("decision") not in dec_:
                 continue
-            rows.append((u, G.nodes[lid].get("chain"), lid.split("/", 1)[1], d.get("role"), d.get("confidence"),
-                         d.get("decision"), bool(d.get("primary")), d.get("method"), d.get("evidence")))
-    mem = pd.DataFrame(rows, columns=["ent_id", "chain", "link", "role", "confidence", "decision", "primary",
-                                      "method", "evidence"])
+            rows.append(
+                (
+                    u,
+                    G.nodes[lid].get("chain"),
+                    lid.split("/", 1)[1],
+                    d.get("role"),
+                    d.get("confidence"),
+                    d.get("decision"),
+                    bool(d.get("primary")),
+                    d.get("method"),
+                    d.get("evidence"),
+                )
+            )
+    mem = pd.DataFrame(
+        rows, columns=["ent_id", "chain", "link", "role", "confidence", "decision", "primary", "method", "evidence"]
+    )
     if not rows:
         mem = mem.astype({"ent_id": object, "chain": object, "link": object})
     if ents is not None:

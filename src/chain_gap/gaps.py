@@ -10,6 +10,7 @@ a priority (M9) and a Chinese ``reasons`` sentence that cites the numbers.
 Verdict thresholds live in ``graph/config/gaps.toml``; every analysis says which activity
 variable it used (``activity`` column).
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -67,8 +68,9 @@ def _size(df: pd.DataFrame) -> pd.Series:
 class _Context:
     """Everything one chain needs for all regions of one level, computed once (vectorised)."""
 
-    def __init__(self, G: nx.MultiDiGraph, chain: str | ChainSpec, level: str, activity: str,
-                 roles: Iterable[str] | None):
+    def __init__(
+        self, G: nx.MultiDiGraph, chain: str | ChainSpec, level: str, activity: str, roles: Iterable[str] | None
+    ):
         if level not in ("province", "city", "county"):
             raise GapError(f"unknown region level {level!r}")
         self.G = G
@@ -92,8 +94,9 @@ class _Context:
         else:
             X = pd.DataFrame(dtype=float)
         self.X = X.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0.0).fillna(0.0)
-        counts = (mem_l.groupby([level, "link"]).size().unstack(fill_value=0) if len(mem_l)
-                  else pd.DataFrame(dtype=float))
+        counts = (
+            mem_l.groupby([level, "link"]).size().unstack(fill_value=0) if len(mem_l) else pd.DataFrame(dtype=float)
+        )
         self.counts = counts.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0).fillna(0)
         self.feeds = nx.DiGraph()
         self.feeds.add_nodes_from(leaf_ids)
@@ -130,8 +133,10 @@ def _local_cascade(ctx: _Context, local: pd.DataFrame) -> dict[str, float]:
     present = set(local["link"])
     if not present:
         return {}
-    needs = {b: [a for a, _, d in ctx.feeds.in_edges(b, data=True) if d.get("essential", True) and a in present]
-             for b in present}
+    needs = {
+        b: [a for a, _, d in ctx.feeds.in_edges(b, data=True) if d.get("essential", True) and a in present]
+        for b in present
+    }
     makers = local.groupby("link")["ent_id"].apply(list).to_dict()
     w = ctx.links.set_index("link")["weight"]
     values = {p: float(w.get(p, 0.0)) for p in present}
@@ -160,8 +165,14 @@ def _complexity(ctx: _Context, peer_idx: pd.Index, code: str) -> tuple[pd.Series
     return pci, cog, note
 
 
-def table_all(G: nx.MultiDiGraph, chain: str | ChainSpec, level: str = "city", *, activity: str = "firms",
-              roles: Iterable[str] | str | None = "performer") -> pd.DataFrame:
+def table_all(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    level: str = "city",
+    *,
+    activity: str = "firms",
+    roles: Iterable[str] | str | None = "performer",
+) -> pd.DataFrame:
     """Local activity and LQ* for every region of one level at once (vectorised, no verdicts).
 
     Returns a long DataFrame: region, link, local (firm count), local_activity, region_total,
@@ -180,9 +191,16 @@ def table_all(G: nx.MultiDiGraph, chain: str | ChainSpec, level: str = "city", *
     return long
 
 
-def table(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, activity: str = "firms",
-          peers: Iterable[str] | None = None, roles: Iterable[str] | str | None = "performer",
-          config: dict[str, Any] | str | Path | None = None) -> pd.DataFrame:
+def table(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    *,
+    activity: str = "firms",
+    peers: Iterable[str] | None = None,
+    roles: Iterable[str] | str | None = "performer",
+    config: dict[str, Any] | str | Path | None = None,
+) -> pd.DataFrame:
     """The gap table of one chain for one region: one row per leaf link, in template order.
 
     Parameters
@@ -223,23 +241,40 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     E = float(ctx.region_total.sum())
     Ep = ctx.X.sum(axis=0).reindex(leaf_ids).fillna(0.0)
     nat_cnt = ctx.counts.sum(axis=0).reindex(leaf_ids).fillna(0)
-    res = metrics.location_quotient(e_act.to_numpy(float), Er, Ep.to_numpy(float), E,
-                                    level=float(vcfg.get("level", 0.95)))
-    out = pd.DataFrame({
-        "chain": ctx.spec.id, "region": code, "region_name": reg.name, "level": reg.level,
-        "link": leaf_ids, "link_name": L["link_name"], "link_name_en": L["link_name_en"], "stage": L["stage"],
-        "group": L["group"], "group_name": L["group_name"], "group_name_en": L["group_name_en"],
-        "weight": L["weight"], "activity": ctx.activity,
-        "local": e_cnt.to_numpy().astype(int), "local_activity": e_act.to_numpy(float),
-        "region_total": Er, "national": nat_cnt.to_numpy().astype(int), "national_activity": Ep.to_numpy(float),
-        "national_total": E,
-        "lq": np.asarray(res.lq, dtype=float), "lq_star": np.asarray(res.lq_star, dtype=float),
-        "ci_low": np.asarray(res.ci_low, dtype=float), "ci_high": np.asarray(res.ci_high, dtype=float),
-    })
+    res = metrics.location_quotient(
+        e_act.to_numpy(float), Er, Ep.to_numpy(float), E, level=float(vcfg.get("level", 0.95))
+    )
+    out = pd.DataFrame(
+        {
+            "chain": ctx.spec.id,
+            "region": code,
+            "region_name": reg.name,
+            "level": reg.level,
+            "link": leaf_ids,
+            "link_name": L["link_name"],
+            "link_name_en": L["link_name_en"],
+            "stage": L["stage"],
+            "group": L["group"],
+            "group_name": L["group_name"],
+            "group_name_en": L["group_name_en"],
+            "weight": L["weight"],
+            "activity": ctx.activity,
+            "local": e_cnt.to_numpy().astype(int),
+            "local_activity": e_act.to_numpy(float),
+            "region_total": Er,
+            "national": nat_cnt.to_numpy().astype(int),
+            "national_activity": Ep.to_numpy(float),
+            "national_total": E,
+            "lq": np.asarray(res.lq, dtype=float),
+            "lq_star": np.asarray(res.lq_star, dtype=float),
+            "ci_low": np.asarray(res.ci_low, dtype=float),
+            "ci_high": np.asarray(res.ci_high, dtype=float),
+        }
+    )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
     # concentration and single points of failure
     hhi, top = {}, {}
-    for link, grp in (local.groupby("link") if len(local) else []):
+    for link, grp in local.groupby("link") if len(local) else []:
         hhi[link] = metrics.hhi(grp["_size"].to_numpy(float))
         top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
     out["hhi"] = out["link"].map(hhi).astype(float)
@@ -256,8 +291,11 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
         out["density"] = out["link"].map(dens.loc[code]).astype(float) if code in dens.index else np.nan
         pci, cog, cnote = _complexity(ctx, peer_idx, code)
         lq_peers = _lq_all(Xp, ctx.region_total.loc[peer_idx])
-        pct = (lq_peers.rank(pct=True, method="max").loc[code] if code in lq_peers.index
-               else pd.Series(np.nan, index=leaf_ids))
+        pct = (
+            lq_peers.rank(pct=True, method="max").loc[code]
+            if code in lq_peers.index
+            else pd.Series(np.nan, index=leaf_ids)
+        )
         out["peer_percentile"] = out["link"].map(pct).astype(float)
     else:
         out["density"] = np.nan
@@ -268,8 +306,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     out["n_peers"] = n_peers
     # anchors (链主)
     anc = anchors(ctx.G, ctx.spec, code, _ctx=ctx, config=cfg)
-    anchor_by_link = (anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict()
-                      if len(anc) else {})
+    anchor_by_link = anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict() if len(anc) else {}
     out["anchor_firms"] = [anchor_by_link.get(k, "") for k in out["link"]]
     # verdicts
     strong_low = float(vcfg.get("strong_ci_low", 1.0))
@@ -280,8 +317,11 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     for r in out.itertuples():
         if r.local == 0:
             v = "missing"
-        elif r.local == 1 or (not math.isnan(r.hhi) and r.hhi > f_hhi) or \
-                (not math.isnan(r.cascade_loss) and r.cascade_loss >= f_casc and r.local <= 2):
+        elif (
+            r.local == 1
+            or (not math.isnan(r.hhi) and r.hhi > f_hhi)
+            or (not math.isnan(r.cascade_loss) and r.cascade_loss >= f_casc and r.local <= 2)
+        ):
             v = "fragile"
         elif not math.isnan(r.ci_low) and r.ci_low >= strong_low and r.local >= min_firms:
             v = "anchored" if r.anchor_firms else "strong"
@@ -315,8 +355,17 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     out["gap"] = out["weight"] * (1.0 - lqs)
     out["priority"] = _priority(out, cfg.get("priority", {}))
     out["reasons"] = [_reason(r, ctx, reg) for r in out.itertuples()]
-    out.attrs.update({"activity": ctx.activity, "activity_zh": ACTIVITIES[ctx.activity], "complexity_note": cnote,
-                      "region": code, "region_name": reg.name, "chain": ctx.spec.id, "chain_name": ctx.spec.name})
+    out.attrs.update(
+        {
+            "activity": ctx.activity,
+            "activity_zh": ACTIVITIES[ctx.activity],
+            "complexity_note": cnote,
+            "region": code,
+            "region_name": reg.name,
+            "chain": ctx.spec.id,
+            "chain_name": ctx.spec.name,
+        }
+    )
     return out
 
 
@@ -348,8 +397,11 @@ def _names(ctx: _Context, ids: Iterable[str]) -> str:
 def _reason(r: Any, ctx: _Context, reg: Any) -> str:
     act = ACTIVITIES[ctx.activity]
     lvl = LEVEL_ZH.get(reg.level, "地区")
-    base = (f"本地{r.local}家生产企业（全国{r.national}家）" if ctx.activity == "firms" else
-            f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）")
+    base = (
+        f"本地{r.local}家生产企业（全国{r.national}家）"
+        if ctx.activity == "firms"
+        else f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）"
+    )
     parts = [base]
     if r.verdict == "missing":
         parts = [f"本地无生产企业（全国{r.national}家）"]
@@ -357,8 +409,10 @@ def _reason(r: Any, ctx: _Context, reg: Any) -> str:
         down = nx.descendants(ctx.feeds, r.link)
         present = set(ctx.counts.columns[(ctx.counts.loc[reg.code] > 0)]) if reg.code in ctx.counts.index else set()
         if r.action == "fill":
-            parts.append(f"上游{_names(ctx, sorted(up & present)[:3])}与下游{_names(ctx, sorted(down & present)[:3])}"
-                         f"本地已有企业，属链条断点")
+            parts.append(
+                f"上游{_names(ctx, sorted(up & present)[:3])}与下游{_names(ctx, sorted(down & present)[:3])}"
+                f"本地已有企业，属链条断点"
+            )
         elif r.direction == "upstream":
             parts.append(f"位于本地链条上游之外（下游{_names(ctx, sorted(down & present)[:3])}本地已有企业）")
         elif r.direction == "downstream":
@@ -386,15 +440,24 @@ def _reason(r: Any, ctx: _Context, reg: Any) -> str:
             else:
                 parts.append("区间跨越1，未显示专业化优势")
     if not math.isnan(r.peer_percentile):
-        parts.append(f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"
-                     if r.local > 0 else f"可行性（关联密度）{_fmt(r.density)}")
+        parts.append(
+            f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"
+            if r.local > 0
+            else f"可行性（关联密度）{_fmt(r.density)}"
+        )
     if r.action != "none":
         parts.append(f"权重{r.weight:.3f}，缺口{r.gap:.3f}，优先级{r.priority:.2f} → {ACTION_ZH[r.action]}")
     return "；".join(parts)
 
 
-def summary(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, gaps: pd.DataFrame | None = None,
-            activity: str = "firms") -> dict[str, Any]:
+def summary(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    *,
+    gaps: pd.DataFrame | None = None,
+    activity: str = "firms",
+) -> dict[str, Any]:
     """Headline numbers of a region's chain.
 
     Returns
@@ -412,17 +475,24 @@ def summary(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, gaps: pd
     c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else {k: 0.0 for k in weights})
     top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
     return {
-        "region": str(t["region"].iloc[0]), "region_name": str(t["region_name"].iloc[0]),
-        "chain": spec.id, "chain_name": spec.name, "activity": t["activity"].iloc[0], "links": len(t),
-        "c": round(float(c), 4), "wc": round(float(wc), 4), "sc": round(float(sc), 4) if ratio is not None else math.nan,
+        "region": str(t["region"].iloc[0]),
+        "region_name": str(t["region_name"].iloc[0]),
+        "chain": spec.id,
+        "chain_name": spec.name,
+        "activity": t["activity"].iloc[0],
+        "links": len(t),
+        "c": round(float(c), 4),
+        "wc": round(float(wc), 4),
+        "sc": round(float(sc), 4) if ratio is not None else math.nan,
         "verdicts": {v: int((t["verdict"] == v).sum()) for v in VERDICT_ZH},
         "actions": {a: int((t["action"] == a).sum()) for a in ACTION_ZH},
         "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in top.itertuples()],
     }
 
 
-def supply_ratio(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str,
-                 present: set[str] | None = None) -> dict[str, float] | None:
+def supply_ratio(
+    G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, present: set[str] | None = None
+) -> dict[str, float] | None:
     """Local supply / local demand per link from ``SUPPLIES`` edges (None when the graph has none).
 
     Demand for link s = value bought by firms of the region from producers of s anywhere;
@@ -439,7 +509,11 @@ def supply_ratio(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str,
         lid = f"link:{spec.id}/{leaf.id}"
         if lid in G:
             for u, _, k, d in G.in_edges(lid, keys=True, data=True):
-                if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs", d.get("role") == "producer"):
+                if (
+                    k == "LINKED_TO"
+                    and d.get("decision") == "confirmed"
+                    and d.get("performs", d.get("role") == "producer")
+                ):
                     link_of.setdefault(u, set()).add(leaf.id)
 
     ends = pd.Series(list({x for u, v, _ in sup for x in (u, v)}))
@@ -456,12 +530,17 @@ def supply_ratio(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str,
             if local_firm[u]:
                 local[s] = local.get(s, 0.0) + val
     present = present or set()
-    return {leaf.id: (local.get(leaf.id, 0.0) / demand[leaf.id] if demand.get(leaf.id) else
-                      (1.0 if leaf.id in present else 0.0)) for leaf in spec.leaves()}
+    return {
+        leaf.id: (
+            local.get(leaf.id, 0.0) / demand[leaf.id] if demand.get(leaf.id) else (1.0 if leaf.id in present else 0.0)
+        )
+        for leaf in spec.leaves()
+    }
 
 
-def compare(G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], *,
-            activity: str = "firms") -> pd.DataFrame:
+def compare(
+    G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], *, activity: str = "firms"
+) -> pd.DataFrame:
     """One row per link, one column group (local, lq_star, verdict, action) per region."""
     regs = [codes.resolve_region(str(r)) for r in regions]
     levels = {r.level for r in regs}
@@ -480,8 +559,14 @@ def compare(G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], 
     return pd.concat([base] + parts, axis=1)
 
 
-def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: dict[str, Any] | None = None,
-            _ctx: _Context | None = None) -> pd.DataFrame:
+def anchors(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    *,
+    config: dict[str, Any] | None = None,
+    _ctx: _Context | None = None,
+) -> pd.DataFrame:
     """链主 (anchor firms) of a chain in a region: size rule plus the supply network.
 
     A local producer is an anchor when its revenue (else registered capital × ``capital_factor``)
@@ -519,7 +604,7 @@ def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: 
             if d is not None and v in firms:
                 Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
     partners = {f: 0 for f in firms}
-    for (u, v) in Z:
+    for u, v in Z:
         partners[u] += 1
         partners[v] += 1
     pull = pd.Series(0.0, index=sorted(firms))
@@ -543,12 +628,25 @@ def anchors(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, config: 
             continue
         why = []
         if sr:
-            why.append(f"营业收入{r.revenue:,.0f}元" if not math.isnan(r.revenue or math.nan)
-                       else f"注册资本{r.reg_capital:,.0f}元")
+            why.append(
+                f"营业收入{r.revenue:,.0f}元"
+                if not math.isnan(r.revenue or math.nan)
+                else f"注册资本{r.reg_capital:,.0f}元"
+            )
             why.append(f"达到{spec.category}类链主门槛")
         if net:
             why.append(f"带动本地产值{pull[r.ent_id]:,.0f}，本地上下游伙伴{partners[r.ent_id]}家")
-        rows.append({"ent_id": r.ent_id, "name": r.name, "link": r.link, "revenue": r.revenue,
-                     "reg_capital": r.reg_capital, "size_rule": bool(sr), "anchor_pull": float(pull.get(r.ent_id, 0.0)),
-                     "local_partners": partners.get(r.ent_id, 0), "reason": "，".join(why)})
+        rows.append(
+            {
+                "ent_id": r.ent_id,
+                "name": r.name,
+                "link": r.link,
+                "revenue": r.revenue,
+                "reg_capital": r.reg_capital,
+                "size_rule": bool(sr),
+                "anchor_pull": float(pull.get(r.ent_id, 0.0)),
+                "local_partners": partners.get(r.ent_id, 0),
+                "reason": "，".join(why),
+            }
+        )
     return pd.DataFrame(rows, columns=cols)

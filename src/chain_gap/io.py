@@ -12,6 +12,7 @@ DuckDB read a bundle without chain-gap. Writes are atomic (a complete temporary 
 place) and deterministic (rows sorted by id, no timestamps), so saving the same graph twice gives
 byte-identical files, which is how idempotent loads are checked.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -57,14 +58,19 @@ def _column_type(values: list[Any]) -> str:
     return "json"
 
 
-_ARROW = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "string": pa.string(),
-          "list": pa.list_(pa.string()), "json": pa.string()}
+_ARROW = {
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "list": pa.list_(pa.string()),
+    "json": pa.string(),
+}
 
 
 def _encode(values: list[Any], ctype: str) -> list[Any]:
     if ctype == "json":
-        return [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
-                for v in values]
+        return [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) for v in values]
     if ctype == "float":
         return [None if v is None else float(v) for v in values]
     if ctype == "list":
@@ -140,8 +146,9 @@ def save(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
             by_ekind.setdefault(kind, []).append((u, v, attrs))
         for kind in sorted(by_ekind):
             items = sorted(by_ekind[kind], key=lambda r: (r[0], r[1]))
-            table, types = _table({"start_id": [u for u, _, _ in items], "end_id": [v for _, v, _ in items]},
-                                  [a for _, _, a in items])
+            table, types = _table(
+                {"start_id": [u for u, _, _ in items], "end_id": [v for _, v, _ in items]}, [a for _, _, a in items]
+            )
             pq.write_table(table, tmp / "edges" / f"{kind}.parquet", compression="zstd")
             manifest["edges"][kind] = {"count": len(items), "columns": types}
         with open(tmp / "graph.json", "w", encoding="utf-8") as fh:

@@ -3,6 +3,7 @@
 One place for the Chinese and English labels and the verdict palette, so the gap table, the chain
 map, the panorama and the Excel files never disagree.
 """
+
 from __future__ import annotations
 
 STAGES: tuple[str, ...] = ("upstream", "midstream", "downstream")
@@ -23,8 +24,7 @@ VERDICT_COLORS: dict[str, str] = {
 
 VERDICT_LABELS: dict[str, dict[str, str]] = {
     "zh": {"missing": "缺失", "weak": "薄弱", "fragile": "脆弱", "strong": "较强", "anchored": "链主带动"},
-    "en": {"missing": "Missing", "weak": "Weak", "fragile": "Fragile", "strong": "Strong",
-           "anchored": "Anchored"},
+    "en": {"missing": "Missing", "weak": "Weak", "fragile": "Fragile", "strong": "Strong", "anchored": "Anchored"},
 }
 
 ACTION_LABELS: dict[str, dict[str, str]] = {

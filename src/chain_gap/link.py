@@ -10,6 +10,7 @@ and repair shops do not inflate a link's local count.
 All keywords, products and exclusions of all chains go into one Aho–Corasick automaton, so every
 text is scanned once whatever the number of templates.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -75,7 +76,7 @@ def load_config(path: str | Path | None = None) -> LinkConfig:
 @dataclass
 class _Matcher:
     automaton: Any
-    codes: dict[str, list[str]]          # industry code -> leaf node ids
+    codes: dict[str, list[str]]  # industry code -> leaf node ids
     code_split: dict[tuple[str, str], int]  # (code, chain) -> number of leaves sharing it
     leaf_chain: dict[str, str]
     leaf_weight: dict[str, float]
@@ -158,8 +159,9 @@ def _hits(A: Any, text: str, evs: dict[str, "_Evidence"], leaf_chain: dict[str, 
     out = []
     for a0, a1, term, lid in spans:
         chain = leaf_chain[lid]
-        if not any(b0 <= a0 and a1 <= b1 and (b1 - b0) > (a1 - a0) and leaf_chain[olid] == chain
-                   for b0, b1, _, olid in spans):
+        if not any(
+            b0 <= a0 and a1 <= b1 and (b1 - b0) > (a1 - a0) and leaf_chain[olid] == chain for b0, b1, _, olid in spans
+        ):
             out.append((a1, term, lid))
     return out
 
@@ -168,7 +170,7 @@ def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
     """Role implied by the verbs of the clause around position ``end`` of ``text``."""
     start = max((m.end() for m in _CLAUSE.finditer(text, 0, end)), default=0)
     stop_m = _CLAUSE.search(text, end)
-    clause = text[start: stop_m.start() if stop_m else len(text)]
+    clause = text[start : stop_m.start() if stop_m else len(text)]
     if any(v in clause for v in cfg.producer):
         return "producer"
     if any(v in clause for v in cfg.seller):
@@ -180,16 +182,17 @@ def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
 
 @dataclass
 class _Evidence:
-    scope: dict[str, str | None] = field(default_factory=dict)   # keyword -> clause role
+    scope: dict[str, str | None] = field(default_factory=dict)  # keyword -> clause role
     product: set[str] = field(default_factory=set)
     name: set[str] = field(default_factory=set)
     code: str | None = None
     excluded: set[str] = field(default_factory=set)
-    vetoed: set[str] = field(default_factory=set)   # matched terms cancelled by an exclusion in their clause
+    vetoed: set[str] = field(default_factory=set)  # matched terms cancelled by an exclusion in their clause
 
 
-def _score(ev: _Evidence, code_strength: float, cfg: LinkConfig,
-           performer: str = "producer") -> tuple[float, str, str, str, bool]:
+def _score(
+    ev: _Evidence, code_strength: float, cfg: LinkConfig, performer: str = "producer"
+) -> tuple[float, str, str, str, bool]:
     parts: list[tuple[float, str, str]] = []
     if ev.product:
         parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
@@ -271,9 +274,13 @@ def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) 
     return [load_chain(c) for c in chains]
 
 
-def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSpec | None = None,
-           config: LinkConfig | str | Path | None = None, *,
-           progress: Callable[[int, int], None] | None = None) -> nx.MultiDiGraph:
+def attach(
+    G: nx.MultiDiGraph,
+    chains: Iterable[str | ChainSpec] | str | ChainSpec | None = None,
+    config: LinkConfig | str | Path | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> nx.MultiDiGraph:
     """Link every enterprise of ``G`` to the leaves of ``chains`` (default: all shipped templates).
 
     Re-running replaces the automatic ``LINKED_TO`` edges of those chains, then re-applies the
@@ -358,11 +365,24 @@ def attach(G: nx.MultiDiGraph, chains: Iterable[str | ChainSpec] | str | ChainSp
                 decision = "uncertain"
             else:
                 continue
-            new_edges.append((nid, lid, "LINKED_TO", {
-                "kind": "LINKED_TO", "role": role, "confidence": round(conf, 4), "method": methods,
-                "evidence": evidence, "decision": decision, "primary": False, "chain": m.leaf_chain[lid],
-                "performs": _performs(role, explicit, m.leaf_performer[lid]),
-            }))
+            new_edges.append(
+                (
+                    nid,
+                    lid,
+                    "LINKED_TO",
+                    {
+                        "kind": "LINKED_TO",
+                        "role": role,
+                        "confidence": round(conf, 4),
+                        "method": methods,
+                        "evidence": evidence,
+                        "decision": decision,
+                        "primary": False,
+                        "chain": m.leaf_chain[lid],
+                        "performs": _performs(role, explicit, m.leaf_performer[lid]),
+                    },
+                )
+            )
     G.add_edges_from(new_edges)
     _apply_overrides(G, m)
     _mark_primary(G, m)
@@ -378,25 +398,35 @@ def _apply_overrides(G: nx.MultiDiGraph, m: _Matcher) -> None:
         lid = link if link.startswith("link:") else f"link:{link}"
         if lid not in m.leaf_chain or ent not in G:
             continue
-        decision = {"confirm": "confirmed", "confirmed": "confirmed", "reject": "rejected",
-                    "rejected": "rejected", "uncertain": "uncertain"}.get(str(ov.get("decision", "")).lower())
+        decision = {
+            "confirm": "confirmed",
+            "confirmed": "confirmed",
+            "reject": "rejected",
+            "rejected": "rejected",
+            "uncertain": "uncertain",
+        }.get(str(ov.get("decision", "")).lower())
         if decision is None:
             continue
         prev = G.edges[ent, lid, "LINKED_TO"] if G.has_edge(ent, lid, "LINKED_TO") else {}
         note = ov.get("note") or ""
         role = ov.get("role") or prev.get("role") or m.leaf_performer[lid]
-        G.add_edge(ent, lid, key="LINKED_TO", **{
-            "kind": "LINKED_TO",
-            "role": role,
-            "performs": role == m.leaf_performer[lid],
-            "confidence": 1.0 if decision == "confirmed" else 0.0,
-            "method": "override",
-            "evidence": f"人工复核:{decision}{(' ' + note) if note else ''}"
-                        + (f" | 原证据: {prev['evidence']}" if prev.get("evidence") else ""),
-            "decision": decision,
-            "primary": False,
-            "chain": m.leaf_chain[lid],
-        })
+        G.add_edge(
+            ent,
+            lid,
+            key="LINKED_TO",
+            **{
+                "kind": "LINKED_TO",
+                "role": role,
+                "performs": role == m.leaf_performer[lid],
+                "confidence": 1.0 if decision == "confirmed" else 0.0,
+                "method": "override",
+                "evidence": f"人工复核:{decision}{(' ' + note) if note else ''}"
+                + (f" | 原证据: {prev['evidence']}" if prev.get("evidence") else ""),
+                "decision": decision,
+                "primary": False,
+                "chain": m.leaf_chain[lid],
+            },
+        )
 
 
 def _mark_primary(G: nx.MultiDiGraph, m: _Matcher) -> None:
@@ -430,11 +460,35 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
         if chain and d.get("chain") != chain:
             continue
         ea, la = G.nodes[u], G.nodes[v]
-        rows.append({"ent_id": u, "name": ea.get("name"), "uscc": ea.get("uscc"), "region": ea.get("region"),
-                     "chain": d.get("chain"), "link": v.split("/", 1)[-1], "link_name": la.get("name"),
-                     "role": d.get("role"), "confidence": d.get("confidence"), "method": d.get("method"),
-                     "evidence": d.get("evidence"), "decision": ""})
-    cols = ["ent_id", "name", "uscc", "region", "chain", "link", "link_name", "role", "confidence",
-            "method", "evidence", "decision"]
+        rows.append(
+            {
+                "ent_id": u,
+                "name": ea.get("name"),
+                "uscc": ea.get("uscc"),
+                "region": ea.get("region"),
+                "chain": d.get("chain"),
+                "link": v.split("/", 1)[-1],
+                "link_name": la.get("name"),
+                "role": d.get("role"),
+                "confidence": d.get("confidence"),
+                "method": d.get("method"),
+                "evidence": d.get("evidence"),
+                "decision": "",
+            }
+        )
+    cols = [
+        "ent_id",
+        "name",
+        "uscc",
+        "region",
+        "chain",
+        "link",
+        "link_name",
+        "role",
+        "confidence",
+        "method",
+        "evidence",
+        "decision",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)

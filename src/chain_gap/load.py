@@ -19,6 +19,7 @@ conflict the value already in the graph is kept and the conflict is reported. Ea
 remembers where it came from (``provenance``: field → ``"file:row"``). Loading the same files again
 changes nothing.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -47,8 +48,18 @@ from chain_gap._resources import loaders_dir
 from chain_gap.schema import SchemaError, add_edge, add_node, name_hash
 
 __all__ = [
-    "LoadError", "FieldSpec", "Mapping", "LoadResult", "read_table", "load_mapping", "list_mappings",
-    "load", "write_rejects", "write_report", "MAX_TEXT", "MAX_NAME",
+    "LoadError",
+    "FieldSpec",
+    "Mapping",
+    "LoadResult",
+    "read_table",
+    "load_mapping",
+    "list_mappings",
+    "load",
+    "write_rejects",
+    "write_report",
+    "MAX_TEXT",
+    "MAX_NAME",
 ]
 
 MAX_TEXT = 20_000
@@ -60,16 +71,62 @@ MAX_NAME = 200
 PROGRESS_MIN_ROWS = 5_000
 """``progress=True`` shows a bar only when the files hold more rows than this."""
 
-FIELD_TYPES = ("name", "uscc", "stock", "region", "address", "industry", "text", "capital", "amount",
-               "date", "int", "float", "list", "tags", "json")
-KINDS = ("enterprise", "supply", "overrides", "folder", "industry", "industry_parent",
-         "enterprise_industry", "product", "enterprise_product", "product_relation", "industry_upstream")
+FIELD_TYPES = (
+    "name",
+    "uscc",
+    "stock",
+    "region",
+    "address",
+    "industry",
+    "text",
+    "capital",
+    "amount",
+    "date",
+    "int",
+    "float",
+    "list",
+    "tags",
+    "json",
+)
+KINDS = (
+    "enterprise",
+    "supply",
+    "overrides",
+    "folder",
+    "industry",
+    "industry_parent",
+    "enterprise_industry",
+    "product",
+    "enterprise_product",
+    "product_relation",
+    "industry_upstream",
+)
 ISSUE_COLUMNS = ["file", "row", "field", "value", "reason"]
 CONFLICT_COLUMNS = ["ent_id", "field", "kept", "other", "kept_from", "other_from"]
 
 # cells that mean "no value" in vendor exports
-_EMPTY = {"", "-", "--", "---", "—", "——", "/", "\\", "暂无", "无", "n/a", "na", "null", "none", "nan",
-          "未公开", "不公开", "#n/a", "(空)", "（空）"}
+_EMPTY = {
+    "",
+    "-",
+    "--",
+    "---",
+    "—",
+    "——",
+    "/",
+    "\\",
+    "暂无",
+    "无",
+    "n/a",
+    "na",
+    "null",
+    "none",
+    "nan",
+    "未公开",
+    "不公开",
+    "#n/a",
+    "(空)",
+    "（空）",
+}
 _SPLIT = re.compile(r"[,，;；、|｜\n]+")
 _FORMULA = ("=", "+", "-", "@")
 _LINK_RE = re.compile(r"^(?:link:)?([a-z0-9_]+)/([a-z0-9_]+)$")
@@ -132,19 +189,32 @@ def _mapping_from_dict(data: Any, where: str, parent_id: str | None = None) -> M
         spec = spec or {}
         ftype = str(spec.get("type", "text"))
         if ftype not in FIELD_TYPES:
-            raise LoadError(f"{where}: field {fname!r} has unknown type {ftype!r}; "
-                            f"expected one of {', '.join(FIELD_TYPES)}")
+            raise LoadError(
+                f"{where}: field {fname!r} has unknown type {ftype!r}; expected one of {', '.join(FIELD_TYPES)}"
+            )
         syn = spec.get("synonyms") or [fname]
         fields[str(fname)] = FieldSpec(
-            name=str(fname), synonyms=[str(s) for s in syn], required=bool(spec.get("required", False)),
-            type=ftype, tag_map={str(k): str(v) for k, v in (spec.get("tag_map") or {}).items()} or None,
-            keep_unmapped=bool(spec.get("keep_unmapped", True)), resolve=spec.get("resolve"))
-    m = Mapping(id=mid, kind=kind, fields=fields, name=str(data.get("name", "")),
-                name_en=str(data.get("name_en", "")), file=data.get("file"), scheme=data.get("scheme"),
-                relations=dict(data.get("relations") or {}), tags=[str(t) for t in data.get("tags") or []])
+            name=str(fname),
+            synonyms=[str(s) for s in syn],
+            required=bool(spec.get("required", False)),
+            type=ftype,
+            tag_map={str(k): str(v) for k, v in (spec.get("tag_map") or {}).items()} or None,
+            keep_unmapped=bool(spec.get("keep_unmapped", True)),
+            resolve=spec.get("resolve"),
+        )
+    m = Mapping(
+        id=mid,
+        kind=kind,
+        fields=fields,
+        name=str(data.get("name", "")),
+        name_en=str(data.get("name_en", "")),
+        file=data.get("file"),
+        scheme=data.get("scheme"),
+        relations=dict(data.get("relations") or {}),
+        tags=[str(t) for t in data.get("tags") or []],
+    )
     if kind == "folder":
-        m.files = [_mapping_from_dict(sub, f"{where} files[{i}]", mid)
-                   for i, sub in enumerate(data.get("files") or [])]
+        m.files = [_mapping_from_dict(sub, f"{where} files[{i}]", mid) for i, sub in enumerate(data.get("files") or [])]
         if not m.files:
             raise LoadError(f"{where}: a folder mapping needs a `files` list")
     elif not fields:
@@ -192,7 +262,9 @@ def load_mapping(name_or_path: str | os.PathLike[str] | Mapping) -> Mapping:
 # reading
 
 
-def _field_synonyms(fields: Mapping | dict[str, Any] | None) -> tuple[dict[str, list[str]] | None, dict[str, FieldSpec]]:
+def _field_synonyms(
+    fields: Mapping | dict[str, Any] | None,
+) -> tuple[dict[str, list[str]] | None, dict[str, FieldSpec]]:
     if fields is None:
         return None, {}
     if isinstance(fields, Mapping):
@@ -221,8 +293,9 @@ def _dedupe(header: Sequence[str]) -> list[str]:
     return out
 
 
-def _read(path: str | os.PathLike[str], *, sheet: str | None = None,
-          fields: Mapping | dict[str, Any] | None = None) -> tuple[RawTable, dict[str, Any]]:
+def _read(
+    path: str | os.PathLike[str], *, sheet: str | None = None, fields: Mapping | dict[str, Any] | None = None
+) -> tuple[RawTable, dict[str, Any]]:
     """:func:`read_table` without the DataFrame: the raw columns the loader iterates over."""
     p = Path(path)
     synonyms, specs = _field_synonyms(fields)
@@ -239,17 +312,23 @@ def _read(path: str | os.PathLike[str], *, sheet: str | None = None,
         where = f" (sheet {raw.sheet})" if raw.sheet else ""
         raise LoadError(f"{p}{where}: missing required column(s) — expected {expected}; headers found: {found}")
     info = {
-        "path": str(p), "format": raw.fmt, "encoding": raw.encoding, "sheet": raw.sheet,
-        "header_row": raw.header_row, "headers": header,
+        "path": str(p),
+        "format": raw.fmt,
+        "encoding": raw.encoding,
+        "sheet": raw.sheet,
+        "header_row": raw.header_row,
+        "headers": header,
         "columns": {f: [header[i] for i in cols] for f, cols in matched.items()},
         "units": {f: u for f, cols in matched.items() for u in [header_unit(raw.header[cols[0]])] if u},
-        "bad_rows": list(raw.bad_rows), "blank_rows": raw.blank_rows,
+        "bad_rows": list(raw.bad_rows),
+        "blank_rows": raw.blank_rows,
     }
     return raw, info
 
 
-def read_table(path: str | os.PathLike[str], *, sheet: str | None = None,
-               fields: Mapping | dict[str, Any] | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+def read_table(
+    path: str | os.PathLike[str], *, sheet: str | None = None, fields: Mapping | dict[str, Any] | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read a CSV / TSV / XLSX / JSONL file as text, finding the header row.
 
     Parameters
@@ -331,8 +410,9 @@ def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
 
 def write_report(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write the load report as JSON (UTF-8, Chinese kept readable), atomically."""
-    _atomic_write(path, lambda fh: (json.dump(result.report, fh, ensure_ascii=False, indent=2),
-                                    fh.write("\n")), encoding="utf-8")
+    _atomic_write(
+        path, lambda fh: (json.dump(result.report, fh, ensure_ascii=False, indent=2), fh.write("\n")), encoding="utf-8"
+    )
 
 
 # ============================================================================================
@@ -379,8 +459,14 @@ def _clean_name(raw: str) -> str:
 def _norm_name(name: str) -> str:
     """``normalize.normalize_name(name)`` with a fast path for plain CJK / ASCII names."""
     if _FAST_NAME.fullmatch(name):
-        return (name.replace("（", "").replace("）", "").replace("(", "").replace(")", "").lower()
-                .replace("有限责任公司", "有限公司"))
+        return (
+            name.replace("（", "")
+            .replace("）", "")
+            .replace("(", "")
+            .replace(")", "")
+            .lower()
+            .replace("有限责任公司", "有限公司")
+        )
     return normalize.normalize_name(name)
 
 
@@ -470,8 +556,13 @@ def _region_table() -> dict[str, tuple[str, str, str, str]]:
     """code → (name, level, parent, province)."""
     df = codes.regions()
     out = {}
-    for c, n, lv, par, prov in zip(df["code"].astype(str), df["name"].astype(str), df["level"].astype(str),
-                                   df["parent"].fillna("").astype(str), df["province"].fillna("").astype(str)):
+    for c, n, lv, par, prov in zip(
+        df["code"].astype(str),
+        df["name"].astype(str),
+        df["level"].astype(str),
+        df["parent"].fillna("").astype(str),
+        df["province"].fillna("").astype(str),
+    ):
         out[c] = (n, lv, par, prov)
     return out
 
@@ -524,8 +615,14 @@ class _FileStats:
     warnings: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "rows_in": self.rows_in, "loaded": self.loaded, "merged": self.merged,
-                "rejected": self.rejected, "warnings": self.warnings}
+        return {
+            "path": self.path,
+            "rows_in": self.rows_in,
+            "loaded": self.loaded,
+            "merged": self.merged,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+        }
 
 
 _REGION_FIELDS = ("region", "province", "city", "county")
@@ -809,8 +906,9 @@ class _Loader:
                 pieces = keys_memo.get(fields)
                 if pieces is None:  # '{"a": ', ', "b": ', '}' to be joined with the quoted place
                     keys = [json.dumps(k, ensure_ascii=False) for k in sorted(dict.fromkeys(fields))]
-                    pieces = keys_memo[fields] = ((["{" + keys[0] + ": "] + [", " + k + ": " for k in keys[1:]]
-                                                   + ["}"]) if keys else ["{}"])
+                    pieces = keys_memo[fields] = (
+                        (["{" + keys[0] + ": "] + [", " + k + ": " for k in keys[1:]] + ["}"]) if keys else ["{}"]
+                    )
                 if where.isprintable() and '"' not in where and "\\" not in where:
                     w = '"' + where + '"'  # nothing json.dumps would escape
                 else:
@@ -820,8 +918,9 @@ class _Loader:
                 a["provenance"] = json.dumps(dict(sorted(p.items())), ensure_ascii=False)
 
     # ---------------------------------------------------------------- dispatch
-    def run(self, path: str, mapping: Mapping, raw: RawTable, info: dict[str, Any],
-            tick: Callable[[int], None]) -> None:
+    def run(
+        self, path: str, mapping: Mapping, raw: RawTable, info: dict[str, Any], tick: Callable[[int], None]
+    ) -> None:
         st = _FileStats(path)
         self.stats.append(st)
         rows = _Rows(raw, info, mapping)
@@ -861,13 +960,19 @@ class _Loader:
             return ""
         name = _clean_name(raw)
         if name.startswith(_FORMULA):
-            self.warn(st, row_no, f, raw, "name looks like a spreadsheet formula; kept as text "
-                                          "(outputs neutralise it)")
+            self.warn(st, row_no, f, raw, "name looks like a spreadsheet formula; kept as text (outputs neutralise it)")
         return name
 
-    def _region_of(self, m: Mapping, memo: dict[tuple[str, ...], tuple[str | None, list[tuple[str, str]]]],
-                   texts: tuple[str, ...], addr: str | None, st: _FileStats, row_no: int,
-                   uscc: str | None) -> str | None:
+    def _region_of(
+        self,
+        m: Mapping,
+        memo: dict[tuple[str, ...], tuple[str | None, list[tuple[str, str]]]],
+        texts: tuple[str, ...],
+        addr: str | None,
+        st: _FileStats,
+        row_no: int,
+        uscc: str | None,
+    ) -> str | None:
         """Most specific GB/T 2260 code of a row from its region / province / city / county texts
         (``memo``: their results for mapping ``m``), its address (None when the mapping has no
         address field) and last the registration-authority code in its USCC."""
@@ -903,8 +1008,7 @@ class _Loader:
         found: list[str] = []
         unknown: list[tuple[str, str]] = []
         # a qualified name (河南省商丘市睢阳区) settles county names used in several places (鼓楼区)
-        parts = [text_of[f] for f in ("province", "city", "county") if f in m.fields
-                 and m.fields[f].resolve is None]
+        parts = [text_of[f] for f in ("province", "city", "county") if f in m.fields and m.fields[f].resolve is None]
         parts = [p for p in parts if p]
         if len(parts) > 1:
             joined = "".join(parts)
@@ -988,8 +1092,9 @@ class _Loader:
                 best = c
         return best
 
-    def _money(self, rows: _Rows, i: int, f: str, st: _FileStats, row_no: int,
-               capital: bool) -> tuple[float | None, str | None]:
+    def _money(
+        self, rows: _Rows, i: int, f: str, st: _FileStats, row_no: int, capital: bool
+    ) -> tuple[float | None, str | None]:
         text = rows.first(f, i)
         if not text:
             return None, None
@@ -1109,13 +1214,14 @@ class _Loader:
         def products_of(v: str) -> list[str]:
             names_ = pmemo.get(v)
             if names_ is None:
-                names_ = pmemo[v] = [p for p in (_clean_name(p) for p in _split(v[:MAX_TEXT]))
-                                     if p and len(p) <= MAX_NAME]
+                names_ = pmemo[v] = [
+                    p for p in (_clean_name(p) for p in _split(v[:MAX_TEXT])) if p and len(p) <= MAX_NAME
+                ]
             return names_
 
         product_cells = rows.all_column("products") if has_products else []
         warn, reject = self.warn, self.reject
-        formula = ("name looks like a spreadsheet formula; kept as text (outputs neutralise it)")
+        formula = "name looks like a spreadsheet formula; kept as text (outputs neutralise it)"
 
         def row(rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
             where = f"{src}:{row_no}"
@@ -1134,8 +1240,13 @@ class _Loader:
                 name = short
                 if not name:
                     if max(len(raw_name), len(raw_short)) > MAX_NAME:
-                        reject(st, row_no, "name", raw_name or raw_short,
-                               f"name longer than {MAX_NAME} characters: not a usable enterprise name")
+                        reject(
+                            st,
+                            row_no,
+                            "name",
+                            raw_name or raw_short,
+                            f"name longer than {MAX_NAME} characters: not a usable enterprise name",
+                        )
                     else:
                         reject(st, row_no, "name", raw_name or raw_short, "no usable enterprise name")
                     return
@@ -1157,8 +1268,14 @@ class _Loader:
                         rec["uscc"] = u
                     else:
                         rec["uscc_raw"] = _short(raw, 64)
-                        warn(st, row_no, "uscc", raw, "invalid USCC (GB 32100-2015 check failed); raw value "
-                                                      "kept as uscc_raw, identity falls back to stock code/name")
+                        warn(
+                            st,
+                            row_no,
+                            "uscc",
+                            raw,
+                            "invalid USCC (GB 32100-2015 check failed); raw value "
+                            "kept as uscc_raw, identity falls back to stock code/name",
+                        )
             stock = None
             if has_stock:
                 raw = stock_raw[i]
@@ -1168,8 +1285,9 @@ class _Loader:
                         rec["stock_code"] = stock
                     else:
                         warn(st, row_no, "stock_code", raw, "not a stock code; ignored")
-            region = self._region_of(m, region_memo, region_texts[i], addresses[i] if has_address else None,
-                                     st, row_no, uscc)
+            region = self._region_of(
+                m, region_memo, region_texts[i], addresses[i] if has_address else None, st, row_no, uscc
+            )
             if region:
                 rec["region"] = region
             if has_industry:
@@ -1179,8 +1297,13 @@ class _Loader:
                     if is_class:
                         rec["industry_code"] = code
                     elif code:
-                        warn(st, row_no, "industry", raw, f"industry {code} is not a GB/T 4754 小类 (4-digit) "
-                                                          "code; not classified")
+                        warn(
+                            st,
+                            row_no,
+                            "industry",
+                            raw,
+                            f"industry {code} is not a GB/T 4754 小类 (4-digit) code; not classified",
+                        )
                     else:
                         warn(st, row_no, "industry", raw, "unknown GB/T 4754-2017 industry code or name")
             if has_scope:
@@ -1445,8 +1568,7 @@ class _Loader:
         fast = list(compress(todo, map(_FAST_NAME.fullmatch, todo)))
         if fast:
             names = "\n".join(fast).replace("(", "（").replace(")", "）")
-            keys = (names.replace("（", "").replace("）", "").lower().replace("有限责任公司", "有限公司")
-                    .split("\n"))
+            keys = names.replace("（", "").replace("）", "").lower().replace("有限责任公司", "有限公司").split("\n")
             for raw, name, key in zip(fast, names.split("\n"), keys):
                 memo[raw] = (name, key) if key and len(name) <= MAX_NAME else None
         if len(fast) < len(todo):
@@ -1592,8 +1714,9 @@ class _Loader:
         shapes = self._edge_shapes
         # every product id of this table names a Product node or none yet (new ones are Products):
         # then an edge kind whose Product → Product shape has been checked needs no further lookups
-        all_products = plain and all(nodes[p].get("kind") == "Product"
-                                     for p in {h[0] for h in ida + idb if h is not None} if p in nodes)
+        all_products = plain and all(
+            nodes[p].get("kind") == "Product" for p in {h[0] for h in ida + idb if h is not None} if p in nodes
+        )
         direct: set[str] = set()
         numbers = rows.numbers
         loaded = merged = 0
@@ -1624,8 +1747,13 @@ class _Loader:
                         self._product(B[i])
                         fast = plain and self._product_checked
                 if ha is None or hb is None:
-                    self.reject(st, row_no, "from" if ha is None else "to", A[i] if ha is None else B[i],
-                                "no usable product name")
+                    self.reject(
+                        st,
+                        row_no,
+                        "from" if ha is None else "to",
+                        A[i] if ha is None else B[i],
+                        "no usable product name",
+                    )
                     continue
                 u, v = (hb[0], ha[0]) if spec[0] else (ha[0], hb[0])
                 if u == v:
@@ -1674,8 +1802,7 @@ class _Loader:
             return self._ent_edge(nid, pid, "MAKES")
         return self._edge(nid, pid, "MAKES", share=share)
 
-    def _ent_by_stock(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                      m: Mapping) -> str | None:
+    def _ent_by_stock(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> str | None:
         """The enterprise a relation row refers to (by stock code; created from the 简称 if absent)."""
         raw = rows.first("stock_code", i)
         stock, sym = self._stock(raw) if raw else (None, None)
@@ -1690,8 +1817,12 @@ class _Loader:
             self.reject(st, row_no, "stock_code", raw, "company not in the graph and no name given")
             return None
         self.warn(st, row_no, "stock_code", raw, "company not in the company list; created from its short name")
-        nid, _ = self.upsert({"name": short, "name_norm": normalize.normalize_name(short), "short_name": short,
-                              "stock_code": stock}, False, f"{src}:{row_no}", m.id)
+        nid, _ = self.upsert(
+            {"name": short, "name_norm": normalize.normalize_name(short), "short_name": short, "stock_code": stock},
+            False,
+            f"{src}:{row_no}",
+            m.id,
+        )
         return nid
 
     # ---------------------------------------------------------------- chain-kg style rows
@@ -1704,16 +1835,22 @@ class _Loader:
         prefix = "sw" if scheme.startswith("sw") else scheme
         iid = f"industry:{prefix}:{code}"
         new = iid not in self.G
-        add_node(self.G, "Industry", f"{prefix}:{code}", name=name, scheme=scheme, code=code,
-                 level=_sw_level(code) if prefix == "sw" else None)
+        add_node(
+            self.G,
+            "Industry",
+            f"{prefix}:{code}",
+            name=name,
+            scheme=scheme,
+            code=code,
+            level=_sw_level(code) if prefix == "sw" else None,
+        )
         self.sw_by_name.setdefault(name, iid)
         if new:
             st.loaded += 1
         else:
             st.merged += 1
 
-    def _row_industry_parent(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                             m: Mapping) -> None:
+    def _row_industry_parent(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
         prefix = "sw" if (m.scheme or "sw2021").startswith("sw") else m.scheme
         child, parent = rows.first("child", i), rows.first("parent", i)
         u, v = f"industry:{prefix}:{child}", f"industry:{prefix}:{parent}"
@@ -1766,8 +1903,7 @@ class _Loader:
         else:
             st.loaded += 1
 
-    def _row_enterprise_industry(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                                 m: Mapping) -> None:
+    def _row_enterprise_industry(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
         prefix = "sw" if (m.scheme or "sw2021").startswith("sw") else m.scheme
         code = rows.first("industry_code", i)
         iid = f"industry:{prefix}:{code}"
@@ -1780,8 +1916,15 @@ class _Loader:
                 self.reject(st, row_no, "industry_code", code, "unknown industry code (not in the industry list)")
                 return
             self.warn(st, row_no, "industry_code", code, f"industry not in the industry list; added as {name}")
-            add_node(self.G, "Industry", f"{prefix}:{code}", name=name, scheme=m.scheme or "sw2021", code=code,
-                     level=_sw_level(code) if prefix == "sw" else None)
+            add_node(
+                self.G,
+                "Industry",
+                f"{prefix}:{code}",
+                name=name,
+                scheme=m.scheme or "sw2021",
+                code=code,
+                level=_sw_level(code) if prefix == "sw" else None,
+            )
             self.sw_by_name.setdefault(name, iid)
         nid = self._ent_by_stock(rows, i, row_no, st, src, m)
         if nid is None:
@@ -1801,8 +1944,7 @@ class _Loader:
         else:
             st.loaded += 1
 
-    def _row_enterprise_product(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                                m: Mapping) -> None:
+    def _row_enterprise_product(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
         raw = rows.first("product", i)
         if not raw or self._product(raw) is None:
             self.reject(st, row_no, "product", raw, "no usable product name")
@@ -1826,8 +1968,7 @@ class _Loader:
         else:
             st.merged += 1
 
-    def _row_product_relation(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                              m: Mapping) -> None:
+    def _row_product_relation(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
         a, b, rel = rows.first("from", i), rows.first("to", i), rows.first("rel", i)
         spec = m.relations.get(rel)
         if spec is None:
@@ -1843,8 +1984,7 @@ class _Loader:
             return
         self._count_edge(st, u, v, str(spec.get("edge", "INPUT_OF")))
 
-    def _row_industry_upstream(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str,
-                               m: Mapping) -> None:
+    def _row_industry_upstream(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping) -> None:
         name, ups_raw = rows.first("industry", i), rows.first("ups", i)
         target = self.sw_by_name.get(name)
         if target is None:
@@ -1881,8 +2021,7 @@ class _Loader:
             st.merged += 1
 
     # ---------------------------------------------------------------- supply & overrides
-    def _party(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping,
-               f: str) -> str | None:
+    def _party(self, rows: _Rows, i: int, row_no: int, st: _FileStats, src: str, m: Mapping, f: str) -> str | None:
         text = rows.first(f, i)
         if not text:
             self.reject(st, row_no, f, text, f"no {f} given")
@@ -1894,8 +2033,9 @@ class _Loader:
         if nid is not None:
             return nid
         if how == "ambiguous":
-            self.reject(st, row_no, f, text, "name matches several enterprises in different regions; "
-                                            "give the USCC instead")
+            self.reject(
+                st, row_no, f, text, "name matches several enterprises in different regions; give the USCC instead"
+            )
             return None
         if how in ("uscc", "stock", "id"):
             self.reject(st, row_no, f, text, f"{how} not in the graph; load the enterprise list first")
@@ -1932,8 +2072,11 @@ class _Loader:
         text = rows.first("enterprise", i)
         nid, how = self.lookup(text) if text else (None, "unknown")
         if nid is None:
-            reason = ("name matches several enterprises; use the ent_id or USCC" if how == "ambiguous"
-                      else "enterprise not in the graph")
+            reason = (
+                "name matches several enterprises; use the ent_id or USCC"
+                if how == "ambiguous"
+                else "enterprise not in the graph"
+            )
             self.reject(st, row_no, "enterprise", text, reason)
             return
         link = rows.first("link", i)
@@ -1964,7 +2107,9 @@ class _Loader:
         ovs: list[dict[str, Any]] = list(self.G.graph.get("overrides") or [])
         for j, ov in enumerate(ovs):
             if ov.get("ent_id") == nid and ov.get("link") == entry["link"]:
-                same = {k: v for k, v in ov.items() if k != "source"} == {k: v for k, v in entry.items() if k != "source"}
+                same = {k: v for k, v in ov.items() if k != "source"} == {
+                    k: v for k, v in entry.items() if k != "source"
+                }
                 if not same:
                     ovs[j] = entry
                 st.merged += 1
@@ -1975,17 +2120,36 @@ class _Loader:
         self.G.graph["overrides"] = ovs
 
 
-_DECISIONS = {"confirm": "confirm", "confirmed": "confirm", "yes": "confirm", "y": "confirm", "确认": "confirm",
-              "通过": "confirm", "是": "confirm", "保留": "confirm", "reject": "reject", "rejected": "reject",
-              "no": "reject", "n": "reject", "驳回": "reject", "否": "reject", "剔除": "reject", "拒绝": "reject"}
+_DECISIONS = {
+    "confirm": "confirm",
+    "confirmed": "confirm",
+    "yes": "confirm",
+    "y": "confirm",
+    "确认": "confirm",
+    "通过": "confirm",
+    "是": "confirm",
+    "保留": "confirm",
+    "reject": "reject",
+    "rejected": "reject",
+    "no": "reject",
+    "n": "reject",
+    "驳回": "reject",
+    "否": "reject",
+    "剔除": "reject",
+    "拒绝": "reject",
+}
 _ROLES = {"生产": "producer", "生产商": "producer", "销售": "seller", "经销": "seller", "用户": "user", "使用": "user"}
-_Loader._BATCH.update(product=_Loader._batch_product, enterprise_product=_Loader._batch_enterprise_product,
-                      product_relation=_Loader._batch_product_relation)
+_Loader._BATCH.update(
+    product=_Loader._batch_product,
+    enterprise_product=_Loader._batch_enterprise_product,
+    product_relation=_Loader._batch_product_relation,
+)
 
 
 @cache
 def _chain_leaves(chain: str) -> frozenset[str] | str:
     from chain_gap.chains import ChainError, load_chain
+
     try:
         spec = load_chain(chain)
     except ChainError as exc:
@@ -2036,13 +2200,17 @@ def _jobs(paths: Iterable[str | os.PathLike[str]], mapping: Mapping) -> tuple[li
                 else:
                     notes.append(str(fp))
             if present == 0:
-                raise LoadError(f"{path}: none of the files of mapping {mapping.id!r} is here "
-                                f"(expected {', '.join(str(s.file) for s in mapping.files)})")
+                raise LoadError(
+                    f"{path}: none of the files of mapping {mapping.id!r} is here "
+                    f"(expected {', '.join(str(s.file) for s in mapping.files)})"
+                )
         else:
             sub = next((s for s in mapping.files if s.file == path.name), None)
             if sub is None:
-                raise LoadError(f"{path}: not one of the files of mapping {mapping.id!r} "
-                                f"(expected {', '.join(str(s.file) for s in mapping.files)})")
+                raise LoadError(
+                    f"{path}: not one of the files of mapping {mapping.id!r} "
+                    f"(expected {', '.join(str(s.file) for s in mapping.files)})"
+                )
             jobs.append((str(path), sub))
     if mapping.kind == "folder":  # the folder's files in dependency order, whatever order given
         order = {id(s): k for k, s in enumerate(mapping.files)}
@@ -2050,9 +2218,13 @@ def _jobs(paths: Iterable[str | os.PathLike[str]], mapping: Mapping) -> tuple[li
     return jobs, notes
 
 
-def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], source: str | Mapping,
-         G: nx.MultiDiGraph | None = None, *,
-         progress: bool | Callable[[int, int], None] | None = None) -> LoadResult:
+def load(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    source: str | Mapping,
+    G: nx.MultiDiGraph | None = None,
+    *,
+    progress: bool | Callable[[int, int], None] | None = None,
+) -> LoadResult:
     """Load source files into the graph through a mapping.
 
     Parameters
@@ -2096,6 +2268,7 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], sourc
         if progress is True:
             if total > PROGRESS_MIN_ROWS:
                 from tqdm.auto import tqdm
+
                 bar = tqdm(total=total, desc=f"loading {mapping.id}", unit="rows")
         elif callable(progress):
             cb = progress
@@ -2140,8 +2313,16 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], sourc
         cb(total, total)
     if cb is not None and total == 0:
         cb(0, 0)
-    warnings = [( str(Path(m).parent), 0, "", Path(m).name, f"file {Path(m).name} of mapping {mapping.id} "
-                  "not found in the folder; skipped") for m in missing] + loader.warnings
+    warnings = [
+        (
+            str(Path(m).parent),
+            0,
+            "",
+            Path(m).name,
+            f"file {Path(m).name} of mapping {mapping.id} not found in the folder; skipped",
+        )
+        for m in missing
+    ] + loader.warnings
     files = [s.as_dict() for s in loader.stats]
     totals = {k: sum(f[k] for f in files) for k in ("rows_in", "loaded", "merged", "rejected", "warnings")}
     totals["warnings"] += len(missing)

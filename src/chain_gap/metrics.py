@@ -28,6 +28,7 @@ Index
 - M9 :func:`link_priority`, :func:`target_score`
 - M10 :func:`supplier_fit`
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -430,9 +431,7 @@ def hhi(sizes: Iterable[float] | pd.Series | np.ndarray) -> float:
     return float(np.sum(shares * shares))
 
 
-def concentration_flags(
-    sizes: Iterable[float] | pd.Series | np.ndarray, threshold: float = 0.4
-) -> dict[str, Any]:
+def concentration_flags(sizes: Iterable[float] | pd.Series | np.ndarray, threshold: float = 0.4) -> dict[str, Any]:
     """HHI with the "concentrated" and "single firm" flags of a link (M4).
 
     Returns
@@ -468,9 +467,7 @@ def _bom(
     needs: Mapping[Hashable, Iterable[Hashable]],
     makers: Mapping[Hashable, Iterable[Hashable]],
     values: Mapping[Hashable, float],
-) -> tuple[
-    list[Hashable], dict[Hashable, list[Hashable]], dict[Hashable, set[Any]], dict[Hashable, float], list[Any]
-]:
+) -> tuple[list[Hashable], dict[Hashable, list[Hashable]], dict[Hashable, set[Any]], dict[Hashable, float], list[Any]]:
     """Products in dependency order, inputs, maker sets, values and firms (first-seen order)."""
     need = {p: _as_list(v) for p, v in _mapping(needs, "needs").items()}
     make = {p: _as_list(v) for p, v in _mapping(makers, "makers").items()}
@@ -865,9 +862,7 @@ def topsis(X: pd.DataFrame, weights: Mapping[Hashable, float] | pd.Series | None
         missing = [c for c in X.columns if c not in wmap]
         extra = [k for k in wmap if k not in set(X.columns)]
         if missing or extra:
-            raise MetricInputError(
-                f"weights: must cover exactly the columns of X (missing {missing}, unknown {extra})"
-            )
+            raise MetricInputError(f"weights: must cover exactly the columns of X (missing {missing}, unknown {extra})")
         w = np.array([_number(wmap[c], "weights", c) for c in X.columns], dtype=float)
     norm = np.sqrt((a * a).sum(axis=0, keepdims=True))
     v = _safe_div(a, norm) * w
@@ -939,9 +934,7 @@ def anchor_pull(Z: pd.DataFrame, output: pd.Series | Mapping[Hashable, float]) -
     tol = 1e-9 * np.maximum(xv, 1.0)
     if (final < -tol).any():
         i = int(np.argmax(final < -tol))
-        raise MetricInputError(
-            f"Z: firm {x.index[i]!r} sells {z[i].sum()} locally, more than its output {xv[i]}"
-        )
+        raise MetricInputError(f"Z: firm {x.index[i]!r} sells {z[i].sum()} locally, more than its output {xv[i]}")
     final = np.clip(final, 0.0, None)
     a = _safe_div(z, xv[None, :])
     lhs = (np.eye(n) - a).T
@@ -960,9 +953,7 @@ def anchor_pull(Z: pd.DataFrame, output: pd.Series | Mapping[Hashable, float]) -
 # --------------------------------------------------------------------------------------------
 # M9 link priority and target score
 # --------------------------------------------------------------------------------------------
-def link_priority(
-    features: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None = None
-) -> pd.Series:
+def link_priority(features: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None = None) -> pd.Series:
     """Priority of candidate links: ``Seg_s = Σ_k W_k · minmax_k(feature_k)`` (M9).
 
     ``minmax_k(v) = (v − min_k) / (max_k − min_k)`` over the candidate rows; a constant column's
@@ -997,9 +988,7 @@ def link_priority(
         v = _as_float_array(features[col], f"features[{col!r}]")
         if not np.isfinite(v).all():
             i = int(np.argmax(~np.isfinite(v)))
-            raise MetricInputError(
-                f"features[{col!r}]: missing or infinite value at row {features.index[i]!r}"
-            )
+            raise MetricInputError(f"features[{col!r}]: missing or infinite value at row {features.index[i]!r}")
         if v.size == 0:
             continue
         span = v.max() - v.min()
@@ -1091,9 +1080,7 @@ def supplier_fit(edges: Iterable[tuple[Hashable, Hashable]] | pd.DataFrame) -> p
             try:
                 s, b = pair
             except (TypeError, ValueError) as exc:
-                raise MetricInputError(
-                    f"edges[{i}]: expected a (supplier, buyer) pair, got {pair!r}"
-                ) from exc
+                raise MetricInputError(f"edges[{i}]: expected a (supplier, buyer) pair, got {pair!r}") from exc
             pairs.append((s, b))
     buyers_of: dict[Hashable, set[Hashable]] = {}
     suppliers_of: dict[Hashable, set[Hashable]] = {}
@@ -1117,8 +1104,10 @@ def supplier_fit(edges: Iterable[tuple[Hashable, Hashable]] | pd.DataFrame) -> p
             for b in b2 - bs:
                 if b != s:
                     fit[(s, b)] = fit.get((s, b), 0.0) + jac
-    index = pd.MultiIndex.from_tuples(list(fit), names=["supplier", "buyer"]) if fit else (
-        pd.MultiIndex.from_arrays([[], []], names=["supplier", "buyer"])
+    index = (
+        pd.MultiIndex.from_tuples(list(fit), names=["supplier", "buyer"])
+        if fit
+        else (pd.MultiIndex.from_arrays([[], []], names=["supplier", "buyer"]))
     )
     out = pd.Series(list(fit.values()), index=index, dtype=float, name="fit")
     if out.empty:

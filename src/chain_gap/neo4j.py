@@ -21,6 +21,7 @@ on the single ``(:ChainGapMeta {id: 'meta'})`` node, which also holds the graph-
 Credentials come only from the environment (``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``,
 optionally ``NEO4J_DATABASE``), never from arguments that would end up in shell history.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -77,6 +78,7 @@ class Neo4jError(ChainGapError):
 
 # --------------------------------------------------------------------------- schema → Cypher
 
+
 def _name(x: str, what: str = "label") -> str:
     """``x`` if it is a safe Cypher identifier, else :class:`Neo4jError` (never interpolate anything else)."""
     if not isinstance(x, str) or not _NAME_RE.match(x):
@@ -91,8 +93,10 @@ def constraints() -> list[str]:
     :func:`push` an index; ``IF NOT EXISTS`` makes re-running them a no-op.
     """
     labels = list(schema()["nodes"]) + [META_LABEL]
-    return [f"CREATE CONSTRAINT cg_{_name(lab).lower()}_id IF NOT EXISTS "
-            f"FOR (n:{lab}) REQUIRE n.id IS UNIQUE" for lab in labels]
+    return [
+        f"CREATE CONSTRAINT cg_{_name(lab).lower()}_id IF NOT EXISTS FOR (n:{lab}) REQUIRE n.id IS UNIQUE"
+        for lab in labels
+    ]
 
 
 def indexes() -> list[str]:
@@ -109,8 +113,10 @@ def indexes() -> list[str]:
         for p in props:
             if p not in nodes[label].get("properties", {}):
                 raise Neo4jError(f"index on {label}.{p}, which graph/schema.yaml does not define")
-            out.append(f"CREATE INDEX cg_{_name(label).lower()}_{_name(p, 'property')} IF NOT EXISTS "
-                       f"FOR (n:{label}) ON (n.{p})")
+            out.append(
+                f"CREATE INDEX cg_{_name(label).lower()}_{_name(p, 'property')} IF NOT EXISTS "
+                f"FOR (n:{label}) ON (n.{p})"
+            )
     return out
 
 
@@ -120,7 +126,7 @@ def constraints_script() -> str:
         "// chain-gap: uniqueness constraints and indexes for Neo4j 5, generated from graph/schema.yaml",
         "// by chain_gap.neo4j.constraints_script(); do not edit by hand (a test compares this file).",
         "// Run after `neo4j-admin database import full`, e.g.:",
-        "//   cypher-shell -a \"$NEO4J_URI\" -u \"$NEO4J_USER\" -p \"$NEO4J_PASSWORD\" -f constraints.cypher",
+        '//   cypher-shell -a "$NEO4J_URI" -u "$NEO4J_USER" -p "$NEO4J_PASSWORD" -f constraints.cypher',
         "// chain_gap.neo4j.push runs the same statements itself.",
         "",
         "// one node per id and label",
@@ -131,27 +137,31 @@ def constraints_script() -> str:
 
 
 def _node_query(label: str) -> str:
-    return (f"UNWIND $rows AS row\n"
-            f"MERGE (n:{_name(label)} {{id: row.id}})\n"
-            f"SET n += row.props\n"
-            f"RETURN count(*) AS written")
+    return (
+        f"UNWIND $rows AS row\nMERGE (n:{_name(label)} {{id: row.id}})\nSET n += row.props\nRETURN count(*) AS written"
+    )
 
 
 def _edge_query(rel_type: str, src: str, dst: str) -> str:
-    return (f"UNWIND $rows AS row\n"
-            f"MATCH (a:{_name(src)} {{id: row.source}})\n"
-            f"MATCH (b:{_name(dst)} {{id: row.target}})\n"
-            f"MERGE (a)-[r:{_name(rel_type, 'relationship type')}]->(b)\n"
-            f"SET r += row.props\n"
-            f"RETURN count(*) AS written")
+    return (
+        f"UNWIND $rows AS row\n"
+        f"MATCH (a:{_name(src)} {{id: row.source}})\n"
+        f"MATCH (b:{_name(dst)} {{id: row.target}})\n"
+        f"MERGE (a)-[r:{_name(rel_type, 'relationship type')}]->(b)\n"
+        f"SET r += row.props\n"
+        f"RETURN count(*) AS written"
+    )
 
 
 _META_READ = "MATCH (m:ChainGapMeta {id: $id}) RETURN m.json_properties AS json_properties, m.graph AS graph"
-_META_WRITE = ("MERGE (m:ChainGapMeta {id: $id})\n"
-               "SET m.graph = $graph, m.json_properties = $json_properties, m.schema_version = $schema_version\n"
-               "RETURN count(*) AS written")
+_META_WRITE = (
+    "MERGE (m:ChainGapMeta {id: $id})\n"
+    "SET m.graph = $graph, m.json_properties = $json_properties, m.schema_version = $schema_version\n"
+    "RETURN count(*) AS written"
+)
 
 # --------------------------------------------------------------------------- property values
+
 
 def _py(v: Any) -> Any:
     """numpy scalars / arrays → Python values; everything else unchanged."""
@@ -166,7 +176,7 @@ def _value_type(v: Any) -> str:
     if isinstance(v, bool):
         return "bool"
     if isinstance(v, int):
-        return "int" if -(2 ** 63) <= v < 2 ** 63 else "json"
+        return "int" if -(2**63) <= v < 2**63 else "json"
     if isinstance(v, float):
         return "float"
     if isinstance(v, str):
@@ -279,9 +289,10 @@ def _graph_json(G: nx.MultiDiGraph) -> str:
 
 # --------------------------------------------------------------------------- batches
 
+
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _check_batch_size(batch_size: int) -> None:
@@ -297,9 +308,9 @@ def _ids_by_kind(G: nx.MultiDiGraph) -> dict[str, list[str]]:
     return by_kind
 
 
-def node_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
-                 types: Mapping[str, Mapping[str, str]] | None = None
-                 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def node_batches(
+    G: nx.MultiDiGraph, batch_size: int = 10_000, *, types: Mapping[str, Mapping[str, str]] | None = None
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The node writes of :func:`push`: ``(kind, query, params)`` per batch, kinds in schema order.
 
     ``query`` is the fixed template ``UNWIND $rows AS row MERGE (n:<Kind> {id: row.id}) SET n +=
@@ -321,9 +332,9 @@ def node_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
             yield kind, query, {"rows": rows}
 
 
-def edge_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
-                 types: Mapping[str, Mapping[str, str]] | None = None
-                 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def edge_batches(
+    G: nx.MultiDiGraph, batch_size: int = 10_000, *, types: Mapping[str, Mapping[str, str]] | None = None
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The relationship writes of :func:`push`: ``(kind, query, params)`` per batch.
 
     Edges are grouped by (kind, start kind, end kind) because the fixed template matches both ends
@@ -350,6 +361,7 @@ def edge_batches(G: nx.MultiDiGraph, batch_size: int = 10_000, *,
 
 # --------------------------------------------------------------------------- connection
 
+
 def _first_line(exc: BaseException) -> str:
     msg = str(getattr(exc, "message", None) or exc).strip()
     return msg.splitlines()[0] if msg else type(exc).__name__
@@ -369,8 +381,9 @@ def _translate(where: str) -> Iterator[None]:
     except Neo4jError:
         raise
     except nx4.AuthError as exc:
-        raise Neo4jError(f"Neo4j authentication failed at {where}: check NEO4J_USER and NEO4J_PASSWORD "
-                         f"({_first_line(exc)})") from None
+        raise Neo4jError(
+            f"Neo4j authentication failed at {where}: check NEO4J_USER and NEO4J_PASSWORD ({_first_line(exc)})"
+        ) from None
     except (nx4.ServiceUnavailable, nx4.SessionExpired) as exc:
         raise Neo4jError(f"Neo4j at {where} is unreachable: {_first_line(exc)}") from None
     except nx4.Neo4jError as exc:
@@ -388,8 +401,10 @@ def _uri(uri: str | None) -> str:
     if parts.username or parts.password or "@" in parts.netloc:
         raise Neo4jError("NEO4J_URI must not contain credentials; set NEO4J_USER and NEO4J_PASSWORD instead")
     if parts.scheme not in _SCHEMES or not parts.netloc:
-        raise Neo4jError(f"NEO4J_URI {uri!r} is not a Bolt URI like neo4j://host:7687 or bolt://host:7687 "
-                         f"(schemes: {', '.join(_SCHEMES)})")
+        raise Neo4jError(
+            f"NEO4J_URI {uri!r} is not a Bolt URI like neo4j://host:7687 or bolt://host:7687 "
+            f"(schemes: {', '.join(_SCHEMES)})"
+        )
     return uri
 
 
@@ -442,7 +457,7 @@ def _retrying(fn: Callable[[], Any], retries: int, backoff: float) -> Any:
                 raise
             if attempt >= retries:
                 raise Neo4jError(f"Neo4j kept failing after {retries} retries: {_first_line(exc)}") from None
-            _sleep(backoff * (2 ** attempt))
+            _sleep(backoff * (2**attempt))
             attempt += 1
 
 
@@ -451,8 +466,11 @@ def _tx_write(tx: Any, query: str, params: dict[str, Any]) -> tuple[int, int, in
     record = result.single()
     counters = getattr(result.consume(), "counters", None)
     written = int(record["written"]) if record is not None else 0
-    return (written, int(getattr(counters, "nodes_created", 0) or 0),
-            int(getattr(counters, "relationships_created", 0) or 0))
+    return (
+        written,
+        int(getattr(counters, "nodes_created", 0) or 0),
+        int(getattr(counters, "relationships_created", 0) or 0),
+    )
 
 
 def _tx_meta(tx: Any, graph: str, jprops: dict[str, list[str]], version: Any) -> None:
@@ -461,15 +479,31 @@ def _tx_meta(tx: Any, graph: str, jprops: dict[str, list[str]], version: Any) ->
     if old is not None and old["json_properties"]:
         for k, v in json.loads(old["json_properties"]).items():
             merged.setdefault(k, set()).update(v)
-    tx.run(_META_WRITE, {"id": META_ID, "graph": graph, "schema_version": version,
-                         "json_properties": _dumps({k: sorted(v) for k, v in sorted(merged.items())})}).consume()
+    tx.run(
+        _META_WRITE,
+        {
+            "id": META_ID,
+            "graph": graph,
+            "schema_version": version,
+            "json_properties": _dumps({k: sorted(v) for k, v in sorted(merged.items())}),
+        },
+    ).consume()
 
 
 # --------------------------------------------------------------------------- push
 
-def push(G: nx.MultiDiGraph, uri: str | None = None, database: str | None = None, batch_size: int = 10_000, *,
-         progress: bool | None = None, driver: Any = None, retries: int = 3, backoff: float = 1.0
-         ) -> dict[str, Any]:
+
+def push(
+    G: nx.MultiDiGraph,
+    uri: str | None = None,
+    database: str | None = None,
+    batch_size: int = 10_000,
+    *,
+    progress: bool | None = None,
+    driver: Any = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> dict[str, Any]:
     """Write ``G`` into Neo4j: constraints and indexes first, then batched ``UNWIND … MERGE``.
 
     Parameters
@@ -504,32 +538,45 @@ def push(G: nx.MultiDiGraph, uri: str | None = None, database: str | None = None
     own = driver is None
     where = _uri(uri) if own else (uri or os.environ.get("NEO4J_URI") or "the given driver")
     drv = connect(where) if own else driver
-    out: dict[str, Any] = {"nodes": {}, "edges": {}, "nodes_created": 0, "relationships_created": 0,
-                           "batches": 0, "schema_statements": 0}
-    bar = tqdm(total=G.number_of_nodes() + G.number_of_edges(), unit="row", desc="Neo4j push",
-               disable=not progress)
+    out: dict[str, Any] = {
+        "nodes": {},
+        "edges": {},
+        "nodes_created": 0,
+        "relationships_created": 0,
+        "batches": 0,
+        "schema_statements": 0,
+    }
+    bar = tqdm(total=G.number_of_nodes() + G.number_of_edges(), unit="row", desc="Neo4j push", disable=not progress)
     try:
         with _translate(where), drv.session(database=_database(database)) as session:
             for q in constraints() + indexes():
                 _retrying(lambda q=q: session.run(q).consume(), retries, backoff)
                 out["schema_statements"] += 1
             _retrying(lambda: session.run("CALL db.awaitIndexes(300)").consume(), retries, backoff)
-            for section, batches in (("nodes", node_batches(G, batch_size, types=types)),
-                                     ("edges", edge_batches(G, batch_size, types=types))):
+            for section, batches in (
+                ("nodes", node_batches(G, batch_size, types=types)),
+                ("edges", edge_batches(G, batch_size, types=types)),
+            ):
                 for kind, query, params in batches:
                     written, nc, rc = _retrying(
-                        lambda q=query, p=params: session.execute_write(_tx_write, q, p), retries, backoff)
+                        lambda q=query, p=params: session.execute_write(_tx_write, q, p), retries, backoff
+                    )
                     sent = len(params["rows"])
                     if written != sent:
-                        raise Neo4jError(f"{kind}: Neo4j wrote {written} of {sent} rows in a batch "
-                                         f"(relationship ends missing in the database?)")
+                        raise Neo4jError(
+                            f"{kind}: Neo4j wrote {written} of {sent} rows in a batch "
+                            f"(relationship ends missing in the database?)"
+                        )
                     out[section][kind] = out[section].get(kind, 0) + sent
                     out["nodes_created"] += nc
                     out["relationships_created"] += rc
                     out["batches"] += 1
                     bar.update(sent)
-            _retrying(lambda: session.execute_write(_tx_meta, _graph_json(G), json_properties(types),
-                                                    schema()["version"]), retries, backoff)
+            _retrying(
+                lambda: session.execute_write(_tx_meta, _graph_json(G), json_properties(types), schema()["version"]),
+                retries,
+                backoff,
+            )
     finally:
         bar.close()
         if own:
@@ -538,6 +585,7 @@ def push(G: nx.MultiDiGraph, uri: str | None = None, database: str | None = None
 
 
 # --------------------------------------------------------------------------- pull
+
 
 def region_prefix(code: str) -> str:
     """The significant prefix of a GB/T 2260 code: an enterprise is in the region when its code starts with it.
@@ -557,42 +605,59 @@ def region_prefix(code: str) -> str:
 
 _ROW = "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
 _REL = "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props"
-_LINKED = ("MATCH (e:Enterprise)-[:LINKED_TO]->(:Link {chain: $chain})\n"
-           "WHERE $prefix IS NULL OR e.region STARTS WITH $prefix\n"
-           "WITH DISTINCT e\n")
+_LINKED = (
+    "MATCH (e:Enterprise)-[:LINKED_TO]->(:Link {chain: $chain})\n"
+    "WHERE $prefix IS NULL OR e.region STARTS WITH $prefix\n"
+    "WITH DISTINCT e\n"
+)
 
 PULL_NODE_QUERIES: dict[str, str] = {
-    "chain": ("MATCH (n:Chain {id: $chain_node})\n" + _ROW + "\nUNION ALL\n"
-              "MATCH (n:Link) WHERE n.chain = $chain\n" + _ROW + "\nUNION ALL\n"
-              "MATCH (:Link {chain: $chain})-[:CLASSIFIED_AS]->(i:Industry)\nWITH DISTINCT i AS n\n" + _ROW),
+    "chain": (
+        "MATCH (n:Chain {id: $chain_node})\n" + _ROW + "\nUNION ALL\n"
+        "MATCH (n:Link) WHERE n.chain = $chain\n" + _ROW + "\nUNION ALL\n"
+        "MATCH (:Link {chain: $chain})-[:CLASSIFIED_AS]->(i:Industry)\nWITH DISTINCT i AS n\n" + _ROW
+    ),
     "enterprises": _LINKED + "WITH e AS n\n" + _ROW,
-    "regions": (_LINKED + "MATCH (e)-[:LOCATED_IN]->(r0:Region)\nWITH DISTINCT r0\n"
-                "MATCH (r0)-[:PART_OF*0..]->(n:Region)\nWITH DISTINCT n\n" + _ROW),
-    "stubs": ("MATCH (n:Enterprise)\n"
-              "WHERE ($prefix IS NULL OR n.region STARTS WITH $prefix)\n"
-              "  AND NOT EXISTS { MATCH (n)-[:LINKED_TO]->(l:Link) WHERE l.chain = $chain }\n"
-              "RETURN n.id AS id, labels(n) AS labels, "
-              "n {" + ", ".join(f".{p}" for p in STUB_PROPERTIES) + "} AS props"),
+    "regions": (
+        _LINKED + "MATCH (e)-[:LOCATED_IN]->(r0:Region)\nWITH DISTINCT r0\n"
+        "MATCH (r0)-[:PART_OF*0..]->(n:Region)\nWITH DISTINCT n\n" + _ROW
+    ),
+    "stubs": (
+        "MATCH (n:Enterprise)\n"
+        "WHERE ($prefix IS NULL OR n.region STARTS WITH $prefix)\n"
+        "  AND NOT EXISTS { MATCH (n)-[:LINKED_TO]->(l:Link) WHERE l.chain = $chain }\n"
+        "RETURN n.id AS id, labels(n) AS labels, "
+        "n {" + ", ".join(f".{p}" for p in STUB_PROPERTIES) + "} AS props"
+    ),
 }
 """Fixed, parameterised node queries of :func:`pull` (rows ``{id, labels, props}``)."""
 
 PULL_REL_QUERIES: dict[str, str] = {
-    "chain": ("MATCH (a:Link {chain: $chain})-[r:PART_OF]->(b)\n"
-              "WHERE (b:Link AND b.chain = $chain) OR (b:Chain AND b.id = $chain_node)\n" + _REL + "\nUNION ALL\n"
-              "MATCH (a:Link {chain: $chain})-[r:FEEDS]->(b:Link {chain: $chain})\n" + _REL + "\nUNION ALL\n"
-              "MATCH (a:Link {chain: $chain})-[r:CLASSIFIED_AS]->(b:Industry)\n" + _REL),
-    "linked_to": ("MATCH (a:Enterprise)-[r:LINKED_TO]->(b:Link {chain: $chain})\n"
-                  "WHERE $prefix IS NULL OR a.region STARTS WITH $prefix\n" + _REL),
+    "chain": (
+        "MATCH (a:Link {chain: $chain})-[r:PART_OF]->(b)\n"
+        "WHERE (b:Link AND b.chain = $chain) OR (b:Chain AND b.id = $chain_node)\n" + _REL + "\nUNION ALL\n"
+        "MATCH (a:Link {chain: $chain})-[r:FEEDS]->(b:Link {chain: $chain})\n" + _REL + "\nUNION ALL\n"
+        "MATCH (a:Link {chain: $chain})-[r:CLASSIFIED_AS]->(b:Industry)\n" + _REL
+    ),
+    "linked_to": (
+        "MATCH (a:Enterprise)-[r:LINKED_TO]->(b:Link {chain: $chain})\n"
+        "WHERE $prefix IS NULL OR a.region STARTS WITH $prefix\n" + _REL
+    ),
     "located_in": _LINKED + "WITH e AS a\nMATCH (a)-[r:LOCATED_IN]->(b:Region)\n" + _REL,
-    "region_part_of": (_LINKED + "MATCH (e)-[:LOCATED_IN]->(r0:Region)\nWITH DISTINCT r0\n"
-                       "MATCH (r0)-[:PART_OF*0..]->(a:Region)\nWITH DISTINCT a\n"
-                       "MATCH (a)-[r:PART_OF]->(b:Region)\n" + _REL),
-    "supplies_linked": (_LINKED + "WITH e AS a\nMATCH (a)-[r:SUPPLIES]->(b:Enterprise)\n"
-                        "WHERE ($prefix IS NULL OR b.region STARTS WITH $prefix)\n"
-                        "  AND EXISTS { MATCH (b)-[:LINKED_TO]->(l:Link) WHERE l.chain = $chain }\n" + _REL),
-    "supplies_all": ("MATCH (a:Enterprise)-[r:SUPPLIES]->(b:Enterprise)\n"
-                     "WHERE $prefix IS NULL OR (a.region STARTS WITH $prefix AND b.region STARTS WITH $prefix)\n"
-                     + _REL),
+    "region_part_of": (
+        _LINKED + "MATCH (e)-[:LOCATED_IN]->(r0:Region)\nWITH DISTINCT r0\n"
+        "MATCH (r0)-[:PART_OF*0..]->(a:Region)\nWITH DISTINCT a\n"
+        "MATCH (a)-[r:PART_OF]->(b:Region)\n" + _REL
+    ),
+    "supplies_linked": (
+        _LINKED + "WITH e AS a\nMATCH (a)-[r:SUPPLIES]->(b:Enterprise)\n"
+        "WHERE ($prefix IS NULL OR b.region STARTS WITH $prefix)\n"
+        "  AND EXISTS { MATCH (b)-[:LINKED_TO]->(l:Link) WHERE l.chain = $chain }\n" + _REL
+    ),
+    "supplies_all": (
+        "MATCH (a:Enterprise)-[r:SUPPLIES]->(b:Enterprise)\n"
+        "WHERE $prefix IS NULL OR (a.region STARTS WITH $prefix AND b.region STARTS WITH $prefix)\n" + _REL
+    ),
 }
 """Fixed, parameterised relationship queries of :func:`pull` (rows ``{source, target, type, props}``)."""
 
@@ -667,9 +732,13 @@ class _Builder:
             self.G.add_edge(u, v, key=kind, kind=kind, **props)
 
 
-def records_to_graph(nodes: Iterable[Mapping[str, Any]], rels: Iterable[Mapping[str, Any]], *,
-                     graph: Mapping[str, Any] | None = None,
-                     json_properties: Mapping[str, Iterable[str]] | None = None) -> nx.MultiDiGraph:
+def records_to_graph(
+    nodes: Iterable[Mapping[str, Any]],
+    rels: Iterable[Mapping[str, Any]],
+    *,
+    graph: Mapping[str, Any] | None = None,
+    json_properties: Mapping[str, Iterable[str]] | None = None,
+) -> nx.MultiDiGraph:
     """Build a graph from query result rows (pure; what :func:`pull` does with the server's answers).
 
     Parameters
@@ -709,9 +778,17 @@ def _tx_feed(tx: Any, query: str, params: dict[str, Any], sink: Callable[[dict[s
     return n
 
 
-def pull(uri: str | None = None, database: str | None = None, chain: Any = None, region: str | None = None, *,
-         all_enterprises: bool = True, driver: Any = None, retries: int = 3, backoff: float = 1.0
-         ) -> nx.MultiDiGraph:
+def pull(
+    uri: str | None = None,
+    database: str | None = None,
+    chain: Any = None,
+    region: str | None = None,
+    *,
+    all_enterprises: bool = True,
+    driver: Any = None,
+    retries: int = 3,
+    backoff: float = 1.0,
+) -> nx.MultiDiGraph:
     """Read one chain's subgraph from Neo4j into a ``networkx.MultiDiGraph`` analyses accept unchanged.
 
     Parameters
@@ -756,36 +833,56 @@ def pull(uri: str | None = None, database: str | None = None, chain: Any = None,
     try:
         with _translate(where), drv.session(database=_database(database)) as session:
             meta: list[dict[str, Any]] = []
-            _retrying(lambda: session.execute_read(_tx_feed, _META_READ, {"id": META_ID}, meta.append),
-                      retries, backoff)
+            _retrying(
+                lambda: session.execute_read(_tx_feed, _META_READ, {"id": META_ID}, meta.append), retries, backoff
+            )
             jprops = json.loads(meta[0]["json_properties"]) if meta and meta[0].get("json_properties") else {}
             graph = json.loads(meta[0]["graph"]) if meta and meta[0].get("graph") else {}
             b = _Builder(jprops)
             node_keys = ["chain", "enterprises", "regions"] + (["stubs"] if all_enterprises else [])
-            rel_keys = ["chain", "linked_to", "located_in", "region_part_of",
-                        "supplies_all" if all_enterprises else "supplies_linked"]
+            rel_keys = [
+                "chain",
+                "linked_to",
+                "located_in",
+                "region_part_of",
+                "supplies_all" if all_enterprises else "supplies_linked",
+            ]
             for key in node_keys:
-                _retrying(lambda q=PULL_NODE_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.node),
-                          retries, backoff)
+                _retrying(
+                    lambda q=PULL_NODE_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.node), retries, backoff
+                )
                 if key == "chain" and params["chain_node"] not in b.G:
                     raise Neo4jError(f"chain {chain_id!r} is not in the Neo4j database; push a graph with it first")
             for key in rel_keys:
-                _retrying(lambda q=PULL_REL_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.rel),
-                          retries, backoff)
+                _retrying(
+                    lambda q=PULL_REL_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.rel), retries, backoff
+                )
     finally:
         if own:
             drv.close()
     G = b.G
     G.graph.update(graph)
-    G.graph[PULL_KEY] = {"chain": chain_id, "region": None if region is None else str(region).strip(),
-                         "all_enterprises": bool(all_enterprises)}
+    G.graph[PULL_KEY] = {
+        "chain": chain_id,
+        "region": None if region is None else str(region).strip(),
+        "all_enterprises": bool(all_enterprises),
+    }
     return G
 
 
 # --------------------------------------------------------------------------- neo4j-admin import files
 
-_CSV_TYPES = {"bool": "boolean", "int": "long", "float": "double", "str": "string", "json": "string",
-              "list_str": "string[]", "list_int": "long[]", "list_float": "double[]", "list_bool": "boolean[]"}
+_CSV_TYPES = {
+    "bool": "boolean",
+    "int": "long",
+    "float": "double",
+    "str": "string",
+    "json": "string",
+    "list_str": "string[]",
+    "list_int": "long[]",
+    "list_float": "double[]",
+    "list_bool": "boolean[]",
+}
 
 
 def _fmt_scalar(v: Any) -> str:
@@ -829,8 +926,9 @@ def _pick_delimiter(G: nx.MultiDiGraph, types: Mapping[str, Mapping[str, str]], 
             raise Neo4jError(f"array delimiter {d!r} must be one character other than comma, quote or newline")
         if not any(d in x for x in elements):
             return d
-    raise Neo4jError(f"list values contain every usable array delimiter {candidates!r}; "
-                     f"pass array_delimiter= with another character")
+    raise Neo4jError(
+        f"list values contain every usable array delimiter {candidates!r}; pass array_delimiter= with another character"
+    )
 
 
 def _delimiter_arg(d: str) -> str:
@@ -856,8 +954,9 @@ def _atomic_text(path: Path, text: str) -> None:
         fh.write(text)
 
 
-def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, database: str = "neo4j",
-                        array_delimiter: str | None = None) -> dict[str, int]:
+def export_admin_import(
+    G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, database: str = "neo4j", array_delimiter: str | None = None
+) -> dict[str, int]:
     """Write ``neo4j-admin database import full`` CSV files for ``G`` into ``out_dir``.
 
     Files: ``nodes_<Kind>.csv`` per node kind (header ``id:ID(cg),:LABEL,<prop>:<type>…``), the meta
@@ -902,7 +1001,8 @@ def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, 
         kt = types.get(kind, {})
         props = [_name(p, "property") for p in sorted(kt)]
         header = [f"id:ID({ID_SPACE})", ":LABEL"] + [
-            p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props]
+            p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props
+        ]
         rows = ([nid, kind] + [_fmt(G.nodes[nid].get(p), kt[p], delim) for p in props] for nid in ids)
         fname = f"nodes_{kind}.csv"
         counts[fname], m = _atomic_csv(out / fname, header, rows)
@@ -910,8 +1010,9 @@ def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, 
         node_files.append(fname)
     meta_row = [META_ID, META_LABEL, _graph_json(G), _dumps(json_properties(types)), str(schema()["version"])]
     fname = f"nodes_{META_LABEL}.csv"
-    counts[fname], m = _atomic_csv(out / fname, [f"id:ID({ID_SPACE})", ":LABEL", "graph", "json_properties",
-                                                 "schema_version:long"], [meta_row])
+    counts[fname], m = _atomic_csv(
+        out / fname, [f"id:ID({ID_SPACE})", ":LABEL", "graph", "json_properties", "schema_version:long"], [meta_row]
+    )
     multiline |= m
     node_files.append(fname)
     by_ekind: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
@@ -924,7 +1025,8 @@ def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, 
         kt = types.get(kind, {})
         props = [_name(p, "property") for p in sorted(kt)]
         header = [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"] + [
-            p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props]
+            p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props
+        ]
         rows = ([u, v, kind] + [_fmt(a.get(p), kt[p], delim) for p in props] for u, v, a in edges)
         fname = f"rels_{_name(kind, 'relationship type')}.csv"
         counts[fname], m = _atomic_csv(out / fname, header, rows)
@@ -939,24 +1041,37 @@ def export_admin_import(G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, 
     return counts
 
 
-def import_command(node_files: list[str], rel_files: list[str], database: str = "neo4j",
-                   array_delimiter: str = ";", multiline: bool = False) -> str:
+def import_command(
+    node_files: list[str],
+    rel_files: list[str],
+    database: str = "neo4j",
+    array_delimiter: str = ";",
+    multiline: bool = False,
+) -> str:
     """The ``neo4j-admin database import full`` command line for the given files (shell-ready, one option a line)."""
-    parts = [f"neo4j-admin database import full {database}", "--overwrite-destination=true",
-             "--id-type=string", f"--array-delimiter={_delimiter_arg(array_delimiter)}"]
+    parts = [
+        f"neo4j-admin database import full {database}",
+        "--overwrite-destination=true",
+        "--id-type=string",
+        f"--array-delimiter={_delimiter_arg(array_delimiter)}",
+    ]
     if multiline:
         parts.append("--multiline-fields=true")
     parts += [f"--nodes={f}" for f in node_files] + [f"--relationships={f}" for f in rel_files]
     return " \\\n  ".join(parts)
 
 
-def _import_readme(node_files: list[str], rel_files: list[str], counts: Mapping[str, int], database: str,
-                   delim: str, multiline: bool) -> str:
+def _import_readme(
+    node_files: list[str], rel_files: list[str], counts: Mapping[str, int], database: str, delim: str, multiline: bool
+) -> str:
     cmd = import_command(node_files, rel_files, database, delim, multiline)
     table = "\n".join(f"| `{f}` | {counts[f]:,} |" for f in node_files + rel_files)
-    delim_note = ("`;` (no list element contains it)" if delim == ";" else
-                  f"`{_delimiter_arg(delim)}`: some list elements contain `;`, and the importer cannot escape "
-                  "the array delimiter")
+    delim_note = (
+        "`;` (no list element contains it)"
+        if delim == ";"
+        else f"`{_delimiter_arg(delim)}`: some list elements contain `;`, and the importer cannot escape "
+        "the array delimiter"
+    )
     return f"""# chain-gap graph: files for `neo4j-admin database import full` (Neo4j 5)
 
 Written by `chain_gap.neo4j.export_admin_import` (CLI: `chain-gap neo4j export`). For the first

@@ -5,6 +5,7 @@ numbers, ``None``, ``NaN``, ``datetime``) and never need pandas. Parsers return 
 for what they cannot read rather than guessing; the loaders turn that into a warning
 naming the file, row and field.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,9 +15,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 __all__ = [
-    "USCC_CHARSET", "USCC_WEIGHTS", "uscc_check_char", "uscc_valid", "normalize_uscc",
-    "normalize_stock_code", "stock_symbol", "clean_name", "normalize_name", "FX_TO_CNY",
-    "FX_DATE", "parse_capital", "parse_amount", "parse_date",
+    "USCC_CHARSET",
+    "USCC_WEIGHTS",
+    "uscc_check_char",
+    "uscc_valid",
+    "normalize_uscc",
+    "normalize_stock_code",
+    "stock_symbol",
+    "clean_name",
+    "normalize_name",
+    "FX_TO_CNY",
+    "FX_DATE",
+    "parse_capital",
+    "parse_amount",
+    "parse_date",
 ]
 
 
@@ -89,8 +101,18 @@ def uscc_valid(s: Any) -> bool:
 
 # ============================================================================ stock codes
 
-_EXCHANGE_ALIASES = {"SH": "SH", "SS": "SH", "SSE": "SH", "XSHG": "SH", "SZ": "SZ", "SZE": "SZ",
-                     "SZSE": "SZ", "XSHE": "SZ", "BJ": "BJ", "BSE": "BJ"}
+_EXCHANGE_ALIASES = {
+    "SH": "SH",
+    "SS": "SH",
+    "SSE": "SH",
+    "XSHG": "SH",
+    "SZ": "SZ",
+    "SZE": "SZ",
+    "SZSE": "SZ",
+    "XSHE": "SZ",
+    "BJ": "BJ",
+    "BSE": "BJ",
+}
 
 
 def _infer_exchange(sym: str) -> str | None:
@@ -224,24 +246,50 @@ FX_TO_CNY: dict[str, float] = {
 }
 
 _CURRENCY_WORDS = {
-    "人民币": "CNY", "rmb": "CNY", "cny": "CNY", "¥": "CNY",
-    "美元": "USD", "美金": "USD", "usd": "USD", "us$": "USD", "$": "USD",
-    "港元": "HKD", "港币": "HKD", "hkd": "HKD", "hk$": "HKD",
-    "欧元": "EUR", "eur": "EUR", "€": "EUR",
-    "日元": "JPY", "日圆": "JPY", "jpy": "JPY",
-    "英镑": "GBP", "gbp": "GBP", "£": "GBP",
-    "澳元": "AUD", "澳大利亚元": "AUD", "aud": "AUD",
-    "加元": "CAD", "加拿大元": "CAD", "cad": "CAD",
-    "新加坡元": "SGD", "sgd": "SGD",
-    "瑞士法郎": "CHF", "chf": "CHF",
-    "新台币": "TWD", "台币": "TWD", "twd": "TWD",
-    "韩元": "KRW", "krw": "KRW",
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "¥": "CNY",
+    "美元": "USD",
+    "美金": "USD",
+    "usd": "USD",
+    "us$": "USD",
+    "$": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "hkd": "HKD",
+    "hk$": "HKD",
+    "欧元": "EUR",
+    "eur": "EUR",
+    "€": "EUR",
+    "日元": "JPY",
+    "日圆": "JPY",
+    "jpy": "JPY",
+    "英镑": "GBP",
+    "gbp": "GBP",
+    "£": "GBP",
+    "澳元": "AUD",
+    "澳大利亚元": "AUD",
+    "aud": "AUD",
+    "加元": "CAD",
+    "加拿大元": "CAD",
+    "cad": "CAD",
+    "新加坡元": "SGD",
+    "sgd": "SGD",
+    "瑞士法郎": "CHF",
+    "chf": "CHF",
+    "新台币": "TWD",
+    "台币": "TWD",
+    "twd": "TWD",
+    "韩元": "KRW",
+    "krw": "KRW",
 }
 #: The unit words 元/圆 say "yuan" only when no other currency is named (美元 contains 元).
 _YUAN_WORDS = ("元", "圆")
 _MULTIPLIERS = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "十万": 1e5, "万": 1e4, "亿": 1e8, "千": 1e3}
-_TOKEN_RE = re.compile("|".join(re.escape(w) for w in sorted(
-    [*_CURRENCY_WORDS, *_YUAN_WORDS, *_MULTIPLIERS], key=len, reverse=True)))
+_TOKEN_RE = re.compile(
+    "|".join(re.escape(w) for w in sorted([*_CURRENCY_WORDS, *_YUAN_WORDS, *_MULTIPLIERS], key=len, reverse=True))
+)
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
 _EMPTY_WORDS = {"", "-", "--", "—", "无", "暂无", "不详", "未知", "null", "none", "nan", "n/a", "na"}
 
@@ -276,7 +324,7 @@ def _parse_money(s: Any, allow_negative: bool) -> tuple[float | None, str | None
     if len(nums) != 1:
         return None, None
     m = nums[0]
-    prefix, suffix = t[: m.start()], t[m.end():]
+    prefix, suffix = t[: m.start()], t[m.end() :]
     pre, suf = _tokens(prefix), _tokens(suffix)
     if pre is None or suf is None:
         return None, None

@@ -19,6 +19,7 @@ Above ``max_nodes`` leaf links the map aggregates to the level-2 groups (one nod
 says so on the page; per-group drill-down pages are not written yet, the gap table (Excel) holds
 the leaf-level detail.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -65,7 +66,14 @@ class PlotError(ChainGapError, ValueError):
 # Shared vocabulary: palette and labels (reused by chain_gap.report and the panorama)
 # --------------------------------------------------------------------------------------------
 from chain_gap.labels import (  # noqa: E402,F401  re-exported: plot.VERDICT_COLORS etc. stay public
-    ACTION_LABELS, ACTIONS, ACTIVITY_LABELS, ROLE_LABELS, STAGE_LABELS, STAGES, VERDICT_COLORS, VERDICT_LABELS,
+    ACTION_LABELS,
+    ACTIONS,
+    ACTIVITY_LABELS,
+    ROLE_LABELS,
+    STAGE_LABELS,
+    STAGES,
+    VERDICT_COLORS,
+    VERDICT_LABELS,
     VERDICTS,
 )
 
@@ -87,10 +95,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "fit": "全图",
         "synthetic": "合成演示数据 · synthetic demo data —— 企业与数字均为程序生成，不代表真实情况",
         "aggregated": "本链共 {n} 个末级环节，超过单图上限 {max}，已按二级环节汇总为 {m} 个节点显示；"
-                      "各末级环节的明细请查看链条诊断表（Excel）。",
+        "各末级环节的明细请查看链条诊断表（Excel）。",
         "overview_title": "使用说明",
         "howto": "点击图中任一环节，可在此查看该环节的诊断数字、本地企业和招商目标企业；"
-                 "鼠标悬停可快速查看要点。滚轮缩放，拖动平移。",
+        "鼠标悬停可快速查看要点。滚轮缩放，拖动平移。",
         "priority_title": "优先关注环节",
         "priority_none": "暂无需要行动的环节。",
         "summary_title": "环节诊断汇总",
@@ -133,10 +141,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "fit": "Fit",
         "synthetic": "Synthetic demo data · 合成演示数据 — firms and numbers are generated, not real",
         "aggregated": "This chain has {n} leaf links, more than the {max} a map can show; they are "
-                      "aggregated into {m} level-2 groups. The gap table (Excel) holds the leaf detail.",
+        "aggregated into {m} level-2 groups. The gap table (Excel) holds the leaf detail.",
         "overview_title": "How to read this map",
         "howto": "Click a link to see its numbers, local firms and target firms here; hover for a "
-                 "summary. Scroll to zoom, drag to pan.",
+        "summary. Scroll to zoom, drag to pan.",
         "priority_title": "Links to act on first",
         "priority_none": "No link needs action.",
         "summary_title": "Verdicts",
@@ -170,12 +178,40 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-_HEADER_ONLY = {"default_title", "meta_region", "meta_chain", "meta_vintage", "vintage_unknown",
-                "size_note", "arrow_note", "fit", "synthetic", "aggregated"}
+_HEADER_ONLY = {
+    "default_title",
+    "meta_region",
+    "meta_chain",
+    "meta_vintage",
+    "vintage_unknown",
+    "size_note",
+    "arrow_note",
+    "fit",
+    "synthetic",
+    "aggregated",
+}
 
-_GAP_REQUIRED = ("chain", "region", "region_name", "link", "link_name", "stage", "group", "group_name",
-                 "verdict", "action", "local", "local_activity", "national", "lq", "ci_low", "ci_high",
-                 "hhi", "priority", "reasons")
+_GAP_REQUIRED = (
+    "chain",
+    "region",
+    "region_name",
+    "link",
+    "link_name",
+    "stage",
+    "group",
+    "group_name",
+    "verdict",
+    "action",
+    "local",
+    "local_activity",
+    "national",
+    "lq",
+    "ci_low",
+    "ci_high",
+    "hhi",
+    "priority",
+    "reasons",
+)
 _FIRM_REQUIRED = ("name", "link")
 _TARGET_REQUIRED = ("name", "link", "score")
 
@@ -278,8 +314,13 @@ def _script_json(obj: Any) -> str:
     impossible; U+2028/2029 are escaped for old JavaScript parsers.
     """
     text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _esc(text: Any) -> str:
@@ -302,8 +343,9 @@ def _leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
     for col in ("chain", "region"):
         values = sorted({_s(v) for v in gaps[col]})
         if len(values) != 1:
-            raise PlotError(f"gap table: column '{col}' mixes {values}; pass the rows of one chain "
-                            f"and one region to chain_map()")
+            raise PlotError(
+                f"gap table: column '{col}' mixes {values}; pass the rows of one chain and one region to chain_map()"
+            )
     rows = gaps.to_dict("records")
     seen: set[str] = set()
     out = []
@@ -323,8 +365,7 @@ def _leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
             raise PlotError(f"{where}: field 'local' is {r['local']!r}; expected a count >= 0")
         activity = _s(r.get("activity")) or "firms"
         if activity not in ACTIVITY_LABELS["zh"]:
-            raise PlotError(f"{where}: field 'activity' is {activity!r}; "
-                            f"expected one of {list(ACTIVITY_LABELS['zh'])}")
+            raise PlotError(f"{where}: field 'activity' is {activity!r}; expected one of {list(ACTIVITY_LABELS['zh'])}")
         rec = {k: _py(v) for k, v in r.items()}
         rec["link"] = link
         rec["local"] = int(round(local))
@@ -334,8 +375,9 @@ def _leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _firm_lists(local_firms: pd.DataFrame | None, links: set[str], lang: str
-                ) -> tuple[dict[str, list[dict]], dict[str, int]]:
+def _firm_lists(
+    local_firms: pd.DataFrame | None, links: set[str], lang: str
+) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Local firms per link, producers first then by revenue and capital; rejected links apart."""
     if local_firms is None:
         return {}, {}
@@ -351,17 +393,19 @@ def _firm_lists(local_firms: pd.DataFrame | None, links: set[str], lang: str
             excluded[link] += 1
             continue
         role = _s(r.get("role"))
-        per.setdefault(link, []).append({
-            "id": _s(r.get("ent_id")) or _s(r.get("uscc")) or _s(r["name"]),
-            "name": _s(r["name"]),
-            "role": roles.get(role, role),
-            "producer": role in ("", "producer"),
-            "uncertain": _s(r.get("decision")) == "uncertain",
-            "capital": _fmt_money(r.get("reg_capital"), lang),
-            "revenue": _fmt_money(r.get("revenue"), lang),
-            "_rev": _num(r.get("revenue")) or 0.0,
-            "_cap": _num(r.get("reg_capital")) or 0.0,
-        })
+        per.setdefault(link, []).append(
+            {
+                "id": _s(r.get("ent_id")) or _s(r.get("uscc")) or _s(r["name"]),
+                "name": _s(r["name"]),
+                "role": roles.get(role, role),
+                "producer": role in ("", "producer"),
+                "uncertain": _s(r.get("decision")) == "uncertain",
+                "capital": _fmt_money(r.get("reg_capital"), lang),
+                "revenue": _fmt_money(r.get("revenue"), lang),
+                "_rev": _num(r.get("revenue")) or 0.0,
+                "_cap": _num(r.get("reg_capital")) or 0.0,
+            }
+        )
     for firms in per.values():
         firms.sort(key=lambda f: (not f["producer"], -f["_rev"], -f["_cap"], f["name"]))
     return per, dict(excluded)
@@ -378,16 +422,18 @@ def _target_lists(targets: pd.DataFrame | None, links: set[str]) -> dict[str, li
             continue
         score = _num(r["score"])
         rank = _num(r.get("rank"))
-        per.setdefault(link, []).append({
-            "id": _s(r.get("ent_id")) or _s(r.get("uscc")) or _s(r["name"]),
-            "name": _s(r["name"]),
-            "region": _s(r.get("region_name")) or _s(r.get("region")),
-            "score": _fmt_num(score, 3),
-            "reasons": _s(r.get("reasons")),
-            "_score": score if score is not None else -math.inf,
-            "_rank": rank if rank is not None else math.inf,
-            "_i": i,
-        })
+        per.setdefault(link, []).append(
+            {
+                "id": _s(r.get("ent_id")) or _s(r.get("uscc")) or _s(r["name"]),
+                "name": _s(r["name"]),
+                "region": _s(r.get("region_name")) or _s(r.get("region")),
+                "score": _fmt_num(score, 3),
+                "reasons": _s(r.get("reasons")),
+                "_score": score if score is not None else -math.inf,
+                "_rank": rank if rank is not None else math.inf,
+                "_i": i,
+            }
+        )
     for ts in per.values():
         ts.sort(key=lambda t: (t["_rank"], -t["_score"], t["_i"]))
     return per
@@ -397,8 +443,9 @@ def _public(items: list[dict]) -> list[dict]:
     return [{k: v for k, v in it.items() if not k.startswith("_")} for it in items]
 
 
-def _leaf_node(r: Mapping[str, Any], firms: list[dict], n_excluded: int, tlist: list[dict] | None,
-               lang: str) -> dict[str, Any]:
+def _leaf_node(
+    r: Mapping[str, Any], firms: list[dict], n_excluded: int, tlist: list[dict] | None, lang: str
+) -> dict[str, Any]:
     name = (_s(r.get("link_name_en")) if lang == "en" else "") or _s(r["link_name"]) or r["link"]
     group = (_s(r.get("group_name_en")) if lang == "en" else "") or _s(r["group_name"]) or _s(r["group"])
     act = r["activity"]
@@ -416,18 +463,19 @@ def _leaf_node(r: Mapping[str, Any], firms: list[dict], n_excluded: int, tlist: 
         hhi_txt += "（仅 1 家企业）" if lang == "zh" else " (single firm)"
     act_label = ACTIVITY_LABELS[lang][act]
     if lang == "zh":
-        facts = [["本地企业", _firms_unit(r["local"], lang)
-                  + f"（全国 {_fmt_int(r.get('national'))} 家）"]]
+        facts = [["本地企业", _firms_unit(r["local"], lang) + f"（全国 {_fmt_int(r.get('national'))} 家）"]]
         if act != "firms":
             facts.append([f"本地{act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
-        facts += [[f"区位熵 LQ（按{act_label}）", lq_txt], ["集中度 HHI", hhi_txt],
-                  ["优先级", _fmt_num(r.get("priority"))]]
+        facts += [
+            [f"区位熵 LQ（按{act_label}）", lq_txt],
+            ["集中度 HHI", hhi_txt],
+            ["优先级", _fmt_num(r.get("priority"))],
+        ]
     else:
         facts = [["Local firms", f"{_fmt_int(r['local'])} (national {_fmt_int(r.get('national'))})"]]
         if act != "firms":
             facts.append([f"Local {act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
-        facts += [[f"LQ (by {act_label})", lq_txt], ["HHI", hhi_txt],
-                  ["Priority", _fmt_num(r.get("priority"))]]
+        facts += [[f"LQ (by {act_label})", lq_txt], ["HHI", hhi_txt], ["Priority", _fmt_num(r.get("priority"))]]
     return {
         "id": r["link"],
         "name": name,
@@ -482,7 +530,8 @@ def _aggregate(leaves: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
         stage = Counter(m["stage"] for m in members).most_common(1)[0][0]
         counts = Counter(m["verdict"] for m in members)
         vtxt = ("、" if lang == "zh" else ", ").join(
-            f"{VERDICT_LABELS[lang][v]} {counts[v]}" for v in VERDICTS if counts[v])
+            f"{VERDICT_LABELS[lang][v]} {counts[v]}" for v in VERDICTS if counts[v]
+        )
         local = sum(m["local"] for m in members)
         firms: dict[str, dict] = {}
         for m in members:
@@ -502,34 +551,53 @@ def _aggregate(leaves: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
         name = members[0]["group_name"] or gid
         n = len(members)
         if lang == "zh":
-            facts = [["末级环节", f"{n} 个（{vtxt}）"],
-                     ["本地企业（各环节合计）", t["unit_firms"].format(n=f"{local:,}")],
-                     ["优先环节", "、".join(m["name"] for m in worst)]]
-            reasons = (f"按二级环节汇总：{n} 个末级环节中 {vtxt}；颜色取权重最大的诊断结论。"
-                       f"各环节合计本地企业 {local:,} 家（同一企业可能挂多个环节）。")
+            facts = [
+                ["末级环节", f"{n} 个（{vtxt}）"],
+                ["本地企业（各环节合计）", t["unit_firms"].format(n=f"{local:,}")],
+                ["优先环节", "、".join(m["name"] for m in worst)],
+            ]
+            reasons = (
+                f"按二级环节汇总：{n} 个末级环节中 {vtxt}；颜色取权重最大的诊断结论。"
+                f"各环节合计本地企业 {local:,} 家（同一企业可能挂多个环节）。"
+            )
         else:
-            facts = [["Leaf links", f"{n} ({vtxt})"], ["Local firms (sum over links)", f"{local:,}"],
-                     ["Links to act on", ", ".join(m["name"] for m in worst)]]
-            reasons = (f"Aggregated level-2 group: {vtxt} among {n} leaf links; the colour is the "
-                       f"verdict with the largest template weight. {local:,} local firm-links in total "
-                       f"(a firm may be counted in several links).")
+            facts = [
+                ["Leaf links", f"{n} ({vtxt})"],
+                ["Local firms (sum over links)", f"{local:,}"],
+                ["Links to act on", ", ".join(m["name"] for m in worst)],
+            ]
+            reasons = (
+                f"Aggregated level-2 group: {vtxt} among {n} leaf links; the colour is the "
+                f"verdict with the largest template weight. {local:,} local firm-links in total "
+                f"(a firm may be counted in several links)."
+            )
         all_firms = list(firms.values())
-        out.append({
-            "id": gid, "name": name, "stage": stage, "stage_label": STAGE_LABELS[lang][stage],
-            "group": gid, "group_name": name, "verdict": verdict, "action": action, "local": local,
-            "facts": facts, "reasons": reasons,
-            "firms": all_firms[:_MAX_FIRMS_SHOWN],
-            "firms_total": sum(m["firms_total"] for m in members),
-            "firms_excluded": sum(m["firms_excluded"] for m in members),
-            "targets": tl[:_MAX_TARGETS_SHOWN] if has_targets else None,
-            "targets_total": len(tl) if has_targets else None,
-            "top_firms": [f["name"] for f in all_firms[:_TOOLTIP_FIRMS]],
-            "label": f"{name}\n" + t["unit_links"].format(n=n),
-            "leaves": [m["id"] for m in members],
-            "_activity": sum(m["_activity"] for m in members),
-            "_priority": max(m["_priority"] for m in members),
-            "_weight": sum(m["_weight"] for m in members),
-        })
+        out.append(
+            {
+                "id": gid,
+                "name": name,
+                "stage": stage,
+                "stage_label": STAGE_LABELS[lang][stage],
+                "group": gid,
+                "group_name": name,
+                "verdict": verdict,
+                "action": action,
+                "local": local,
+                "facts": facts,
+                "reasons": reasons,
+                "firms": all_firms[:_MAX_FIRMS_SHOWN],
+                "firms_total": sum(m["firms_total"] for m in members),
+                "firms_excluded": sum(m["firms_excluded"] for m in members),
+                "targets": tl[:_MAX_TARGETS_SHOWN] if has_targets else None,
+                "targets_total": len(tl) if has_targets else None,
+                "top_firms": [f["name"] for f in all_firms[:_TOOLTIP_FIRMS]],
+                "label": f"{name}\n" + t["unit_links"].format(n=n),
+                "leaves": [m["id"] for m in members],
+                "_activity": sum(m["_activity"] for m in members),
+                "_priority": max(m["_priority"] for m in members),
+                "_weight": sum(m["_weight"] for m in members),
+            }
+        )
     return out
 
 
@@ -561,8 +629,9 @@ def _columns_per_stage(totals: Mapping[str, float]) -> dict[str, int]:
     return best[1]
 
 
-def _layout(nodes: list[dict[str, Any]], with_headers: bool, lang: str, leaf_counts: Mapping[str, int]
-            ) -> tuple[dict[str, tuple[float, float]], list[dict], list[dict]]:
+def _layout(
+    nodes: list[dict[str, Any]], with_headers: bool, lang: str, leaf_counts: Mapping[str, int]
+) -> tuple[dict[str, tuple[float, float]], list[dict], list[dict]]:
     """Fixed positions: stages as bands left to right, groups as headed blocks flowed into columns.
 
     Returns node positions, stage bands and group headings (canvas coordinates).
@@ -584,8 +653,10 @@ def _layout(nodes: list[dict[str, Any]], with_headers: bool, lang: str, leaf_cou
         elif members:
             blocks = [(None, members)]
         stage_blocks[stage] = blocks
-    totals = {st: sum((_HEADER_H if h is not None else 0) + _ROW_H * len(ms) for h, ms in bl)
-              for st, bl in stage_blocks.items()}
+    totals = {
+        st: sum((_HEADER_H if h is not None else 0) + _ROW_H * len(ms) for h, ms in bl)
+        for st, bl in stage_blocks.items()
+    }
     n_cols = _columns_per_stage(totals)
     x_cursor = 0.0
     max_h = float(_ROW_H)
@@ -627,11 +698,17 @@ def _layout(nodes: list[dict[str, Any]], with_headers: bool, lang: str, leaf_cou
         xs = stage_cols[stage]
         fill, ink = _STAGE_BAND[stage]
         n = leaf_counts.get(stage, 0)
-        bands.append({
-            "x0": xs[0] - _COL_W / 2 + 6, "x1": xs[-1] + _COL_W / 2 - 6,
-            "y0": -_BAND_TOP, "y1": max_h + 16, "fill": fill, "ink": ink,
-            "label": _TEXT[lang]["stage_count"].format(stage=STAGE_LABELS[lang][stage], n=n),
-        })
+        bands.append(
+            {
+                "x0": xs[0] - _COL_W / 2 + 6,
+                "x1": xs[-1] + _COL_W / 2 - 6,
+                "y0": -_BAND_TOP,
+                "y1": max_h + 16,
+                "fill": fill,
+                "ink": ink,
+                "label": _TEXT[lang]["stage_count"].format(stage=STAGE_LABELS[lang][stage], n=n),
+            }
+        )
     return pos, bands, headers
 
 
@@ -918,9 +995,9 @@ def _strip_external(page: str) -> str:
     out: list[str] = []
     last = 0
     for m in _BLOCK.finditer(page):
-        out.append(_strip_markup(page[last:m.start()]))
+        out.append(_strip_markup(page[last : m.start()]))
         block = m.group(0)
-        opening = block[:block.index(">") + 1]
+        opening = block[: block.index(">") + 1]
         if not (m.group(1).lower() == "script" and re.search(r"\bsrc\s*=", opening, re.IGNORECASE)):
             out.append(block)
         last = m.end()
@@ -1003,9 +1080,16 @@ def chain_map(
 
     firms, excluded = _firm_lists(local_firms, link_ids, lang)
     tmap = _target_lists(targets, link_ids)
-    leaves = [_leaf_node(r, firms.get(r["link"], []), excluded.get(r["link"], 0),
-                         None if targets is None else tmap.get(r["link"], []), lang)
-              for r in leaves_raw]
+    leaves = [
+        _leaf_node(
+            r,
+            firms.get(r["link"], []),
+            excluded.get(r["link"], 0),
+            None if targets is None else tmap.get(r["link"], []),
+            lang,
+        )
+        for r in leaves_raw
+    ]
 
     aggregated = len(leaves) > max_nodes
     if aggregated:
@@ -1015,37 +1099,72 @@ def chain_map(
     else:
         drawn = leaves
         edges = list(dict.fromkeys(feed_pairs))
-    pos, bands, headers = _layout(drawn, with_headers=not aggregated, lang=lang,
-                                  leaf_counts=Counter(leaf["stage"] for leaf in leaves))
+    pos, bands, headers = _layout(
+        drawn, with_headers=not aggregated, lang=lang, leaf_counts=Counter(leaf["stage"] for leaf in leaves)
+    )
 
     max_act = max((n["_activity"] for n in drawn), default=0.0)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     for n in drawn:
         share = math.sqrt(max(n["_activity"], 0.0) / max_act) if max_act > 0 else 0.0
         x, y = pos[n["id"]]
-        net.add_node(n["id"], label=n["label"], shape="dot", color=VERDICT_COLORS[n["verdict"]],
-                     size=round(_SIZE_MIN + (_SIZE_MAX - _SIZE_MIN) * share, 1),
-                     x=x, y=y, physics=False, level=STAGES.index(n["stage"]))
+        net.add_node(
+            n["id"],
+            label=n["label"],
+            shape="dot",
+            color=VERDICT_COLORS[n["verdict"]],
+            size=round(_SIZE_MIN + (_SIZE_MAX - _SIZE_MIN) * share, 1),
+            x=x,
+            y=y,
+            physics=False,
+            level=STAGES.index(n["stage"]),
+        )
     for a, b in edges:
         if abs(pos[a][0] - pos[b][0]) < 1:  # same column: bow the arrow out so it clears the labels
             net.add_edge(a, b, smooth={"enabled": True, "type": "curvedCW", "roundness": 0.45})
         else:
             net.add_edge(a, b)
-    net.set_options(json.dumps({
-        "physics": {"enabled": False},
-        "layout": {"randomSeed": 1},
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
-                        "keyboard": False, "multiselect": False, "dragNodes": False},
-        "nodes": {"font": {"size": 15, "face": _FONT, "color": "#1f2328", "strokeWidth": 4,
-                           "strokeColor": "#ffffff", "multi": False},
-                  "borderWidth": 1.5, "borderWidthSelected": 4,
-                  "shadow": {"enabled": True, "size": 4, "x": 1, "y": 1, "color": "rgba(0,0,0,0.18)"}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-                  "color": {"color": "#9aa7b4", "highlight": "#1f2328", "hover": "#57606a", "opacity": 0.45},
-                  "width": 1.2, "selectionWidth": 2,
-                  "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal",
-                             "roundness": 0.45}},
-    }))
+    net.set_options(
+        json.dumps(
+            {
+                "physics": {"enabled": False},
+                "layout": {"randomSeed": 1},
+                "interaction": {
+                    "hover": True,
+                    "tooltipDelay": 120,
+                    "navigationButtons": False,
+                    "keyboard": False,
+                    "multiselect": False,
+                    "dragNodes": False,
+                },
+                "nodes": {
+                    "font": {
+                        "size": 15,
+                        "face": _FONT,
+                        "color": "#1f2328",
+                        "strokeWidth": 4,
+                        "strokeColor": "#ffffff",
+                        "multi": False,
+                    },
+                    "borderWidth": 1.5,
+                    "borderWidthSelected": 4,
+                    "shadow": {"enabled": True, "size": 4, "x": 1, "y": 1, "color": "rgba(0,0,0,0.18)"},
+                },
+                "edges": {
+                    "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+                    "color": {"color": "#9aa7b4", "highlight": "#1f2328", "hover": "#57606a", "opacity": 0.45},
+                    "width": 1.2,
+                    "selectionWidth": 2,
+                    "smooth": {
+                        "enabled": True,
+                        "type": "cubicBezier",
+                        "forceDirection": "horizontal",
+                        "roundness": 0.45,
+                    },
+                },
+            }
+        )
+    )
     page = net.generate_html()
     page = _strip_external(page)
 
@@ -1060,10 +1179,14 @@ def chain_map(
     counts = Counter(leaf["verdict"] for leaf in leaves)
     chips = "".join(
         f'<span class="cg-chip" data-verdict="{v}"><i style="background:{VERDICT_COLORS[v]}"></i>'
-        f'{_esc(VERDICT_LABELS[lang][v])} <b>{counts.get(v, 0)}</b></span>' for v in VERDICTS)
-    meta = (f'{_esc(t["meta_region"])}：<b>{_esc(region_name)}</b>（{_esc(first["region"])}）'
-            f' · {_esc(t["meta_chain"])}：<b>{_esc(chain_label)}</b>'
-            f' · {_esc(t["meta_vintage"])}：<b>{_esc(vintage or t["vintage_unknown"])}</b>')
+        f"{_esc(VERDICT_LABELS[lang][v])} <b>{counts.get(v, 0)}</b></span>"
+        for v in VERDICTS
+    )
+    meta = (
+        f"{_esc(t['meta_region'])}：<b>{_esc(region_name)}</b>（{_esc(first['region'])}）"
+        f" · {_esc(t['meta_chain'])}：<b>{_esc(chain_label)}</b>"
+        f" · {_esc(t['meta_vintage'])}：<b>{_esc(vintage or t['vintage_unknown'])}</b>"
+    )
     if lang == "en":
         meta = meta.replace("：", ": ").replace("（", " (").replace("）", ")")
     header = ['<header id="cg-header">']
@@ -1074,16 +1197,27 @@ def chain_map(
         f'<div class="cg-legend" id="cg-legend">{chips}'
         f'<span class="cg-note">● {_esc(t["size_note"].format(activity=ACTIVITY_LABELS[lang][activity]))}</span>'
         f'<span class="cg-note">{_esc(t["arrow_note"])}</span>'
-        f'<button id="cg-fit" type="button">{_esc(t["fit"])}</button></div>')
+        f'<button id="cg-fit" type="button">{_esc(t["fit"])}</button></div>'
+    )
     if aggregated:
-        header.append(f'<div id="cg-aggregated">{_esc(t["aggregated"].format(n=len(leaves), max=max_nodes, m=len(drawn)))}</div>')
+        header.append(
+            f'<div id="cg-aggregated">{_esc(t["aggregated"].format(n=len(leaves), max=max_nodes, m=len(drawn)))}</div>'
+        )
     header.append("</header>")
 
     priority = [n["id"] for n in sorted(drawn, key=lambda n: -n["_priority"]) if n["action"] != "none"][:10]
-    summary = [[STAGE_LABELS[lang][s], " · ".join(
-        f"{VERDICT_LABELS[lang][v]} {sum(1 for x in leaves if x['stage'] == s and x['verdict'] == v)}"
-        for v in VERDICTS if any(x["stage"] == s and x["verdict"] == v for x in leaves))
-        or "—"] for s in STAGES]
+    summary = [
+        [
+            STAGE_LABELS[lang][s],
+            " · ".join(
+                f"{VERDICT_LABELS[lang][v]} {sum(1 for x in leaves if x['stage'] == s and x['verdict'] == v)}"
+                for v in VERDICTS
+                if any(x["stage"] == s and x["verdict"] == v for x in leaves)
+            )
+            or "—",
+        ]
+        for s in STAGES
+    ]
     data = {
         "lang": lang,
         "chain": chain,
@@ -1109,18 +1243,23 @@ def chain_map(
         "summary": summary,
     }
 
-    head_extra = (f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                  f'<meta name="generator" content="chain-gap">'
-                  f"<title>{_esc(page_title)}</title><style>{_CSS}</style>")
+    head_extra = (
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="chain-gap">'
+        f"<title>{_esc(page_title)}</title><style>{_CSS}</style>"
+    )
     if '<meta charset="utf-8">' in page:
         page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + head_extra, 1)
     else:
         page = page.replace("<head>", '<head><meta charset="utf-8">' + head_extra, 1)
-    page = re.sub(r"^\s*<html>", '<!DOCTYPE html>\n<html lang="%s">' % ("zh-CN" if lang == "zh" else "en"),
-                  page, count=1)
-    body_tail = (f'<aside id="cg-panel" aria-live="polite"></aside>'
-                 f'<script type="application/json" id="cg-data">{_script_json(data)}</script>'
-                 f"<script>{_JS}</script>")
+    page = re.sub(
+        r"^\s*<html>", '<!DOCTYPE html>\n<html lang="%s">' % ("zh-CN" if lang == "zh" else "en"), page, count=1
+    )
+    body_tail = (
+        f'<aside id="cg-panel" aria-live="polite"></aside>'
+        f'<script type="application/json" id="cg-data">{_script_json(data)}</script>'
+        f"<script>{_JS}</script>"
+    )
     page = page.replace("<body>", "<body>" + "".join(header), 1)
     idx = page.rfind("</body>")
     page = page[:idx] + body_tail + page[idx:]
@@ -1154,15 +1293,35 @@ class FontError(ChainGapError, RuntimeError):
 #: CJK fonts). Sans-serif first: slides are read from a distance and 黑体-style faces survive
 #: projectors and down-scaling far better than 宋体-style serif faces.
 _MPLFONTS_FILES: tuple[str, ...] = (
-    "NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf", "SimHei.ttf",
-    "NotoSerifCJKsc-Regular.otf", "SourceHanSerifSC-Regular.otf",
+    "NotoSansCJKsc-Regular.otf",
+    "SourceHanSansSC-Regular.otf",
+    "SimHei.ttf",
+    "NotoSerifCJKsc-Regular.otf",
+    "SourceHanSerifSC-Regular.otf",
 )
 #: Characters every usable font must have: the fixed vocabulary of the panorama.
 _CJK_PROBE = "产业链全景图上中下游缺失薄弱脆弱较强链主带动补强延家环节优先关注数据时点合成演示"
-_SYSTEM_HINTS = ("cjk", "han sans", "hansans", "wqy", "wenquanyi", "yahei", "msyh", "simhei", "pingfang",
-                 "droid sans fallback", "droidsansfallback", "ukai", "uming", "simsun", "notosanssc")
-_FONT_HELP = ("no font with Chinese glyphs found: `pip install mplfonts` (ships Noto Sans CJK) or install a "
-              "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk), then retry")
+_SYSTEM_HINTS = (
+    "cjk",
+    "han sans",
+    "hansans",
+    "wqy",
+    "wenquanyi",
+    "yahei",
+    "msyh",
+    "simhei",
+    "pingfang",
+    "droid sans fallback",
+    "droidsansfallback",
+    "ukai",
+    "uming",
+    "simsun",
+    "notosanssc",
+)
+_FONT_HELP = (
+    "no font with Chinese glyphs found: `pip install mplfonts` (ships Noto Sans CJK) or install a "
+    "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk), then retry"
+)
 _FALLBACK_FAMILY = "DejaVu Sans"  # matplotlib's bundled font, for symbols a CJK face might lack
 
 _font_cache: dict[str, Any] = {}
@@ -1173,6 +1332,7 @@ def _charmap(path: str) -> frozenset[int]:
     """Code points a font file has glyphs for (cached by path)."""
     if path not in _charmaps:
         from matplotlib.ft2font import FT2Font
+
         _charmaps[path] = frozenset(FT2Font(path).get_charmap())
     return _charmaps[path]
 
@@ -1212,8 +1372,9 @@ def _system_candidates() -> list[Path]:
     fc = shutil.which("fc-list")
     if fc:
         try:
-            res = subprocess.run([fc, "-f", "%{file}\n", ":lang=zh"], capture_output=True, text=True,
-                                 timeout=20, check=False)
+            res = subprocess.run(
+                [fc, "-f", "%{file}\n", ":lang=zh"], capture_output=True, text=True, timeout=20, check=False
+            )
             found += [Path(line.strip()) for line in res.stdout.splitlines() if line.strip()]
         except (OSError, subprocess.SubprocessError):
             pass
@@ -1224,8 +1385,8 @@ def _system_candidates() -> list[Path]:
 
     def rank(p: Path) -> tuple[int, int, str]:  # sans before serif, SC before other locales, regular first
         n = p.name.lower()
-        return (0 if "sans" in n or "hei" in n else 1, 0 if "sc" in n or "cn" in n else 1,
-                ("bold" in n) * 1, n)
+        return (0 if "sans" in n or "hei" in n else 1, 0 if "sc" in n or "cn" in n else 1, ("bold" in n) * 1, n)
+
     return sorted(dict.fromkeys(p for p in found if p.suffix.lower() in (".ttf", ".otf", ".ttc")), key=rank)
 
 
@@ -1279,9 +1440,11 @@ def _check_glyphs(texts: Iterable[str], font_paths: Sequence[str]) -> None:
         for ch in text:
             if ch.isspace() or ord(ch) in have:
                 continue
-            raise FontError(f"character {ch!r} (U+{ord(ch):04X}) in {text!r} has no glyph in "
-                            f"{', '.join(Path(p).name for p in font_paths)}; remove it from the label "
-                            f"or install a fuller CJK font (apt-get install fonts-noto-cjk)")
+            raise FontError(
+                f"character {ch!r} (U+{ord(ch):04X}) in {text!r} has no glyph in "
+                f"{', '.join(Path(p).name for p in font_paths)}; remove it from the label "
+                f"or install a fuller CJK font (apt-get install fonts-noto-cjk)"
+            )
 
 
 _PANO_TEXT: dict[str, dict[str, str]] = {
@@ -1350,8 +1513,9 @@ def _wrap(text: str, max_em: float, width: Callable[[str], float] = _unit_width)
     return lines
 
 
-def _wrap_greedy(text: str, max_em: float, width: Callable[[str], float] = _unit_width,
-                 split_words: bool = True) -> Any:
+def _wrap_greedy(
+    text: str, max_em: float, width: Callable[[str], float] = _unit_width, split_words: bool = True
+) -> Any:
     """Greedy line breaking; ``None`` if a word is wider than a line and ``split_words`` is off."""
     text = " ".join(text.split())
     if width(text) <= max_em:
@@ -1387,8 +1551,14 @@ def _wrap_greedy(text: str, max_em: float, width: Callable[[str], float] = _unit
     return lines
 
 
-def _fit_lines(text: str, width_pt: float, size: float, max_lines: int, min_size: float,
-               width: Callable[[str], float] = _unit_width) -> tuple[list[str], float]:
+def _fit_lines(
+    text: str,
+    width_pt: float,
+    size: float,
+    max_lines: int,
+    min_size: float,
+    width: Callable[[str], float] = _unit_width,
+) -> tuple[list[str], float]:
     """Lines and font size so ``text`` fits ``width_pt`` in ≤ ``max_lines`` lines.
 
     Shrinks the font in 5 % steps down to ``min_size``; past that the last line is cut with "…"
@@ -1410,8 +1580,9 @@ def _fit_lines(text: str, width_pt: float, size: float, max_lines: int, min_size
     return lines, s
 
 
-def _flow(blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_u: float, slack: float
-          ) -> tuple[list[list[tuple[str, Any]]], float]:
+def _flow(
+    blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_u: float, slack: float
+) -> tuple[list[list[tuple[str, Any]]], float]:
     """Flow group blocks top to bottom into ``k`` columns; a split group repeats its heading."""
     total = sum(head_u + len(ms) + gap_u for _, ms in blocks) - gap_u
     target = total / k * slack
@@ -1437,8 +1608,9 @@ def _flow(blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_u: fl
     return cols, max(heights)
 
 
-def _best_flow(blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_u: float
-               ) -> tuple[list[list[tuple[str, Any]]], float]:
+def _best_flow(
+    blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_u: float
+) -> tuple[list[list[tuple[str, Any]]], float]:
     if not blocks:
         return [[]], 0.0
     best = None
@@ -1452,7 +1624,7 @@ def _best_flow(blocks: list[tuple[str, list[dict]]], k: int, head_u: float, gap_
 
 def _text_color(hex_color: str) -> str:
     """Black or white, whichever contrasts more with ``hex_color`` (WCAG relative luminance)."""
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
     lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     return "#1f2328" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
@@ -1464,6 +1636,7 @@ def _chain_names(gaps: pd.DataFrame, chain: str) -> tuple[str, str]:
     en = _s(gaps.attrs.get("chain_name_en")) if hasattr(gaps, "attrs") else ""
     if not (zh and en):
         from chain_gap.chains import ChainError, load_chain
+
         try:
             spec = load_chain(chain)
             zh, en = zh or spec.name, en or spec.name_en
@@ -1537,17 +1710,17 @@ def panorama(
     region_name = _s(first["region_name"]) or _s(first["region"])
     fig_title = title or t["title"].format(region=region_name, chain=zh_name if lang == "zh" else en_name)
     present = sum(1 for r in rows if r["local"] > 0)
-    subtitle = t["subtitle"].format(code=_s(first["region"]), vintage=vintage or _TEXT[lang]["vintage_unknown"],
-                                    n=len(rows), present=present)
-    acting = sorted((r for r in rows if r["action"] != "none"),
-                    key=lambda r: -(_num(r.get("priority")) or 0.0))
+    subtitle = t["subtitle"].format(
+        code=_s(first["region"]), vintage=vintage or _TEXT[lang]["vintage_unknown"], n=len(rows), present=present
+    )
+    acting = sorted((r for r in rows if r["action"] != "none"), key=lambda r: -(_num(r.get("priority")) or 0.0))
     top = {r["link"] for r in acting[:_PANO_TOP_PRIORITIES]}
 
     def name_of(r: Mapping[str, Any]) -> str:
-        return ((_s(r.get("link_name_en")) if lang == "en" else "") or _s(r["link_name"]) or r["link"])
+        return (_s(r.get("link_name_en")) if lang == "en" else "") or _s(r["link_name"]) or r["link"]
 
     def group_of(r: Mapping[str, Any]) -> str:
-        return ((_s(r.get("group_name_en")) if lang == "en" else "") or _s(r["group_name"]) or _s(r["group"]))
+        return (_s(r.get("group_name_en")) if lang == "en" else "") or _s(r["group_name"]) or _s(r["group"])
 
     stage_blocks: dict[str, list[tuple[str, list[dict]]]] = {}
     for stage in STAGES:
@@ -1618,8 +1791,9 @@ def panorama(
         size = min(size_h, size_w, 15.0)
         # a group split over two columns reads worse than slightly smaller text: 4 % per split;
         # at equal size prefer wider boxes (fewer, longer lines read better than many short ones)
-        splits = sum(1 for cols, _ in flows.values() for col in cols for kind, item in col
-                     if kind == "head" and item[1])
+        splits = sum(
+            1 for cols, _ in flows.values() for col in cols for kind, item in col if kind == "head" and item[1]
+        )
         score = (round(size * (1 - 0.04 * splits), 1), -sum(ks))
         if best is None or score > best[0]:
             best = (score, size, row_h, k, flows)
@@ -1642,10 +1816,28 @@ def panorama(
         ax.text(x, yy, s, fontsize=size_pt, family=families, **kw)
 
     if banner is not None:
-        ax.add_patch(Rectangle((margin, banner[0]), W - 2 * margin, banner[1], facecolor="#fff4ce",
-                               edgecolor="#e0b400", linewidth=1.2, zorder=1))
-        text(W / 2, banner[0] + banner[1] / 2, t["synthetic"], 13, ha="center", va="center",
-             color="#6b5200", weight="bold", zorder=2)
+        ax.add_patch(
+            Rectangle(
+                (margin, banner[0]),
+                W - 2 * margin,
+                banner[1],
+                facecolor="#fff4ce",
+                edgecolor="#e0b400",
+                linewidth=1.2,
+                zorder=1,
+            )
+        )
+        text(
+            W / 2,
+            banner[0] + banner[1] / 2,
+            t["synthetic"],
+            13,
+            ha="center",
+            va="center",
+            color="#6b5200",
+            weight="bold",
+            zorder=2,
+        )
     text(margin, title_y, fig_title, 22, ha="left", va="center", color="#1f2328", weight="bold")
     text(margin, sub_y, subtitle, 12, ha="left", va="center", color="#57606a")
 
@@ -1656,28 +1848,63 @@ def panorama(
         box_w = (avail_w - sum(2 * pad + (k[s] - 1) * col_gap for s in stages)) / sum(k.values())
         stage_w = 2 * pad + n_cols * box_w + (n_cols - 1) * col_gap
         fill, ink = _STAGE_BAND[stage]
-        ax.add_patch(FancyBboxPatch((x, content_top), stage_w, content_bottom - content_top,
-                                    boxstyle="round,pad=0,rounding_size=0.08", facecolor=fill,
-                                    edgecolor="none", zorder=0))
-        ax.add_patch(FancyBboxPatch((x, content_top), stage_w, stage_head_h,
-                                    boxstyle="round,pad=0,rounding_size=0.08", facecolor=ink,
-                                    edgecolor="none", zorder=1))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, content_top),
+                stage_w,
+                content_bottom - content_top,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor=fill,
+                edgecolor="none",
+                zorder=0,
+            )
+        )
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, content_top),
+                stage_w,
+                stage_head_h,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor=ink,
+                edgecolor="none",
+                zorder=1,
+            )
+        )
         n_stage = sum(len(ms) for _, ms in stage_blocks[stage])
         label = t["stage"].format(stage=STAGE_LABELS[lang][stage], n=n_stage)
         lines, ls = _fit_lines(label, (stage_w - 0.16) * 72, 16, 1, 11, em_bold)
         if lines[0].endswith("…"):  # a narrow stage: its name alone
             lines, ls = _fit_lines(STAGE_LABELS[lang][stage], (stage_w - 0.16) * 72, 16, 1, 9, em_bold)
-        text(x + stage_w / 2, content_top + stage_head_h / 2, lines[0], ls, ha="center", va="center",
-             color="white", weight="bold", zorder=2)
+        text(
+            x + stage_w / 2,
+            content_top + stage_head_h / 2,
+            lines[0],
+            ls,
+            ha="center",
+            va="center",
+            color="white",
+            weight="bold",
+            zorder=2,
+        )
         for ci, col in enumerate(cols):
             cx = x + pad + ci * (box_w + col_gap)
             yy = content_top + stage_head_h + pad
             block_top: float | None = None
             for kind, item in col + [("end", None)]:
                 if kind in ("gap", "end", "head") and block_top is not None:
-                    ax.add_patch(FancyBboxPatch((cx - 0.04, block_top), box_w + 0.08, yy - block_top,
-                                                boxstyle="round,pad=0,rounding_size=0.05", facecolor="white",
-                                                edgecolor="#c9d1d9", linewidth=0.8, zorder=1, alpha=0.9))
+                    ax.add_patch(
+                        FancyBboxPatch(
+                            (cx - 0.04, block_top),
+                            box_w + 0.08,
+                            yy - block_top,
+                            boxstyle="round,pad=0,rounding_size=0.05",
+                            facecolor="white",
+                            edgecolor="#c9d1d9",
+                            linewidth=0.8,
+                            zorder=1,
+                            alpha=0.9,
+                        )
+                    )
                     block_top = None
                 if kind == "gap":
                     yy += gap_u * row_h
@@ -1691,8 +1918,17 @@ def panorama(
                         small = min(head_size * 0.8, (hh - 0.04) / (2 * 1.15 * _EM_W))
                         lines, hs = _fit_lines(label, (box_w - 0.1) * 72, small, 2, small * 0.8, em_bold)
                     for li, ln in enumerate(lines):
-                        text(cx + box_w / 2, yy + hh / 2 + (li - (len(lines) - 1) / 2) * hs * 1.15 * _EM_W,
-                             ln, hs, ha="center", va="center", color=ink, weight="bold", zorder=3)
+                        text(
+                            cx + box_w / 2,
+                            yy + hh / 2 + (li - (len(lines) - 1) / 2) * hs * 1.15 * _EM_W,
+                            ln,
+                            hs,
+                            ha="center",
+                            va="center",
+                            color=ink,
+                            weight="bold",
+                            zorder=3,
+                        )
                     yy += hh
                 elif kind == "leaf":
                     r = item
@@ -1700,12 +1936,24 @@ def panorama(
                     color = VERDICT_COLORS[r["verdict"]]
                     ink_txt = _text_color(color)
                     is_top = r["link"] in top
-                    ax.add_patch(FancyBboxPatch(
-                        (cx, yy), box_w, bh, boxstyle="round,pad=0,rounding_size=0.05", facecolor=color,
-                        edgecolor="#111111" if is_top else "white", linewidth=3.2 if is_top else 0.6, zorder=2))
+                    ax.add_patch(
+                        FancyBboxPatch(
+                            (cx, yy),
+                            box_w,
+                            bh,
+                            boxstyle="round,pad=0,rounding_size=0.05",
+                            facecolor=color,
+                            edgecolor="#111111" if is_top else "white",
+                            linewidth=3.2 if is_top else 0.6,
+                            zorder=2,
+                        )
+                    )
                     lines, ns = _fit_lines(name_of(r), (box_w - 0.14) * 72, size, 2, size * 0.72, em_bold)
-                    count = t["count"].format(n=f"{r['local']:,}") if lang == "zh" else (
-                        "1 firm" if r["local"] == 1 else t["count"].format(n=f"{r['local']:,}"))
+                    count = (
+                        t["count"].format(n=f"{r['local']:,}")
+                        if lang == "zh"
+                        else ("1 firm" if r["local"] == 1 else t["count"].format(n=f"{r['local']:,}"))
+                    )
                     action = ACTION_LABELS[lang][r["action"]] if r["action"] != "none" else ""
                     sub = ("★ " if is_top else "") + count + (f" · {action}" if action else "")
                     line_h = ns * 1.22 * _EM_W
@@ -1713,32 +1961,55 @@ def panorama(
                     block_h = len(lines) * line_h + sub_size * 1.25 * _EM_W
                     ty = yy + (bh - block_h) / 2 + line_h / 2
                     for ln in lines:
-                        text(cx + box_w / 2, ty, ln, ns, ha="center", va="center", color=ink_txt,
-                             weight="bold", zorder=3)
+                        text(
+                            cx + box_w / 2, ty, ln, ns, ha="center", va="center", color=ink_txt, weight="bold", zorder=3
+                        )
                         ty += line_h
-                    text(cx + box_w / 2, ty - line_h / 2 + sub_size * 1.25 * _EM_W / 2 + 0.01, sub, sub_size,
-                         ha="center", va="center", color=ink_txt, zorder=3)
+                    text(
+                        cx + box_w / 2,
+                        ty - line_h / 2 + sub_size * 1.25 * _EM_W / 2 + 0.01,
+                        sub,
+                        sub_size,
+                        ha="center",
+                        va="center",
+                        color=ink_txt,
+                        zorder=3,
+                    )
                     yy += row_h
         x += stage_w + stage_gap
 
     # ---- legend (one row; shrinks to fit the page width) ----------------------------------
     counts = Counter(r["verdict"] for r in rows)
     chips = [f"{VERDICT_LABELS[lang][v]} {counts.get(v, 0)}" for v in VERDICTS]
-    notes = [t["legend_priority"].format(k=min(_PANO_TOP_PRIORITIES, len(acting))), t["legend_count"],
-             t["legend_action"]]
+    notes = [
+        t["legend_priority"].format(k=min(_PANO_TOP_PRIORITIES, len(acting))),
+        t["legend_count"],
+        t["legend_action"],
+    ]
     sw, chip_gap, note_gap = 0.24, 0.30, 0.40
 
     def legend_width(fs: float) -> float:
-        return (sum(sw + 0.08 + em(c) * fs * _EM_W + chip_gap for c in chips)
-                + sum(em(n) * fs * 0.92 * _EM_W + note_gap for n in notes) - note_gap)
+        return (
+            sum(sw + 0.08 + em(c) * fs * _EM_W + chip_gap for c in chips)
+            + sum(em(n) * fs * 0.92 * _EM_W + note_gap for n in notes)
+            - note_gap
+        )
 
     fs = 12.0
     while fs > 7.0 and legend_width(fs) > W - 2 * margin:
         fs -= 0.5
     lx = margin
     for v, label in zip(VERDICTS, chips):
-        ax.add_patch(FancyBboxPatch((lx, legend_y - sw / 2), sw, sw, boxstyle="round,pad=0,rounding_size=0.04",
-                                    facecolor=VERDICT_COLORS[v], edgecolor="none"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (lx, legend_y - sw / 2),
+                sw,
+                sw,
+                boxstyle="round,pad=0,rounding_size=0.04",
+                facecolor=VERDICT_COLORS[v],
+                edgecolor="none",
+            )
+        )
         text(lx + sw + 0.08, legend_y, label, fs, ha="left", va="center", color="#1f2328")
         lx += sw + 0.08 + em(label) * fs * _EM_W + chip_gap
     for note in notes:
@@ -1747,19 +2018,32 @@ def panorama(
     text(W - margin, sub_y, t["credit"], 10, ha="right", va="center", color="#8c959f")
 
     if synthetic:
-        text(W / 2, (content_top + content_bottom) / 2, t["watermark"], 96, ha="center", va="center",
-             color="#000000", alpha=0.06, rotation=18, weight="bold", zorder=5)
+        text(
+            W / 2,
+            (content_top + content_bottom) / 2,
+            t["watermark"],
+            96,
+            ha="center",
+            va="center",
+            color="#000000",
+            alpha=0.06,
+            rotation=18,
+            weight="bold",
+            zorder=5,
+        )
 
     # never tofu: every string must be covered by the font matplotlib will actually pick for it
     for bold in (False, True):
-        resolved = font_manager.findfont(FontProperties(family=[family], weight="bold" if bold else "normal"),
-                                         fallback_to_default=True)
+        resolved = font_manager.findfont(
+            FontProperties(family=[family], weight="bold" if bold else "normal"), fallback_to_default=True
+        )
         _check_glyphs([s_ for s_, b in drawn if b is bold], [resolved, fallback_path])
     return fig
 
 
-def write_panorama(fig_or_gaps: Any, png_path: str | os.PathLike[str], svg_path: str | os.PathLike[str],
-                   **kwargs: Any) -> tuple[Path, Path]:
+def write_panorama(
+    fig_or_gaps: Any, png_path: str | os.PathLike[str], svg_path: str | os.PathLike[str], **kwargs: Any
+) -> tuple[Path, Path]:
     """Save a panorama as PNG (150 dpi, 2400 × 1350 px) and SVG (text as paths), atomically.
 
     Parameters
@@ -1788,9 +2072,9 @@ def write_panorama(fig_or_gaps: Any, png_path: str | os.PathLike[str], svg_path:
     out = []
     for path, fmt in ((png_path, "png"), (svg_path, "svg")):
         target = Path(path)
-        with atomic_path(target) as tmp, \
-                matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "chain-gap"}):
-            fig.savefig(tmp, format=fmt, dpi=_PANO_DPI, facecolor="white",
-                        metadata={"Date": None} if fmt == "svg" else None)
+        with atomic_path(target) as tmp, matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "chain-gap"}):
+            fig.savefig(
+                tmp, format=fmt, dpi=_PANO_DPI, facecolor="white", metadata={"Date": None} if fmt == "svg" else None
+            )
         out.append(target)
     return out[0], out[1]

@@ -4,6 +4,7 @@ The graph is a plain :class:`networkx.MultiDiGraph`. These helpers only make sur
 that what goes in has a namespaced id, a ``kind`` and the required properties, so
 that every later stage (frames, Neo4j push, bundle files) can rely on them.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -101,9 +102,7 @@ def add_edge(G: nx.MultiDiGraph, u: str, v: str, kind: str, **props: Any) -> str
         if end not in G:
             raise SchemaError(f"{kind} edge {u} -> {v}: node {end} is not in the graph")
         if G.nodes[end].get("kind") not in allowed:
-            raise SchemaError(
-                f"{kind} edge {u} -> {v}: {end} is a {G.nodes[end].get('kind')}, expected {allowed}"
-            )
+            raise SchemaError(f"{kind} edge {u} -> {v}: {end} is a {G.nodes[end].get('kind')}, expected {allowed}")
     missing = [p for p in spec.get("required", []) if props.get(p) in (None, "")]
     if missing:
         raise SchemaError(f"{kind} edge {u} -> {v} lacks required properties {missing}")
@@ -139,9 +138,7 @@ def validate(G: nx.MultiDiGraph) -> list[str]:
             problems.append(f"edge {u}->{v}: unknown kind {kind!r}")
             continue
         if G.nodes[u].get("kind") not in spec["from"] or G.nodes[v].get("kind") not in spec["to"]:
-            problems.append(
-                f"edge {u}->{v} ({kind}): {G.nodes[u].get('kind')} -> {G.nodes[v].get('kind')} not allowed"
-            )
+            problems.append(f"edge {u}->{v} ({kind}): {G.nodes[u].get('kind')} -> {G.nodes[v].get('kind')} not allowed")
         for p in spec.get("required", []):
             if attrs.get(p) in (None, ""):
                 problems.append(f"edge {u}->{v} ({kind}): missing required property {p!r}")

@@ -19,6 +19,7 @@ How the population is drawn (vectorised with numpy, so 1,000,000 firms take seco
   city multiplier), the rest to unrelated industries; 12 % of chain firms are distributors or
   repairers (经营范围 "销售"/"维修" of the same products), so role typing has work to do.
 """
+
 from __future__ import annotations
 
 import string
@@ -50,8 +51,18 @@ _OTHER_SCOPES = [
     ("5261", "汽车零售；二手车经纪", "汽贸"),
     ("8010", "家政服务；保洁服务", "家政"),
 ]
-_MFG_PROVINCES = {"320000": 1.8, "330000": 1.7, "440000": 2.0, "370000": 1.5, "410000": 1.3,
-                  "350000": 1.2, "340000": 1.2, "510000": 1.1, "420000": 1.1, "310000": 1.2}
+_MFG_PROVINCES = {
+    "320000": 1.8,
+    "330000": 1.7,
+    "440000": 2.0,
+    "370000": 1.5,
+    "410000": 1.3,
+    "350000": 1.2,
+    "340000": 1.2,
+    "510000": 1.1,
+    "420000": 1.1,
+    "310000": 1.2,
+}
 
 
 def uscc_with_check(body17: str) -> str:
@@ -70,7 +81,7 @@ class SynthConfig:
     chain_share: float = 0.35
     seller_share: float = 0.12
     supply_pairs: int = 2_000
-    focus: str | None = DEFAULT_REGION   # city drawn denser than its size, so the demo region has a chain to analyse
+    focus: str | None = DEFAULT_REGION  # city drawn denser than its size, so the demo region has a chain to analyse
     focus_boost: float = 8.0
 
 
@@ -92,11 +103,19 @@ def _leaf_table(chains: list[ChainSpec]) -> pd.DataFrame:
     rows = []
     for ch in chains:
         for leaf in ch.leaves():
-            rows.append({"chain": ch.id, "leaf": leaf.id, "weight": leaf.weight / len(chains),
-                         "codes": list(leaf.industry_codes), "keywords": list(leaf.keywords),
-                         "products": list(leaf.products) or list(leaf.keywords)[:3],
-                         "name": leaf.name, "word": _name_word(leaf),
-                         "performer": getattr(leaf, "performer", "producer")})
+            rows.append(
+                {
+                    "chain": ch.id,
+                    "leaf": leaf.id,
+                    "weight": leaf.weight / len(chains),
+                    "codes": list(leaf.industry_codes),
+                    "keywords": list(leaf.keywords),
+                    "products": list(leaf.products) or list(leaf.keywords)[:3],
+                    "name": leaf.name,
+                    "word": _name_word(leaf),
+                    "performer": getattr(leaf, "performer", "producer"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -226,22 +245,24 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
         if big[i] and tag_draw[i, 3] < 0.004:
             t.append("上市")
         tags.append(";".join(t))
-    ent = pd.DataFrame({
-        "name": names,
-        "uscc": uscc,
-        "region": county,
-        "address": [f"{_addr(reg_names, c)}{rng_road(i)}" for i, c in enumerate(county)],
-        "industry_code": inds,
-        "scope": scopes,
-        "products": [";".join(p) for p in prods],
-        "reg_capital": [f"{c / 1e4:.0f}万元人民币" for c in cap],
-        "revenue": revenue,
-        "employees": employees,
-        "founded": founded,
-        "tags": tags,
-        "synthetic": True,
-        "true_link": truth,
-    })
+    ent = pd.DataFrame(
+        {
+            "name": names,
+            "uscc": uscc,
+            "region": county,
+            "address": [f"{_addr(reg_names, c)}{rng_road(i)}" for i, c in enumerate(county)],
+            "industry_code": inds,
+            "scope": scopes,
+            "products": [";".join(p) for p in prods],
+            "reg_capital": [f"{c / 1e4:.0f}万元人民币" for c in cap],
+            "revenue": revenue,
+            "employees": employees,
+            "founded": founded,
+            "tags": tags,
+            "synthetic": True,
+            "true_link": truth,
+        }
+    )
     supply = _supply(rng, ent, leaves, leaf_idx, big, chains, cfg.supply_pairs)
     return ent, supply
 
@@ -292,25 +313,41 @@ def _dedupe(names: list[str]) -> list[str]:
     for nm in names:
         k = seen.get(nm, 0)
         seen[nm] = k + 1
-        out.append(nm if k == 0 else nm.replace("有限", f"{string.ascii_uppercase[k % 26]}{k // 26 or ''}有限", 1)
-                   if "有限" in nm else f"{nm}{k}")
+        out.append(
+            nm
+            if k == 0
+            else nm.replace("有限", f"{string.ascii_uppercase[k % 26]}{k // 26 or ''}有限", 1)
+            if "有限" in nm
+            else f"{nm}{k}"
+        )
     return out
 
 
-def _supply(rng: np.random.Generator, ent: pd.DataFrame, leaves: pd.DataFrame, leaf_idx: np.ndarray,
-            producer: np.ndarray, chains: list[ChainSpec], n_pairs: int) -> pd.DataFrame:
+def _supply(
+    rng: np.random.Generator,
+    ent: pd.DataFrame,
+    leaves: pd.DataFrame,
+    leaf_idx: np.ndarray,
+    producer: np.ndarray,
+    chains: list[ChainSpec],
+    n_pairs: int,
+) -> pd.DataFrame:
     key = {(r.chain, r.leaf): i for i, r in enumerate(leaves.itertuples())}
     by_leaf: dict[int, np.ndarray] = {}
     for li in range(len(leaves)):
         by_leaf[li] = np.flatnonzero((leaf_idx == li) & producer)
-    edges = [(key[(ch.id, a)], key[(ch.id, b)]) for ch in chains for a, b, _ in ch.feeds_edges()
-             if (ch.id, a) in key and (ch.id, b) in key]
+    edges = [
+        (key[(ch.id, a)], key[(ch.id, b)])
+        for ch in chains
+        for a, b, _ in ch.feeds_edges()
+        if (ch.id, a) in key and (ch.id, b) in key
+    ]
     edges = [(a, b) for a, b in edges if len(by_leaf[a]) and len(by_leaf[b])]
     rows = []
     city = ent["region"].str[:4].to_numpy()
     if edges:
         pick = rng.integers(0, len(edges), size=n_pairs)
-        local_pick = rng.random(n_pairs) < 0.4   # buyers source 40 % of pairs in their own city when they can
+        local_pick = rng.random(n_pairs) < 0.4  # buyers source 40 % of pairs in their own city when they can
         for j in range(n_pairs):
             a, b = edges[pick[j]]
             buyer = by_leaf[b][rng.integers(0, len(by_leaf[b]))]
@@ -319,8 +356,14 @@ def _supply(rng: np.random.Generator, ent: pd.DataFrame, leaves: pd.DataFrame, l
                 near = cands[city[cands] == city[buyer]]
                 cands = near if len(near) else cands
             s = cands[rng.integers(0, len(cands))]
-            rows.append((ent.at[s, "uscc"], ent.at[buyer, "uscc"],
-                         float(np.round(rng.lognormal(15, 1.0), -3)), int(2022 + rng.integers(0, 4)),
-                         "synthetic"))
+            rows.append(
+                (
+                    ent.at[s, "uscc"],
+                    ent.at[buyer, "uscc"],
+                    float(np.round(rng.lognormal(15, 1.0), -3)),
+                    int(2022 + rng.integers(0, 4)),
+                    "synthetic",
+                )
+            )
     sup = pd.DataFrame(rows, columns=["supplier", "customer", "value", "year", "source"])
     return sup.drop_duplicates(["supplier", "customer"]).reset_index(drop=True)

@@ -7,6 +7,7 @@ gap and priority of the link, feasibility (relatedness density), resilience gain
 adjacency along the chain's ``feeds``) and proximity. A Chinese ``reasons`` sentence names the gap
 the firm closes and its strongest components.
 """
+
 from __future__ import annotations
 
 from chain_gap.errors import ChainGapError
@@ -28,12 +29,30 @@ from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.normalize import normalize_name
 
 TARGET_COLUMNS_ZH = {
-    "rank": "排名", "name": "企业名称", "uscc": "统一社会信用代码", "region": "所在地区代码",
-    "region_name": "所在地区", "province_name": "所在省份", "link": "环节代码", "link_name": "目标环节",
-    "action_zh": "招商方向", "score": "综合得分", "link_priority": "环节优先级", "gap": "环节缺口",
-    "density": "可行性(关联密度)", "resilience": "韧性增益", "quality": "企业质量(TOPSIS)", "fit": "本地配套契合度",
-    "same_province": "同省", "reg_capital": "注册资本(元)", "revenue": "营业收入(元)", "founded": "成立日期",
-    "tags": "企业标签", "other_links": "其他所属环节", "stability": "排名稳定性", "reasons": "推荐理由",
+    "rank": "排名",
+    "name": "企业名称",
+    "uscc": "统一社会信用代码",
+    "region": "所在地区代码",
+    "region_name": "所在地区",
+    "province_name": "所在省份",
+    "link": "环节代码",
+    "link_name": "目标环节",
+    "action_zh": "招商方向",
+    "score": "综合得分",
+    "link_priority": "环节优先级",
+    "gap": "环节缺口",
+    "density": "可行性(关联密度)",
+    "resilience": "韧性增益",
+    "quality": "企业质量(TOPSIS)",
+    "fit": "本地配套契合度",
+    "same_province": "同省",
+    "reg_capital": "注册资本(元)",
+    "revenue": "营业收入(元)",
+    "founded": "成立日期",
+    "tags": "企业标签",
+    "other_links": "其他所属环节",
+    "stability": "排名稳定性",
+    "reasons": "推荐理由",
     "ent_id": "企业ID",
 }
 
@@ -112,6 +131,7 @@ def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> 
             f.exclude_regions = [codes.resolve_region(str(x).strip()).code for x in vals]
         elif k == "min_capital":
             from chain_gap.normalize import parse_capital
+
             amount, _ = parse_capital(str(v))
             if amount is None:
                 raise TargetError(f"filter min_capital={v!r}: not an amount")
@@ -130,17 +150,20 @@ def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
     year = pd.to_datetime(cands["founded"], errors="coerce").dt.year
     age = (2026 - year).clip(lower=0).fillna(0.0)
     tags = cands["tags"].apply(lambda ts: sum(float(tag_points.get(t, 0.0)) for t in (ts or [])))
-    X = pd.DataFrame({
-        "revenue": pd.to_numeric(cands["revenue"], errors="coerce").fillna(0.0),
-        "reg_capital": pd.to_numeric(cands["reg_capital"], errors="coerce").fillna(0.0),
-        "employees": pd.to_numeric(cands["employees"], errors="coerce").fillna(0.0),
-        "age": age.astype(float),
-        "tags": tags.astype(float),
-    }, index=cands.index)
+    X = pd.DataFrame(
+        {
+            "revenue": pd.to_numeric(cands["revenue"], errors="coerce").fillna(0.0),
+            "reg_capital": pd.to_numeric(cands["reg_capital"], errors="coerce").fillna(0.0),
+            "employees": pd.to_numeric(cands["employees"], errors="coerce").fillna(0.0),
+            "age": age.astype(float),
+            "tags": tags.astype(float),
+        },
+        index=cands.index,
+    )
     # sizes are heavy-tailed: rank on logs so one giant does not flatten everyone else
     for c in ("revenue", "reg_capital", "employees"):
         X[c] = np.log1p(X[c])
-    X = X.loc[:, X.nunique() > 1]          # a criterion on which every firm is equal tells nothing
+    X = X.loc[:, X.nunique() > 1]  # a criterion on which every firm is equal tells nothing
     if X.empty:
         # no information (e.g. listed companies with tags only): everyone is average, not ideal
         return pd.Series(0.5, index=cands.index)
@@ -149,14 +172,20 @@ def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
 
 @dataclass
 class _Components:
-    cands: pd.DataFrame          # one row per (firm, link) candidate pair with components
+    cands: pd.DataFrame  # one row per (firm, link) candidate pair with components
     gaps: pd.DataFrame
     region: Any
     chain: ChainSpec
 
 
-def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile: Profile,
-                filters: Filters, gap_table: pd.DataFrame | None) -> _Components:
+def _components(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    profile: Profile,
+    filters: Filters,
+    gap_table: pd.DataFrame | None,
+) -> _Components:
     spec = load_chain(chain)
     reg = codes.resolve_region(str(region))
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
@@ -189,8 +218,9 @@ def _components(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, profile
     prio = gaps_mod._priority(gt.assign(), profile.priority)
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
-    cands["quality"] = _quality(cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags) \
-        .reindex(cands["ent_id"]).to_numpy()
+    cands["quality"] = (
+        _quality(cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags).reindex(cands["ent_id"]).to_numpy()
+    )
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
     return _Components(cands, gt, reg, spec)
@@ -249,8 +279,9 @@ def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.Dat
         n_local = local.groupby("link")["ent_id"].nunique().to_dict()
         adj: dict[str, float] = {}
         for leaf in spec.leaves():
-            nb = [b for a, b, _ in spec.feeds_edges() if a == leaf.id] + \
-                 [a for a, b, _ in spec.feeds_edges() if b == leaf.id]
+            nb = [b for a, b, _ in spec.feeds_edges() if a == leaf.id] + [
+                a for a, b, _ in spec.feeds_edges() if b == leaf.id
+            ]
             adj[leaf.id] = math.log1p(sum(n_local.get(x, 0) for x in nb))
         fit = cands["link"].map(adj).fillna(0.0).to_numpy(float)
     return fit
@@ -264,13 +295,21 @@ def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
 
 
 def _reason(r: Any, reg: Any) -> str:
-    gap_txt = {"fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
-               "extend": (f"向{'上' if r.direction == 'upstream' else '下'}游延伸{reg.name}链条至「{r.link_name}」"
-                          if r.direction in ("upstream", "downstream")
-                          else f"为{reg.name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"),
-               "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节"}.get(r.action, f"「{r.link_name}」")
-    comps = [("企业质量", r.quality), ("本地配套契合度", r.fit_n), ("可行性", r.density if not math.isnan(r.density) else 0.0),
-             ("韧性增益", r.resilience)]
+    gap_txt = {
+        "fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
+        "extend": (
+            f"向{'上' if r.direction == 'upstream' else '下'}游延伸{reg.name}链条至「{r.link_name}」"
+            if r.direction in ("upstream", "downstream")
+            else f"为{reg.name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"
+        ),
+        "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节",
+    }.get(r.action, f"「{r.link_name}」")
+    comps = [
+        ("企业质量", r.quality),
+        ("本地配套契合度", r.fit_n),
+        ("可行性", r.density if not math.isnan(r.density) else 0.0),
+        ("韧性增益", r.resilience),
+    ]
     comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
     bits = [f"可{gap_txt}（环节优先级{r.link_priority:.2f}，缺口{r.gap:.3f}）"]
     if comps:
@@ -283,10 +322,16 @@ def _reason(r: Any, reg: Any) -> str:
     return "；".join(bits)
 
 
-def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | None = None,
-         weights: str | Path | Mapping[str, Any] | Profile | None = None,
-         filters: Iterable[str] | Mapping[str, Any] | Filters | None = None,
-         gap_table: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    *,
+    top: int | None = None,
+    weights: str | Path | Mapping[str, Any] | Profile | None = None,
+    filters: Iterable[str] | Mapping[str, Any] | Filters | None = None,
+    gap_table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Rank firms outside ``region`` that would close its gaps in ``chain``.
 
     Parameters
@@ -309,10 +354,34 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     profile = load_profile(weights)
     comp = _components(G, chain, region, profile, parse_filters(filters), gap_table)
     c = comp.cands
-    cols = ["rank", "ent_id", "name", "uscc", "region", "region_name", "province_name", "link", "link_name",
-            "action", "action_zh", "score", "link_priority", "gap", "density", "resilience", "quality", "fit",
-            "confidence",
-            "same_province", "reg_capital", "revenue", "founded", "tags", "other_links", "reasons"]
+    cols = [
+        "rank",
+        "ent_id",
+        "name",
+        "uscc",
+        "region",
+        "region_name",
+        "province_name",
+        "link",
+        "link_name",
+        "action",
+        "action_zh",
+        "score",
+        "link_priority",
+        "gap",
+        "density",
+        "resilience",
+        "quality",
+        "fit",
+        "confidence",
+        "same_province",
+        "reg_capital",
+        "revenue",
+        "founded",
+        "tags",
+        "other_links",
+        "reasons",
+    ]
     if c.empty:
         out = pd.DataFrame(columns=cols)
         out.attrs.update({"profile": profile.__dict__, "region": comp.region.code})
@@ -342,13 +411,30 @@ def rank(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int | 
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
         best[col] = best[col].astype(float).round(4)
     out = best[cols].reset_index(drop=True)
-    out.attrs.update({"profile": profile.__dict__, "region": comp.region.code, "region_name": comp.region.name,
-                      "chain": comp.chain.id, "chain_name": comp.chain.name})
+    out.attrs.update(
+        {
+            "profile": profile.__dict__,
+            "region": comp.region.code,
+            "region_name": comp.region.name,
+            "chain": comp.chain.id,
+            "chain_name": comp.chain.name,
+        }
+    )
     return out
 
 
-def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: int = 20, n: int = 200,
-              jitter: float = 0.2, seed: int = 0, weights: Any = None, filters: Any = None) -> pd.Series:
+def stability(
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    region: str,
+    *,
+    top: int = 20,
+    n: int = 200,
+    jitter: float = 0.2,
+    seed: int = 0,
+    weights: Any = None,
+    filters: Any = None,
+) -> pd.Series:
     """Probability that each firm stays in the top ``top`` when every weight varies by ±``jitter``.
 
     The components are computed once; each of the ``n`` draws multiplies the link-priority weights,
@@ -371,8 +457,9 @@ def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: i
     for _ in range(int(n)):
         f = rng.uniform(1 - jitter, 1 + jitter, size=len(profile.priority) + 2)
         pw = {k: w * f[i] for i, (k, w) in enumerate(profile.priority.items())}
-        p2 = Profile(alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw,
-                     tags=profile.tags)
+        p2 = Profile(
+            alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw, tags=profile.tags
+        )
         prio = gaps_mod._priority(gt, p2.priority)
         c2 = c.copy()
         c2["link_priority"] = c2["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
@@ -382,8 +469,9 @@ def stability(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, top: i
 
 
 def _top_ids(c: pd.DataFrame, top: int) -> list[str]:
-    s = c.sort_values(["score", "confidence", "quality", "ent_id"],
-                      ascending=[False, False, False, True]).drop_duplicates("ent_id")
+    s = c.sort_values(
+        ["score", "confidence", "quality", "ent_id"], ascending=[False, False, False, True]
+    ).drop_duplicates("ent_id")
     return list(s["ent_id"].head(top))
 
 
@@ -420,31 +508,55 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
             for _, lid, k, d in list(G.out_edges(i, keys=True, data=True)):
                 if k == "LINKED_TO" and d.get("chain") == spec.id and d.get("decision") == "confirmed":
                     G.add_edge(cid, lid, key=k, **d)
-                    added_rows.append({"ent_id": i, "name": G.nodes[i].get("name"), "link": lid.split("/", 1)[1],
-                                       "link_name": G.nodes[lid].get("name"), "role": d.get("role")})
+                    added_rows.append(
+                        {
+                            "ent_id": i,
+                            "name": G.nodes[i].get("name"),
+                            "link": lid.split("/", 1)[1],
+                            "link_name": G.nodes[lid].get("name"),
+                            "role": d.get("role"),
+                        }
+                    )
         after = gaps_mod.table(G, spec, reg.code)
         s_after = gaps_mod.summary(G, spec, reg.code, gaps=after)
     finally:
         G.remove_nodes_from(clones)
     b = before.set_index("link")
     a = after.set_index("link")
-    changes = pd.DataFrame({
-        "link_name": b["link_name"], "local_before": b["local"], "local_after": a["local"],
-        "verdict_before": b["verdict_zh"], "verdict_after": a["verdict_zh"],
-        "action_before": b["action_zh"], "action_after": a["action_zh"],
-        "cascade_before": b["cascade_loss"], "cascade_after": a["cascade_loss"],
-    })
-    changed = changes[(changes["local_before"] != changes["local_after"]) |
-                      (changes["verdict_before"] != changes["verdict_after"]) |
-                      (changes["action_before"] != changes["action_after"])].reset_index()
+    changes = pd.DataFrame(
+        {
+            "link_name": b["link_name"],
+            "local_before": b["local"],
+            "local_after": a["local"],
+            "verdict_before": b["verdict_zh"],
+            "verdict_after": a["verdict_zh"],
+            "action_before": b["action_zh"],
+            "action_after": a["action_zh"],
+            "cascade_before": b["cascade_loss"],
+            "cascade_after": a["cascade_loss"],
+        }
+    )
+    changed = changes[
+        (changes["local_before"] != changes["local_after"])
+        | (changes["verdict_before"] != changes["verdict_after"])
+        | (changes["action_before"] != changes["action_after"])
+    ].reset_index()
     delta = {
-        "c": (s_before["c"], s_after["c"]), "wc": (s_before["wc"], s_after["wc"]),
+        "c": (s_before["c"], s_after["c"]),
+        "wc": (s_before["wc"], s_after["wc"]),
         "sc": (s_before["sc"], s_after["sc"]),
         "cascade_total": (float(b["cascade_loss"].fillna(0).sum()), float(a["cascade_loss"].fillna(0).sum())),
         "missing": (s_before["verdicts"]["missing"], s_after["verdicts"]["missing"]),
     }
-    return {"before": before, "after": after, "summary_before": s_before, "summary_after": s_after,
-            "changes": changed, "delta": delta, "added": pd.DataFrame(added_rows)}
+    return {
+        "before": before,
+        "after": after,
+        "summary_before": s_before,
+        "summary_after": s_after,
+        "changes": changed,
+        "delta": delta,
+        "added": pd.DataFrame(added_rows),
+    }
 
 
 def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *, per_anchor: int = 10) -> pd.DataFrame:
@@ -462,14 +574,27 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     spec = load_chain(chain)
     reg = codes.resolve_region(str(region))
     anc = gaps_mod.anchors(G, spec, reg.code)
-    cols = ["anchor_id", "anchor_name", "anchor_link", "ent_id", "name", "region", "link", "link_name",
-            "evidence", "score"]
+    cols = [
+        "anchor_id",
+        "anchor_name",
+        "anchor_link",
+        "ent_id",
+        "name",
+        "region",
+        "link",
+        "link_name",
+        "evidence",
+        "score",
+    ]
     if anc.empty:
         return pd.DataFrame(columns=cols)
     mem = frames.members(G, spec).drop_duplicates(["ent_id", "link"])
     outside = mem[mem[reg.level] != reg.code]
-    qual = _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags) if len(outside) \
+    qual = (
+        _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags)
+        if len(outside)
         else pd.Series(dtype=float)
+    )
     pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
     fit = metrics.supplier_fit(pairs) if pairs else pd.Series(dtype=float)
     link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
@@ -483,8 +608,11 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
         feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
         for r in outside[outside["link"].isin(feeders)].itertuples():
             if r.ent_id not in found:
-                found[r.ent_id] = (f"所在环节「{link_names.get(r.link, r.link)}」为链主环节「{link_names.get(a.link, a.link)}」的上游",
-                                   1.0 + float(qual.get(r.ent_id, 0.0)), r.link)
+                found[r.ent_id] = (
+                    f"所在环节「{link_names.get(r.link, r.link)}」为链主环节「{link_names.get(a.link, a.link)}」的上游",
+                    1.0 + float(qual.get(r.ent_id, 0.0)),
+                    r.link,
+                )
         if len(fit):
             f_a = fit.xs(a.ent_id, level=1, drop_level=False) if a.ent_id in fit.index.get_level_values(1) else None
             if f_a is not None:
@@ -493,9 +621,21 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
                         found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
         best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]
         for ent, (ev, sc, link) in best:
-            link = link or (outside.loc[outside["ent_id"] == ent, "link"].iloc[0]
-                            if (outside["ent_id"] == ent).any() else "")
-            rows.append({"anchor_id": a.ent_id, "anchor_name": a.name, "anchor_link": a.link, "ent_id": ent,
-                         "name": G.nodes[ent].get("name"), "region": G.nodes[ent].get("region"), "link": link,
-                         "link_name": link_names.get(link, ""), "evidence": ev, "score": round(sc, 4)})
+            link = link or (
+                outside.loc[outside["ent_id"] == ent, "link"].iloc[0] if (outside["ent_id"] == ent).any() else ""
+            )
+            rows.append(
+                {
+                    "anchor_id": a.ent_id,
+                    "anchor_name": a.name,
+                    "anchor_link": a.link,
+                    "ent_id": ent,
+                    "name": G.nodes[ent].get("name"),
+                    "region": G.nodes[ent].get("region"),
+                    "link": link,
+                    "link_name": link_names.get(link, ""),
+                    "evidence": ev,
+                    "score": round(sc, 4),
+                }
+            )
     return pd.DataFrame(rows, columns=cols)
