@@ -32,7 +32,7 @@ def _rss_gb() -> float:
 
 
 def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
-    from chain_gap import frames, gaps, io, link, load, synth, targets
+    from chain_gap import gaps, io, link, load, synth, targets
 
     stages: dict[str, dict[str, float]] = {}
 
@@ -120,11 +120,11 @@ def main() -> None:
             capture_output=True,
             text=True,
         )
-        sys.stdout.write("\n".join(l for l in p.stdout.splitlines() if not l.startswith("{")) + "\n")
+        sys.stdout.write("\n".join(line for line in p.stdout.splitlines() if not line.startswith("{")) + "\n")
         if p.returncode != 0:
             print(p.stderr[-3000:])
             sys.exit(1)
-        res = json.loads([l for l in p.stdout.splitlines() if l.startswith("{")][-1])
+        res = json.loads([line for line in p.stdout.splitlines() if line.startswith("{")][-1])
         results.append(res)
         s = res["stages"]
         print(

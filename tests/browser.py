@@ -15,7 +15,6 @@ Usage::
 from __future__ import annotations
 
 import os
-
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +120,7 @@ class ChromiumHarness:
         finally:
             self._pw.stop()
 
-    def __enter__(self) -> "ChromiumHarness":
+    def __enter__(self) -> ChromiumHarness:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import time
 import unicodedata
@@ -323,7 +324,7 @@ def test_add_industry_adds_ancestors():
         "level": 4,
     }
     chain = ["industry:gb4754:3841", "industry:gb4754:384", "industry:gb4754:38", "industry:gb4754:C"]
-    for child, parent in zip(chain, chain[1:]):
+    for child, parent in itertools.pairwise(chain):
         assert G.has_edge(child, parent, key="PART_OF")
     assert G.nodes["industry:gb4754:C"]["level"] == 1
     codes.add_industry(G, "C3841")

@@ -53,6 +53,6 @@ def test_what_if_top_three_reports_completeness(G, table):
     res = targets.what_if(G, "nev", "商丘市", top3)
     c0, c1 = res["delta"]["c"]
     added_links = set(res["added"]["link"])
-    newly_present = {l for l in added_links if table.set_index("link").loc[l, "local"] == 0}
+    newly_present = {lk for lk in added_links if table.set_index("link").loc[lk, "local"] == 0}
     assert c1 == pytest.approx(c0 + len(newly_present) / len(table))
     assert len(res["changes"]) >= 1

@@ -136,7 +136,7 @@ def test_readme_cli_reference_runs(in_workdir, monkeypatch):
             region = args[args.index("--region") + 1]
             ids = list(targets.rank(io.load(bundle), "nev", region, top=2)["ent_id"])
             assert len(ids) == 2, "the README bundle has fewer than two targets"
-            args = [PLACEHOLDER_ENT.sub(lambda _m, it=iter(ids): next(it), a) if "ent:…" in a else a for a in args]
+            args = [PLACEHOLDER_ENT.sub(lambda _m, it=iter(ids): next(it), a) if "ent:…" in a else a for a in args]  # noqa: B008 - one iterator per line, on purpose
         if args[:2] == ["review", "apply"]:
             reviewed = _fill_review(Path(args[3]))
         if args[0] == "demo" and "--n" not in args:
@@ -167,7 +167,7 @@ def test_readme_python_api_runs(in_workdir):
     block = re.search(r"```python\n(.*?)```", _section("Python API"), re.S)
     assert block, "no ```python block in the Python API section"
     ns: dict = {}
-    exec(compile(block.group(1), "README.md (Python API)", "exec"), ns)  # noqa: S102 - our own README
+    exec(compile(block.group(1), "README.md (Python API)", "exec"), ns)
     from chain_gap.chains import load_chain
 
     leaves = len(load_chain("nev").leaves())

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
+from factories import REGION, toy_chain, verdict_graph
 
 from chain_gap import gaps, metrics
-from factories import REGION, toy_chain, verdict_graph
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from factories import TOY, toy_chain
 
 from chain_gap import io, link
 from chain_gap.schema import add_node, link_id
-from factories import TOY, toy_chain  # noqa: E402
 
 TOY_TEXT = TOY.read_text(encoding="utf-8")
 

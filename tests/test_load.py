@@ -150,7 +150,7 @@ def test_missing_file_and_folder_and_unknown_mapping(tmp_path):
         L.load(tmp_path / "nope.csv", "qcc")
     with pytest.raises(LoadError, match="is a folder"):
         L.load(tmp_path, "qcc")
-    with pytest.raises(LoadError, match="unknown source mapping 'qichacha'.*qcc"):
+    with pytest.raises(LoadError, match=r"unknown source mapping 'qichacha'.*qcc"):
         L.load(BAD / "gbk.csv", "qichacha")
 
 
@@ -169,7 +169,7 @@ def test_missing_file_and_folder_and_unknown_mapping(tmp_path):
     ],
 )
 def test_encodings_delimiters_and_title_rows_load_the_same_two_firms(fname):
-    df, info = L.read_table(BAD / fname, fields=L.load_mapping("qcc"))
+    df, _info = L.read_table(BAD / fname, fields=L.load_mapping("qcc"))
     assert list(df["企业名称"]) == ["商丘华瑞电池有限公司", "商丘恒泰新材料有限公司"]
     assert "\ufeff" not in "".join(df.columns)
     res = L.load(BAD / fname, "qcc")

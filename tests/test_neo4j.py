@@ -364,7 +364,7 @@ def test_node_and_edge_batches_cover_everything_once():
         seen_nodes += [r["id"] for r in params["rows"]]
     assert sorted(seen_nodes) == sorted(G.nodes)
     per_kind: dict[str, int] = {}
-    for kind, _, params in cg.node_batches(G, 7):
+    for kind, _, _params in cg.node_batches(G, 7):
         per_kind[kind] = per_kind.get(kind, 0) + 1
     for kind, batches in per_kind.items():
         assert batches == math.ceil(sum(1 for _, k in G.nodes(data="kind") if k == kind) / 7)
@@ -404,10 +404,10 @@ def test_no_value_is_ever_interpolated_into_cypher():
         "UNWIND $rows AS row\nMATCH (a:Enterprise {id: row.source})\nMATCH (b:Link {id: row.target})\n"
         "MERGE (a)-[r:LINKED_TO]->(b)\nSET r += row.props\nRETURN count(*) AS written"
     ) in {q for q, _ in edge_queries}
-    for q, p in node_queries + edge_queries:
+    for q, _p in node_queries + edge_queries:
         assert NASTY not in q and "DETACH" not in q
-    assert any(NASTY == r["props"].get("name") for _, p in node_queries for r in p["rows"])
-    assert any(NASTY == r["props"].get("evidence") for _, p in edge_queries for r in p["rows"])
+    assert any(r["props"].get("name") == NASTY for _, p in node_queries for r in p["rows"])
+    assert any(r["props"].get("evidence") == NASTY for _, p in edge_queries for r in p["rows"])
     server = MemoryServer()
     cg.push(G, driver=server, batch_size=4, backoff=0)
     assert server.calls and all(NASTY not in q for _, q, _ in server.calls)
@@ -493,7 +493,7 @@ def test_connect_takes_credentials_only_from_the_environment(monkeypatch):
         cg.connect("http://localhost:7474")
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens on the discard port
     monkeypatch.setenv("NEO4J_PASSWORD", "not-a-real-password")
-    with pytest.raises(cg.Neo4jError, match="unreachable|kept failing") as err:
+    with pytest.raises(cg.Neo4jError, match=r"unreachable|kept failing") as err:
         cg.connect()
     assert "not-a-real-password" not in str(err.value) and "\n" not in str(err.value)
 
@@ -628,7 +628,7 @@ def test_records_to_graph_refuses_what_it_cannot_place():
         cg.records_to_graph(RECORDED_NODES[:2], RECORDED_RELS[1:2])
     with pytest.raises(cg.Neo4jError, match="exactly one chain-gap kind"):
         cg.records_to_graph([{"id": "x:1", "labels": ["Person"], "props": {}}], [])
-    with pytest.raises(cg.Neo4jError, match="not in graph/schema.yaml"):
+    with pytest.raises(cg.Neo4jError, match=r"not in graph/schema\.yaml"):
         cg.records_to_graph(
             RECORDED_NODES[:2], [{"source": "link:toy/up", "target": "chain:toy", "type": "OWNS", "props": {}}]
         )
@@ -793,7 +793,7 @@ def read_admin_import(out: Path, delim: str) -> nx.MultiDiGraph:
     for rec in rels:
         u, v, t = rec.pop("START_ID"), rec.pop("END_ID"), rec.pop("TYPE")
         G.add_edge(u, v, key=t, kind=t, **{k: json.loads(x) if k in jp.get(t, []) else x for k, x in rec.items()})
-    for n, a in G.nodes(data=True):
+    for _n, a in G.nodes(data=True):
         for k in jp.get(a["kind"], []):
             if k in a:
                 a[k] = json.loads(a[k])

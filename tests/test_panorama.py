@@ -20,10 +20,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
+from test_plot import LEAVES, make_gaps
 
 from chain_gap import plot
 from chain_gap.plot import VERDICT_COLORS, FontError, PlotError, panorama, write_panorama
-from test_plot import LEAVES, make_gaps
 
 PROBE = "产业链全景图"
 DEJAVU = font_manager.findfont(FontProperties(family="DejaVu Sans"), fallback_to_default=False)
@@ -106,7 +106,7 @@ def test_every_panorama_text_resolves_to_a_font_with_its_glyphs():
 
 def test_font_error_when_no_cjk_font(monkeypatch):
     monkeypatch.setattr(plot, "_font_cache", {})
-    monkeypatch.setattr(plot, "_font_candidates", lambda: [])
+    monkeypatch.setattr(plot, "_font_candidates", list)
     with pytest.raises(FontError, match="pip install mplfonts") as exc:
         panorama(make_gaps())
     assert "\n" not in str(exc.value)

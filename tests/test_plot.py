@@ -207,7 +207,7 @@ def make_targets() -> pd.DataFrame:
 
 
 def build(**kw) -> str:
-    args = dict(feeds=FEEDS, local_firms=make_firms(), targets=make_targets(), vintage="2024年12月")
+    args = {"feeds": FEEDS, "local_firms": make_firms(), "targets": make_targets(), "vintage": "2024年12月"}
     args.update(kw)
     gaps = args.pop("gaps", None)
     return chain_map(make_gaps() if gaps is None else gaps, **args)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from factories import OTHERS, REGION, add_firm, toy_chain, verdict_graph
 
 from chain_gap import targets
-from factories import OTHERS, REGION, add_firm, toy_chain, verdict_graph
 
 QUALITY_ONLY = {"alpha": 1.0, "proximity": 0.0, "priority": {"gap": 1.0, "density": 0.0, "pci": 0.0, "cog": 0.0}}
 

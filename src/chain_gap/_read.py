@@ -9,20 +9,21 @@ Nothing is converted to numbers: every value stays text until the mapping says w
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import csv
 import io
 import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from itertools import chain
 from operator import itemgetter
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
+
+from chain_gap.errors import ChainGapError
 
 HEADER_SCAN_ROWS = 20
 """How many leading rows may hold title lines before the header row."""

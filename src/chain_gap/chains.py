@@ -14,8 +14,6 @@ pass; loading refuses a template with any problem, so an analysis never runs on 
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import copy
 import csv
 import math
@@ -32,6 +30,7 @@ import pandas as pd
 import yaml
 
 from chain_gap._resources import graph_dir
+from chain_gap.errors import ChainGapError
 from chain_gap.schema import add_edge, add_node, link_id, node_id
 
 __all__ = [

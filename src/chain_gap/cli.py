@@ -48,7 +48,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             click.echo(f"Error: {msg}", err=True)
             ctx.exit(EXIT_USER)
-        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+        except Exception as exc:
             if debug:
                 raise
             click.echo(

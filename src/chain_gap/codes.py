@@ -21,8 +21,7 @@ Industries
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -34,27 +33,28 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap._resources import graph_dir
+from chain_gap.errors import ChainGapError
 from chain_gap.schema import add_edge, add_node
 
 __all__ = [
     "CodeError",
-    "RegionError",
     "IndustryError",
     "Region",
-    "regions",
-    "resolve_region",
-    "region_from_address",
-    "region_levels",
+    "RegionError",
+    "add_industry",
+    "add_region",
+    "class_codes",
+    "industries",
+    "industry_name",
+    "is_class_code",
     "parent_code",
     "province_from_short",
-    "add_region",
-    "industries",
-    "is_class_code",
-    "industry_name",
+    "region_from_address",
+    "region_levels",
+    "regions",
     "resolve_industry",
+    "resolve_region",
     "strategic_path",
-    "class_codes",
-    "add_industry",
 ]
 
 
@@ -585,7 +585,7 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
                 city=r.city or None,
             )
         )
-    for child, parent in zip(ids, ids[1:]):
+    for child, parent in itertools.pairwise(ids):
         add_edge(G, child, parent, "PART_OF")
     return ids[0]
 
@@ -727,6 +727,6 @@ def add_industry(G: nx.MultiDiGraph, code: str) -> str:
             )
         )
         cur = row["parent_code"] or None
-    for child, parent in zip(ids, ids[1:]):
+    for child, parent in itertools.pairwise(ids):
         add_edge(G, child, parent, "PART_OF")
     return ids[0]

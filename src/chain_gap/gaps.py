@@ -13,8 +13,7 @@ variable it used (``activity`` column).
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
+import contextlib
 import math
 import tomllib
 import warnings
@@ -29,6 +28,7 @@ import pandas as pd
 from chain_gap import codes, frames, metrics
 from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 
 ACTIVITIES = ACTIVITY_LABELS["zh"]
@@ -420,7 +420,7 @@ def _reason(r: Any, ctx: _Context, reg: Any) -> str:
         else:
             parts.append("相邻环节本地均无企业")
     else:
-        parts.append(f"区位熵LQ*={_fmt(r.lq_star)}（{int(round(100 * 0.95))}%区间{_fmt(r.ci_low)}–{_fmt(r.ci_high)}）")
+        parts.append(f"区位熵LQ*={_fmt(r.lq_star)}（{round(100 * 0.95)}%区间{_fmt(r.ci_low)}–{_fmt(r.ci_high)}）")
         if r.verdict == "fragile":
             bits = []
             if r.local == 1:
@@ -472,7 +472,7 @@ def summary(
     weights = dict(zip(t["link"], t["weight"]))
     n = dict(zip(t["link"], t["local"]))
     ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
-    c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else {k: 0.0 for k in weights})
+    c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else dict.fromkeys(weights, 0.0))
     top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
     return {
         "region": str(t["region"].iloc[0]),
@@ -603,7 +603,7 @@ def anchors(
             d = by_key.get("SUPPLIES")
             if d is not None and v in firms:
                 Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
-    partners = {f: 0 for f in firms}
+    partners = dict.fromkeys(firms, 0)
     for u, v in Z:
         partners[u] += 1
         partners[v] += 1
@@ -616,10 +616,8 @@ def anchors(
         out_rev = local.drop_duplicates("ent_id").set_index("ent_id").reindex(ids)
         output = pd.to_numeric(out_rev["revenue"], errors="coerce").fillna(0.0)
         output = output.where(output >= Zdf.sum(axis=1), Zdf.sum(axis=1) * 1.25)
-        try:
+        with contextlib.suppress(ValueError):
             pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
-        except ValueError:
-            pass
     min_p = int(cfg.get("min_local_partners", 3))
     rows = []
     for r, sr in zip(local.itertuples(), size_rule):

@@ -15,8 +15,6 @@ byte-identical files, which is how idempotent loads are checked.
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import hashlib
 import json
 import os
@@ -29,6 +27,7 @@ import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
 
 BUNDLE_FORMAT = 1

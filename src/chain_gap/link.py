@@ -122,7 +122,7 @@ def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]
     return [(end, term, payload) for end, (term, payload) in A.iter(text)]
 
 
-def _hits(A: Any, text: str, evs: dict[str, "_Evidence"], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
+def _hits(A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
     """Keyword hits of ``text`` that survive the exclusions, as (end, term, link node id).
 
     An exclusion vetoes the hits of its link in the same clause (between ；;。 separators, or the same
@@ -414,18 +414,16 @@ def _apply_overrides(G: nx.MultiDiGraph, m: _Matcher) -> None:
             ent,
             lid,
             key="LINKED_TO",
-            **{
-                "kind": "LINKED_TO",
-                "role": role,
-                "performs": role == m.leaf_performer[lid],
-                "confidence": 1.0 if decision == "confirmed" else 0.0,
-                "method": "override",
-                "evidence": f"人工复核:{decision}{(' ' + note) if note else ''}"
-                + (f" | 原证据: {prev['evidence']}" if prev.get("evidence") else ""),
-                "decision": decision,
-                "primary": False,
-                "chain": m.leaf_chain[lid],
-            },
+            kind="LINKED_TO",
+            role=role,
+            performs=role == m.leaf_performer[lid],
+            confidence=1.0 if decision == "confirmed" else 0.0,
+            method="override",
+            evidence=f"人工复核:{decision}{(' ' + note) if note else ''}"
+            + (f" | 原证据: {prev['evidence']}" if prev.get("evidence") else ""),
+            decision=decision,
+            primary=False,
+            chain=m.leaf_chain[lid],
         )
 
 

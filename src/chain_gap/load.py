@@ -22,8 +22,6 @@ changes nothing.
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import gc
 import json
 import math
@@ -31,35 +29,37 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, ClassVar
 
 import networkx as nx
 import pandas as pd
 import yaml
 
-from chain_gap._atomic import atomic_path
 from chain_gap import codes, normalize
+from chain_gap._atomic import atomic_path
 from chain_gap._read import RawTable, ReadError, header_unit, match_columns, read_raw
 from chain_gap._resources import loaders_dir
+from chain_gap.errors import ChainGapError
 from chain_gap.schema import SchemaError, add_edge, add_node, name_hash
 
 __all__ = [
-    "LoadError",
+    "MAX_NAME",
+    "MAX_TEXT",
     "FieldSpec",
-    "Mapping",
+    "LoadError",
     "LoadResult",
-    "read_table",
-    "load_mapping",
+    "Mapping",
     "list_mappings",
     "load",
+    "load_mapping",
+    "read_table",
     "write_rejects",
     "write_report",
-    "MAX_TEXT",
-    "MAX_NAME",
 ]
 
 MAX_TEXT = 20_000
@@ -169,7 +169,7 @@ class Mapping:
     scheme: str | None = None
     relations: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
-    files: list["Mapping"] = field(default_factory=list)
+    files: list[Mapping] = field(default_factory=list)
     path: Path | None = None
 
     def synonyms(self) -> dict[str, list[str]]:
@@ -751,7 +751,7 @@ class _Loader:
         self._product_checked = False
         # a plain MultiDiGraph (dict factories): nodes and edges can be written to its dicts directly
         self._plain = type(G) is nx.MultiDiGraph
-        self._succ, self._pred = G._succ, G._pred  # noqa: SLF001 - written directly when plain
+        self._succ, self._pred = G._succ, G._pred
         self._ent_edge_ok: set[tuple[str, str]] = set()  # (edge kind, target) checked from an enterprise
         self._build_index()
 
@@ -771,7 +771,7 @@ class _Loader:
                 self.sw_by_name.setdefault(str(a["name"]), nid)
 
     def _index(self, nid: str) -> None:
-        a = self.G._node[nid]  # noqa: SLF001
+        a = self.G._node[nid]
         u = a.get("uscc")
         if u:
             self.by_uscc[str(u)] = nid
@@ -891,7 +891,7 @@ class _Loader:
         cache = getattr(self.G, "__networkx_cache__", None)  # as networkx does after each change
         if cache:
             cache.clear()
-        nodes = self.G._node  # noqa: SLF001 - plain dict access for 10^5..10^6 nodes
+        nodes = self.G._node
         keys_memo: dict[tuple[str, ...], list[str]] = {}
         for nid in self.touched:
             a = nodes.get(nid)
@@ -982,20 +982,19 @@ class _Loader:
         best, unknown = hit
         for f, text in unknown:
             self.warn(st, row_no, f, text, "unknown region; row loaded without it")
-        if addr is not None:
-            if addr and (best is None or best not in _county_codes()):
-                if addr not in self._address_memo:
-                    try:
-                        r = codes.region_from_address(addr[:500])
-                    except codes.RegionError:
-                        r = None
-                    self._address_memo[addr] = r.code if r is not None else None
-                code = self._address_memo[addr]
-                if code is not None:
-                    if best is None or best in _ancestors(code):
-                        best = code
-                elif best is None:
-                    self.warn(st, row_no, "address", addr, "no region found in the address")
+        if addr is not None and addr and (best is None or best not in _county_codes()):
+            if addr not in self._address_memo:
+                try:
+                    r = codes.region_from_address(addr[:500])
+                except codes.RegionError:
+                    r = None
+                self._address_memo[addr] = r.code if r is not None else None
+            code = self._address_memo[addr]
+            if code is not None:
+                if best is None or best in _ancestors(code):
+                    best = code
+            elif best is None:
+                self.warn(st, row_no, "address", addr, "no region found in the address")
         if best is None and uscc:
             cand = uscc[2:8]
             if cand in _region_table():
@@ -1371,7 +1370,7 @@ class _Loader:
         nid = self._find(uscc, stock, rec["name_norm"], rec.get("region"))
         if nid is None:
             nid = self._ideal_id(uscc, stock, rec["name_norm"], rec.get("region"))
-            if nid in G._node:  # noqa: SLF001 - an id taken by a node the index could not match
+            if nid in G._node:
                 nid = f"ent:name:{name_hash(rec['name_norm'] + '|' + (uscc or stock or ''), _province_of(rec.get('region')))}"
             if self._ent_schema_checked and rec.get("name") not in (None, ""):
                 # same node as schema.add_node makes (kind first, None values dropped); the
@@ -1380,9 +1379,9 @@ class _Loader:
                 attrs.update(rec if None not in rec.values() else {k: v for k, v in rec.items() if v is not None})
                 attrs["source"] = source
                 if self._plain:  # what MultiDiGraph.add_node does for a new node
-                    G._succ[nid] = {}  # noqa: SLF001
-                    G._pred[nid] = {}  # noqa: SLF001
-                    G._node[nid] = attrs  # noqa: SLF001
+                    G._succ[nid] = {}
+                    G._pred[nid] = {}
+                    G._node[nid] = attrs
                 else:
                     G.add_node(nid, **attrs)
             else:
@@ -1442,9 +1441,8 @@ class _Loader:
                     continue
             elif k in ("short_name", "uscc_raw"):
                 continue  # 简称 change over time (ST, A-share suffixes): not identity, not a conflict
-            elif k == "stock_code":
-                if _stock_symbol(str(old)) == _stock_symbol(str(v)):
-                    continue
+            elif k == "stock_code" and _stock_symbol(str(old)) == _stock_symbol(str(v)):
+                continue
             if _num_eq(old, v):
                 continue
             self.conflicts.append((nid, k, _short(old), _short(v), p.get(k, ""), where))
@@ -1479,7 +1477,7 @@ class _Loader:
 
     def _edges(self, nid: str, new: bool = False) -> None:
         G = self.G
-        nodes = G._node  # noqa: SLF001
+        nodes = G._node
         a = nodes[nid]
         region = a.get("region")
         if region:
@@ -1535,19 +1533,19 @@ class _Loader:
 
     def _product(self, raw: str) -> str | None:
         pid = self._pid_memo.get(raw)
-        if pid is not None and pid in self.G._node:  # noqa: SLF001
+        if pid is not None and pid in self.G._node:
             return pid
         nk = self._product_key(raw)
         if nk is None:
             return None
         pid = f"product:{nk[1]}"
         G = self.G
-        if pid not in G._node:  # noqa: SLF001
+        if pid not in G._node:
             if self._plain and self._product_checked:
                 # what schema.add_node makes of a new product (its required name is not empty)
-                G._succ[pid] = {}  # noqa: SLF001
-                G._pred[pid] = {}  # noqa: SLF001
-                G._node[pid] = {"kind": "Product", "name": nk[0]}  # noqa: SLF001
+                G._succ[pid] = {}
+                G._pred[pid] = {}
+                G._node[pid] = {"kind": "Product", "name": nk[0]}
             else:
                 add_node(G, "Product", nk[1], name=nk[0])
                 self._product_checked = True
@@ -1584,7 +1582,7 @@ class _Loader:
         """:meth:`_row_product` for every row."""
         col = rows.column("name")
         ids = self._product_ids(col)
-        nodes, succ, pred = self.G._node, self._succ, self._pred  # noqa: SLF001
+        nodes, succ, pred = self.G._node, self._succ, self._pred
         fast = self._plain and self._product_checked
         numbers = rows.numbers
         loaded = merged = 0
@@ -1619,7 +1617,7 @@ class _Loader:
         stocks = rows.column("stock_code")
         stock_of = {v: self._stock(v) if v else (None, None) for v in dict.fromkeys(stocks)}
         G = self.G
-        nodes, succ, pred = G._node, self._succ, self._pred  # noqa: SLF001
+        nodes, succ, pred = G._node, self._succ, self._pred
         plain = self._plain
         fast = plain and self._product_checked
         by_stock, ok_ent, shapes = self.by_stock, self._ent_edge_ok, self._edge_shapes
@@ -1708,7 +1706,7 @@ class _Loader:
             rel_of[rel] = None if spec is None else (bool(spec.get("reverse")), str(spec.get("edge", "INPUT_OF")))
         unknown_rel = f"unknown relation; expected one of {', '.join(m.relations)}"
         G = self.G
-        nodes, succ, pred = G._node, self._succ, self._pred  # noqa: SLF001
+        nodes, succ, pred = G._node, self._succ, self._pred
         plain = self._plain
         fast = plain and self._product_checked
         shapes = self._edge_shapes
@@ -1784,7 +1782,7 @@ class _Loader:
         st.loaded += loaded
         st.merged += merged
 
-    _BATCH: dict[str, Callable[..., None]] = {}
+    _BATCH: ClassVar[dict[str, Callable[..., None]]] = {}
 
     def _stock(self, raw: str) -> tuple[str | None, str | None]:
         """(normalised stock code, 6-digit symbol) of a cell, memoised."""
@@ -1869,7 +1867,7 @@ class _Loader:
         same shape skip the repeated lookups, which is most of the time of a 100k-edge file.
         """
         G = self.G
-        nodes = G._node  # noqa: SLF001
+        nodes = G._node
         shape = (kind, nodes[u].get("kind"), nodes[v].get("kind"))
         if shape not in self._edge_shapes:
             existed = G.has_edge(u, v, key=kind)
@@ -1877,7 +1875,7 @@ class _Loader:
             self._edge_shapes.add(shape)
             return not existed
         clean = {k: val for k, val in props.items() if val is not None} if props else props
-        keydict = G._adj[u].get(v)  # noqa: SLF001 - plain dict lookup, no view objects
+        keydict = G._adj[u].get(v)
         data = keydict.get(kind) if keydict is not None else None
         if data is not None:
             data.update(clean)
@@ -1889,8 +1887,8 @@ class _Loader:
             data.update(clean)
             if keydict is None:
                 keydict = {kind: data}
-                G._succ[u][v] = keydict  # noqa: SLF001
-                G._pred[v][u] = keydict  # noqa: SLF001
+                G._succ[u][v] = keydict
+                G._pred[v][u] = keydict
             else:
                 keydict[kind] = data
             return True

@@ -31,8 +31,6 @@ Index
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import graphlib
 import math
 import warnings
@@ -42,6 +40,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from chain_gap.errors import ChainGapError
 
 __all__ = [
     "DEFAULT_PRIORITY_WEIGHTS",

@@ -24,8 +24,6 @@ optionally ``NEO4J_DATABASE``), never from arguments that would end up in shell 
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import contextlib
 import csv
 import json
@@ -41,6 +39,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from chain_gap._atomic import atomic_path
+from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
 
 ID_SPACE = "cg"

@@ -15,20 +15,20 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 __all__ = [
+    "FX_DATE",
+    "FX_TO_CNY",
     "USCC_CHARSET",
     "USCC_WEIGHTS",
-    "uscc_check_char",
-    "uscc_valid",
-    "normalize_uscc",
-    "normalize_stock_code",
-    "stock_symbol",
     "clean_name",
     "normalize_name",
-    "FX_TO_CNY",
-    "FX_DATE",
-    "parse_capital",
+    "normalize_stock_code",
+    "normalize_uscc",
     "parse_amount",
+    "parse_capital",
     "parse_date",
+    "stock_symbol",
+    "uscc_check_char",
+    "uscc_valid",
 ]
 
 
@@ -361,7 +361,7 @@ def parse_capital(s: Any) -> tuple[float | None, str | None]:
     """
     try:
         return _parse_money(s, allow_negative=False)
-    except Exception:  # noqa: BLE001 - a parser for arbitrary cells must not raise
+    except Exception:
         return None, None
 
 
@@ -373,7 +373,7 @@ def parse_amount(s: Any) -> float | None:
     """
     try:
         return _parse_money(s, allow_negative=True)[0]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
@@ -412,7 +412,7 @@ def parse_date(s: Any) -> str | None:
     if isinstance(s, bool) or _missing(s):
         return None
     try:
-        if isinstance(s, datetime) or isinstance(s, date):
+        if isinstance(s, (datetime, date)):
             return _iso(s.year, s.month, s.day)
         if isinstance(s, (int, float)):
             if isinstance(s, float) and not s.is_integer():

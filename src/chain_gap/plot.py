@@ -22,36 +22,37 @@ the leaf-level detail.
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
-from chain_gap._atomic import atomic_path
 import html as _html
 import json
 import math
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
+from chain_gap._atomic import atomic_path
+from chain_gap.errors import ChainGapError
+
 __all__ = [
-    "PlotError",
-    "STAGES",
-    "VERDICTS",
     "ACTIONS",
-    "VERDICT_COLORS",
-    "VERDICT_LABELS",
     "ACTION_LABELS",
-    "STAGE_LABELS",
     "ACTIVITY_LABELS",
     "ROLE_LABELS",
+    "STAGES",
+    "STAGE_LABELS",
+    "VERDICTS",
+    "VERDICT_COLORS",
+    "VERDICT_LABELS",
     "FontError",
+    "PlotError",
     "chain_map",
-    "write_html",
     "cjk_font",
     "panorama",
+    "write_html",
     "write_panorama",
 ]
 
@@ -65,7 +66,7 @@ class PlotError(ChainGapError, ValueError):
 # --------------------------------------------------------------------------------------------
 # Shared vocabulary: palette and labels (reused by chain_gap.report and the panorama)
 # --------------------------------------------------------------------------------------------
-from chain_gap.labels import (  # noqa: E402,F401  re-exported: plot.VERDICT_COLORS etc. stay public
+from chain_gap.labels import (  # noqa: E402  re-exported: plot.VERDICT_COLORS etc. stay public
     ACTION_LABELS,
     ACTIONS,
     ACTIVITY_LABELS,
@@ -278,7 +279,7 @@ def _fmt_num(v: Any, nd: int = 2) -> str:
 
 def _fmt_int(v: Any) -> str:
     x = _num(v)
-    return "—" if x is None or math.isinf(x) else f"{int(round(x)):,}"
+    return "—" if x is None or math.isinf(x) else f"{round(x):,}"
 
 
 def _fmt_money(v: Any, lang: str) -> str:
@@ -368,7 +369,7 @@ def _leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
             raise PlotError(f"{where}: field 'activity' is {activity!r}; expected one of {list(ACTIVITY_LABELS['zh'])}")
         rec = {k: _py(v) for k, v in r.items()}
         rec["link"] = link
-        rec["local"] = int(round(local))
+        rec["local"] = round(local)
         rec["activity"] = activity
         rec["_row"] = i
         out.append(rec)

@@ -18,40 +18,41 @@ where injection usually bites (OWASP "CSV injection" guidance).
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
-from chain_gap._atomic import atomic_path
 import datetime as _dt
 import json
 import math
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
+from chain_gap._atomic import atomic_path
+from chain_gap.errors import ChainGapError
+
 __all__ = [
-    "ReportError",
-    "FORMULA_PREFIXES",
     "CODE_COLUMNS",
-    "neutralise",
-    "is_code_column",
-    "gap_sheet",
-    "target_sheet",
-    "local_sheet",
+    "FORMULA_PREFIXES",
+    "ReportError",
+    "display_width",
     "gap_notes",
-    "target_notes",
+    "gap_sheet",
+    "html_report",
+    "is_code_column",
+    "local_firms",
+    "local_sheet",
+    "neutralise",
     "pack_notes",
+    "target_notes",
+    "target_sheet",
     "write_csv",
     "write_map",
-    "write_pack",
-    "html_report",
-    "write_report",
     "write_outputs",
-    "local_firms",
-    "display_width",
+    "write_pack",
+    "write_report",
     "write_workbook",
 ]
 

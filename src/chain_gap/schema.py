@@ -7,8 +7,6 @@ that every later stage (frames, Neo4j push, bundle files) can rely on them.
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import hashlib
 from functools import cache
 from typing import Any
@@ -17,6 +15,7 @@ import networkx as nx
 import yaml
 
 from chain_gap._resources import graph_dir
+from chain_gap.errors import ChainGapError
 
 
 class SchemaError(ChainGapError, ValueError):
@@ -60,7 +59,7 @@ def link_id(chain: str, link: str) -> str:
 
 def name_hash(name_norm: str, region: str | None = None) -> str:
     """Stable short hash used as enterprise key when there is no USCC or stock code."""
-    raw = f"{name_norm}|{region or ''}".encode("utf-8")
+    raw = f"{name_norm}|{region or ''}".encode()
     return hashlib.sha1(raw).hexdigest()[:16]
 
 
@@ -131,7 +130,7 @@ def validate(G: nx.MultiDiGraph) -> list[str]:
         for p in nodes[kind].get("required", []):
             if attrs.get(p) in (None, ""):
                 problems.append(f"node {nid}: missing required property {p!r}")
-    for u, v, k, attrs in G.edges(keys=True, data=True):
+    for u, v, _k, attrs in G.edges(keys=True, data=True):
         kind = attrs.get("kind")
         spec = edges.get(kind)
         if spec is None:

@@ -10,8 +10,6 @@ the firm closes and its strongest components.
 
 from __future__ import annotations
 
-from chain_gap.errors import ChainGapError
-
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -23,9 +21,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, gaps as gaps_mod, metrics
+from chain_gap import codes, frames, metrics
+from chain_gap import gaps as gaps_mod
 from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.errors import ChainGapError
 from chain_gap.normalize import normalize_name
 
 TARGET_COLUMNS_ZH = {
