@@ -29,6 +29,7 @@ import networkx as nx
 import pandas as pd
 import yaml
 
+from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import add_edge, add_node, link_id, node_id
@@ -46,7 +47,7 @@ __all__ = [
     "validate_file",
 ]
 
-STAGES: tuple[str, ...] = ("upstream", "midstream", "downstream")
+STAGES = vocab.STAGES
 """Chain stages in flow order (上游, 中游, 下游)."""
 
 CATEGORIES: tuple[str, ...] = ("traditional", "emerging", "future")
@@ -722,7 +723,7 @@ def list_chains() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # graph
 
-_TEMPLATE_EDGES = ("PART_OF", "FEEDS", "CLASSIFIED_AS")
+_TEMPLATE_EDGES = (vocab.PART_OF, vocab.FEEDS, vocab.CLASSIFIED_AS)
 _LINK_PROPS = (
     "name",
     "name_en",
@@ -766,11 +767,13 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
     spec = load_chain(chain)
     codes = _class_codes()
     cid = add_node(
-        G, "Chain", spec.id, name=spec.name, name_en=spec.name_en, category=spec.category, version=spec.version
+        G, vocab.CHAIN, spec.id, name=spec.name, name_en=spec.name_en, category=spec.category, version=spec.version
     )
     wanted = {link_id(spec.id, lid) for lid in spec.links}
     stale = [
-        n for n, d in G.nodes(data=True) if d.get("kind") == "Link" and d.get("chain") == spec.id and n not in wanted
+        n
+        for n, d in G.nodes(data=True)
+        if d.get("kind") == vocab.LINK and d.get("chain") == spec.id and n not in wanted
     ]
     if stale:
         held = {n: sum(1 for _, _, k in G.in_edges(n, keys=True) if k not in _TEMPLATE_EDGES) for n in stale}
@@ -785,9 +788,9 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
     # expected template edges out of each link node
     for lk in spec.links.values():
         lid = link_id(spec.id, lk.id)
-        exp = {(link_id(spec.id, lk.parent) if lk.parent else cid, "PART_OF")}
-        exp |= {(link_id(spec.id, t), "FEEDS") for t, _ in lk.feeds}
-        exp |= {(node_id("Industry", f"gb4754:{c}"), "CLASSIFIED_AS") for c in lk.industry_codes}
+        exp = {(link_id(spec.id, lk.parent) if lk.parent else cid, vocab.PART_OF)}
+        exp |= {(link_id(spec.id, t), vocab.FEEDS) for t, _ in lk.feeds}
+        exp |= {(node_id(vocab.INDUSTRY, f"gb4754:{c}"), vocab.CLASSIFIED_AS) for c in lk.industry_codes}
         if lid in G:
             for _, v, k in list(G.out_edges(lid, keys=True)):
                 if k in _TEMPLATE_EDGES and (v, k) not in exp:
@@ -796,7 +799,7 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
                 G.nodes[lid].pop(prop, None)
         add_node(
             G,
-            "Link",
+            vocab.LINK,
             f"{spec.id}/{lk.id}",
             name=lk.name,
             name_en=lk.name_en,
@@ -814,12 +817,14 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
         )
     for lk in spec.links.values():
         lid = link_id(spec.id, lk.id)
-        add_edge(G, lid, link_id(spec.id, lk.parent) if lk.parent else cid, "PART_OF")
+        add_edge(G, lid, link_id(spec.id, lk.parent) if lk.parent else cid, vocab.PART_OF)
         for target, essential in lk.feeds:
-            add_edge(G, lid, link_id(spec.id, target), "FEEDS", essential=essential)
+            add_edge(G, lid, link_id(spec.id, target), vocab.FEEDS, essential=essential)
         for code in lk.industry_codes:
-            ind = node_id("Industry", f"gb4754:{code}")
+            ind = node_id(vocab.INDUSTRY, f"gb4754:{code}")
             if ind not in G:
-                add_node(G, "Industry", f"gb4754:{code}", name=codes[code]["name"], scheme="gb4754", code=code, level=4)
-            add_edge(G, lid, ind, "CLASSIFIED_AS")
+                add_node(
+                    G, vocab.INDUSTRY, f"gb4754:{code}", name=codes[code]["name"], scheme="gb4754", code=code, level=4
+                )
+            add_edge(G, lid, ind, vocab.CLASSIFIED_AS)
     return G

@@ -17,7 +17,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from chain_gap import __version__
+from chain_gap import __version__, vocab
 
 EXIT_USER = 2
 EXIT_INTERNAL = 70
@@ -288,7 +288,7 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
     io.save(G, bundle)
     decisions: dict[str, int] = {}
     for _, _, k, d in G.edges(keys=True, data=True):
-        if k == "LINKED_TO":
+        if k == vocab.LINKED_TO:
             decisions[d.get("decision", "")] = decisions.get(d.get("decision", ""), 0) + 1
     click.echo(f"{bundle}: LINKED_TO edges " + ", ".join(f"{k}={v}" for k, v in sorted(decisions.items())))
 
@@ -333,7 +333,7 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     linked = sorted(
         a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
         for n, a in G.nodes(data=True)
-        if a.get("kind") == "Chain"
+        if a.get("kind") == vocab.CHAIN
     )
     link.attach(G, linked or None)
     io.save(G, bundle)

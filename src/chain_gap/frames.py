@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from chain_gap import vocab
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.schema import link_id
 
@@ -145,7 +146,7 @@ def enterprises(
     ids: list[str] = []
     rows: list[dict[str, Any]] = []
     for n, a in G.nodes(data=True):
-        if a.get("kind") == "Enterprise":
+        if a.get("kind") == vocab.ENTERPRISE:
             ids.append(n)
             rows.append(a)
     df = _frame(ids, rows, cols, levels)
@@ -212,14 +213,16 @@ def members(
     dec_ = set(decisions) if decisions is not None else None
     if chain_id is not None:
         targets = [
-            n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("chain") == chain_id and a.get("leaf")
+            n
+            for n, a in G.nodes(data=True)
+            if a.get("kind") == vocab.LINK and a.get("chain") == chain_id and a.get("leaf")
         ]
     else:
-        targets = [n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("leaf")]
+        targets = [n for n, a in G.nodes(data=True) if a.get("kind") == vocab.LINK and a.get("leaf")]
     rows = []
     for lid in targets:
         for u, _, k, d in G.in_edges(lid, keys=True, data=True):
-            if k != "LINKED_TO":
+            if k != vocab.LINKED_TO:
                 continue
             if performer_only and not d.get("performs", d.get("role") == "producer"):
                 continue

@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from chain_gap import vocab
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
@@ -50,10 +51,10 @@ PULL_KEY = "neo4j_pull"
 """``G.graph`` key describing what a pulled graph holds (chain, region, enterprises); never pushed."""
 
 INDEXED: dict[str, tuple[str, ...]] = {
-    "Enterprise": ("region", "uscc", "stock_code", "name_norm", "industry_code"),
-    "Link": ("chain",),
-    "Region": ("level",),
-    "Industry": ("code",),
+    vocab.ENTERPRISE: ("region", "uscc", "stock_code", "name_norm", "industry_code"),
+    vocab.LINK: ("chain",),
+    vocab.REGION: ("level",),
+    vocab.INDUSTRY: ("code",),
 }
 """Properties that pulls and the cookbook filter on (beyond ``id``, which the constraints index)."""
 
