@@ -10,8 +10,8 @@ the firm closes and its strongest components.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +21,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics
+from chain_gap import codes, frames, metrics, reasons, vocab
 from chain_gap import gaps as gaps_mod
-from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.config import TargetProfile, load_targets
 from chain_gap.errors import ChainGapError
 from chain_gap.normalize import normalize_name
 
@@ -63,38 +63,33 @@ class TargetError(ChainGapError, ValueError):
     default_code = "target-error"
 
 
-@dataclass
-class Profile:
-    """Weight profile of the ranking (see ``graph/config/targets.toml``)."""
-
-    alpha: float = 0.5
-    proximity: float = 0.10
-    priority: dict[str, float] = field(default_factory=lambda: {"density": 0.4, "pci": 0.2, "cog": 0.1, "gap": 0.3})
-    tags: dict[str, float] = field(default_factory=dict)
+Profile = TargetProfile  # the name earlier releases used
 
 
-def load_profile(path: str | Path | Mapping[str, Any] | None = None) -> Profile:
-    """Read a weight profile TOML (default: the shipped ``graph/config/targets.toml``)."""
-    if isinstance(path, Profile):
-        return path
-    if isinstance(path, Mapping):
-        raw = dict(path)
-    else:
-        p = Path(path) if path else graph_dir() / "config" / "targets.toml"
-        try:
-            with open(p, "rb") as fh:
-                raw = tomllib.load(fh)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise TargetError(f"{p}: cannot read weight profile: {exc}") from None
-    default = Profile()
-    with open(graph_dir() / "config" / "targets.toml", "rb") as fh:
-        shipped = tomllib.load(fh)
-    return Profile(
-        alpha=float(raw.get("alpha", default.alpha)),
-        proximity=float(raw.get("proximity", default.proximity)),
-        priority={**default.priority, **{k: float(v) for k, v in raw.get("priority", {}).items()}},
-        tags={**shipped.get("tags", {}), **{k: float(v) for k, v in raw.get("tags", {}).items()}},
-    )
+def _profile_dict(profile: TargetProfile) -> dict[str, Any]:
+    return {
+        "alpha": profile.alpha,
+        "proximity": profile.proximity,
+        "priority": dict(profile.priority),
+        "tags": dict(profile.tags),
+        "reference_year": profile.reference_year,
+    }
+
+
+def load_profile(path: str | Path | Mapping[str, Any] | TargetProfile | None = None) -> TargetProfile:
+    """Read a weight profile (default: the shipped ``graph/config/targets.toml``).
+
+    Parameters
+    ----------
+    path : str, Path, Mapping, TargetProfile or None
+        A TOML file or a mapping shaped like it; unknown keys are refused (see
+        :func:`chain_gap.config.load_targets`).
+
+    Returns
+    -------
+    TargetProfile
+    """
+    return load_targets(path)
 
 
 @dataclass
@@ -145,10 +140,13 @@ def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> 
     return f
 
 
-def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
-    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria)."""
+def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int) -> pd.Series:
+    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria).
+
+    Ages are counted to ``ref_year`` (the profile's reference year, else the data vintage's).
+    """
     year = pd.to_datetime(cands["founded"], errors="coerce").dt.year
-    age = (2026 - year).clip(lower=0).fillna(0.0)
+    age = (ref_year - year).clip(lower=0).fillna(0.0)
     tags = cands["tags"].apply(lambda ts: sum(float(tag_points.get(t, 0.0)) for t in (ts or [])))
     X = pd.DataFrame(
         {
@@ -219,7 +217,11 @@ def _components(
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
     cands["quality"] = (
-        _quality(cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags).reindex(cands["ent_id"]).to_numpy()
+        _quality(
+            cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags, profile.year(G.graph.get("vintage"))
+        )
+        .reindex(cands["ent_id"])
+        .to_numpy()
     )
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
@@ -263,7 +265,7 @@ def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
 
 
 def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.DataFrame, reg: Any) -> np.ndarray:
-    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
     local_ids = set(local["ent_id"])
     fit = np.zeros(len(cands))
     if pairs:
@@ -292,34 +294,6 @@ def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
     fit_n = c["fit"] / fmax if fmax > 0 else 0.0 * c["fit"]
     firm = profile.alpha * c["quality"] + (1 - profile.alpha) * fit_n
     return c["link_priority"] * firm * (1 + profile.proximity * c["same_province"].astype(float))
-
-
-def _reason(r: Any, reg: Any) -> str:
-    gap_txt = {
-        "fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
-        "extend": (
-            f"向{'上' if r.direction == 'upstream' else '下'}游延伸{reg.name}链条至「{r.link_name}」"
-            if r.direction in ("upstream", "downstream")
-            else f"为{reg.name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"
-        ),
-        "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节",
-    }.get(r.action, f"「{r.link_name}」")
-    comps = [
-        ("企业质量", r.quality),
-        ("本地配套契合度", r.fit_n),
-        ("可行性", r.density if not math.isnan(r.density) else 0.0),
-        ("韧性增益", r.resilience),
-    ]
-    comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
-    bits = [f"可{gap_txt}（环节优先级{r.link_priority:.2f}，缺口{r.gap:.3f}）"]
-    if comps:
-        bits.append("优势：" + "、".join(f"{n}{v:.2f}" for n, v in comps))
-    tags = [t for t in (r.tags or []) if t]
-    if tags:
-        bits.append("标签：" + "、".join(tags))
-    if r.same_province:
-        bits.append("同省企业，招引距离近")
-    return "；".join(bits)
 
 
 def rank(
@@ -384,7 +358,7 @@ def rank(
     ]
     if c.empty:
         out = pd.DataFrame(columns=cols)
-        out.attrs.update({"profile": profile.__dict__, "region": comp.region.code})
+        out.attrs.update({"profile": _profile_dict(profile), "region": comp.region.code})
         return out
     c["score"] = _score(c, profile)
     fmax = float(c["fit"].max())
@@ -405,7 +379,7 @@ def rank(
     best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
-    best["reasons"] = [_reason(r, comp.region) for r in best.itertuples()]
+    best["reasons"] = [reasons.target_reason(r, comp.region.name) for r in best.itertuples()]
     best["rank"] = np.arange(1, len(best) + 1)
     best["score"] = best["score"].round(6)
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
@@ -413,7 +387,7 @@ def rank(
     out = best[cols].reset_index(drop=True)
     out.attrs.update(
         {
-            "profile": profile.__dict__,
+            "profile": _profile_dict(profile),
             "region": comp.region.code,
             "region_name": comp.region.name,
             "chain": comp.chain.id,
@@ -457,8 +431,8 @@ def stability(
     for _ in range(int(n)):
         f = rng.uniform(1 - jitter, 1 + jitter, size=len(profile.priority) + 2)
         pw = {k: w * f[i] for i, (k, w) in enumerate(profile.priority.items())}
-        p2 = Profile(
-            alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw, tags=profile.tags
+        p2 = dataclasses.replace(
+            profile, alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw
         )
         prio = gaps_mod._priority(gt, p2.priority)
         c2 = c.copy()
@@ -491,7 +465,7 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
     spec = load_chain(chain)
     reg = codes.resolve_region(str(region))
     ids = [str(i) for i in enterprise_ids]
-    missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != "Enterprise"]
+    missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != vocab.ENTERPRISE]
     if missing:
         raise TargetError(f"unknown enterprise id(s): {', '.join(missing)}")
     before = gaps_mod.table(G, spec, reg.code)
@@ -506,7 +480,7 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
             G.add_node(cid, **{k: v for k, v in attrs.items() if v is not None})
             clones.append(cid)
             for _, lid, k, d in list(G.out_edges(i, keys=True, data=True)):
-                if k == "LINKED_TO" and d.get("chain") == spec.id and d.get("decision") == "confirmed":
+                if k == vocab.LINKED_TO and d.get("chain") == spec.id and d.get("decision") == "confirmed":
                     G.add_edge(cid, lid, key=k, **d)
                     added_rows.append(
                         {
@@ -591,11 +565,15 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     mem = frames.members(G, spec).drop_duplicates(["ent_id", "link"])
     outside = mem[mem[reg.level] != reg.code]
     qual = (
-        _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags)
+        _quality(
+            outside.drop_duplicates("ent_id").set_index("ent_id"),
+            load_profile().tags,
+            load_profile().year(G.graph.get("vintage")),
+        )
         if len(outside)
         else pd.Series(dtype=float)
     )
-    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
     fit = metrics.supplier_fit(pairs) if pairs else pd.Series(dtype=float)
     link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
     outside_ids = set(outside["ent_id"])
@@ -603,7 +581,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     for a in anc.itertuples():
         found: dict[str, tuple[str, float, str]] = {}
         for u, _, k, d in G.in_edges(a.ent_id, keys=True, data=True):
-            if k == "SUPPLIES" and u in outside_ids:
+            if k == vocab.SUPPLIES and u in outside_ids:
                 found[u] = (f"已有供货关系（{d.get('year', '')}年，金额{float(d.get('value') or 0):,.0f}元）", 3.0, "")
         feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
         for r in outside[outside["link"].isin(feeders)].itertuples():
