@@ -493,9 +493,33 @@ def supply_ratio(
 
 
 def compare(
-    G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], *, activity: str = "firms"
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    regions: Iterable[str],
+    *,
+    activity: str = "firms",
+    flat: bool = False,
 ) -> pd.DataFrame:
-    """One row per link, one column group (local, lq_star, verdict, action) per region."""
+    """One row per link, one column group (local, lq_star, verdict, action) per region.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    regions : iterable of str
+        Regions of one level (codes or names).
+    activity : str
+        Activity variable (``firms``, ``revenue``, ``reg_capital``).
+    flat : bool
+        One level of column names (``商丘市:verdict``) and the link id as a column, for a sheet or CSV;
+        default a ``(region, field)`` column MultiIndex indexed by link.
+
+    Returns
+    -------
+    DataFrame
+    """
     regs = [codes.resolve_region(str(r)) for r in regions]
     levels = {r.level for r in regs}
     if len(levels) != 1:
@@ -510,7 +534,11 @@ def compare(
         parts.append(cols)
     base = ctx.links.set_index("link")[["link_name", "stage"]]
     base.columns = pd.MultiIndex.from_product([["link"], base.columns])
-    return pd.concat([base] + parts, axis=1)
+    out = pd.concat([base, *parts], axis=1)
+    if flat:
+        out.columns = [f"{a}:{b}" for a, b in out.columns]
+        out = out.reset_index()
+    return out
 
 
 def anchors(

@@ -452,3 +452,76 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)
+
+
+def decision_counts(G: nx.MultiDiGraph, chain: str | None = None) -> dict[str, int]:
+    """How many ``LINKED_TO`` edges carry each decision (confirmed / uncertain / rejected).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A linked graph.
+    chain : str, optional
+        Count only this chain's edges.
+
+    Returns
+    -------
+    dict
+        ``{decision: count}``, sorted by decision.
+    """
+    counts: dict[str, int] = {}
+    for _, _, k, d in G.edges(keys=True, data=True):
+        if k == vocab.LINKED_TO and (chain is None or d.get("chain") == chain):
+            dec = str(d.get("decision", ""))
+            counts[dec] = counts.get(dec, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def linked_chains(G: nx.MultiDiGraph) -> list[str]:
+    """Ids of the chains whose templates are in the graph (those :func:`attach` has linked)."""
+    return sorted(
+        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
+        for n, a in G.nodes(data=True)
+        if a.get("kind") == vocab.CHAIN
+    )
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What :func:`apply_review` did.
+
+    Attributes
+    ----------
+    load : chain_gap.load.LoadResult
+        The load of the reviewers' files (rejected rows: those without a usable decision).
+    in_force : int
+        Overrides now held by the graph (from every review so far).
+    chains : list of str
+        The chains re-linked so the decisions take effect.
+    """
+
+    load: Any
+    in_force: int
+    chains: list[str]
+
+
+def apply_review(G: nx.MultiDiGraph, files: Iterable[str | Path]) -> ReviewResult:
+    """Load reviewers' decision files (the ``overrides`` mapping) and re-link so they take effect.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph; changed in place.
+    files : iterable of path
+        Review sheets (``chain-gap review export`` filled in) or override tables.
+
+    Returns
+    -------
+    ReviewResult
+    """
+    from chain_gap import load as load_mod
+
+    res = load_mod.load(list(files), "overrides", G)
+    chains = linked_chains(G)
+    attach(G, chains or None)
+    return ReviewResult(load=res, in_force=len(G.graph.get("overrides", []) or []), chains=chains)

@@ -305,6 +305,7 @@ def rank(
     weights: str | Path | Mapping[str, Any] | Profile | None = None,
     filters: Iterable[str] | Mapping[str, Any] | Filters | None = None,
     gap_table: pd.DataFrame | None = None,
+    with_stability: bool = False,
 ) -> pd.DataFrame:
     """Rank firms outside ``region`` that would close its gaps in ``chain``.
 
@@ -317,6 +318,8 @@ def rank(
     filters : ``["min_capital=5000万", "required_tags=专精特新", "exclude_regions=河南省"]``, a mapping or
         :class:`Filters`. Firms already present in the region are skipped unless ``skip_present=false``.
     gap_table : the region's gap table if already computed.
+    with_stability : add a ``stability`` column: the share of ±20 % weight draws that keep the firm in
+        the top ``min(top, 20)`` (see :func:`stability`).
 
     Returns
     -------
@@ -394,6 +397,9 @@ def rank(
             "chain_name": comp.chain.name,
         }
     )
+    if with_stability:
+        st = stability(G, comp.chain, comp.region.code, top=min(top or 20, 20), weights=profile, filters=filters)
+        out["stability"] = out["ent_id"].map(st).fillna(0.0)
     return out
 
 
