@@ -38,3 +38,44 @@ def test_rank_with_stability_adds_the_column(G):
     assert "stability" not in plain.columns
     assert st["stability"].between(0, 1).all()
     assert st["ent_id"].tolist() == plain["ent_id"].tolist()
+
+
+def test_snapshot_builds_each_table_once_and_hands_out_copies(G, monkeypatch):
+    from chain_gap import frames
+
+    calls = {"n": 0}
+    real = frames._frame
+
+    def counting(*a, **k):
+        calls["n"] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(frames, "_frame", counting)
+    with frames.snapshot(G):
+        a = frames.enterprises(G, ["region"])
+        a["scratch"] = 1  # a caller's change does not leak into the next caller's table
+        b = frames.enterprises(G, ["region"])
+        first = gaps.table(G, toy_chain(), REGION)
+        again = gaps.table(G, toy_chain(), REGION)
+    assert "scratch" not in b.columns
+    inside = calls["n"]
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first, gaps.table(G, toy_chain(), REGION))
+    assert calls["n"] > inside  # outside the block nothing is reused
+    # inside the block: one enterprises(["region"]) build, and one per distinct request of gaps.table
+    calls["n"] = 0
+    with frames.snapshot(G):
+        gaps.table(G, toy_chain(), REGION)
+        once = calls["n"]
+        gaps.table(G, toy_chain(), REGION)
+        assert calls["n"] == once
+
+
+def test_snapshot_drops_tables_when_the_graph_changes(G):
+    from chain_gap import frames
+
+    H = G.copy()
+    with frames.snapshot(H):
+        n0 = len(frames.enterprises(H, ["region"]))
+        H.add_node("ent:new", kind=vocab.ENTERPRISE, name="新企业", region=REGION)
+        assert len(frames.enterprises(H, ["region"])) == n0 + 1

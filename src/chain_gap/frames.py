@@ -7,8 +7,10 @@ membership or per chain link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
@@ -34,6 +36,78 @@ ENTERPRISE_COLUMNS = [
     "tags",
     "synthetic",
 ]
+
+
+# --------------------------------------------------------------------------------------------------
+# snapshots: build each tidy table once per graph state
+
+_SNAPSHOTS: dict[int, dict[Any, pd.DataFrame]] = {}
+_F = TypeVar("_F", bound=Callable[..., pd.DataFrame])
+
+
+@contextlib.contextmanager
+def snapshot(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
+    """Build each tidy table of ``G`` once while the block runs, and reuse it.
+
+    Inside the block :func:`enterprises` and :func:`members` return a copy of the table built the first
+    time they were asked for it with the same arguments, so a report that runs gaps, targets and the
+    local-firm list reads the graph once instead of once per analysis. The graph must not change inside
+    the block (a change in its node or edge count drops the tables, as a guard).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph the analyses read.
+
+    Yields
+    ------
+    networkx.MultiDiGraph
+        ``G`` itself.
+    """
+    key = id(G)
+    outer = key in _SNAPSHOTS
+    if not outer:
+        _SNAPSHOTS[key] = {}
+    try:
+        yield G
+    finally:
+        if not outer:
+            _SNAPSHOTS.pop(key, None)
+
+
+def _snapshotted(fn: _F) -> _F:
+    @functools.wraps(fn)
+    def wrapper(G: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        cache = _SNAPSHOTS.get(id(G))
+        if cache is None:
+            return fn(G, *args, **kwargs)
+        state = (G.number_of_nodes(), G.number_of_edges())
+        if cache.get("_state") != state:
+            cache.clear()
+            cache["_state"] = state  # type: ignore[assignment]
+        try:
+            key = (fn.__name__, _freeze(args), _freeze(kwargs))
+        except TypeError:  # an argument that cannot be a key (a DataFrame): no reuse
+            return fn(G, *args, **kwargs)
+        if key not in cache:
+            cache[key] = fn(G, *args, **kwargs)
+        return cache[key].copy()
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, ChainSpec):
+        return ("chain", value.id, str(value.path))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_freeze(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else tuple(items)
+    if isinstance(value, pd.DataFrame | pd.Series):
+        raise TypeError("not a key")
+    hash(value)
+    return value
 
 
 def region_levels(codes: pd.Series) -> pd.DataFrame:
@@ -125,6 +199,7 @@ def _frame(
     return df
 
 
+@_snapshotted
 def enterprises(
     G: nx.MultiDiGraph, columns: Iterable[str] | None = None, levels: Iterable[str] = ("province", "city", "county")
 ) -> pd.DataFrame:
@@ -186,6 +261,7 @@ def links(G: nx.MultiDiGraph, chain: str | ChainSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@_snapshotted
 def members(
     G: nx.MultiDiGraph,
     chain: str | ChainSpec | None = None,
