@@ -284,7 +284,7 @@ def load_gaps(source: Source | GapsConfig = None) -> GapsConfig:
     sections = {"verdict": VerdictSettings, "priority": PriorityWeights, "anchor": AnchorSettings}
     _check_keys(raw, sections, where)
     merged = _merge(_shipped("gaps.toml"), raw) if source is not None else raw
-    parts = {name: _section(cls, merged.get(name, {}), where, name) for name, cls in sections.items()}
+    parts: dict[str, Any] = {name: _section(cls, merged.get(name, {}), where, name) for name, cls in sections.items()}
     label = "graph/config/gaps.toml" if source is None else where
     return GapsConfig(source=label, **parts)
 

@@ -110,6 +110,11 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+def rows(df: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``df`` as named tuples (``itertuples``), typed loosely for the analyses' loops."""
+    return iter(df.itertuples())
+
+
 def region_levels(codes: pd.Series) -> pd.DataFrame:
     """Split 6-digit GB/T 2260 codes into province / city / county columns.
 

@@ -91,7 +91,7 @@ class _Context:
         leaf_ids = list(self.links["link"])
         mem_l = mem[mem[level].fillna("") != ""] if len(mem) else mem
         if len(mem_l):
-            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0.0)
+            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0).astype(float)
         else:
             X = pd.DataFrame(dtype=float)
         self.X = X.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0.0).fillna(0.0)
@@ -146,7 +146,7 @@ def _local_cascade(ctx: _Context, local: pd.DataFrame) -> dict[str, float]:
     loss = metrics.cascade_loss(needs, makers, values)
     out: dict[str, float] = {}
     for link, firms in makers.items():
-        out[link] = max(float(loss.get(f, 0.0)) for f in firms)
+        out[str(link)] = max(float(loss.get(f, 0.0)) for f in firms)
     return out
 
 
@@ -181,7 +181,7 @@ def table_all(
     """
     ctx = _Context(G, chain, level, activity, roles)
     lq = _lq_all(ctx.X, ctx.region_total)
-    long = ctx.X.stack().rename("local_activity").reset_index()
+    long = ctx.X.stack().rename("local_activity").reset_index()  # type: ignore[call-overload]  # a Series
     long.columns = ["region", "link", "local_activity"]
     long["local"] = ctx.counts.stack().to_numpy().astype(int)
     long["region_total"] = long["region"].map(ctx.region_total).to_numpy()
@@ -330,7 +330,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             present=present,
             names=_names,
         )
-        for r in out.itertuples()
+        for r in frames.rows(out)
     ]
     out.attrs.update(
         {
@@ -365,7 +365,7 @@ def _priority(out: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
 def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
     """The verdict rule (``[verdict]`` of gaps.toml), one verdict per row of the table."""
     verdict = []
-    for r in out.itertuples():
+    for r in frames.rows(out):
         if r.local == 0:
             verdict.append("missing")
         elif (
@@ -385,7 +385,7 @@ def _actions(out: pd.DataFrame, feeds: nx.DiGraph) -> tuple[list[str], list[str]
     """The action rule: where a missing link sits on the ``feeds`` DAG; weak and fragile links are 强链."""
     present = set(out.loc[out["local"] > 0, "link"])
     action, direction = [], []
-    for r in out.itertuples():
+    for r in frames.rows(out):
         if r.verdict == "missing":
             up = nx.ancestors(feeds, r.link) & present
             down = nx.descendants(feeds, r.link) & present
@@ -426,7 +426,8 @@ def summary(
     weights = dict(zip(t["link"], t["weight"]))
     n = dict(zip(t["link"], t["local"]))
     ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
-    c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else dict.fromkeys(weights, 0.0))
+    base: dict[Any, float] = dict(ratio) if ratio is not None else dict.fromkeys(weights, 0.0)
+    c, wc, sc = metrics.completeness(weights, n, base)
     top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
     return {
         "region": str(t["region"].iloc[0]),
@@ -440,7 +441,7 @@ def summary(
         "sc": round(float(sc), 4) if ratio is not None else math.nan,
         "verdicts": {v: int((t["verdict"] == v).sum()) for v in VERDICT_ZH},
         "actions": {a: int((t["action"] == a).sum()) for a in ACTION_ZH},
-        "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in top.itertuples()],
+        "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in frames.rows(top)],
     }
 
 
@@ -536,7 +537,7 @@ def compare(
     base.columns = pd.MultiIndex.from_product([["link"], base.columns])
     out = pd.concat([base, *parts], axis=1)
     if flat:
-        out.columns = [f"{a}:{b}" for a, b in out.columns]
+        out.columns = pd.Index([f"{pair[0]}:{pair[1]}" for pair in out.columns.to_flat_index()])
         out = out.reset_index()
     return out
 
@@ -592,9 +593,11 @@ def anchors(
     pull = pd.Series(0.0, index=sorted(firms))
     if Z:
         ids = sorted({x for uv in Z for x in uv})
-        Zdf = pd.DataFrame(0.0, index=ids, columns=ids)
+        Z_ = np.zeros((len(ids), len(ids)))
+        pos = {x: i for i, x in enumerate(ids)}
         for (u, v), val in Z.items():
-            Zdf.loc[u, v] += val
+            Z_[pos[u], pos[v]] += val
+        Zdf = pd.DataFrame(Z_, index=ids, columns=ids)
         out_rev = local.drop_duplicates("ent_id").set_index("ent_id").reindex(ids)
         output = pd.to_numeric(out_rev["revenue"], errors="coerce").fillna(0.0)
         output = output.where(output >= Zdf.sum(axis=1), Zdf.sum(axis=1) * 1.25)
@@ -602,7 +605,7 @@ def anchors(
             pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
     min_p = cfg.min_local_partners
     rows = []
-    for r, sr in zip(local.itertuples(), size_rule):
+    for r, sr in zip(frames.rows(local), size_rule):
         net = pull.get(r.ent_id, 0.0) > 0 and partners.get(r.ent_id, 0) >= min_p
         if not (sr or net):
             continue

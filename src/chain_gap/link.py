@@ -182,17 +182,17 @@ def _score(
     methods = "+".join(dict.fromkeys(m for s, m, _ in sorted(parts, key=lambda x: -x[0])))
     evidence = "; ".join(t for _, _, t in parts if t)
     # role: the scope clause decides; products mean production; a trade/retail code means selling
-    roles = [r for r in ev.scope.values() if r]
-    explicit = bool(roles)
-    if performer != "producer" and performer in roles:
+    clause_roles = [r for r in ev.scope.values() if r]
+    explicit = bool(clause_roles)
+    if performer != "producer" and performer in clause_roles:
         # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
         # even when another clause of the scope develops technology for it
         role = performer
-    elif "producer" in roles or (ev.product and not roles):
+    elif "producer" in clause_roles or (ev.product and not clause_roles):
         role = "producer"
-    elif "seller" in roles:
+    elif "seller" in clause_roles:
         role = "seller"
-    elif "user" in roles:
+    elif "user" in clause_roles:
         role = "user"
     elif ev.code and ev.code[:2] in ("51", "52"):
         role = "seller"

@@ -213,7 +213,7 @@ def _components(
     cands["density"] = cands["link"].map(need["density"]).astype(float)
     cands["action"] = cands["link"].map(need["action"])
     cands["link_name"] = cands["link"].map(need["link_name"])
-    prio = gaps_mod._priority(gt.assign(), profile.priority)
+    prio = gaps_mod._priority(gt.assign(), dict(profile.priority))
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
     cands["quality"] = (
@@ -261,13 +261,13 @@ def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
     values = {p: w.get(p, 0.0) for p in present}
     if sum(values.values()) <= 0:
         return {}
-    return {k: float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
+    return {str(k): float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
 
 
 def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.DataFrame, reg: Any) -> np.ndarray:
     pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
     local_ids = set(local["ent_id"])
-    fit = np.zeros(len(cands))
+    fit: np.ndarray = np.zeros(len(cands))
     if pairs:
         f = metrics.supplier_fit(pairs)
         if len(f):
@@ -382,7 +382,7 @@ def rank(
     best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
-    best["reasons"] = [reasons.target_reason(r, comp.region.name) for r in best.itertuples()]
+    best["reasons"] = [reasons.target_reason(r, comp.region.name) for r in frames.rows(best)]
     best["rank"] = np.arange(1, len(best) + 1)
     best["score"] = best["score"].round(6)
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
@@ -440,7 +440,7 @@ def stability(
         p2 = dataclasses.replace(
             profile, alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw
         )
-        prio = gaps_mod._priority(gt, p2.priority)
+        prio = gaps_mod._priority(gt, dict(p2.priority))
         c2 = c.copy()
         c2["link_priority"] = c2["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
         ids = _top_ids(c2.assign(score=_score(c2, p2)), top)
@@ -584,13 +584,13 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
     outside_ids = set(outside["ent_id"])
     rows = []
-    for a in anc.itertuples():
+    for a in frames.rows(anc):
         found: dict[str, tuple[str, float, str]] = {}
         for u, _, k, d in G.in_edges(a.ent_id, keys=True, data=True):
             if k == vocab.SUPPLIES and u in outside_ids:
                 found[u] = (f"已有供货关系（{d.get('year', '')}年，金额{float(d.get('value') or 0):,.0f}元）", 3.0, "")
         feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
-        for r in outside[outside["link"].isin(feeders)].itertuples():
+        for r in frames.rows(outside[outside["link"].isin(feeders)]):
             if r.ent_id not in found:
                 found[r.ent_id] = (
                     f"所在环节「{link_names.get(r.link, r.link)}」为链主环节「{link_names.get(a.link, a.link)}」的上游",
@@ -600,7 +600,8 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
         if len(fit):
             f_a = fit.xs(a.ent_id, level=1, drop_level=False) if a.ent_id in fit.index.get_level_values(1) else None
             if f_a is not None:
-                for (s, _), v in f_a.items():
+                for pair, v in f_a.items():
+                    s = str(pair[0])  # type: ignore[index]  # (supplier, buyer) MultiIndex keys
                     if s in outside_ids and s not in found:
                         found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
         best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]
