@@ -143,8 +143,3 @@ def validate(G: nx.MultiDiGraph) -> list[str]:
             if attrs.get(p) in (None, ""):
                 problems.append(f"edge {u}->{v} ({kind}): missing required property {p!r}")
     return problems
-
-
-def nodes_of(G: nx.MultiDiGraph, kind: str) -> list[str]:
-    """Ids of all nodes of one kind."""
-    return [n for n, k in G.nodes(data="kind") if k == kind]

@@ -28,34 +28,6 @@ from chain_gap.config import TargetProfile, load_targets
 from chain_gap.errors import ChainGapError
 from chain_gap.normalize import normalize_name
 
-TARGET_COLUMNS_ZH = {
-    "rank": "排名",
-    "name": "企业名称",
-    "uscc": "统一社会信用代码",
-    "region": "所在地区代码",
-    "region_name": "所在地区",
-    "province_name": "所在省份",
-    "link": "环节代码",
-    "link_name": "目标环节",
-    "action_zh": "招商方向",
-    "score": "综合得分",
-    "link_priority": "环节优先级",
-    "gap": "环节缺口",
-    "density": "可行性(关联密度)",
-    "resilience": "韧性增益",
-    "quality": "企业质量(TOPSIS)",
-    "fit": "本地配套契合度",
-    "same_province": "同省",
-    "reg_capital": "注册资本(元)",
-    "revenue": "营业收入(元)",
-    "founded": "成立日期",
-    "tags": "企业标签",
-    "other_links": "其他所属环节",
-    "stability": "排名稳定性",
-    "reasons": "推荐理由",
-    "ent_id": "企业ID",
-}
-
 
 class TargetError(ChainGapError, ValueError):
     """Bad arguments to a targeting function."""
