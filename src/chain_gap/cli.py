@@ -22,7 +22,17 @@ if TYPE_CHECKING:  # pandas is imported by the commands that need it, not by `ch
     import pandas as pd
 
 EXIT_USER = 2
+EXIT_NO_DATA = 3  # the data do not hold the asked region level: the table says "no data", nothing invented
 EXIT_INTERNAL = 70
+
+
+def _no_data_exit(t: Any) -> None:
+    """Say so and exit with EXIT_NO_DATA when a table was asked at a level the data do not hold."""
+    if t.attrs.get("level_has_data") is False:
+        click.echo(f"No data: {t.attrs.get('coverage_banner', '')}", err=True)
+        sys.exit(EXIT_NO_DATA)
+    if t.attrs.get("coverage_banner"):
+        click.echo(f"Note: {t.attrs['coverage_banner']}", err=True)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -390,6 +400,7 @@ def gaps_cmd(
         notes=report.gap_notes(t, lang, G),
         lang=lang,
     )
+    _no_data_exit(t)
 
 
 @main.command("compare")
@@ -465,6 +476,7 @@ def targets_cmd(
         notes=report.target_notes(t, weights, list(filters), lang, G),
         lang=lang,
     )
+    _no_data_exit(t)
 
 
 @main.command("whatif")

@@ -101,12 +101,31 @@ class AnchorSettings:
 
 
 @dataclass(frozen=True)
+class DataSettings:
+    """What the data must hold before a verdict is given (``[data]`` of ``gaps.toml``).
+
+    Attributes
+    ----------
+    min_level_coverage : float
+        Share of the located firms (nationally) whose region code reaches the asked level (city,
+        county), below which every link of a region at that level is ``no_data``.
+    min_known_sizes : float
+        Share of a link's local firms with a known size (revenue or registered capital), below which
+        concentration (HHI) is not computed and the link is not called fragile on it (规模未知).
+    """
+
+    min_level_coverage: float = 0.5
+    min_known_sizes: float = 0.8
+
+
+@dataclass(frozen=True)
 class GapsConfig:
     """Everything ``gaps.toml`` holds."""
 
     verdict: VerdictSettings = field(default_factory=VerdictSettings)
     priority: PriorityWeights = field(default_factory=PriorityWeights)
     anchor: AnchorSettings = field(default_factory=AnchorSettings)
+    data: DataSettings = field(default_factory=DataSettings)
     source: str = "graph/config/gaps.toml"
 
     def as_dict(self) -> dict[str, Any]:
@@ -115,6 +134,7 @@ class GapsConfig:
             "verdict": dataclasses.asdict(self.verdict),
             "priority": self.priority.as_dict(),
             "anchor": dataclasses.asdict(self.anchor),
+            "data": dataclasses.asdict(self.data),
         }
 
 
@@ -281,7 +301,12 @@ def load_gaps(source: Source | GapsConfig = None) -> GapsConfig:
     if isinstance(source, GapsConfig):
         return source
     raw, where = _read_toml(source, "gaps.toml")
-    sections = {"verdict": VerdictSettings, "priority": PriorityWeights, "anchor": AnchorSettings}
+    sections = {
+        "verdict": VerdictSettings,
+        "priority": PriorityWeights,
+        "anchor": AnchorSettings,
+        "data": DataSettings,
+    }
     _check_keys(raw, sections, where)
     merged = _merge(_shipped("gaps.toml"), raw) if source is not None else raw
     parts: dict[str, Any] = {name: _section(cls, merged.get(name, {}), where, name) for name, cls in sections.items()}

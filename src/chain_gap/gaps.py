@@ -60,10 +60,10 @@ def _activity(ents: pd.DataFrame, activity: str) -> pd.Series:
 
 
 def _size(df: pd.DataFrame) -> pd.Series:
-    """Firm size for concentration: revenue, else registered capital, else 1 (equal shares)."""
+    """Firm size for concentration: revenue, else registered capital; NaN when neither is known."""
     rev = pd.to_numeric(df["revenue"], errors="coerce")
     cap = pd.to_numeric(df["reg_capital"], errors="coerce")
-    return rev.where(rev > 0, cap).where(lambda s: s > 0, 1.0).astype(float)
+    return rev.where(rev > 0, cap).where(lambda s: s > 0).astype(float)
 
 
 class _Context:
@@ -79,13 +79,24 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        self.ents = frames.enterprises(G, ["region"] + ([activity] if activity != "firms" else []), levels=[level])
+        want = ["region", "linkable"] + ([activity] if activity != "firms" else [])
+        ents = frames.enterprises(G, want, levels=[level])
+        # level coverage: the share of located firms whose code reaches the asked level
+        located = ents["region"].fillna("").astype(str).str.len() == 6
+        self.level_coverage = float((ents.loc[located, level] != "").mean()) if located.any() else 0.0
+        # the reference population: firms the linker can read (evidence of any kind), when it said so
+        linkable = ents["linkable"]
+        if linkable.notna().any():
+            ents = ents[linkable.fillna(False).astype(bool)]
+        self.population = "linkable" if linkable.notna().any() else "all"
+        self.ents = ents.drop(columns=["linkable"])
         self.ents["_act"] = _activity(self.ents, activity)
         mem = frames.members(G, self.spec, roles=roles)
         mem = mem.drop_duplicates(["ent_id", "link"])
         mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
         mem["_size"] = _size(mem) if len(mem) else []
         self.mem = mem
+        self.national_firms = int(mem["ent_id"].nunique()) if len(mem) else 0
         ents_l = self.ents[self.ents[level] != ""]
         self.region_total = ents_l.groupby(level)["_act"].sum()
         leaf_ids = list(self.links["link"])
@@ -271,11 +282,16 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
     # concentration and single points of failure
-    hhi, top = {}, {}
+    hhi, top, known = {}, {}, {}
     for link, grp in local.groupby("link") if len(local) else []:
-        hhi[link] = metrics.hhi(grp["_size"].to_numpy(float))
+        sizes = grp["_size"].to_numpy(float)
+        ok = ~np.isnan(sizes)
+        known[link] = float(ok.mean())
+        if known[link] >= cfg.data.min_known_sizes and ok.sum() > 0:
+            hhi[link] = metrics.hhi(sizes[ok])
         top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
     out["hhi"] = out["link"].map(hhi).astype(float)
+    out["sizes_known"] = out["link"].map(known).astype(float)
     out["single_firm"] = out["local"] == 1
     out["top_local"] = [top.get(k, "") for k in out["link"]]
     casc = _local_cascade(ctx, local) if len(local) else {}
@@ -306,6 +322,8 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     anc = anchors(ctx.G, ctx.spec, code, _ctx=ctx, config=cfg)
     anchor_by_link = anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict() if len(anc) else {}
     out["anchor_firms"] = [anchor_by_link.get(k, "") for k in out["link"]]
+    level_ok = ctx.level_coverage >= cfg.data.min_level_coverage
+    out["no_data"] = (out["national"] == 0) | (not level_ok)
     out["verdict"] = _verdicts(out, cfg.verdict)
     out["verdict_zh"] = out["verdict"].map(VERDICT_ZH)
     out["action"], out["direction"] = _actions(out, ctx.feeds)
@@ -329,9 +347,19 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             downstream=nx.descendants(ctx.feeds, r.link),
             present=present,
             names=_names,
+            level_coverage=ctx.level_coverage,
         )
         for r in frames.rows(out)
     ]
+    n_nodata = int((out["national"] == 0).sum())
+    banner = ""
+    if not level_ok:
+        banner = (
+            f"数据中仅{ctx.level_coverage:.0%}的企业定位到{LEVEL_ZH.get(reg.level, reg.level)}级，"
+            f"无法在该级别判断缺口（全部环节为“无数据”）；请在省级分析或补充企业地址"
+        )
+    elif n_nodata:
+        banner = f"全国仅{ctx.national_firms}家企业可挂链，{n_nodata}个环节全国无企业挂链（无数据，不作诊断）"
     out.attrs.update(
         {
             "activity": ctx.activity,
@@ -341,6 +369,12 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "region_name": reg.name,
             "chain": ctx.spec.id,
             "chain_name": ctx.spec.name,
+            "level_coverage": ctx.level_coverage,
+            "level_has_data": level_ok,
+            "population": ctx.population,
+            "national_firms": ctx.national_firms,
+            "no_data_links": n_nodata,
+            "coverage_banner": banner,
         }
     )
     return out
@@ -366,7 +400,9 @@ def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
     """The verdict rule (``[verdict]`` of gaps.toml), one verdict per row of the table."""
     verdict = []
     for r in frames.rows(out):
-        if r.local == 0:
+        if r.no_data:
+            verdict.append(vocab.NO_DATA)
+        elif r.local == 0:
             verdict.append("missing")
         elif (
             r.local == 1

@@ -293,6 +293,8 @@ def attach(
             if term not in evs[lid].scope or evs[lid].scope[term] is None:
                 evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
+        # the reference population of gap analysis: firms carrying evidence the linker reads
+        a["linkable"] = bool(scope or prods or minor or a.get("industry_code"))
         if prods:
             for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
                 evs[lid].product.add(term)

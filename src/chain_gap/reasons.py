@@ -36,6 +36,7 @@ def gap_reason(
     downstream: Set[str],
     present: Set[str],
     names: Callable[[Iterable[str]], str],
+    level_coverage: float = 1.0,
 ) -> str:
     """The reason of one gap-table row (Chinese, the numbers cited).
 
@@ -55,6 +56,8 @@ def gap_reason(
         Link ids with local producers.
     names : callable
         Link ids → their names joined for a sentence.
+    level_coverage : float
+        Share of the located firms nationally whose code reaches the region's level.
 
     Returns
     -------
@@ -68,6 +71,13 @@ def gap_reason(
         else f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）"
     )
     parts = [base]
+    if r.verdict == "no_data":
+        if level_coverage < cfg.data.min_level_coverage:
+            return (
+                f"数据中仅{level_coverage:.0%}的企业定位到{lvl}级（需≥{cfg.data.min_level_coverage:.0%}），"
+                f"无法判断本{lvl}此环节的强弱 → 无数据，不作诊断"
+            )
+        return "全国数据中无企业挂入此环节，数据无法反映该环节 → 无数据，不作诊断"
     if r.verdict == "missing":
         parts = [f"本地无生产企业（全国{r.national}家）"]
         up, down = sorted(upstream & present)[:3], sorted(downstream & present)[:3]
@@ -88,17 +98,22 @@ def gap_reason(
                 bits.append("仅1家企业")
             if not _isnan(r.hhi):
                 bits.append(f"集中度HHI={fmt(r.hhi)}")
+            elif r.local > 1:
+                bits.append("规模未知")
             if not _isnan(r.cascade_loss) and r.cascade_loss > 0:
                 bits.append(f"单家企业停产将使本地链条损失{r.cascade_loss:.0%}的环节价值")
             parts.append("，".join(bits) + "，存在单点风险")
-        elif r.verdict in ("strong", "anchored"):
-            parts.append(f"区间下限≥{v.strong_ci_low:g}，专业化优势显著")
-            if r.verdict == "anchored":
-                parts.append(f"链主企业：{r.anchor_firms}")
-        elif not _isnan(r.ci_high) and r.ci_high < 1:
-            parts.append("区间上限<1，显著弱于全国平均")
         else:
-            parts.append("区间跨越1，未显示专业化优势")
+            if r.local > 1 and _isnan(r.hhi):
+                parts.append("企业规模未知，未计算集中度")
+            if r.verdict in ("strong", "anchored"):
+                parts.append(f"区间下限≥{v.strong_ci_low:g}，专业化优势显著")
+                if r.verdict == "anchored":
+                    parts.append(f"链主企业：{r.anchor_firms}")
+            elif not _isnan(r.ci_high) and r.ci_high < 1:
+                parts.append("区间上限<1，显著弱于全国平均")
+            else:
+                parts.append("区间跨越1，未显示专业化优势")
     if not _isnan(r.peer_percentile):
         parts.append(
             f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"

@@ -333,7 +333,14 @@ def rank(
     ]
     if c.empty:
         out = pd.DataFrame(columns=cols)
-        out.attrs.update({"profile": _profile_dict(profile), "region": comp.region.code})
+        out.attrs.update(
+            {
+                "profile": _profile_dict(profile),
+                "region": comp.region.code,
+                "level_has_data": comp.gaps.attrs.get("level_has_data", True),
+                "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
+            }
+        )
         return out
     c["score"] = _score(c, profile)
     fmax = float(c["fit"].max())
@@ -367,6 +374,8 @@ def rank(
             "region_name": comp.region.name,
             "chain": comp.chain.id,
             "chain_name": comp.chain.name,
+            "level_has_data": comp.gaps.attrs.get("level_has_data", True),
+            "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
         }
     )
     if with_stability:

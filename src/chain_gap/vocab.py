@@ -132,7 +132,10 @@ LEVEL_LABELS: Final[dict[str, dict[str, str]]] = {
 
 # --------------------------------------------------------------------------------------------------
 # verdicts and actions
-VERDICTS: Final[tuple[str, ...]] = ("missing", "weak", "fragile", "strong", "anchored")  # most severe first
+NO_DATA: Final = "no_data"
+#: Verdicts, most severe first; ``no_data`` last: the data cannot say (no firm anywhere is linked to the
+#: link, or the region's level is one the data hardly hold), so no action is derived from it.
+VERDICTS: Final[tuple[str, ...]] = ("missing", "weak", "fragile", "strong", "anchored", NO_DATA)
 ACTIONS: Final[tuple[str, ...]] = ("fill", "strengthen", "extend", "none")
 
 #: Verdict colours. Red/orange read as "needs work" to every official; purple marks the
@@ -145,10 +148,25 @@ VERDICT_COLORS: Final[dict[str, str]] = {
     "fragile": "#8e44ad",
     "strong": "#34a853",
     "anchored": "#0b6e3a",
+    NO_DATA: "#9aa0a6",
 }
 VERDICT_LABELS: Final[dict[str, dict[str, str]]] = {
-    "zh": {"missing": "缺失", "weak": "薄弱", "fragile": "脆弱", "strong": "较强", "anchored": "链主带动"},
-    "en": {"missing": "Missing", "weak": "Weak", "fragile": "Fragile", "strong": "Strong", "anchored": "Anchored"},
+    "zh": {
+        "missing": "缺失",
+        "weak": "薄弱",
+        "fragile": "脆弱",
+        "strong": "较强",
+        "anchored": "链主带动",
+        NO_DATA: "无数据",
+    },
+    "en": {
+        "missing": "Missing",
+        "weak": "Weak",
+        "fragile": "Fragile",
+        "strong": "Strong",
+        "anchored": "Anchored",
+        NO_DATA: "No data",
+    },
 }
 ACTION_LABELS: Final[dict[str, dict[str, str]]] = {
     "zh": {"fill": "补链", "strengthen": "强链", "extend": "延链", "none": "—"},
