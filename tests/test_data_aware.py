@@ -143,3 +143,21 @@ def test_cli_says_no_data_with_its_own_exit_code(tmp_path):
     assert r.exit_code == EXIT_NO_DATA, r.output
     r = CliRunner().invoke(main, ["gaps", str(tmp_path / "b.bundle"), "--chain", chain, "--region", "410000"])
     assert r.exit_code == 0, r.output
+
+
+def test_delisted_and_deregistered_firms_are_neither_local_producers_nor_targets():
+    G = verdict_graph()
+    base = gaps.table(G, toy_chain(), REGION).set_index("link")
+    motor_local = [u for u, v, k in G.edges(keys=True) if v == "link:toy/motor" and G.nodes[u]["region"] == COUNTY]
+    for u in motor_local[:4]:
+        G.nodes[u]["tags"] = ["注销"]
+    ranked = targets.rank(G, toy_chain(), REGION, top=200)
+    gone = {u for u, d in G.nodes(data=True) if d.get("kind") == "Enterprise" and d.get("region") != COUNTY}
+    for u in list(gone)[:30]:
+        G.nodes[u]["tags"] = ["delisted"]
+    t = gaps.table(G, toy_chain(), REGION).set_index("link")
+    assert t.loc["motor", "local"] == base.loc["motor", "local"] - 4
+    assert t.attrs["inactive_excluded"] == 34 and "剔除34家" in t.attrs["coverage_banner"]
+    after = targets.rank(G, toy_chain(), REGION, top=200)
+    assert not set(after["ent_id"]) & set(list(gone)[:30])
+    assert len(ranked) > 0

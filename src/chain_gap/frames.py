@@ -274,6 +274,7 @@ def members(
     roles: Iterable[str] | str | None = "performer",
     decisions: Iterable[str] | None = ("confirmed",),
     ents: pd.DataFrame | None = None,
+    active_only: bool = False,
 ) -> pd.DataFrame:
     """One row per enterprise–link membership (``LINKED_TO`` edge) with enterprise attributes.
 
@@ -287,6 +288,8 @@ def members(
     decisions : decisions to keep (default confirmed); None keeps all.
     ents : the result of :func:`enterprises` when the caller already has it; by default the attributes of
         the member firms only are read from the graph.
+    active_only : leave out firms whose tags say they no longer operate (delisted, 注销, 吊销 …;
+        :data:`chain_gap.vocab.INACTIVE_TAGS`); gap analysis and targeting set it.
     """
     chain_id = load_chain(chain).id if chain is not None else None
     performer_only = roles == "performer"
@@ -310,6 +313,8 @@ def members(
             if roles_ is not None and d.get("role") not in roles_:
                 continue
             if dec_ is not None and d.get("decision") not in dec_:
+                continue
+            if active_only and vocab.is_inactive(G.nodes[u].get("tags")):
                 continue
             rows.append(
                 (

@@ -79,8 +79,11 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        want = ["region", "linkable"] + ([activity] if activity != "firms" else [])
+        want = ["region", "linkable", "tags"] + ([activity] if activity != "firms" else [])
         ents = frames.enterprises(G, want, levels=[level])
+        inactive = ents["tags"].map(vocab.is_inactive).astype(bool)
+        self.inactive = int(inactive.sum())
+        ents = ents[~inactive].drop(columns=["tags"])
         # level coverage: the share of located firms whose code reaches the asked level
         located = ents["region"].fillna("").astype(str).str.len() == 6
         self.level_coverage = float((ents.loc[located, level] != "").mean()) if located.any() else 0.0
@@ -91,7 +94,7 @@ class _Context:
         self.population = "linkable" if linkable.notna().any() else "all"
         self.ents = ents.drop(columns=["linkable"])
         self.ents["_act"] = _activity(self.ents, activity)
-        mem = frames.members(G, self.spec, roles=roles)
+        mem = frames.members(G, self.spec, roles=roles, active_only=True)
         mem = mem.drop_duplicates(["ent_id", "link"])
         mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
         mem["_size"] = _size(mem) if len(mem) else []
@@ -360,6 +363,9 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
         )
     elif n_nodata:
         banner = f"全国仅{ctx.national_firms}家企业可挂链，{n_nodata}个环节全国无企业挂链（无数据，不作诊断）"
+    if ctx.inactive:
+        note = f"已剔除{ctx.inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）"
+        banner = f"{banner}；{note}" if banner else note
     out.attrs.update(
         {
             "activity": ctx.activity,
@@ -375,6 +381,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "national_firms": ctx.national_firms,
             "no_data_links": n_nodata,
             "coverage_banner": banner,
+            "inactive_excluded": ctx.inactive,
         }
     )
     return out

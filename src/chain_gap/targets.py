@@ -160,7 +160,7 @@ def _components(
     reg = codes.resolve_region(str(region))
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
     need = gt[gt["action"] != "none"].set_index("link")
-    mem = frames.members(G, spec)
+    mem = frames.members(G, spec, active_only=True)
     mem = mem.drop_duplicates(["ent_id", "link"])
     is_local = mem[reg.level] == reg.code
     local = mem[is_local]
@@ -549,7 +549,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     ]
     if anc.empty:
         return pd.DataFrame(columns=cols)
-    mem = frames.members(G, spec).drop_duplicates(["ent_id", "link"])
+    mem = frames.members(G, spec, active_only=True).drop_duplicates(["ent_id", "link"])
     outside = mem[mem[reg.level] != reg.code]
     qual = (
         _quality(

@@ -178,6 +178,21 @@ ACTIVITY_LABELS: Final[dict[str, dict[str, str]]] = {
     "en": {"firms": "firm count", "revenue": "revenue", "reg_capital": "registered capital"},
 }
 
+#: Tags that say a firm no longer operates as registered (exchange delisting, 注销 / 吊销 / 撤销 …):
+#: such a firm is never counted as a local producer nor recommended as a target.
+INACTIVE_TAGS: Final[frozenset[str]] = frozenset({"delisted", "注销", "吊销", "撤销", "迁出", "停业", "清算"})
+
+
+def is_inactive(tags: object) -> bool:
+    """Whether a firm's tags say it no longer operates (see :data:`INACTIVE_TAGS`)."""
+    if not tags or isinstance(tags, str | bytes):
+        return bool(tags) and str(tags) in INACTIVE_TAGS
+    try:
+        return any(str(t) in INACTIVE_TAGS for t in tags)  # type: ignore[attr-defined]
+    except TypeError:
+        return False
+
+
 # --------------------------------------------------------------------------------------------------
 # cell words
 
