@@ -223,10 +223,10 @@ def report_page(
     activity = str(gt["activity"].iloc[0]) if "activity" in gt else "firms"
     present = int((gt["local"] > 0).sum())
 
-    def link_name(r: Mapping[str, Any]) -> Any:
+    def link_name(r: Mapping[Any, Any]) -> Any:
         return r["link_name"] if zh else (r.get("link_name_en") or r["link_name"])
 
-    def group_name(r: Mapping[str, Any]) -> Any:
+    def group_name(r: Mapping[Any, Any]) -> Any:
         return r["group_name"] if zh else (r.get("group_name_en") or r["group_name"])
 
     sc_missing = is_missing(summary["sc"])
@@ -292,7 +292,7 @@ def report_page(
             "name": _cell(r["name"]),
             "region": _cell(r.get("region_name") or r.get("region")),
             "link": _cell(names.get(r["link"], r.get("link_name") or r["link"])),
-            "action": _cell(ACTION_LABELS[lang].get(r.get("action"), r.get("action"))),
+            "action": _cell(ACTION_LABELS[lang].get(str(r.get("action")), r.get("action"))),
             "score": _num(r.get("score"), 3),
             "reasons": _cell(r.get("reasons")),
         }

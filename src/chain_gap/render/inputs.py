@@ -92,7 +92,7 @@ def leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
             )
     rows = gaps.to_dict("records")
     seen: set[str] = set()
-    out = []
+    out: list[dict[str, Any]] = []
     for i, r in enumerate(rows):
         link = text(r["link"]).strip()
         where = f"gap table row {i} (link {link!r})"
@@ -110,7 +110,7 @@ def leaf_records(gaps: pd.DataFrame) -> list[dict[str, Any]]:
         activity = text(r.get("activity")) or "firms"
         if activity not in ACTIVITY_LABELS["zh"]:
             raise PlotError(f"{where}: field 'activity' is {activity!r}; expected one of {list(ACTIVITY_LABELS['zh'])}")
-        rec = {k: plain(v) for k, v in r.items()}
+        rec: dict[str, Any] = {str(k): plain(v) for k, v in r.items()}
         rec["link"] = link
         rec["local"] = round(local)
         rec["activity"] = activity

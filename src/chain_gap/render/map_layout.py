@@ -117,7 +117,7 @@ def layout(
     for stage in STAGES:
         xs = stage_cols[stage]
         fill, ink = STAGE_BAND[stage]
-        n = leaf_counts.get(stage, 0)
+        n_links = leaf_counts.get(stage, 0)
         bands.append(
             {
                 "x0": xs[0] - _COL_W / 2 + 6,
@@ -126,7 +126,7 @@ def layout(
                 "y1": max_h + 16,
                 "fill": fill,
                 "ink": ink,
-                "label": MAP_TEXT[lang]["stage_count"].format(stage=STAGE_LABELS[lang][stage], n=n),
+                "label": MAP_TEXT[lang]["stage_count"].format(stage=STAGE_LABELS[lang][stage], n=n_links),
             }
         )
     return pos, bands, headers
