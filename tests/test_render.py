@@ -71,6 +71,17 @@ def test_settings_come_from_the_table_attrs_when_not_given():
     assert "90%置信区间" in notes.gap_notes(gt, config=config_at(0.90))["区位熵 / LQ"]
 
 
+def test_a_gap_table_carries_its_settings_to_the_prose():
+    from factories import REGION, toy_chain, verdict_graph
+
+    t = gaps_mod.table(verdict_graph(), toy_chain(), REGION, config=config_at(0.90))
+    assert t.attrs["config"]["verdict"]["level"] == 0.90
+    assert "90%置信区间" in notes.gap_notes(t)["区位熵 / LQ"]
+    html = chain_map(t)
+    facts = [v for n in data_block(html)["nodes"] for k, v in n["facts"] if k.startswith("区位熵")]
+    assert any("90% 区间" in f for f in facts) and not any("95%" in f for f in facts)
+
+
 def test_map_facts_show_the_level_in_force():
     def ci_facts(html: str) -> list[str]:
         return [v for n in data_block(html)["nodes"] for k, v in n["facts"] if k.startswith(("区位熵", "LQ"))]

@@ -364,6 +364,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
             "region_name": reg.name,
             "chain": ctx.spec.id,
             "chain_name": ctx.spec.name,
+            "config": cfg,  # the settings in force, so notes and pages state the ones this table used
         }
     )
     return out
