@@ -3,7 +3,9 @@
 The graph is a plain :class:`networkx.MultiDiGraph`; modules are named by what they do:
 ``load`` (sources → graph), ``link`` (挂链), ``frames`` (graph → DataFrames), ``gaps``
 (verdicts per link), ``targets`` (ranked target firms), ``metrics`` (pure formulas),
-``plot`` and ``report`` (outputs), ``io`` (bundle on disk), ``neo4j``.
+``render`` (the outputs: map, panorama, Excel, notes, HTML report), with ``plot`` (drawing API)
+and ``report`` (all outputs of one chain and region) as its faces, ``io`` (bundle on disk), ``neo4j``.
+
 
 Modules are imported on first use (PEP 562), so ``import chain_gap`` and ``chain-gap --help`` do not
 pay for pandas or matplotlib: ``chain_gap.gaps.table(...)`` works right after ``import chain_gap``.
@@ -34,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "normalize",
     "plot",
     "reasons",
+    "render",
     "report",
     "schema",
     "synth",
@@ -61,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         normalize,
         plot,
         reasons,
+        render,
         report,
         schema,
         synth,

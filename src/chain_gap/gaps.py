@@ -382,6 +382,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "no_data_links": n_nodata,
             "coverage_banner": banner,
             "inactive_excluded": ctx.inactive,
+            "config": cfg.as_dict(),  # the settings in force, so notes and pages state the ones this table used
         }
     )
     return out
