@@ -9,13 +9,16 @@ below that come from there (``write_workbook``, ``gap_sheet``, ``pack_notes`` â€
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 
+from chain_gap import frames
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
 from chain_gap.render.chain_map import chain_map
@@ -71,6 +74,21 @@ __all__ = [
     "write_report",
     "write_workbook",
 ]
+
+
+def _one_read(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an output function inside :func:`chain_gap.frames.snapshot`: the graph is read into tidy
+    tables once, however many analyses the output runs (gap table, targets, local firms)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        G = next((a for a in args if isinstance(a, nx.MultiDiGraph)), kwargs.get("G"))
+        if G is None:
+            return fn(*args, **kwargs)
+        with frames.snapshot(G):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def local_firms(G: Any, chain: str, region: str) -> pd.DataFrame:
@@ -131,6 +149,7 @@ def _synthetic(G: Any) -> bool:
     return bool(G is not None and G.graph.get("synthetic"))
 
 
+@_one_read
 def write_map(
     G: Any,
     chain: str,
@@ -180,6 +199,7 @@ def write_map(
     return write_html(html, path)
 
 
+@_one_read
 def write_pack(
     path: str | os.PathLike[str],
     G: Any,
@@ -251,6 +271,7 @@ def _page(
     )
 
 
+@_one_read
 def html_report(
     G: Any,
     chain: str,
@@ -278,6 +299,7 @@ def html_report(
     return _page(G, spec, gt, tg, lang, pano.png_bytes(_panorama_for(G, gt, lang)), config)
 
 
+@_one_read
 def write_outputs(
     G: Any,
     chain: str,
