@@ -44,6 +44,19 @@ STRATA: tuple[tuple[str, str, int], ...] = (
     ("electronics", "家用电器", 3),
 )
 UNIFORM = 24
+#: Second round (seed ``SEED2``), drawn the same way among the firms not drawn in round 1, after the
+#: first measurement showed that half B held only 4 positive nev pairs (too few to read a recall from).
+SEED2 = 1402
+STRATA2: tuple[tuple[str, str, int], ...] = (
+    ("nev", "汽车整车", 6),
+    ("nev", "汽车配件", 14),
+    ("nev", "电气设备", 12),
+    ("nev", "小金属", 4),
+    ("nev", "化工原料", 4),
+    ("electronics", "元器件", 8),
+    ("electronics", "半导体", 6),
+    ("electronics", "通信设备", 4),
+)
 
 
 def half(ts_code: str) -> str:
@@ -58,19 +71,33 @@ def listed(path: Path) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: r["ts_code"])
 
 
-def draw(rows: list[dict[str, str]], seed: int = SEED) -> list[dict[str, str]]:
-    """Stratified uniform draw; one output row per firm and stratum."""
-    rng = random.Random(seed)
+def _round(
+    rows: list[dict[str, str]],
+    rng: random.Random,
+    strata: tuple[tuple[str, str, int], ...],
+    uniform: int,
+    taken: set[str],
+    label: str,
+) -> list[dict[str, str]]:
+    """One stratified round among the firms not in ``taken`` (updated in place)."""
     out: list[dict[str, str]] = []
-    taken: set[str] = set()
-    for chain, industry, n in STRATA:
-        pool = [r for r in rows if r["industry"] == industry]
+    for chain, industry, n in strata:
+        pool = [r for r in rows if r["industry"] == industry and r["ts_code"] not in taken]
         for r in rng.sample(pool, n):
             taken.add(r["ts_code"])
-            out.append({**r, "stratum": f"{chain}:{industry}", "chains": chain})
+            out.append({**r, "stratum": f"{chain}:{industry}", "chains": chain, "round": label})
     rest = [r for r in rows if r["ts_code"] not in taken]
-    for r in rng.sample(rest, UNIFORM):
-        out.append({**r, "stratum": "uniform", "chains": "nev electronics"})
+    for r in rng.sample(rest, uniform):
+        taken.add(r["ts_code"])
+        out.append({**r, "stratum": "uniform", "chains": "nev electronics", "round": label})
+    return out
+
+
+def draw(rows: list[dict[str, str]], seed: int = SEED, seed2: int = SEED2) -> list[dict[str, str]]:
+    """Stratified uniform draw in two rounds; one output row per firm."""
+    taken: set[str] = set()
+    out = _round(rows, random.Random(seed), STRATA, UNIFORM, taken, "1")
+    out += _round(rows, random.Random(seed2), STRATA2, 0, taken, "2")
     for r in out:
         r["half"] = half(r["ts_code"])
     return out
@@ -84,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if not src.is_file():
         print(f"truth draw: skipped ({src} not found)", file=sys.stderr)
         return 0
-    fields = ["ts_code", "name", "area", "industry", "stratum", "chains", "half"]
+    fields = ["ts_code", "name", "area", "industry", "stratum", "chains", "half", "round"]
     w = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     w.writerows(draw(listed(src)))
