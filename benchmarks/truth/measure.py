@@ -236,35 +236,35 @@ def cluster_block(
     print(f"clusters right: {pct(ok, len(rows))} (verdict class alone: {pct(ok_class, len(rows))})")
 
 
-def draw_sample(edges: pd.DataFrame, seed: int, n: int) -> pd.DataFrame:
-    """``n`` confirmed edges of both chains, uniformly, ``random.Random(seed)`` over a sorted list."""
-    conf = edges[edges["decision"] == "confirmed"].sort_values(["chain", "ent", "link"], ignore_index=True)
+def draw_sample(
+    edges: pd.DataFrame, seed: int, n: int, chain: str | None = None, exclude: frozenset = frozenset()
+) -> pd.DataFrame:
+    """``n`` confirmed edges (of ``chain`` or both), uniformly, ``random.Random(seed)`` over a sorted list."""
+    conf = edges[edges["decision"] == "confirmed"]
+    if chain is not None:
+        conf = conf[conf["chain"] == chain]
+    conf = conf[[(e, v) not in exclude for e, v in zip(conf["ent"], conf["link"], strict=True)]]
+    conf = conf.sort_values(["chain", "ent", "link"], ignore_index=True)
     idx = sorted(random.Random(seed).sample(range(len(conf)), min(n, len(conf))))
     return conf.iloc[idx].reset_index(drop=True)
 
 
-def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, show: bool) -> None:
-    sample = draw_sample(edges, seed, n)
-    print(f"\n== precision sample: seed {seed}, {len(sample)} confirmed edges drawn uniformly over both chains")
-    if show:
-        for i, r in enumerate(sample.itertuples(), 1):
-            a = G.nodes[r.ent]
-            prods = R.products_of(G, r.ent)
-            top = "、".join(f"{p}({R.fmt_share(s)})" for p, s in prods[:6])
-            print(
-                f"[{i:2d}] {a.get('stock_code', '')} {a.get('short_name') or a.get('name', '')} · {r.chain}/{r.leaf}"
-                f" · {r.role} · 申万 {R.shenwan_of(G, r.ent)}\n     evidence: {r.evidence}\n"
-                f"     carried by: {R.carriers(prods, R.matched_terms(r.evidence))}\n     top: {top}"
-            )
-    path = HERE / "precision_sample.csv"
-    if not path.is_file():
-        print("precision_sample.csv not written yet")
-        return
-    judged = {(symbol(r["ts_code"]), r["chain"], r["link"]): r["judgement"] for r in read_csv(path)}
+def _show(G: nx.MultiDiGraph, sample: pd.DataFrame, start: int) -> None:
+    for i, r in enumerate(sample.itertuples(), start):
+        a = G.nodes[r.ent]
+        prods = R.products_of(G, r.ent)
+        top = "、".join(f"{p}({R.fmt_share(s)})" for p, s in prods[:6])
+        print(
+            f"[{i:2d}] {a.get('stock_code', '')} {a.get('short_name') or a.get('name', '')} · {r.chain}/{r.leaf}"
+            f" · {r.role} · 申万 {R.shenwan_of(G, r.ent)}\n     evidence: {r.evidence}\n"
+            f"     carried by: {R.carriers(prods, R.matched_terms(r.evidence))}\n     top: {top}"
+        )
+
+
+def _score(G: nx.MultiDiGraph, sample: pd.DataFrame, judged: dict, chains: tuple[str, ...]) -> None:
     drawn = [(symbol(G.nodes[r.ent].get("stock_code")), r.chain, r.leaf) for r in sample.itertuples()]
     got = [judged.get(k) for k in drawn]
-    missing = sum(g is None for g in got)
-    for chain in (*CHAINS, "all"):
+    for chain in chains:
         sel = [g for k, g in zip(drawn, got, strict=True) if chain == "all" or k[1] == chain]
         y = sum(g == "yes" for g in sel)
         u = sum(g == "unclear" for g in sel)
@@ -272,8 +272,29 @@ def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, sho
             f"  {chain:12s} judged {len(sel) - sum(g is None for g in sel)}: yes {y}, unclear {u}, "
             f"no {sum(g == 'no' for g in sel)}; strict {pct(y, len(sel))}, lenient {pct(y + u, len(sel))}"
         )
+    missing = sum(g is None for g in got)
     if missing:
         print(f"  {missing} drawn edges have no judgement in precision_sample.csv (the linker changed since)")
+
+
+def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_nev: int, show: bool) -> None:
+    """The uniform sample (``n`` edges, ``seed``) and a nev top-up (``n_nev`` more nev edges, ``seed + 1``)."""
+    sample = draw_sample(edges, seed, n)
+    extra = draw_sample(edges, seed + 1, n_nev, "nev", frozenset(zip(sample["ent"], sample["link"], strict=True)))
+    print(f"\n== precision sample: seed {seed}, {len(sample)} confirmed edges drawn uniformly over both chains")
+    if show:
+        _show(G, sample, 1)
+        print(f"-- nev top-up: seed {seed + 1}, {len(extra)} more nev edges")
+        _show(G, extra, len(sample) + 1)
+    path = HERE / "precision_sample.csv"
+    if not path.is_file():
+        print("precision_sample.csv not written yet")
+        return
+    judged = {(symbol(r["ts_code"]), r["chain"], r["link"]): r["judgement"] for r in read_csv(path)}
+    _score(G, sample, judged, (*CHAINS, "all"))
+    both = pd.concat([sample[sample["chain"] == "nev"], extra], ignore_index=True)
+    print(f"nev on the uniform sample plus the top-up (seed {seed + 1}): {len(both)} edges")
+    _score(G, both, judged, ("nev",))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--seed", type=int, default=1414)
     ap.add_argument("--n", type=int, default=50)
+    ap.add_argument("--n-nev", type=int, default=25, help="nev edges drawn on top of the uniform sample")
     ap.add_argument("--sample", action="store_true", help="print the precision sample with its evidence")
     ap.add_argument("--save", type=Path, help="pickle the linked graph here")
     ap.add_argument("--graph", type=Path, help="read a linked graph pickled by --save")
@@ -327,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = verdicts_by_province(G)
     target_scores(G, tables[("nev", "河南省")])
     cluster_block(tables, edges, by_sym)
-    sample_block(G, edges, args.seed, args.n, args.sample)
+    sample_block(G, edges, args.seed, args.n, args.n_nev, args.sample)
     return 0
 
 
