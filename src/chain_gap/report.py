@@ -19,6 +19,7 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import frames
+from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
 from chain_gap.render.chain_map import chain_map
@@ -91,7 +92,7 @@ def _one_read(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def local_firms(G: Any, chain: str, region: str) -> pd.DataFrame:
+def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
     """本地企业清单: every firm of the region linked to the chain (all roles and decisions)."""
     from chain_gap import codes, frames
 
@@ -152,7 +153,7 @@ def _synthetic(G: Any) -> bool:
 @_one_read
 def write_map(
     G: Any,
-    chain: str,
+    chain: str | ChainSpec,
     region: str,
     path: str | os.PathLike[str],
     *,
@@ -189,7 +190,7 @@ def write_map(
     html = chain_map(
         gt,
         feeds=[(a, b) for a, b, _ in spec.feeds_edges()],
-        local_firms=local_firms(G, spec.id, region),
+        local_firms=local_firms(G, spec, region),
         targets=tg,
         vintage=vintage(G) or None,
         lang=lang,
@@ -203,7 +204,7 @@ def write_map(
 def write_pack(
     path: str | os.PathLike[str],
     G: Any,
-    chain: str,
+    chain: str | ChainSpec,
     region: str,
     *,
     gaps_table: pd.DataFrame | None = None,
@@ -225,7 +226,7 @@ def write_pack(
         The written workbook.
     """
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
-    lf = local_firms(G, spec.id, str(gt["region"].iloc[0]))
+    lf = local_firms(G, spec, str(gt["region"].iloc[0]))
     text_cols = text_headers(GAP_COLUMNS, lang) + text_headers(TARGET_COLUMNS, lang) + text_headers(LOCAL_COLUMNS, lang)
     sheets = {
         sheet_name("gaps", lang): gap_sheet(gt, lang),
@@ -274,7 +275,7 @@ def _page(
 @_one_read
 def html_report(
     G: Any,
-    chain: str,
+    chain: str | ChainSpec,
     region: str,
     *,
     gaps_table: pd.DataFrame | None = None,
@@ -302,7 +303,7 @@ def html_report(
 @_one_read
 def write_outputs(
     G: Any,
-    chain: str,
+    chain: str | ChainSpec,
     region: str,
     out: str | os.PathLike[str],
     *,
@@ -343,13 +344,11 @@ def write_outputs(
             notes=target_notes(tg, None, None, lang, G),
             notes_sheet=sheet_name("notes", lang),
         ),
-        "map": write_map(
-            G, spec.id, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config
-        ),
+        "map": write_map(G, spec, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config),
         "panorama_png": png,
         "panorama_svg": svg,
         "pack": write_pack(
-            outd / "report.xlsx", G, spec.id, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
+            outd / "report.xlsx", G, spec, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
         ),
         "report": write_html(_page(G, spec, gt, tg, lang, png.read_bytes(), config), outd / "report.html"),
     }
@@ -357,7 +356,7 @@ def write_outputs(
 
 
 def write_report(
-    G: Any, chain: str, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
+    G: Any, chain: str | ChainSpec, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``; returns name → path.
 
