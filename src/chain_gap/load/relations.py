@@ -120,7 +120,7 @@ def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -
     """A product list: one Product node per distinct name."""
     col = rows.column("name")
     ids = product_ids(ld, col)
-    nodes, numbers, extra = ld.fg.nodes, rows.numbers, bool(rows.extra)
+    nodes, add_node_, numbers, extra = ld.fg.nodes, ld.fg.add_node, rows.numbers, bool(rows.extra)
     loaded = merged = 0
     for i, hit in enumerate(ids):
         if extra:
@@ -132,7 +132,10 @@ def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -
             if hit[0] in nodes:
                 merged += 1
                 continue
-            _add_product(ld, *hit)
+            if ld.product_checked:
+                add_node_(hit[0], {"kind": "Product", "name": hit[1]})
+            else:
+                _add_product(ld, *hit)
             loaded += 1
         except SchemaError as exc:
             ld.reject(st, numbers[i], "", "", f"does not fit the graph schema: {exc}")
@@ -149,6 +152,7 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
     stocks = rows.column("stock_code")
     stock_of = {v: ld.stock(v) if v else (None, None) for v in dict.fromkeys(stocks)}
     nodes, by_stock, numbers, extra = ld.fg.nodes, ld.by_stock, rows.numbers, bool(rows.extra)
+    add_node_, add_edge_, ok_ent, shapes = ld.fg.add_node, ld.fg.add_edge, ld.ent_edge_ok, ld.edge_shapes
     loaded = merged = 0
     for i, hit in enumerate(ids):
         row_no = numbers[i]
@@ -160,7 +164,10 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
                 continue
             pid = hit[0]
             if pid not in nodes:
-                _add_product(ld, *hit)
+                if ld.product_checked:
+                    add_node_(pid, {"kind": "Product", "name": hit[1]})
+                else:
+                    _add_product(ld, *hit)
             share = None
             if has_share:
                 s = shares[i]
@@ -181,8 +188,14 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
                 nid = _ent_by_stock(ld, rows, i, row_no, st, src, m)
                 if nid is None:
                     continue
+            # the edge as ld.ent_edge / ld.edge write it, their checks inlined for 10^5 rows
             if share is None:
-                new = ld.ent_edge(nid, pid, "MAKES")
+                if ("MAKES", pid) in ok_ent:
+                    new = add_edge_(nid, pid, "MAKES")
+                else:
+                    new = ld.ent_edge(nid, pid, "MAKES")
+            elif ("MAKES", nodes[nid].get("kind"), nodes[pid].get("kind")) in shapes:
+                new = add_edge_(nid, pid, "MAKES", {"share": share})
             else:
                 new = ld.edge(nid, pid, "MAKES", share=share)
             if new:
@@ -226,9 +239,15 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
                 continue
             ha, hb = ida[i], idb[i]
             if ha is not None and ha[0] not in nodes:
-                _add_product(ld, *ha)
+                if ld.product_checked:
+                    fg.add_node(ha[0], {"kind": "Product", "name": ha[1]})
+                else:
+                    _add_product(ld, *ha)
             if hb is not None and hb[0] not in nodes:
-                _add_product(ld, *hb)
+                if ld.product_checked:
+                    fg.add_node(hb[0], {"kind": "Product", "name": hb[1]})
+                else:
+                    _add_product(ld, *hb)
             if ha is None or hb is None:
                 ld.reject(st, row_no, "from" if ha is None else "to", A[i] if ha is None else B[i], _NO_PRODUCT)
                 continue
