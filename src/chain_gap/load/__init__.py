@@ -151,13 +151,13 @@ def _jobs(paths: Iterable[str | os.PathLike[str]], mapping: Mapping) -> tuple[li
                     f"(expected {', '.join(str(s.file) for s in mapping.files)})"
                 )
         else:
-            sub = next((s for s in mapping.files if s.file == path.name), None)
-            if sub is None:
+            match = next((s for s in mapping.files if s.file == path.name), None)
+            if match is None:
                 raise LoadError(
                     f"{path}: not one of the files of mapping {mapping.id!r} "
                     f"(expected {', '.join(str(s.file) for s in mapping.files)})"
                 )
-            jobs.append((str(path), sub))
+            jobs.append((str(path), match))
     if mapping.kind == "folder":  # the folder's files in dependency order, whatever order given
         order = {id(s): k for k, s in enumerate(mapping.files)}
         jobs.sort(key=lambda j: order[id(j[1])])

@@ -93,8 +93,9 @@ def _region_fields(ld: Loader, m: Mapping, text_of: dict[str, str]) -> tuple[str
                 ld.address_memo[joined] = codes.resolve_region(joined).code
             except codes.RegionError:
                 ld.address_memo[joined] = None
-        if ld.address_memo[joined] is not None:
-            found.append(ld.address_memo[joined])
+        joined_code = ld.address_memo[joined]
+        if joined_code is not None:
+            found.append(joined_code)
             parts_ok = True
         else:
             parts_ok = False

@@ -116,6 +116,9 @@ def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
 def write_load_report(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write the load report (per-file and total counts) as JSON (UTF-8, Chinese kept readable),
     atomically."""
-    _atomic_write(
-        path, lambda fh: (json.dump(result.report, fh, ensure_ascii=False, indent=2), fh.write("\n")), encoding="utf-8"
-    )
+
+    def write(fh: Any) -> None:
+        json.dump(result.report, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+
+    _atomic_write(path, write, encoding="utf-8")

@@ -233,8 +233,8 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
         if extra:
             ld.extra_cells(st, rows, i)
         try:
-            spec = rel_of[rel]
-            if spec is None:
+            rule = rel_of[rel]
+            if rule is None:
                 ld.reject(st, row_no, "rel", rel, unknown_rel)
                 continue
             ha, hb = ida[i], idb[i]
@@ -251,11 +251,11 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
             if ha is None or hb is None:
                 ld.reject(st, row_no, "from" if ha is None else "to", A[i] if ha is None else B[i], _NO_PRODUCT)
                 continue
-            u, v = (hb[0], ha[0]) if spec[0] else (ha[0], hb[0])
+            u, v = (hb[0], ha[0]) if rule[0] else (ha[0], hb[0])
             if u == v:
                 ld.reject(st, row_no, "to", B[i], "a product related to itself (self-loop)")
                 continue
-            kind = spec[1]
+            kind = rule[1]
             if kind in direct:
                 new = fg.add_edge(u, v, kind)
             else:

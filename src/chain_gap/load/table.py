@@ -24,7 +24,7 @@ __all__ = ["Rows", "read_raw_table", "read_table"]
 
 def _field_synonyms(
     fields: Mapping | dict[str, Any] | None,
-) -> tuple[dict[str, list[str]] | None, dict[str, FieldSpec]]:
+) -> tuple[dict[str, Sequence[str]] | None, dict[str, FieldSpec]]:
     if fields is None:
         return None, {}
     if isinstance(fields, Mapping):

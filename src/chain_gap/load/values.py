@@ -190,10 +190,12 @@ def parse_money_text(text: str, unit: str | None, capital: bool) -> tuple[float 
     everything else goes through ``parse_capital`` / ``parse_amount``. A header unit (万元) applies
     to a bare number.
     """
+    val: float | None
+    cur: str | None
     if unit is None and _PLAIN_NUMBER.fullmatch(text):
-        val = float(text)
-        if not math.isinf(val):
-            return val, ("CNY" if capital else None)
+        plain = float(text)
+        if not math.isinf(plain):
+            return plain, ("CNY" if capital else None)
     probe = text
     if unit and re.fullmatch(r"[\d.,]+", text.replace(" ", "")):
         probe = text + unit
