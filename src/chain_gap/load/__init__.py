@@ -175,12 +175,16 @@ def load(
 
     Parameters
     ----------
-    paths : one file, or several; for the ``chain-kg`` mapping the folder (or some of its files).
-    source : a mapping id in ``loaders/`` (qcc, tianyancha, enterprises, ashare, chain-kg, supply,
+    paths : str, os.PathLike or iterable of them
+        One file, or several; for the ``chain-kg`` mapping the folder (or some of its files).
+    source : str or Mapping
+        A mapping id in ``loaders/`` (qcc, tianyancha, enterprises, ashare, chain-kg, supply,
         overrides), a mapping YAML path, or a :class:`Mapping`.
-    G : the graph to update in place; a new :class:`networkx.MultiDiGraph` when None.
-    progress : None/False for no progress; True for a tqdm bar when the files hold more than
-        5,000 rows; or a callable ``(rows done, rows total)`` counted over all files.
+    G : networkx.MultiDiGraph or None
+        The graph to update in place; a new :class:`networkx.MultiDiGraph` when None.
+    progress : bool, callable or None
+        None/False for no progress; True for a tqdm bar when the files hold more than 5,000 rows;
+        or a callable ``(rows done, rows total)`` counted over all files.
 
     Returns
     -------

@@ -77,6 +77,7 @@ def _party(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str,
 
 
 def supply_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
+    """A supplier → customer pair: SUPPLIES with value, year and source (the later year wins)."""
     u = _party(ld, rows, i, row_no, st, src, m, "supplier")
     if u is None:
         return
@@ -98,6 +99,7 @@ def supply_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: 
 
 
 def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
+    """A reviewer's decision on one firm and one leaf link, kept in ``G.graph["overrides"]``."""
     text = rows.first("enterprise", i)
     nid, how = ld.lookup(text) if text else (None, "unknown")
     if nid is None:

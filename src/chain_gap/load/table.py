@@ -93,16 +93,19 @@ def read_table(
 
     Parameters
     ----------
-    path : the file. The format comes from its content first (an XLSX is a zip whatever its name),
+    path : str or os.PathLike
+        The file. The format comes from its content first (an XLSX is a zip whatever its name),
         then its suffix; a delimited file's separator is the one whose header matches best.
-    sheet : XLSX sheet name; default: the first sheet whose header matches the fields, else the best.
-    fields : a :class:`Mapping`, or field → synonyms. The header is the row, among the first 20,
-        that matches the most fields, so title rows and merged title cells above it are skipped.
+    sheet : str or None
+        XLSX sheet name; default: the first sheet whose header matches the fields, else the best.
+    fields : Mapping, dict or None
+        A :class:`Mapping`, or field → synonyms. The header is the row, among the first 20, that
+        matches the most fields, so title rows and merged title cells above it are skipped.
         Required fields of a mapping must all be found.
 
     Returns
     -------
-    (DataFrame, info)
+    tuple of (pandas.DataFrame, dict)
         Every column is text (missing cells are ``""``); columns keep the file's header texts and the
         index holds the 1-based line (CSV/JSONL) or row (XLSX) number a user sees in their editor.
         ``info`` has ``path, format, encoding, sheet, header_row, headers, columns`` (field → matched
