@@ -117,3 +117,16 @@ def verdict_graph() -> nx.MultiDiGraph:
     for i in range(rest):
         firm(OTHERS[i % len(OTHERS)], None)
     return G
+
+
+CHAIN_KG_MINI = Path(__file__).parent / "data" / "chain_kg_mini"
+
+
+def chain_kg_mini(folder: Path) -> Path:
+    """Write the hand-made chain-kg folder (``tests/data/chain_kg_mini``) into ``folder`` under the
+    real folder's file names (``company.json`` …) and return ``folder``, ready for
+    ``load.load(folder, "chain-kg")``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for src in CHAIN_KG_MINI.glob("*.jsonl"):
+        (folder / f"{src.stem}.json").write_bytes(src.read_bytes())
+    return folder

@@ -428,3 +428,24 @@ def test_crosscheck_against_independent_gbt4754_table():
     for c, name in theirs.items():
         if c not in differ:
             assert codes.resolve_industry(name) == c, name
+
+
+def test_region_tree_helpers():
+    assert codes.ancestors("411402") == ("411400", "410000")
+    assert codes.ancestors("410000") == ()
+    assert codes.ancestors("999999") == ()
+    assert codes.province_of("411402") == "410000"
+    assert codes.province_of("419999") == "410000"  # shaped like a code: its province digits
+    assert codes.province_of("") == "" and codes.province_of(None) == "" and codes.province_of("x") == ""
+    assert codes.is_county("411402") and not codes.is_county("411400") and not codes.is_county("999999")
+    assert codes.is_region_code("411400") and not codes.is_region_code("4114")
+    # 鼓楼区 is in several cities: under 福州市 it is 350102; a prefix also matches (鼓楼 → 鼓楼区)
+    assert codes.resolve_under("鼓楼区", "350100") == "350102"
+    assert codes.resolve_under("鼓楼", "350100") == "350102"
+    assert codes.resolve_under("鼓楼区", "411400") is None
+    # deeper codes win only below (or beside, in the same province) the current one
+    assert codes.most_specific(["410000", "411400", "411402"]) == "411402"
+    assert codes.most_specific(["411402", "410000"]) == "411402"
+    assert codes.most_specific(["411400", "350102"]) == "411400"
+    assert codes.most_specific(["411400", "411302"]) == "411302"
+    assert codes.most_specific([]) is None

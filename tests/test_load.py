@@ -516,7 +516,7 @@ def test_report_and_progress(tmp_path):
     calls: list[tuple[int, int]] = []
     res = L.load([BAD / "gbk.csv", BAD / "no_name.csv"], "qcc", progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (6, 6)
-    L.write_report(res, tmp_path / "rep.json")
+    L.write_load_report(res, tmp_path / "rep.json")
     text = (tmp_path / "rep.json").read_text(encoding="utf-8")
     rep = json.loads(text)
     assert set(rep) == {"files", "totals"}

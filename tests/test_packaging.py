@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from factories import chain_kg_mini
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,6 +68,10 @@ def test_wheel_contains_render_assets(wheel):
 
 def test_installed_wheel_renders_a_map_from_its_own_assets(wheel, tmp_path):
     """The map's template, script and style sheet are read from the installed package, not the checkout."""
+
+
+def test_installed_wheel_resolves_codes_and_loads_chain_kg(wheel, tmp_path):
+    """The codes/ and load/ packages find their tables and mappings inside the installed wheel."""
     target = tmp_path / "site"
     r = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
@@ -94,3 +99,17 @@ print(len(t.asset("report.css")) > 100)
     lines = r.stdout.splitlines()
     assert lines[0].startswith(str(target))
     assert lines[1:] == ["True True True True", "True"]
+
+    folder = chain_kg_mini(tmp_path / "chain-kg")
+    code = (
+        "import chain_gap, chain_gap.codes as c, chain_gap.load as L; "
+        "print(chain_gap.__file__); print(c.resolve_region('商丘').code, c.ancestors('411402'), c.industry_name('3841')); "
+        f"res = L.load({str(folder)!r}, 'chain-kg'); print(res.report['totals']['files'], 'chain-kg' in L.list_mappings())"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith(str(target))
+    assert lines[1] == "411400 ('411400', '410000') 锂离子电池制造"
+    assert lines[2] == "8 True"

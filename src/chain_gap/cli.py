@@ -291,7 +291,7 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
     if rejects:
         load.write_rejects(res, rejects)
     if report_path:
-        load.write_report(res, report_path)
+        load.write_load_report(res, report_path)
     t = res.report["totals"]
     click.echo(
         f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "

@@ -49,7 +49,7 @@ def run(
     G.graph["vintage"] = f"synthetic demo data, seed {seed}"
     G.graph["synthetic"] = True
     load.write_rejects(res, out / "rejects.csv")
-    load.write_report(res, out / "load_report.json")
+    load.write_load_report(res, out / "load_report.json")
     say("linking enterprises to the chain (挂链) …")
     link.attach(G, [chain])
     bundle = io.save(G, out / "bundle")

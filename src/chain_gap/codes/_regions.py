@@ -1,22 +1,14 @@
-"""Reference codes: administrative divisions (GB/T 2260) and industries (GB/T 4754-2017).
+"""Administrative divisions (GB/T 2260): the 2023 统计用区划代码 table and name resolution.
 
-Both tables ship in ``graph/codes/`` and are read once, lazily, on first use.
-
-Regions
-    ``regions.csv`` holds the 2023 统计用区划代码 as 6-digit codes with three levels
-    (province / city / county). Two kinds of rows are *placeholders* rather than places:
-    the ``市辖区`` city rows of the four municipalities (110100 …) together with
-    Chongqing's ``县`` (500200), and the ``省直辖县级行政区划`` / ``自治区直辖县级行政区划`` rows
-    (419000, 429000, 469000, 659000) that group county-level cities governed directly by a
-    province (济源市, 仙桃市, 石河子市 …). Placeholders keep their codes (a county's ``city``
-    is its placeholder) but never match a name. The table also lists the four cities without
-    counties (东莞市, 中山市, 儋州市, 嘉峪关市) a second time as "county"; the copy whose code
-    equals its own parent (441900 under 441900) is dropped so that every code is unique.
-
-Industries
-    ``gbt4754_2017.csv`` is the 国民经济行业分类 tree (门类 letter, 大类 2 digits, 中类 3 digits,
-    小类 4 digits, including the 2019 amendment) with the 战略性新兴产业分类(2018) paths of
-    each 小类. Firms and chain links are classified by 小类.
+``graph/codes/regions.csv`` holds the 2023 统计用区划代码 as 6-digit codes with three levels
+(province / city / county), read once, lazily, on first use. Two kinds of rows are *placeholders*
+rather than places: the ``市辖区`` city rows of the four municipalities (110100 …) together with
+Chongqing's ``县`` (500200), and the ``省直辖县级行政区划`` / ``自治区直辖县级行政区划`` rows
+(419000, 429000, 469000, 659000) that group county-level cities governed directly by a province
+(济源市, 仙桃市, 石河子市 …). Placeholders keep their codes (a county's ``city`` is its
+placeholder) but never match a name. The table also lists the four cities without counties
+(东莞市, 中山市, 儋州市, 嘉峪关市) a second time as "county"; the copy whose code equals its own
+parent (441900 under 441900) is dropped so that every code is unique.
 """
 
 from __future__ import annotations
@@ -33,50 +25,27 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap._resources import graph_dir
-from chain_gap.errors import ChainGapError
+from chain_gap.codes._errors import RegionError
 from chain_gap.schema import add_edge, add_node
 
 __all__ = [
-    "CodeError",
-    "IndustryError",
+    "LEVELS",
+    "PLACEHOLDER_NAMES",
     "Region",
-    "RegionError",
-    "add_industry",
     "add_region",
-    "class_codes",
-    "industries",
-    "industry_name",
-    "is_class_code",
+    "ancestors",
+    "is_county",
+    "is_region_code",
+    "most_specific",
     "parent_code",
     "province_from_short",
+    "province_of",
     "region_from_address",
     "region_levels",
     "regions",
-    "resolve_industry",
     "resolve_region",
-    "strategic_path",
+    "resolve_under",
 ]
-
-
-class CodeError(ChainGapError, ValueError):
-    """A region or industry that cannot be found in the shipped reference tables."""
-
-    default_code = "code-error"
-
-
-class RegionError(CodeError):
-    """An unknown or ambiguous region code or name (one-line message listing candidates)."""
-
-    default_code = "region-unknown"
-
-
-class IndustryError(CodeError):
-    """An unknown GB/T 4754-2017 industry code."""
-
-    default_code = "industry-unknown"
-
-
-# =============================================================================== regions
 
 LEVELS = ("province", "city", "county")
 _RANK = {lv: i for i, lv in enumerate(LEVELS)}
@@ -536,6 +505,82 @@ def parent_code(code: str) -> str | None:
     return _index().rows[c].parent or None
 
 
+def is_region_code(code: str) -> bool:
+    """True when ``code`` is exactly a 6-digit code of the division table."""
+    return code in _index().rows
+
+
+def is_county(code: str) -> bool:
+    """True when ``code`` is a county-level code of the table (the most specific level)."""
+    row = _index().rows.get(code)
+    return row is not None and row.level == "county"
+
+
+@cache
+def ancestors(code: str) -> tuple[str, ...]:
+    """Codes above ``code``, nearest first (``411402`` → ``("411400", "410000")``).
+
+    ``()`` for a province or a code not in the table. Memoised: the table never changes.
+    """
+    idx = _index()
+    if code not in idx.rows:
+        return ()
+    return tuple(idx.ancestors(code))
+
+
+@cache
+def province_of(code: str | None) -> str:
+    """Province code of a region code; ``""`` when there is none.
+
+    A code not in the table but shaped like one (6 digits) is taken at its word: its first two
+    digits name the province (``419999`` → ``410000``), as GB/T 2260 builds codes.
+    """
+    if not code:
+        return ""
+    row = _index().rows.get(code)
+    if row is not None and row.province:
+        return row.province
+    return code[:2] + "0000" if len(code) == 6 and code.isdigit() else ""
+
+
+@cache
+def resolve_under(text: str, parent: str) -> str | None:
+    """The first region of the table below ``parent`` named ``text``, or named by a prefix of
+    ``text``, or whose name starts with ``text``; ``None`` when there is none.
+
+    This settles a short name used in several places (朝阳区 is in Beijing and in Changchun) once
+    the province or city around it is known. Memoised: it scans the whole table.
+    """
+    t = text.strip()
+    for code, row in _index().rows.items():
+        name = row.name
+        if parent in ancestors(code) and (name == t or name.startswith(t) or t.startswith(name)):
+            return code
+    return None
+
+
+def most_specific(found: Iterable[str]) -> str | None:
+    """The most specific of several codes read for one place, in the order they were read.
+
+    A later code replaces the current one only when it is of a deeper level and lies below it or
+    in the same province; a code not in the table counts as a province. ``None`` for no codes.
+    """
+    rows = _index().rows
+
+    def rank(c: str) -> int:
+        row = rows.get(c)
+        return _RANK.get(row.level if row is not None else "province", 0)
+
+    best: str | None = None
+    for c in found:
+        if best is None:
+            best = c
+            continue
+        if rank(c) > rank(best) and (best in ancestors(c) or province_of(c) == province_of(best)):
+            best = c
+    return best
+
+
 def province_from_short(name: str) -> str | None:
     """Province code of a short area name as used by A-share lists.
 
@@ -585,148 +630,6 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
                 city=r.city or None,
             )
         )
-    for child, parent in itertools.pairwise(ids):
-        add_edge(G, child, parent, "PART_OF")
-    return ids[0]
-
-
-# ============================================================================ industries
-
-
-@cache
-def _industries_df() -> pd.DataFrame:
-    path = graph_dir() / "codes" / "gbt4754_2017.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for col in df.columns:
-        df[col] = df[col].astype(str).str.strip()  # a few names carry trailing spaces
-    df["level"] = df["level"].astype(int)
-    return df
-
-
-def _name_key(text: str) -> str:
-    """Industry-name key tolerant of width, spaces, brackets and list punctuation."""
-    t = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s()\[\]{}（）【】、,，;；:：.·'\"“”‘’]", "", t)
-
-
-@cache
-def _industry_index() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, ...]], frozenset[str]]:
-    rows: dict[str, dict[str, Any]] = {}
-    names: dict[str, list[str]] = {}
-    for rec in _industries_df().to_dict("records"):
-        rows[rec["code"]] = rec
-        names.setdefault(_name_key(rec["name"]), []).append(rec["code"])
-    # a name shared by a 中类 and its only 小类 resolves to the 小类 (the level firms use)
-    by_name = {k: tuple(sorted(v, key=lambda c: -int(rows[c]["level"]))) for k, v in names.items()}
-    classes = frozenset(c for c, r in rows.items() if r["level"] == 4)
-    return rows, by_name, classes
-
-
-def industries() -> pd.DataFrame:
-    """GB/T 4754-2017 table: level (int 1–4), code, name, parent_code, section, tags and paths."""
-    return _industries_df().copy()
-
-
-def class_codes() -> frozenset[str]:
-    """All 小类 (level-4) codes, e.g. ``"3841"``."""
-    return _industry_index()[2]
-
-
-def is_class_code(code: Any) -> bool:
-    """True when ``code`` is exactly a 4-digit 小类 code of the table."""
-    return isinstance(code, str) and code.strip() in class_codes()
-
-
-def _industry_row(code: Any) -> dict[str, Any]:
-    c = "" if code is None else str(code).strip()
-    row = _industry_index()[0].get(c)
-    if row is None:
-        raise IndustryError(f"unknown GB/T 4754-2017 industry code {c!r}: not in graph/codes/gbt4754_2017.csv")
-    return row
-
-
-def industry_name(code: str) -> str:
-    """Official name of an industry code (门类 letter, 2-, 3- or 4-digit code)."""
-    return str(_industry_row(code)["name"])
-
-
-_CODE_RE = re.compile(r"^([A-Ta-t])?[-_ .]?(\d{2,4})(?!\d)(.*)$")
-
-
-def resolve_industry(text: Any) -> str | None:
-    """Read an industry code from a code, a name, or both.
-
-    Accepts ``3841``, ``C3841``, ``C-3841``, ``3841 锂离子电池制造``, ``[3841]锂离子电池制造``, a
-    门类 letter alone, and names with trivial variants (width, spaces, brackets, 、).
-    A name shared by several levels resolves to the most detailed one. When both a code
-    and a name are given they must agree (an old GB/T 4754-2011 code with its name would
-    not); a section letter must be the code's 门类.
-
-    Returns
-    -------
-    str or None
-        The table code, or ``None`` when the text is not a known industry.
-    """
-    if text is None or (isinstance(text, float) and text != text):
-        return None
-    t = unicodedata.normalize("NFKC", str(text)).strip()
-    t = re.sub(r"^[\[(（【]\s*([A-Za-z]?\s*\d{2,4})\s*[\])）】]", r"\1 ", t)
-    if not t:
-        return None
-    rows, by_name, _ = _industry_index()
-    if len(t) == 1 and t.upper() in rows and rows[t.upper()]["level"] == 1:
-        return t.upper()
-    m = _CODE_RE.match(t)
-    if m:
-        section, code, rest = m.group(1), m.group(2), m.group(3)
-        row = rows.get(code)
-        if row is None or (section and section.upper() != row["section"]):
-            return None
-        rest_key = _name_key(rest.lstrip("-_:：、 "))
-        if rest_key and rest_key in by_name and code not in by_name[rest_key]:
-            return None
-        return code
-    cands = by_name.get(_name_key(t))
-    return cands[0] if cands else None
-
-
-def strategic_path(code: str) -> list[str]:
-    """战略性新兴产业分类(2018) paths of a 小类 (``产业 > 子产业 > 活动``), empty if none."""
-    raw = str(_industry_row(code).get("strategic_paths") or "")
-    out = []
-    for p in raw.split("||"):
-        norm = " > ".join(part.strip() for part in p.split(">") if part.strip())
-        if norm:
-            out.append(norm)
-    return out
-
-
-def add_industry(G: nx.MultiDiGraph, code: str) -> str:
-    """Add ``industry:gb4754:<code>`` and its ancestors (PART_OF child → parent); return its id.
-
-    ``code`` may be anything :func:`resolve_industry` accepts.
-
-    Raises
-    ------
-    IndustryError
-        The code is not in the table.
-    """
-    c = resolve_industry(code)
-    if c is None:
-        raise IndustryError(f"unknown GB/T 4754-2017 industry {str(code)!r}: not in graph/codes/gbt4754_2017.csv")
-    rows = _industry_index()[0]
-    ids: list[str] = []
-    cur: str | None = c
-    seen: set[str] = set()
-    while cur and cur in rows and cur not in seen:
-        seen.add(cur)
-        row = rows[cur]
-        ids.append(
-            add_node(
-                G, "Industry", f"gb4754:{cur}", name=row["name"], scheme="gb4754", code=cur, level=int(row["level"])
-            )
-        )
-        cur = row["parent_code"] or None
     for child, parent in itertools.pairwise(ids):
         add_edge(G, child, parent, "PART_OF")
     return ids[0]

@@ -1,0 +1,69 @@
+"""Reference codes: administrative divisions (GB/T 2260) and industries (GB/T 4754-2017).
+
+Both tables ship in ``graph/codes/`` and are read once, lazily, on first use:
+:mod:`chain_gap.codes._regions` resolves region codes and names (``resolve_region``,
+``region_from_address``, the ancestors and province of a code), :mod:`chain_gap.codes._industries`
+resolves industry codes and names (``resolve_industry``, ``strategic_path``). This package is their
+common face: ``from chain_gap import codes; codes.resolve_region("商丘")``.
+"""
+
+from __future__ import annotations
+
+from chain_gap.codes._errors import CodeError, IndustryError, RegionError
+from chain_gap.codes._industries import (
+    add_industry,
+    class_codes,
+    industries,
+    industry_name,
+    is_class_code,
+    resolve_industry,
+    strategic_path,
+)
+from chain_gap.codes._regions import (
+    LEVELS,
+    PLACEHOLDER_NAMES,
+    Region,
+    add_region,
+    ancestors,
+    is_county,
+    is_region_code,
+    most_specific,
+    parent_code,
+    province_from_short,
+    province_of,
+    region_from_address,
+    region_levels,
+    regions,
+    resolve_region,
+    resolve_under,
+)
+from chain_gap.codes._regions import _aliases as _aliases  # the suggester's tests read the short names
+
+__all__ = [
+    "LEVELS",
+    "PLACEHOLDER_NAMES",
+    "CodeError",
+    "IndustryError",
+    "Region",
+    "RegionError",
+    "add_industry",
+    "add_region",
+    "ancestors",
+    "class_codes",
+    "industries",
+    "industry_name",
+    "is_class_code",
+    "is_county",
+    "is_region_code",
+    "most_specific",
+    "parent_code",
+    "province_from_short",
+    "province_of",
+    "region_from_address",
+    "region_levels",
+    "regions",
+    "resolve_industry",
+    "resolve_region",
+    "resolve_under",
+    "strategic_path",
+]

@@ -1,0 +1,115 @@
+"""Writing nodes and edges straight into a :class:`networkx.MultiDiGraph`'s dicts.
+
+A relation file of chain-kg holds 10^5 rows; ``MultiDiGraph.add_node`` / ``add_edge`` cost more per
+call than everything else the loader does for such a row (argument packing, attribute-dict
+factories, cache invalidation). For a plain ``MultiDiGraph`` (the dict factories networkx uses by
+default) :class:`FastGraph` writes what those methods would write, directly; for any other graph
+class it calls them. This module is the only place in chain-gap that touches networkx's private
+attributes; ``tests/test_load_fastgraph.py`` checks that it builds the same graph as
+:func:`chain_gap.schema.add_node` / :func:`~chain_gap.schema.add_edge`.
+
+The edge key is the edge kind (one edge per ``(u, v, kind)``, as ``schema.add_edge`` makes), and the
+caller validates what it writes: the loader sends the first node and edge of each shape through
+``schema`` before it uses these methods for the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["FastGraph"]
+
+
+class FastGraph:
+    """Bulk writes into one graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph written to. Call :meth:`changed` when done: direct writes do not clear the
+        conversion cache networkx keeps on the graph.
+
+    Attributes
+    ----------
+    nodes : dict
+        The graph's node id → attribute dict (read it; add nodes through :meth:`add_node`).
+    plain : bool
+        True when ``G`` is exactly a ``MultiDiGraph``, whose dicts are written directly.
+    """
+
+    __slots__ = ("G", "_adj", "_pred", "_succ", "nodes", "plain")
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+        self.plain = type(G) is nx.MultiDiGraph
+        self.nodes: dict[Any, dict[str, Any]] = G._node
+        self._adj: dict[Any, dict[Any, dict[Any, dict[str, Any]]]] = G._adj
+        self._succ: dict[Any, dict[Any, dict[Any, dict[str, Any]]]] = G._succ
+        self._pred: dict[Any, dict[Any, dict[Any, dict[str, Any]]]] = G._pred
+
+    def add_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        """Add the node ``nid``, not yet in the graph, with ``attrs`` (the dict itself is kept)."""
+        if self.plain:  # what MultiDiGraph.add_node does for a new node
+            self._succ[nid] = {}
+            self._pred[nid] = {}
+            self.nodes[nid] = attrs
+        else:
+            self.G.add_node(nid, **attrs)
+
+    def add_nodes(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """:meth:`add_node` for each ``(id, attrs)``."""
+        for nid, attrs in nodes:
+            self.add_node(nid, attrs)
+
+    def add_edge(self, u: str, v: str, kind: str, props: dict[str, Any] | None = None) -> bool:
+        """Add the edge ``(u, v, kind)`` between two nodes of the graph, or update it.
+
+        A new edge holds ``{"kind": kind, **props}``; an existing one is updated with ``props``.
+        ``props`` must not hold ``None`` values (the schema never stores them).
+
+        Returns
+        -------
+        bool
+            True when the edge is new.
+        """
+        keydict = self._adj[u].get(v)
+        if keydict is not None:
+            data = keydict.get(kind)
+            if data is not None:
+                if props:
+                    data.update(props)
+                return False
+        if not self.plain:
+            if props:
+                self.G.add_edge(u, v, key=kind, kind=kind, **props)
+            else:
+                self.G.add_edge(u, v, key=kind, kind=kind)
+            return True
+        # what MultiDiGraph.add_edge does for two existing nodes, without its per-call overhead
+        data = {"kind": kind}
+        if props:
+            data.update(props)
+        if keydict is None:
+            self._succ[u][v] = self._pred[v][u] = {kind: data}
+        else:
+            keydict[kind] = data
+        return True
+
+    def add_edges(self, edges: Iterable[tuple[str, str, str, dict[str, Any] | None]]) -> int:
+        """:meth:`add_edge` for each ``(u, v, kind, props)``; return how many were new."""
+        add = self.add_edge
+        return sum(add(u, v, kind, props) for u, v, kind, props in edges)
+
+    def targets(self, u: str, kind: str) -> list[str]:
+        """The nodes ``u`` has an edge of ``kind`` to."""
+        return [v for v, keydict in self._succ[u].items() if kind in keydict]
+
+    def changed(self) -> None:
+        """Clear the conversion cache networkx keeps on the graph, as its own methods do after
+        each change (call once after a series of direct writes)."""
+        cache = getattr(self.G, "__networkx_cache__", None)
+        if cache:
+            cache.clear()

@@ -1,0 +1,242 @@
+"""Cell values: the "no value" words, name and credit-code cleaning, amounts, counts and dates.
+
+Exports repeat the same cell texts thousands of times and hold millions of cells, so the common
+clean cell takes a fast path that gives exactly what the :mod:`chain_gap.normalize` functions
+would, and everything else goes through those functions themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
+
+from chain_gap import normalize
+
+__all__ = [
+    "EMPTY",
+    "FORMULA",
+    "MAX_NAME",
+    "MAX_TEXT",
+    "clean",
+    "clean_name",
+    "first_cells",
+    "map_unique",
+    "norm_name",
+    "num_eq",
+    "parse_date_text",
+    "parse_int_text",
+    "parse_money_text",
+    "short",
+    "split",
+    "stock_symbol",
+    "valid_usccs",
+]
+
+MAX_TEXT = 20_000
+"""Longest text value kept (characters); longer values (a 10 MB 经营范围 cell) are cut with a warning."""
+
+MAX_NAME = 200
+"""Longest usable enterprise name; a longer "name" is a broken row, not a firm."""
+
+EMPTY = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "/",
+        "\\",
+        "暂无",
+        "无",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "nan",
+        "未公开",
+        "不公开",
+        "#n/a",
+        "(空)",
+        "（空）",
+    }
+)
+"""Cells that mean "no value" in vendor exports (compared lower-cased)."""
+
+FORMULA = ("=", "+", "-", "@")
+"""First characters that make a spreadsheet read a cell as a formula."""
+
+_SPLIT = re.compile(r"[,，;；、|｜\n]+")
+
+
+def clean(v: Any) -> str:
+    """The cell stripped, ``""`` for a "no value" word or None."""
+    if v is None:
+        return ""
+    t = str(v).strip()
+    if t.lower() in EMPTY:
+        return ""
+    return t
+
+
+def split(text: str) -> list[str]:
+    """The parts of a list cell (``,，;；、|`` or line breaks between them), "no value" parts dropped."""
+    return [p.strip() for p in _SPLIT.split(text) if p.strip() and p.strip().lower() not in EMPTY]
+
+
+def short(v: Any, n: int = 200) -> str:
+    """The value as text, cut to ``n`` characters (with the count cut) for reports."""
+    s = "" if v is None else str(v)
+    return s if len(s) <= n else s[:n] + f"…(+{len(s) - n} chars)"
+
+
+def first_cells(col: Sequence[str]) -> list[str]:
+    """Cells as the first value of a field: stripped, ``""`` for the "no value" words."""
+    # "" is one of the EMPTY words; no "no value" word is longer than 5 characters. Each distinct
+    # cell is checked once; the column is rewritten only when one of them is such a word.
+    cells = list(map(str.strip, col))
+    empty = {v for v in dict.fromkeys(cells) if len(v) <= 5 and v and v.lower() in EMPTY}
+    if not empty:
+        return cells
+    return [v if v not in empty else "" for v in cells]
+
+
+def map_unique(fn: Callable[[str], Any], values: Sequence[str], distinct: bool = False) -> list[Any]:
+    """``[fn(v) for v in values]`` computing ``fn`` once per distinct value (exports repeat cells);
+    ``distinct=True`` for columns whose values rarely repeat (names), where a memo costs more."""
+    if distinct:
+        return list(map(fn, values))
+    uniq = list(dict.fromkeys(values))
+    if 2 * len(uniq) > len(values):
+        return list(map(fn, values))
+    memo = dict(zip(uniq, map(fn, uniq)))
+    return list(map(memo.__getitem__, values))
+
+
+# Fast paths of the name and credit-code normalisers for the overwhelmingly common clean cell.
+# A name made only of CJK unified ideographs (U+4E00–U+9FFF, which NFKC leaves unchanged and which
+# are all letters), ASCII letters and digits and round brackets is already what
+# ``normalize.clean_name`` would make of it except for the brackets, which it writes full-width;
+# its ``normalize_name`` key is the lower-cased text without brackets. Anything else goes through
+# the normalisers themselves, so the results are identical.
+FAST_NAME = re.compile(r"[\u4e00-\u9fff0-9A-Za-z（）()]+")
+_FAST_USCC = re.compile(rf"[{normalize.USCC_CHARSET}]{{2}}\d{{6}}[{normalize.USCC_CHARSET}]{{10}}")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def clean_name(raw: str) -> str:
+    """``normalize.clean_name(raw) or ""`` with a fast path for plain CJK / ASCII names."""
+    if FAST_NAME.fullmatch(raw):
+        return raw.replace("(", "（").replace(")", "）")
+    return normalize.clean_name(raw) or ""
+
+
+def norm_name(name: str) -> str:
+    """``normalize.normalize_name(name)`` with a fast path for plain CJK / ASCII names."""
+    if FAST_NAME.fullmatch(name):
+        return (
+            name.replace("（", "")
+            .replace("）", "")
+            .replace("(", "")
+            .replace(")", "")
+            .lower()
+            .replace("有限责任公司", "有限公司")
+        )
+    return normalize.normalize_name(name)
+
+
+def valid_usccs(values: Sequence[str]) -> dict[str, str | None]:
+    """Cell text → canonical valid USCC (or None) for every distinct non-empty cell.
+
+    Cells already in canonical form (18 characters of the GB 32100 alphabet, upper case) are
+    checked together with numpy: the check character is ``(31 - Σ value × weight mod 31) mod 31``
+    over positions 1–17. Other spellings (lower case, spaces, full-width) go through
+    ``normalize.normalize_uscc`` and ``normalize.uscc_valid``.
+    """
+    import numpy as np
+
+    out: dict[str, str | None] = {}
+    fast: list[str] = []
+    for v in dict.fromkeys(values):
+        if not v:
+            continue
+        if len(v) == 18 and _FAST_USCC.fullmatch(v):
+            fast.append(v)
+        else:
+            u = normalize.normalize_uscc(v)
+            out[v] = u if u and normalize.uscc_valid(u) else None
+    if fast:
+        charset = normalize.USCC_CHARSET.encode("ascii")
+        lut = np.zeros(256, dtype=np.int64)
+        lut[np.frombuffer(charset, dtype=np.uint8)] = np.arange(len(charset))
+        codes_ = np.frombuffer("".join(fast).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        total = lut[codes_[:, :17]] @ np.asarray(normalize.USCC_WEIGHTS, dtype=np.int64)
+        check = np.frombuffer(charset, dtype=np.uint8)[(31 - total % 31) % 31]
+        ok = (check == codes_[:, 17]).tolist()
+        for v, good in zip(fast, ok):
+            out[v] = v if good else None
+    return out
+
+
+def parse_money_text(text: str, unit: str | None, capital: bool) -> tuple[float | None, str | None]:
+    """(value in CNY, currency) of an amount cell; (None, None) when unreadable.
+
+    A bare number is yuan: it is read directly (what ``normalize.parse_capital`` would return);
+    everything else goes through ``parse_capital`` / ``parse_amount``. A header unit (万元) applies
+    to a bare number.
+    """
+    val: float | None
+    cur: str | None
+    if unit is None and _PLAIN_NUMBER.fullmatch(text):
+        plain = float(text)
+        if not math.isinf(plain):
+            return plain, ("CNY" if capital else None)
+    probe = text
+    if unit and re.fullmatch(r"[\d.,]+", text.replace(" ", "")):
+        probe = text + unit
+    try:
+        if capital:
+            val, cur = normalize.parse_capital(probe)
+        else:
+            val, cur = normalize.parse_amount(probe), None
+    except (ValueError, TypeError):
+        val, cur = None, None
+    if val is None:
+        return None, None
+    return float(val), cur
+
+
+def parse_int_text(text: str) -> int | None:
+    """A whole number written as ``1,200``, ``35人``, ``12.0``; None otherwise."""
+    t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    m = re.fullmatch(r"(\d+)(?:\.0+)?\s*(人|名|个|年)?", t)
+    return int(m.group(1)) if m else None
+
+
+def parse_date_text(text: str) -> str | None:
+    """ISO date (or what ``normalize.parse_date`` keeps as text) of a date cell; None if unreadable."""
+    try:
+        d = normalize.parse_date(text)
+    except (ValueError, TypeError):
+        d = None
+    if d is None:
+        return None
+    return d if isinstance(d, str) else d.isoformat()
+
+
+@cache
+def stock_symbol(code: Any) -> str | None:
+    """``normalize.stock_symbol`` memoised: the index asks for the same few thousand codes."""
+    return normalize.stock_symbol(code)
+
+
+def num_eq(a: Any, b: Any) -> bool:
+    """Equal values, numbers compared with a tolerance (a merge is not a conflict over 1e-12)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
