@@ -68,3 +68,19 @@ def test_syntax_and_encoding_errors_have_codes():
 def test_plain_documents_read_as_before():
     text = "id: nev\nweights: [0.5, 0.5]\nok: true\nsince: 2024-12-31\n"
     assert _yaml.load(text.encode("utf-8-sig"), "x.yaml").data == yaml.safe_load(text)
+
+
+def test_loader_mappings_go_through_the_safe_reader(tmp_path):
+    from chain_gap import load
+    from chain_gap.load import LoadError
+
+    alias = tmp_path / "alias.yaml"
+    alias.write_text("id: x\nkind: enterprise\nfields: &f {name: {synonyms: [名称]}}\nmore: *f\n", encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        load.load_mapping(str(alias))
+    assert exc.value.code == "yaml-alias"
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("id: x\nkind: enterprise\nkind: supply\nfields: {}\n", encoding="utf-8")
+    with pytest.raises(LoadError) as exc:
+        load.load_mapping(str(dup))
+    assert exc.value.code == "yaml-duplicate-key"

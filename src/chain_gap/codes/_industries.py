@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.codes._errors import IndustryError
 from chain_gap.schema import add_edge, add_node
@@ -161,10 +162,10 @@ def add_industry(G: nx.MultiDiGraph, code: str) -> str:
         row = rows[cur]
         ids.append(
             add_node(
-                G, "Industry", f"gb4754:{cur}", name=row["name"], scheme="gb4754", code=cur, level=int(row["level"])
+                G, vocab.INDUSTRY, f"gb4754:{cur}", name=row["name"], scheme="gb4754", code=cur, level=int(row["level"])
             )
         )
         cur = row["parent_code"] or None
     for child, parent in itertools.pairwise(ids):
-        add_edge(G, child, parent, "PART_OF")
+        add_edge(G, child, parent, vocab.PART_OF)
     return ids[0]

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.codes._errors import RegionError
 from chain_gap.schema import add_edge, add_node
@@ -622,7 +623,7 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
         ids.append(
             add_node(
                 G,
-                "Region",
+                vocab.REGION,
                 c,
                 name=r.full_name if idx.is_placeholder(c) else r.name,
                 level=r.level,
@@ -631,5 +632,5 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
             )
         )
     for child, parent in itertools.pairwise(ids):
-        add_edge(G, child, parent, "PART_OF")
+        add_edge(G, child, parent, vocab.PART_OF)
     return ids[0]

@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from chain_gap import codes, normalize
+from chain_gap import codes, normalize, vocab
 from chain_gap.load._fastgraph import FastGraph
 from chain_gap.load.issues import FileStats
 from chain_gap.load.table import Rows
@@ -91,9 +91,9 @@ class Loader:
         self.sw_by_name: dict[str, str] = {}
         for nid, a in self.G.nodes(data=True):
             kind = a.get("kind")
-            if kind == "Enterprise":
+            if kind == vocab.ENTERPRISE:
                 self._index(nid)
-            elif kind == "Industry" and a.get("scheme") == "sw2021" and a.get("name"):
+            elif kind == vocab.INDUSTRY and a.get("scheme") == "sw2021" and a.get("name"):
                 self.sw_by_name.setdefault(str(a["name"]), nid)
 
     def _index(self, nid: str) -> None:
@@ -174,7 +174,7 @@ class Loader:
         """
         t = text.strip()
         if t.startswith("ent:"):
-            return (t, "id") if t in self.G and self.G.nodes[t].get("kind") == "Enterprise" else (None, "unknown")
+            return (t, "id") if t in self.G and self.G.nodes[t].get("kind") == vocab.ENTERPRISE else (None, "unknown")
         u = normalize.normalize_uscc(t)
         if u and normalize.uscc_valid(u):
             return self.by_uscc.get(u), "uscc"
@@ -287,14 +287,14 @@ class Loader:
             if self.ent_schema_checked and rec.get("name") not in (None, ""):
                 # same node as schema.add_node makes (kind first, None values dropped); the
                 # schema check ran on the first enterprise and the required name is present
-                attrs = {"kind": "Enterprise"}
+                attrs = {"kind": vocab.ENTERPRISE}
                 attrs.update(rec if None not in rec.values() else {k: v for k, v in rec.items() if v is not None})
                 attrs["source"] = source
                 self.fg.add_node(nid, attrs)
             else:
                 props = dict(rec)
                 props["source"] = source
-                add_node(G, "Enterprise", nid.split(":", 1)[1], **props)
+                add_node(G, vocab.ENTERPRISE, nid.split(":", 1)[1], **props)
                 self.ent_schema_checked = True
             # every field comes from this row: kept compact until a merge needs the dict
             fields = tuple(rec)
@@ -393,16 +393,16 @@ class Loader:
             if rid is None or rid not in nodes:
                 rid = self._region_nodes[str(region)] = codes.add_region(G, str(region))
             if not new:  # a node created just now has no edges yet
-                for v in self.fg.targets(nid, "LOCATED_IN"):
+                for v in self.fg.targets(nid, vocab.LOCATED_IN):
                     if v != rid:
-                        G.remove_edge(nid, v, key="LOCATED_IN")
-            self.ent_edge(nid, rid, "LOCATED_IN")
+                        G.remove_edge(nid, v, key=vocab.LOCATED_IN)
+            self.ent_edge(nid, rid, vocab.LOCATED_IN)
         code = a.get("industry_code")
         if code:
             iid = self._industry_nodes.get(str(code))
             if iid is None or iid not in nodes:
                 iid = self._industry_nodes[str(code)] = codes.add_industry(G, str(code))
-            self.ent_edge(nid, iid, "CLASSIFIED_AS")
+            self.ent_edge(nid, iid, vocab.CLASSIFIED_AS)
 
     # ---------------------------------------------------------------- edges
     def ent_edge(self, u: str, v: str, kind: str) -> bool:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from chain_gap import _yaml
 from chain_gap._resources import loaders_dir
 from chain_gap.load.issues import LoadError
 
@@ -151,12 +150,19 @@ def load_mapping(name_or_path: str | os.PathLike[str] | Mapping) -> Mapping:
         if not path.is_file():
             raise LoadError(f"unknown source mapping {ref!r}; shipped mappings: {', '.join(list_mappings())}")
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        doc = _yaml.load_file(path, str(path))
     except FileNotFoundError:
         raise LoadError(f"{path}: mapping file not found") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LoadError(f"{path}: not a valid YAML mapping ({str(exc).splitlines()[0]})") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read the mapping ({exc.strerror or exc})") from None
+    except _yaml.YamlError as exc:
+        raise LoadError(f"{path}: not a valid YAML mapping ({exc.message('en')})", code=exc.code) from None
+    if doc.duplicates:
+        key, line = doc.duplicates[0]
+        raise LoadError(
+            f"{path}: line {line}: key {key!r} appears twice in the same mapping", code="yaml-duplicate-key"
+        )
+    data = doc.data
     m = _mapping_from_dict(data, str(path))
     if not m.id:
         m.id = path.stem

@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from itertools import compress
 
-from chain_gap import normalize
+from chain_gap import normalize, vocab
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import FileStats
 from chain_gap.load.mapping import Mapping
@@ -73,9 +73,9 @@ def product(ld: Loader, raw: str) -> str | None:
 def _add_product(ld: Loader, pid: str, name: str) -> None:
     """A new Product node; the first one of the load is checked by ``schema.add_node``."""
     if ld.product_checked:  # what schema.add_node makes of a new product with a name
-        ld.fg.add_node(pid, {"kind": "Product", "name": name})
+        ld.fg.add_node(pid, {"kind": vocab.PRODUCT, "name": name})
     else:
-        add_node(ld.G, "Product", pid.split(":", 1)[1], name=name)
+        add_node(ld.G, vocab.PRODUCT, pid.split(":", 1)[1], name=name)
         ld.product_checked = True
 
 
@@ -112,8 +112,8 @@ def makes(ld: Loader, nid: str, name: str, share: float | None) -> bool:
     if pid is None:
         return False
     if share is None:
-        return ld.ent_edge(nid, pid, "MAKES")
-    return ld.edge(nid, pid, "MAKES", share=share)
+        return ld.ent_edge(nid, pid, vocab.MAKES)
+    return ld.edge(nid, pid, vocab.MAKES, share=share)
 
 
 def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -> None:
@@ -133,7 +133,7 @@ def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -
                 merged += 1
                 continue
             if ld.product_checked:
-                add_node_(hit[0], {"kind": "Product", "name": hit[1]})
+                add_node_(hit[0], {"kind": vocab.PRODUCT, "name": hit[1]})
             else:
                 _add_product(ld, *hit)
             loaded += 1
@@ -165,7 +165,7 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
             pid = hit[0]
             if pid not in nodes:
                 if ld.product_checked:
-                    add_node_(pid, {"kind": "Product", "name": hit[1]})
+                    add_node_(pid, {"kind": vocab.PRODUCT, "name": hit[1]})
                 else:
                     _add_product(ld, *hit)
             share = None
@@ -190,14 +190,14 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
                     continue
             # the edge as ld.ent_edge / ld.edge write it, their checks inlined for 10^5 rows
             if share is None:
-                if ("MAKES", pid) in ok_ent:
-                    new = add_edge_(nid, pid, "MAKES")
+                if (vocab.MAKES, pid) in ok_ent:
+                    new = add_edge_(nid, pid, vocab.MAKES)
                 else:
-                    new = ld.ent_edge(nid, pid, "MAKES")
-            elif ("MAKES", nodes[nid].get("kind"), nodes[pid].get("kind")) in shapes:
-                new = add_edge_(nid, pid, "MAKES", {"share": share})
+                    new = ld.ent_edge(nid, pid, vocab.MAKES)
+            elif (vocab.MAKES, nodes[nid].get("kind"), nodes[pid].get("kind")) in shapes:
+                new = add_edge_(nid, pid, vocab.MAKES, {"share": share})
             else:
-                new = ld.edge(nid, pid, "MAKES", share=share)
+                new = ld.edge(nid, pid, vocab.MAKES, share=share)
             if new:
                 loaded += 1
             else:
@@ -216,14 +216,14 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
     rel_of: dict[str, tuple[bool, str] | None] = {}
     for rel in dict.fromkeys(R):
         spec = m.relations.get(rel)
-        rel_of[rel] = None if spec is None else (bool(spec.get("reverse")), str(spec.get("edge", "INPUT_OF")))
+        rel_of[rel] = None if spec is None else (bool(spec.get("reverse")), str(spec.get("edge", vocab.INPUT_OF)))
     unknown_rel = f"unknown relation; expected one of {', '.join(m.relations)}"
     fg = ld.fg
     nodes, shapes = fg.nodes, ld.edge_shapes
     # every product id of this table names a Product node or none yet (new ones are Products):
     # then an edge kind whose Product → Product shape has been checked needs no further lookups
     all_products = all(
-        nodes[p].get("kind") == "Product" for p in {h[0] for h in ida + idb if h is not None} if p in nodes
+        nodes[p].get("kind") == vocab.PRODUCT for p in {h[0] for h in ida + idb if h is not None} if p in nodes
     )
     direct: set[str] = set()
     numbers, extra = rows.numbers, bool(rows.extra)
@@ -240,12 +240,12 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
             ha, hb = ida[i], idb[i]
             if ha is not None and ha[0] not in nodes:
                 if ld.product_checked:
-                    fg.add_node(ha[0], {"kind": "Product", "name": ha[1]})
+                    fg.add_node(ha[0], {"kind": vocab.PRODUCT, "name": ha[1]})
                 else:
                     _add_product(ld, *ha)
             if hb is not None and hb[0] not in nodes:
                 if ld.product_checked:
-                    fg.add_node(hb[0], {"kind": "Product", "name": hb[1]})
+                    fg.add_node(hb[0], {"kind": vocab.PRODUCT, "name": hb[1]})
                 else:
                     _add_product(ld, *hb)
             if ha is None or hb is None:
@@ -260,7 +260,7 @@ def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: M
                 new = fg.add_edge(u, v, kind)
             else:
                 new = ld.edge(u, v, kind)
-                if all_products and (kind, "Product", "Product") in shapes:
+                if all_products and (kind, vocab.PRODUCT, vocab.PRODUCT) in shapes:
                     direct.add(kind)
             if new:
                 loaded += 1
@@ -318,7 +318,7 @@ def _add_industry(ld: Loader, m: Mapping, code: str, name: str) -> str:
     prefix = _prefix(m)
     iid = add_node(
         ld.G,
-        "Industry",
+        vocab.INDUSTRY,
         f"{prefix}:{code}",
         name=name,
         scheme=m.scheme or "sw2021",
@@ -352,7 +352,7 @@ def industry_parent_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileSta
         if not raw or nid not in ld.G:
             ld.reject(st, row_no, fld, raw, "unknown industry code (not in the industry list)")
             return
-    ld.count_edge(st, u, v, "PART_OF")
+    ld.count_edge(st, u, v, vocab.PART_OF)
 
 
 def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
@@ -372,7 +372,7 @@ def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: Fil
     nid = _ent_by_stock(ld, rows, i, row_no, st, src, m)
     if nid is None:
         return
-    ld.count_edge(st, nid, iid, "CLASSIFIED_AS")
+    ld.count_edge(st, nid, iid, vocab.CLASSIFIED_AS)
 
 
 def industry_upstream_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
@@ -406,7 +406,7 @@ def industry_upstream_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileS
             continue
         if src_id == target:
             continue  # an industry's own purchases are not an upstream relation
-        new = ld.edge(src_id, target, "UPSTREAM_OF", count=cnt) or new
+        new = ld.edge(src_id, target, vocab.UPSTREAM_OF, count=cnt) or new
     if new:
         st.loaded += 1
     else:

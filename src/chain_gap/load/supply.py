@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import Any
 
-from chain_gap import normalize
+from chain_gap import normalize, vocab
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import FileStats
 from chain_gap.load.mapping import Mapping
@@ -90,12 +90,12 @@ def supply_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: 
     value = _money(ld, rows, i, "value", st, row_no, capital=False)[0] if "value" in m.fields else None
     year = _int(ld, rows, i, "year", st, row_no) if "year" in m.fields else None
     source = rows.first("source", i) if "source" in m.fields else ""
-    if ld.G.has_edge(u, v, key="SUPPLIES"):
-        old = ld.G.edges[u, v, "SUPPLIES"]
+    if ld.G.has_edge(u, v, key=vocab.SUPPLIES):
+        old = ld.G.edges[u, v, vocab.SUPPLIES]
         if old.get("year") is not None and (year is None or int(old["year"]) > year):
             st.merged += 1
             return
-    ld.count_edge(st, u, v, "SUPPLIES", value=value, year=year, source=source or m.id)
+    ld.count_edge(st, u, v, vocab.SUPPLIES, value=value, year=year, source=source or m.id)
 
 
 def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
@@ -121,7 +121,7 @@ def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, sr
         ld.reject(st, row_no, "link", link, problem)
         return
     raw_dec = rows.first("decision", i)
-    decision = _DECISIONS.get(raw_dec.strip().lower()) if raw_dec else None
+    decision = _DECISIONS.get(vocab.decision_of(raw_dec) or "") if raw_dec else None
     if decision is None:
         ld.reject(st, row_no, "decision", raw_dec, "decision must be confirm or reject (确认 / 驳回)")
         return
@@ -149,25 +149,10 @@ def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, sr
     ld.G.graph["overrides"] = ovs
 
 
-_DECISIONS = {
-    "confirm": "confirm",
-    "confirmed": "confirm",
-    "yes": "confirm",
-    "y": "confirm",
-    "确认": "confirm",
-    "通过": "confirm",
-    "是": "confirm",
-    "保留": "confirm",
-    "reject": "reject",
-    "rejected": "reject",
-    "no": "reject",
-    "n": "reject",
-    "驳回": "reject",
-    "否": "reject",
-    "剔除": "reject",
-    "拒绝": "reject",
-}
-_ROLES = {"生产": "producer", "生产商": "producer", "销售": "seller", "经销": "seller", "用户": "user", "使用": "user"}
+#: The decision an override stores (what reviewers may write is vocab.DECISION_WORDS); 待定 / uncertain
+#: is not a decision a reviewer can apply, so such a row is rejected with the reason.
+_DECISIONS = {vocab.CONFIRMED: "confirm", vocab.REJECTED: "reject"}
+_ROLES = vocab.ROLE_WORDS
 
 
 @cache
