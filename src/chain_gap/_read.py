@@ -9,55 +9,102 @@ Nothing is converted to numbers: every value stays text until the mapping says w
 
 from __future__ import annotations
 
+import bisect
 import csv
-import io
 import json
 import re
-import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from chain_gap.errors import ChainGapError
+from chain_gap import _csv, _xlsx, errors
+from chain_gap._issues import ReadIssue
+from chain_gap._rows import REASONS, RowJudge, one_cell
+from chain_gap._text import ReadError, decode_text, read_bytes, sniff
 
 HEADER_SCAN_ROWS = 20
 """How many leading rows may hold title lines before the header row."""
 
-_BINARY_SAMPLE = 64 * 1024
 _DELIMITERS = (",", "\t", ";", "|")
 
-# csv's default 128 KB field limit would turn a long 经营范围 cell into an exception; the loader
-# truncates long values itself, with a warning.
-try:
-    csv.field_size_limit(sys.maxsize)
-except OverflowError:  # pragma: no cover - 32-bit C long
-    csv.field_size_limit(2**31 - 1)
+errors.register(
+    "xlsx-multiple-sheets",
+    "有 {count} 个工作表表头相同（{sheets}）；请用 --sheet 指定其一，或 --sheet '*' 全部读取",
+    "{count} sheets share the same header ({sheets}); pick one with --sheet NAME, or read them all with --sheet '*'",
+)
+errors.register(
+    "read-xls-legacy", "是旧版 .xls 工作簿；请另存为 .xlsx 或 CSV", "is a legacy .xls workbook; save it as .xlsx or CSV"
+)
+errors.register("xlsx-no-sheets", "XLSX 工作簿中没有工作表", "is an XLSX workbook without sheets")
 
-
-class ReadError(ChainGapError):
-    """A file that cannot be read at all; the message is one line without the path."""
-
-    default_code = "read-error"
+__all__ = ["RawTable", "ReadError", "ReadIssue", "read_raw", "read_table_raw"]
 
 
 @dataclass
 class RawTable:
-    """A file read as text: header cells, data rows and their 1-based row numbers."""
+    """A file read as text: header cells, data rows, their row numbers and the row accounting.
+
+    Attributes
+    ----------
+    header : list of str
+        Header cells (stripped); cells beyond the header width get ``"(column N)"``.
+    columns : list of list of str
+        Column-major: one list of cell texts per header cell.
+    row_numbers : list of int
+        1-based row (XLSX, HTML) or line where the record starts (CSV, JSONL) of each data row.
+    header_row : int or None
+        Row of the header; None for JSONL or when no header was found.
+    encoding : str or None
+        Text encoding; None for XLSX.
+    fmt : str
+        ``csv``, ``tsv``, ``jsonl``, ``xlsx`` or ``html``.
+    sheet : str or None
+        The sheet read; with ``sheet="*"`` the sheets read, joined by ``", "``.
+    bad_rows : list of (int, str, str)
+        Rows that are not records (a JSON line that is not an object): ``(row, value, reason)``;
+        the loader rejects them.
+    blank_rows : int
+        Blank rows after the header (not data rows).
+    physical_rows : int
+        Every non-blank row after the header as physically in the file (JSONL: every non-blank
+        line or array element), whatever became of it.
+    skipped : list of ReadIssue
+        Rows after the header that are not data (footers, repeated headers), never in ``columns``.
+    warnings : list of ReadIssue
+        Doubts about kept rows and cells (merged cells filled down, formulas without a cached
+        result, an unbalanced quote recovered, sheets not read).
+    row_sheets : list of str or None
+        With several sheets read, the sheet of each data row (parallel to ``row_numbers``).
+    """
 
     header: list[str]
-    columns: list[list[str]]  # column-major: one list of cell texts per header cell
+    columns: list[list[str]]
     row_numbers: list[int]
     header_row: int | None
     encoding: str | None
     fmt: str
     sheet: str | None = None
-    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, value, reason)
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
     blank_rows: int = 0
+    physical_rows: int = 0
+    skipped: list[ReadIssue] = field(default_factory=list)
+    warnings: list[ReadIssue] = field(default_factory=list)
+    row_sheets: list[str] | None = None
+
+    def reconciles(self) -> bool:
+        """True when every physical row is a data row, a bad row or a skipped row, once."""
+        return self.physical_rows == len(self.row_numbers) + len(self.bad_rows) + len(self.skipped)
+
+    def issue_counts(self) -> dict[str, int]:
+        """Skips and warnings counted by code (what the CLI summary prints)."""
+        out: dict[str, int] = {}
+        for issue in chain(self.skipped, self.warnings):
+            out[issue.code] = out.get(issue.code, 0) + 1
+        return dict(sorted(out.items()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,84 +184,27 @@ def find_header(rows: Sequence[Sequence[str]], fields: dict[str, Sequence[str]] 
 
 
 # --------------------------------------------------------------------------------------------
-# bytes → text
+# bytes → text (kept for callers of the old names)
 
 
 def sniff_kind(path: Path, head: bytes) -> str:
-    """``xlsx``, ``xls``, ``jsonl``, ``tsv`` or ``csv`` from magic bytes first, then the suffix."""
-    suffix = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".tsv", ".tab"):
-        return "tsv"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"  # not a zip: reported as unreadable by the xlsx reader
-    return "csv"
+    """``xlsx``, ``xls``, ``html``, ``jsonl``, ``tsv`` or ``csv`` (see :func:`chain_gap._text.sniff`)."""
+    return sniff(path, head)
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode file bytes; return ``(text, encoding)``.
-
-    Order, strictly: a UTF-16 byte-order mark (Excel's "Unicode text" export) is honoured; then
-    UTF-8 (a UTF-8 BOM is removed), then GB18030 (a superset of GBK and GB2312, what Chinese Excel
-    writes), then charset-normalizer's best guess. Every attempt is strict: a file is never decoded
-    with replacement characters. Binary content (NUL bytes, many control characters) is refused.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ReadError(f"has a UTF-16 byte-order mark but invalid UTF-16 data ({exc.reason})") from None
-    if b"\x00" in data[:_BINARY_SAMPLE]:
-        raise ReadError("is not a text table (binary content: NUL bytes)")
-    text: str | None = None
-    enc = ""
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            text, enc = data.decode(candidate), candidate
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise ReadError("has an unknown text encoding (not UTF-8, not GB18030, not detectable)")
-        try:
-            text, enc = data.decode(best.encoding), best.encoding
-        except (UnicodeDecodeError, LookupError):
-            raise ReadError(f"cannot be decoded (detected encoding {best.encoding} fails)") from None
-    sample = text[:_BINARY_SAMPLE]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
-    if sample and controls > max(3, len(sample) // 100):
-        raise ReadError("is not a text table (binary content: control characters)")
-    return text, enc
+    """Decode file bytes strictly; return ``(text, encoding)`` (see :func:`chain_gap._text.decode_text`)."""
+    t = decode_text(data)
+    return t.text, t.encoding
 
 
 # --------------------------------------------------------------------------------------------
-# readers
+# delimited text
 
 
 def _blank(row: Sequence[str]) -> bool:
     """True when no cell holds anything but whitespace."""
     return not "".join(row).strip()
-
-
-def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
-    """CSV records with the 1-based line number where each record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    prev = 0
-    try:
-        for rec in reader:
-            yield prev + 1, rec
-            prev = reader.line_num
-    except csv.Error as exc:
-        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
 
 
 def _head_lines(text: str, n: int) -> list[str]:
@@ -228,36 +218,44 @@ def _head_lines(text: str, n: int) -> list[str]:
     return text.splitlines()[:n]
 
 
-def _pick_delimiter(text: str, fields: dict[str, Sequence[str]] | None, kind: str) -> str:
-    if kind == "tsv":
-        return "\t"
-    head = "\n".join(_head_lines(text, HEADER_SCAN_ROWS + 1))
-    best, best_score = ",", (-1, -1)
-    for d in _DELIMITERS:
-        try:
-            rows = [r for _, r in _csv_records(head, d)]
-        except ReadError:
+def _head_records(head: str, delimiter: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(head.splitlines(), delimiter=delimiter))
+    except csv.Error:
+        return None
+
+
+def _pick_delimiter(head: str, fields: dict[str, Sequence[str]] | None, kind: str) -> tuple[str, int]:
+    """The delimiter whose header matches best, and the width of that header row."""
+    best, best_score, best_width = ",", (-1, -1), 0
+    for d in ("\t",) if kind == "tsv" else _DELIMITERS:
+        rows = _head_records(head, d)
+        if rows is None:
             continue
-        score = max((_header_score(r, fields) for r in rows), default=0)
+        nonblank = [r for r in rows if not _blank(r)]
+        hi = find_header(nonblank, fields)
+        score = _header_score(nonblank[hi], fields) if hi is not None else 0
         width = max((len(r) for r in rows), default=0)
         if (score, width) > best_score:
             best, best_score = d, (score, width)
-    return best
+            best_width = len(nonblank[hi]) if hi is not None else width
+    return best, best_width
 
 
-def read_csv_text(text: str, fields: dict[str, Sequence[str]] | None, kind: str, encoding: str) -> RawTable:
-    """Parse delimited text; the header row is found among the first rows."""
-    delimiter = _pick_delimiter(text, fields, kind)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        recs = list(reader)
-    except csv.Error as exc:
-        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
-    if reader.line_num == len(recs):  # no record spans lines: record k starts on line k
-        records = list(zip(range(1, len(recs) + 1), recs))
-    else:  # quoted line breaks: track where each record starts
-        records = list(_csv_records(text, delimiter))
-    return _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding)
+def read_csv_text(
+    text: str, fields: dict[str, Sequence[str]] | None, kind: str, encoding: str, file: str = ""
+) -> RawTable:
+    """Parse delimited text; the header row is found among the first rows.
+
+    A record that swallowed whole rows behind an unbalanced quote is split back into its rows
+    (``csv-unbalanced-quote`` warning), see :mod:`chain_gap._csv`.
+    """
+    head = "\n".join(_head_lines(text, HEADER_SCAN_ROWS * 4))
+    delimiter, width = _pick_delimiter(head, fields, kind)
+    records, issues = _csv.records(text, delimiter, width, file)
+    table = _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding, file=file)
+    table.warnings[:0] = issues
+    return table
 
 
 def _tabulate(
@@ -266,11 +264,12 @@ def _tabulate(
     fmt: str,
     encoding: str | None,
     sheet: str | None = None,
+    file: str = "",
 ) -> RawTable:
+    """Find the header among the first records; sort the rest into data, blank and skipped rows."""
     nonblank = [(n, r) for n, r in records[: HEADER_SCAN_ROWS * 4] if not _blank(r)]
     hi = find_header([r for _, r in nonblank], fields)
     if hi is None:
-        header_line = None
         header: list[str] = nonblank[0][1] if nonblank else []
         return RawTable(
             header=[h.strip() for h in header],
@@ -283,16 +282,27 @@ def _tabulate(
         )
     header_line, header = nonblank[hi]
     width = len(header)
+    judge = RowJudge(header)
     rows: list[list[str]] = []
     numbers: list[int] = []
+    skipped: list[ReadIssue] = []
     blank = 0
     started = False
+    heads = [h.strip() for h in header]
     for n, rec in records:
         if not started:
             started = n == header_line
             continue
         if _blank(rec):
             blank += 1
+            continue
+        code = judge.kind(rec)
+        if code is not None:
+            if code == "row-repeated-header" and rows and numbers[-1] >= n - 3 and one_cell(rows[-1]):
+                # the one-cell title line of the next export, just above its header
+                title = rows.pop()
+                skipped.append(_skip(file, numbers.pop(), heads, title, "row-repeated-title", sheet))
+            skipped.append(_skip(file, n, heads, rec, code, sheet))
             continue
         if len(rec) < width:
             rec = rec + [""] * (width - len(rec))
@@ -301,10 +311,11 @@ def _tabulate(
     # cells beyond the header width (a stray trailing comma, a shifted row) get their own columns so
     # that nothing is dropped silently: the loader reports them.
     extra = max((len(r) for r in rows), default=width) - width
-    header = [h.strip() for h in header] + [f"(column {width + i + 1})" for i in range(max(extra, 0))]
+    header = heads + [f"(column {width + i + 1})" for i in range(max(extra, 0))]
     if extra > 0:
         rows = [r + [""] * (len(header) - len(r)) for r in rows]
     columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in header]
+    skipped.sort(key=lambda x: x.row or 0)
     return RawTable(
         header=header,
         columns=columns,
@@ -314,7 +325,17 @@ def _tabulate(
         fmt=fmt,
         sheet=sheet,
         blank_rows=blank,
+        physical_rows=len(numbers) + len(skipped),
+        skipped=skipped,
     )
+
+
+def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: str, sheet: str | None) -> ReadIssue:
+    """The skip issue of a footer / repeated header / title row: field of its first non-empty cell."""
+    col = next((i for i, c in enumerate(rec) if c and not c.isspace()), 0)
+    name = header[col] if col < len(header) else ""
+    value = " | ".join(c.strip() for c in rec if c and not c.isspace())
+    return ReadIssue(file, row, name, value, code, REASONS[code], sheet)
 
 
 def _json_text(v: Any) -> str:
@@ -346,9 +367,11 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
         try:
             arr = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ReadError(f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+            raise ReadError(
+                f"is not valid JSON (line {exc.lineno}: {exc.msg})", code="read-json-invalid", row=exc.lineno
+            ) from None
         if not isinstance(arr, list):
-            raise ReadError("is not a JSON array of objects")
+            raise ReadError("is not a JSON array of objects", code="read-json-not-array")
         numbers = list(range(1, len(arr) + 1))
         objs = arr
     else:
@@ -386,7 +409,7 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
                 bad.append((n, _json_text(obj)[:200], "not a JSON object"))
     bad.sort()
     if not good_objs and len(bad) >= 3:
-        raise ReadError(f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})")
+        raise ReadError(f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})", code="read-jsonl-invalid", row=bad[0][0])
     # the union of keys in order of first appearance (JSON keys are strings)
     header = list(dict.fromkeys(chain.from_iterable(good_objs)))
     # every object holds every key when the key counts add up (an object's keys are distinct)
@@ -409,107 +432,245 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
         fmt="jsonl",
         bad_rows=bad,
         blank_rows=blank,
+        physical_rows=len(good_numbers) + len(bad),
     )
 
 
-def _cell_text(v: Any) -> str:
-    """Excel cell → text. Integral floats lose their ``.0``; dates become ISO strings."""
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return repr(v)
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
-    if isinstance(v, (date, time)):
-        return v.isoformat()
-    return str(v)
+# --------------------------------------------------------------------------------------------
+# workbooks
+
+
+def _sheet_table(wb: _xlsx.Workbook, sh: _xlsx.Sheet, fields: dict[str, Sequence[str]] | None) -> RawTable:
+    """One sheet streamed into a table; merged cells in data columns filled down, with warnings."""
+    found = _xlsx.SheetRows()
+    table = _tabulate(list(wb.rows(sh, found)), fields, "xlsx", None, sheet=sh.name, file=wb.file)
+    header_row = table.header_row or 0
+    for w in found.warnings:  # cell warnings of data rows only, named by their column
+        if w.row is None or w.row <= header_row or not _is_data_row(table, w.row):
+            continue
+        col = _xlsx._col_index(w.field) if w.field else -1
+        w.field = table.header[col] if 0 <= col < len(table.header) else w.field
+        table.warnings.append(w)
+    _fill_merges(table, found.merges, wb.file)
+    return table
+
+
+def _is_data_row(table: RawTable, row: int) -> bool:
+    i = bisect.bisect_left(table.row_numbers, row)
+    return i < len(table.row_numbers) and table.row_numbers[i] == row
+
+
+def _fill_merges(table: RawTable, merges: list[tuple[int, int, int, int]], file: str) -> None:
+    """Copy the value of each merged cell below the header into the data rows the merge covers.
+
+    Only the merge's first column is filled (a merge that spans columns shows one value); merges
+    that begin on or above the header (titles) are left alone; an empty cell is never overwritten
+    by a different value, only filled.
+    """
+    if table.header_row is None or not table.row_numbers:
+        return
+    nums = table.row_numbers
+    for r1, c1, r2, _c2 in sorted(merges):
+        if r2 <= r1 or r1 <= table.header_row or c1 >= len(table.header):
+            continue
+        top = bisect.bisect_left(nums, r1)
+        if top >= len(nums) or nums[top] != r1:
+            continue  # the merge starts on a skipped or blank row
+        col = table.columns[c1]
+        value = col[top]
+        if not value.strip():
+            continue
+        filled = 0
+        for i in range(top + 1, bisect.bisect_right(nums, r2)):
+            if not col[i].strip():
+                col[i] = value
+                filled += 1
+        if filled:
+            table.warnings.append(
+                ReadIssue(
+                    file,
+                    r1,
+                    table.header[c1],
+                    value,
+                    "merged-fill-down",
+                    f"merged cell over rows {r1}-{r2}: value copied into {filled} row(s) below",
+                    table.sheet,
+                )
+            )
+    table.warnings.sort(key=lambda w: w.row or 0)
+
+
+def _shape(table: RawTable, fields: dict[str, Sequence[str]] | None) -> tuple[str, ...]:
+    """What makes two sheets "the same shape": the fields their headers match, else the header."""
+    if table.header_row is None:
+        return ()
+    if fields is not None:
+        return tuple(sorted(match_columns(table.header, fields)))
+    return tuple(norm_header(h) for h in table.header if h.strip())
 
 
 def read_xlsx(path: Path, fields: dict[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
-    """Read an XLSX workbook: the named sheet, else the first sheet whose header matches best.
+    """Read an XLSX workbook with the streaming reader.
 
-    Merged title cells above the header hold their text in the top-left cell only, so they match no
-    synonym and are skipped by the header search. Row numbers are Excel's row numbers.
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+    fields : dict or None
+        Field → header synonyms; the header is the row that matches the most.
+    sheet : str or None
+        A sheet name; ``"*"`` for every sheet of the best header's shape (each row remembers its
+        sheet); None: the one sheet whose header matches best. When several sheets share that
+        header (one per county is common) the workbook is refused (``xlsx-multiple-sheets``) rather
+        than silently read in part; other non-empty sheets get an ``xlsx-sheet-ignored`` warning.
     """
-    import zipfile
-
-    from openpyxl import load_workbook
-
+    wb = _xlsx.open_workbook(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"is not a readable XLSX workbook ({type(exc).__name__}: {str(exc)[:120]})") from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
-        raise ReadError(f"is not a readable XLSX workbook ({type(exc).__name__})") from None
-    try:
-        names = wb.sheetnames
-        if sheet is not None:
+        names = [s.name for s in wb.sheets]
+        if not names:
+            raise ReadError("has no sheets", code="xlsx-no-sheets")
+        if sheet is not None and sheet != "*":
             if sheet not in names:
-                raise ReadError(f"has no sheet {sheet!r}; sheets: {', '.join(names)}")
-            candidates = [sheet]
-        else:
-            candidates = names
-        best: RawTable | None = None
-        best_score = -1
-        for name in candidates:
-            ws = wb[name]
-            records = [
-                (i, [_cell_text(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-            ]
-            table = _tabulate(records, fields, "xlsx", None, sheet=name)
-            score = _header_score(table.header, fields) if table.header_row is not None else 0
-            if fields is not None and score > 0 and score == len(fields):
-                return table
-            if score > best_score:
-                best, best_score = table, score
-        assert best is not None or not candidates
-        if best is None:
-            raise ReadError("has no sheets")
-        return best
+                raise ReadError(
+                    f"has no sheet {sheet!r}; sheets: {', '.join(names)}",
+                    code="xlsx-no-sheet",
+                    sheet=sheet,
+                    sheets=", ".join(names),
+                )
+            return _sheet_table(wb, wb.sheets[names.index(sheet)], fields)
+        candidates = [s for s in wb.sheets if not s.hidden] or wb.sheets
+        if len(candidates) == 1:
+            return _sheet_table(wb, candidates[0], fields)
+        heads: list[tuple[_xlsx.Sheet, RawTable]] = []
+        for sh in candidates:
+            probe = _xlsx.SheetRows()
+            recs = list(wb.rows(sh, probe, limit=HEADER_SCAN_ROWS * 4))
+            heads.append((sh, _tabulate(recs, fields, "xlsx", None, sheet=sh.name, file=wb.file)))
+        scored = [(_header_score(t.header, fields) if t.header_row is not None else 0, sh, t) for sh, t in heads]
+        best = max(score for score, _, _ in scored)
+        if best == 0:
+            return _sheet_table(wb, candidates[0], fields)  # no header anywhere: the loader says so
+        best_shape = next(_shape(t, fields) for score, _, t in scored if score == best)
+        same = [sh for score, sh, t in scored if score == best and _shape(t, fields) == best_shape]
+        if len(same) > 1 and sheet is None:
+            raise ReadError(code="xlsx-multiple-sheets", count=len(same), sheets=", ".join(s.name for s in same))
+        ignored = [(sh, t) for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
+        tables = [_sheet_table(wb, sh, fields) for sh in same]
+        table = tables[0] if len(tables) == 1 else _stack(tables)
+        for sh, _t in ignored:
+            table.warnings.append(
+                ReadIssue(
+                    wb.file,
+                    None,
+                    "",
+                    sh.name,
+                    "xlsx-sheet-ignored",
+                    f"its header differs from the one read ({table.sheet})",
+                    sh.name,
+                )
+            )
+        return table
     finally:
         wb.close()
 
 
+def _stack(tables: list[RawTable]) -> RawTable:
+    """Several sheets' tables as one: columns matched by header text, each row keeps its sheet."""
+    header: list[str] = list(dict.fromkeys(h for t in tables for h in t.header))
+    pos = {h: i for i, h in enumerate(header)}
+    columns: list[list[str]] = [[] for _ in header]
+    numbers: list[int] = []
+    sheets: list[str] = []
+    for t in tables:
+        n = len(t.row_numbers)
+        have = set()
+        for h, col in zip(t.header, t.columns):
+            if h in have:  # a duplicated header text: its cells join the first column of that name
+                continue
+            have.add(h)
+            columns[pos[h]].extend(col)
+        for h in header:
+            if h not in have:
+                columns[pos[h]].extend([""] * n)
+        numbers.extend(t.row_numbers)
+        sheets.extend([t.sheet or ""] * n)
+    first = tables[0]
+    return RawTable(
+        header=header,
+        columns=columns,
+        row_numbers=numbers,
+        header_row=first.header_row,
+        encoding=None,
+        fmt="xlsx",
+        sheet=", ".join(t.sheet or "" for t in tables),
+        blank_rows=sum(t.blank_rows for t in tables),
+        physical_rows=sum(t.physical_rows for t in tables),
+        skipped=[i for t in tables for i in t.skipped],
+        warnings=[i for t in tables for i in t.warnings],
+        row_sheets=sheets,
+    )
+
+
 def read_raw(path: Path, fields: dict[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
-    """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible."""
-    try:
-        if path.is_dir():
-            raise ReadError("is a folder, not a file")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise ReadError("does not exist") from None
-    except PermissionError:
-        raise ReadError("cannot be opened (permission denied)") from None
-    except IsADirectoryError:
-        raise ReadError("is a folder, not a file") from None
-    except OSError as exc:
-        raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible.
+
+    Parameters
+    ----------
+    path : Path
+        CSV / TSV / XLSX / JSONL, or an HTML table saved as ``.xls``; the format comes from the
+        content first, then the suffix.
+    fields : dict or None
+        Field → header synonyms (the header is the row matching the most).
+    sheet : str or None
+        XLSX sheet name, ``"*"`` for every sheet of the same header, None to choose (see
+        :func:`read_xlsx`).
+    """
+    path = Path(path)
+    data = read_bytes(path)
     if not data.strip():
-        raise ReadError("is empty")
-    kind = sniff_kind(path, data[:8])
+        raise ReadError("is empty", code="read-empty")
+    kind = sniff(path, data[:4096])
+    file = str(path)
     if kind == "xls":
-        raise ReadError("is a legacy .xls workbook; save it as .xlsx or CSV")
+        raise ReadError(code="read-xls-legacy")
     if kind == "xlsx":
         del data
         return read_xlsx(path, fields, sheet)
-    text, enc = decode(data)
+    text = decode_text(data)
     del data
-    if not text.strip():
-        raise ReadError("is empty")
-    if kind == "jsonl":
-        return read_jsonl_text(text, enc)
-    if kind == "csv" and text.lstrip().startswith(("{", "[")):
-        first = text.lstrip().splitlines()[0]
-        try:
-            json.loads(first if first.startswith("{") else text)
-            return read_jsonl_text(text, enc)
-        except json.JSONDecodeError:
-            pass
-    return read_csv_text(text, fields, kind, enc)
+    if not text.text.strip():
+        raise ReadError("is empty", code="read-empty")
+    if kind == "html":
+        from chain_gap._html import read_html_text
+
+        table = read_html_text(text.text, fields, file, path.suffix.lower() or "(no suffix)", _tabulate)
+        table.encoding = text.encoding
+    elif kind == "jsonl" or (kind == "csv" and _json_like(text.text)):
+        table = read_jsonl_text(text.text, text.encoding)
+    else:
+        table = read_csv_text(text.text, fields, kind, text.encoding, file=file)
+    if text.nul_lines:
+        table.warnings[:0] = [
+            ReadIssue(file, n, "", "", "value-nul-byte", "NUL bytes in this row removed") for n in text.nul_lines
+        ]
+    return table
+
+
+def _json_like(text: str) -> bool:
+    """True for a ``.csv``-named file that holds JSON Lines or a JSON array."""
+    start = text.lstrip()
+    if not start.startswith(("{", "[")):
+        return False
+    first = start.splitlines()[0]
+    try:
+        json.loads(first if first.startswith("{") else text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def read_table_raw(
+    path: str | Path, fields: dict[str, Sequence[str]] | None = None, sheet: str | None = None
+) -> RawTable:
+    """:func:`read_raw` for callers holding a ``str`` path: the loader's single entry point."""
+    return read_raw(Path(path), fields, sheet)

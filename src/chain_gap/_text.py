@@ -1,0 +1,342 @@
+"""Bytes of a file → what the file really is, and its text.
+
+Reading is bounded before anything is parsed: a line longer than :data:`MAX_LINE_BYTES` stops the
+read at that line (a 200 MB one-line file fails after reading 32 MB, with a one-line message).
+What a file *is* comes from its content: an XLSX or OpenDocument zip, a legacy OLE ``.xls``, an HTML
+table or an Excel 2003 XML spreadsheet saved with an ``.xls`` name, a PDF. Text is decoded strictly
+(never with replacement characters): a UTF-16 byte-order mark, UTF-16 *without* one (recognised by
+its NUL bytes falling on one parity), UTF-8, GB18030, then charset-normalizer's guess. Binary content
+is judged on the whole file, not its first 64 KiB; a text file with a few NUL bytes loses them with
+a warning naming each row.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chain_gap import errors
+from chain_gap.errors import ChainGapError
+
+#: Longest physical line of a text table (bytes); a 10 MB 经营范围 cell still fits.
+MAX_LINE_BYTES = 32 * 1024 * 1024
+#: Largest single field of a text table (characters), a quoted field spanning lines included.
+MAX_FIELD_CHARS = 32 * 1024 * 1024
+_CHUNK = 4 * 1024 * 1024
+
+# bytes < 0x20 that are not tab, LF, VT, FF, CR: control characters in UTF-8 and GB18030 alike
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r")
+_TEXTLIKE = frozenset(range(32, 127)) | frozenset(b"\t\n\r")
+
+errors.register(
+    "line-too-large",
+    "第{row}行超过 {limit} 字节，不是表格文件（或缺少换行）；请检查文件",
+    "line {row} is longer than {limit} bytes: not a table file (or its line breaks are missing)",
+)
+errors.register(
+    "field-too-large",
+    "第{row}行的字段超过 {limit} 个字符（可能是未闭合的引号）；请检查该行",
+    "row {row} holds a field longer than {limit} characters (an unclosed quote?); check that row",
+)
+errors.register(
+    "read-locked",
+    "文件被占用（{detail}）；请在 Excel 中关闭该文件后重试",
+    "the file is locked ({detail}); close it in Excel and retry",
+)
+errors.register(
+    "read-html",
+    "是保存为 {suffix} 的网页（HTML），其中没有表格；请在 Excel 中另存为 .xlsx 或 CSV",
+    "is a web page (HTML) saved as {suffix} and holds no table; save it as .xlsx or CSV in Excel",
+)
+errors.register(
+    "read-spreadsheetml",
+    "是 Excel 2003 XML 表格（保存为 {suffix}）；请在 Excel 中另存为 .xlsx 或 CSV",
+    "is an Excel 2003 XML spreadsheet saved as {suffix}; save it as .xlsx or CSV in Excel",
+)
+errors.register(
+    "read-not-a-table",
+    "是{what}，不是表格文件；请导出为 .xlsx 或 CSV",
+    "is {what_en}, not a table file; export it as .xlsx or CSV",
+)
+errors.register(
+    "read-utf16-invalid",
+    "看起来是 UTF-16 文本，但内容无效（{detail}）",
+    "looks like UTF-16 text but is not valid UTF-16 ({detail})",
+)
+
+
+class ReadError(ChainGapError):
+    """A file that cannot be read at all; the message is one line without the path.
+
+    ``code`` says why (``read-empty``, ``line-too-large``, ``xlsx-damaged`` …); ``params`` hold what
+    the message names (``row``, ``sheets`` …). The loader prefixes the path.
+    """
+
+    default_code = "read-error"
+
+
+@dataclass
+class Text:
+    """A text file decoded: the text, its encoding and the 1-based lines that held NUL bytes."""
+
+    text: str
+    encoding: str
+    nul_lines: list[int] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# bounded read
+
+
+def _locked(path: Path) -> str | None:
+    """Why ``path`` looks locked by Excel (its owner file ``~$name`` beside it), else None."""
+    for owner in {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}:
+        if owner.exists() and owner != path:
+            return f"Excel owner file {owner.name} exists"
+    return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; a text file's lines are bounded while reading (:data:`MAX_LINE_BYTES`).
+
+    Raises
+    ------
+    ReadError
+        ``read-not-found``, ``read-is-folder``, ``read-locked``, ``read-permission``,
+        ``read-os-error``, ``line-too-large``.
+    """
+    import errno
+
+    if path.is_dir():
+        raise ReadError("is a folder, not a file", code="read-is-folder")
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the `with fh:` below, after the except clauses
+    except FileNotFoundError:
+        raise ReadError("does not exist", code="read-not-found") from None
+    except IsADirectoryError:
+        raise ReadError("is a folder, not a file", code="read-is-folder") from None
+    except PermissionError as exc:
+        why = _locked(path)
+        if why or exc.errno == errno.EBUSY:
+            raise ReadError(code="read-locked", detail=why or "EBUSY") from None
+        raise ReadError("cannot be opened (permission denied)", code="read-permission") from None
+    except OSError as exc:
+        if exc.errno == errno.EBUSY:
+            raise ReadError(code="read-locked", detail="EBUSY") from None
+        raise ReadError(f"cannot be read ({exc.strerror or exc})", code="read-os-error") from None
+    with fh:
+        try:
+            first = fh.read(_CHUNK)
+            if first.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+                return first + fh.read()  # a zip or OLE container: no lines to bound
+            chunks = [first]
+            run = _line_run(first, 0, 0, 1)
+            lines = 1 + first.count(b"\n")
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                run = _line_run(chunk, run, lines, 0)
+                lines += chunk.count(b"\n")
+                chunks.append(chunk)
+        except OSError as exc:
+            raise ReadError(f"cannot be read ({exc.strerror or exc})", code="read-os-error") from None
+    return b"".join(chunks)
+
+
+def _line_run(chunk: bytes, run: int, lines_before: int, first_line: int) -> int:
+    """Length of the line still open at the end of ``chunk``; raise when any line gets too long.
+
+    ``run`` is the length of the line open before the chunk, ``lines_before`` the number of line
+    breaks before it (+``first_line``: 1 for the file's first chunk).
+    """
+    nl = chunk.find(b"\n")
+    if nl < 0:
+        run += len(chunk)
+        if run > MAX_LINE_BYTES:
+            raise ReadError(code="line-too-large", row=lines_before + first_line, limit=MAX_LINE_BYTES)
+        return run
+    if run + nl > MAX_LINE_BYTES:
+        raise ReadError(code="line-too-large", row=lines_before + first_line, limit=MAX_LINE_BYTES)
+    # lines inside one chunk are shorter than the chunk, which is shorter than the limit
+    return len(chunk) - chunk.rfind(b"\n") - 1
+
+
+# --------------------------------------------------------------------------------------------
+# what the file is
+
+
+_HTML_RE = re.compile(rb"<(!doctype\s+html|html|table|head|body|meta)\b", re.IGNORECASE)
+
+
+def sniff(path: Path, data: bytes) -> str:
+    """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``spreadsheetml``, ``jsonl``, ``tsv``, ``csv``
+    or a refusal.
+
+    Raises
+    ------
+    ReadError
+        ``read-not-a-table`` for a PDF, an OpenDocument or Word/PowerPoint zip, a zip of other
+        files; ``read-spreadsheetml`` for an Excel 2003 XML spreadsheet.
+    """
+    suffix = path.suffix.lower()
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        _refuse_other_zip(path, data)
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith(b"%PDF"):
+        raise ReadError(code="read-not-a-table", what="PDF 文件", what_en="a PDF document")
+    start = _text_start(data[:4096])
+    if start.startswith(b"<"):
+        low = start[:4096].lower()
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in low or b"<workbook" in low:
+            raise ReadError(code="read-spreadsheetml", suffix=suffix or "(no suffix)")
+        if _HTML_RE.search(low):
+            return "html"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"  # not a zip: reported as unreadable by the xlsx reader
+    return "csv"
+
+
+def _text_start(head: bytes) -> bytes:
+    """The first bytes of a text file as ASCII-ish bytes: BOMs and leading blanks removed, UTF-16 folded."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 8 and head.count(0) > len(head) // 3):
+        for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return head[: len(head) // 2 * 2].decode(enc, errors="ignore").lstrip("\ufeff \t\r\n").encode()
+            except UnicodeDecodeError:  # pragma: no cover - errors="ignore"
+                continue
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()
+
+
+def _refuse_other_zip(path: Path, data: bytes) -> None:
+    """Refuse a zip that is not a workbook (OpenDocument, Word, PowerPoint, plain zip); pass XLSX."""
+    import io
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # a damaged zip: the xlsx reader says so
+    if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+        return
+    if "mimetype" in names and "content.xml" in names:
+        raise ReadError(
+            code="read-not-a-table",
+            what="OpenDocument（WPS/LibreOffice）文件",
+            what_en="an OpenDocument (.ods/.odt) file",
+        )
+    if any(n.startswith("word/") for n in names):
+        raise ReadError(code="read-not-a-table", what="Word 文档", what_en="a Word document")
+    if any(n.startswith("ppt/") for n in names):
+        raise ReadError(code="read-not-a-table", what="PowerPoint 文档", what_en="a PowerPoint document")
+    if "[Content_Types].xml" not in names:
+        raise ReadError(code="read-not-a-table", what="压缩包（zip）", what_en="a zip archive")
+
+
+# --------------------------------------------------------------------------------------------
+# decoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when ``data`` reads as UTF-16 text without a byte-order mark.
+
+    ASCII characters (commas, digits, line breaks) put a NUL byte on one parity: odd offsets for
+    little-endian, even for big-endian. Chinese characters seldom hold a NUL byte at all.
+    """
+    sample = data[: 1 << 16]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) < max(2, len(sample) // 40) or min(even, odd) > max(even, odd) // 20:
+        return None
+    enc = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = sample.decode(enc)
+    except UnicodeDecodeError:
+        text = sample[:-2].decode(enc, errors="strict") if len(sample) > 4 else ""
+    if not text or sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n") > len(text) // 100:
+        return None
+    return enc
+
+
+def _nul_lines(data: bytes, limit: int = 10_000) -> list[int]:
+    """1-based lines holding a NUL byte (the first ``limit`` of them)."""
+    out: list[int] = []
+    pos = data.find(0)
+    while pos >= 0 and len(out) < limit:
+        line = data.count(b"\n", 0, pos) + 1
+        if not out or out[-1] != line:
+            out.append(line)
+        nxt = data.find(b"\n", pos)
+        if nxt < 0:
+            break
+        pos = data.find(0, nxt)
+    return out
+
+
+def decode_text(data: bytes) -> Text:
+    """Decode file bytes strictly; see the module docstring for the order of attempts.
+
+    Raises
+    ------
+    ReadError
+        ``read-binary`` (many control bytes or NUL bytes across the whole file),
+        ``read-utf16-invalid``, ``read-unknown-encoding``, ``read-decode-failed``.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return Text(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                f"has a UTF-16 byte-order mark but invalid UTF-16 data ({exc.reason})",
+                code="read-utf16-invalid",
+                detail=exc.reason,
+            ) from None
+    nuls = data.count(0)
+    if nuls:
+        enc16 = _utf16_without_bom(data)
+        if enc16 is not None:
+            try:
+                return Text(data.decode(enc16), enc16)
+            except UnicodeDecodeError as exc:
+                raise ReadError(code="read-utf16-invalid", detail=exc.reason) from None
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > max(3, len(data) // 100):
+        what = "NUL bytes" if nuls else "control characters"
+        raise ReadError(f"is not a text table (binary content: {what})", code="read-binary")
+    nul_lines: list[int] = []
+    if nuls:
+        nul_lines = _nul_lines(data)
+        data = data.replace(b"\x00", b"")
+    text: str | None = None
+    enc = ""
+    for candidate in ("utf-8-sig", "gb18030"):
+        try:
+            text, enc = data.decode(candidate), candidate
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None or best.encoding is None:
+            raise ReadError(
+                "has an unknown text encoding (not UTF-8, not GB18030, not detectable)", code="read-unknown-encoding"
+            )
+        try:
+            text, enc = data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            raise ReadError(
+                f"cannot be decoded (detected encoding {best.encoding} fails)", code="read-decode-failed"
+            ) from None
+    return Text(text, enc, nul_lines)
