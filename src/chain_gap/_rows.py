@@ -4,7 +4,7 @@ Exports end with 合计 / 小计 / 总计 lines, 制表人 / 数据来源 / 注�
 repeat their header (often under a one-cell title) every few hundred rows. Such a row is never a
 firm: it is skipped and counted as skipped with a stable code. A row is judged on its first
 non-empty cell, so a firm named 合计科技有限公司 stays a firm: a total is the bare word (with an
-optional count such as ``合计：125家``), a note is a known label followed by a colon.
+count, a colon or a bracket after it: ``合计：125家``, ``小计 睢阳区``), a note is a known label followed by a colon.
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-_TOTAL = re.compile(
-    r"(小计|合计|总计|共计|总合计|累计|汇总|total|subtotal|grandtotal)[:：]?"
-    r"([\d,.]*(家|户|个|条|项|行|人|条记录|家企业)?)?",
-    re.IGNORECASE,
-)
+_TOTAL = re.compile(r"(小计|合计|总计|共计|总合计|累计|汇总|grandtotal|subtotal|total)", re.IGNORECASE)
+_TOTAL_SPACED = re.compile(r"(小计|合计|总计|共计|累计|汇总|total|subtotal)\s", re.IGNORECASE)
 _COUNT = re.compile(r"(共|总数|合计|共计)[:：]?[\d,]+(家|户|个|条|项|行|条记录|家企业)?", re.IGNORECASE)
 _NOTE = re.compile(
     r"(制表人|制表单位|制表日期|制表时间|制表|填报人|填表人|填报单位|填报日期|审核人|审核|审批人|负责人|"
@@ -40,7 +37,12 @@ def footer_cell(text: str) -> bool:
     if not t or len(t) > 200 or t[0] not in _FOOTER_START:
         return False
     s = _squash(t)
-    if _TOTAL.fullmatch(s) or _COUNT.fullmatch(s):
+    m = _TOTAL.match(s)
+    if m:  # the bare word, or followed by a colon, a bracket or a number: 合计：125家, 小计（睢阳区）
+        rest = s[m.end() :]
+        if not rest or rest[0] in ":：(（[【" or rest[0].isdigit() or _TOTAL_SPACED.match(t):
+            return True
+    if _COUNT.fullmatch(s):
         return True
     return bool(_NOTE.match(s) or _SOURCE.match(s))
 
