@@ -91,9 +91,9 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
         recs = list(reader)
         if reader.line_num == len(recs):  # no record spans lines: record k starts on line k
             return list(zip(range(1, len(recs) + 1), recs)), []
+        del recs
     except csv.Error:
         pass  # read again line by line below, which names the line
-    del recs
     return _careful(list(io.StringIO(text, newline="")), delimiter, width, file)
 
 
