@@ -291,6 +291,7 @@ def _tabulate(
     header_line, header = nonblank[hi]
     width = len(header)
     judge = RowJudge(header)
+    gate = judge.gate
     rows: list[list[str]] = []
     numbers: list[int] = []
     skipped: list[ReadIssue] = []
@@ -307,7 +308,8 @@ def _tabulate(
             continue
         if '="' in joined:  # ="000001": a code written as an Excel text formula to keep its zeros
             rec = [unwrap_excel_text(c) if c[:1] == "=" else c for c in rec]
-        code = judge.kind(rec)
+        c0 = rec[0][:1]  # most rows are firms, told apart by their first character without a call
+        code = judge.kind(rec) if (c0 in gate or not c0 or c0.isspace() or c0 >= "\uff00") else None
         if code is not None:
             if code == "row-repeated-header" and rows and numbers[-1] >= n - 3 and one_cell(rows[-1]):
                 # the one-cell title line of the next export, just above its header

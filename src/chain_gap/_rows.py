@@ -66,6 +66,8 @@ class RowJudge:
         self.filled = [i for i, h in enumerate(self.norms) if h]
         self.exact = frozenset(h for h in self.header if h)
         self.starts = frozenset(h[0] for h in self.norms if h)
+        # a row can only be a header or a footer when its first character is one of these
+        self.gate = frozenset(h[0] for h in self.header if h) | self.starts | _FOOTER_START
         # a repeated header repeats most header cells in place (at least two)
         self.need = max(2, (len(self.filled) * 2 + 2) // 3)
 
@@ -88,10 +90,15 @@ class RowJudge:
 
     def kind(self, rec: Sequence[str]) -> str | None:
         """``row-footer``, ``row-repeated-header`` or None (a data row) for a non-blank row."""
-        i, c = self.first(rec)
-        if i < 0:
-            return None
+        c = rec[0] if rec else ""
+        if not c or c.isspace():
+            i, c = self.first(rec)
+            if i < 0:
+                return None
         s = c.strip()
+        ch = s[:1]
+        if ch not in self.gate and not ("\uff00" <= ch <= "\uffef" and unicodedata.normalize("NFKC", ch) in self.gate):
+            return None  # the common case: a firm's row, decided on one character
         if (s in self.exact or (s and _norm(s)[:1] in self.starts)) and self.repeated_header(rec):
             return "row-repeated-header"
         if footer_cell(s):
