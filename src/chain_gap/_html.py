@@ -11,7 +11,7 @@ naming it as HTML (``read-html``), not as "missing required column".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lxml import etree, html
@@ -38,7 +38,7 @@ def _text(cell: Any) -> str:
 
 def read_html_text(
     text: str,
-    fields: dict[str, Sequence[str]] | None,
+    fields: Mapping[str, Sequence[str]] | None,
     file: str,
     suffix: str,
     tabulate: Callable[..., Any],

@@ -90,9 +90,9 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
     header = list(dict.fromkeys(chain.from_iterable(good_objs)))
     # every object holds every key when the key counts add up (an object's keys are distinct)
     complete = sum(map(len, good_objs)) == len(good_objs) * len(header)
-    columns = []
+    columns: list[list[str]] = []
     for k in header:
-        col = list(map(itemgetter(k), good_objs)) if complete else [obj.get(k) for obj in good_objs]
+        col: list[Any] = list(map(itemgetter(k), good_objs)) if complete else [obj.get(k) for obj in good_objs]
         types = set(map(type, col))
         if types == {float}:  # a numeric column: what _json_text makes of each value
             col = list(map(repr, col))

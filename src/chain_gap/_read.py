@@ -14,7 +14,7 @@ import csv
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -146,7 +146,7 @@ def header_keys(text: str) -> tuple[str, str]:
     return full, bare
 
 
-def match_columns(header: Sequence[str], fields: dict[str, Sequence[str]]) -> dict[str, list[int]]:
+def match_columns(header: Sequence[str], fields: Mapping[str, Sequence[str]]) -> dict[str, list[int]]:
     """Columns matching each field, ordered by the field's synonym priority.
 
     A header matches a synonym when their normalised forms are equal, either with or without a
@@ -171,13 +171,13 @@ def match_columns(header: Sequence[str], fields: dict[str, Sequence[str]]) -> di
     return out
 
 
-def _header_score(cells: Sequence[str], fields: dict[str, Sequence[str]] | None) -> int:
+def _header_score(cells: Sequence[str], fields: Mapping[str, Sequence[str]] | None) -> int:
     if fields is None:
         return 1 if any(c.strip() for c in cells) else 0
     return len(match_columns(cells, fields))
 
 
-def find_header(rows: Sequence[Sequence[str]], fields: dict[str, Sequence[str]] | None) -> int | None:
+def find_header(rows: Sequence[Sequence[str]], fields: Mapping[str, Sequence[str]] | None) -> int | None:
     """Index (0-based, into ``rows``) of the header row among the first rows, or None.
 
     The header is the row whose cells match the most mapping fields; on a tie the earliest such row
@@ -233,7 +233,7 @@ def _head_records(head: str, delimiter: str) -> list[list[str]] | None:
         return None
 
 
-def _pick_delimiter(head: str, fields: dict[str, Sequence[str]] | None, kind: str) -> tuple[str, int]:
+def _pick_delimiter(head: str, fields: Mapping[str, Sequence[str]] | None, kind: str) -> tuple[str, int]:
     """The delimiter whose header matches best, and the width of that header row."""
     best, best_score, best_width = ",", (-1, -1), 0
     for d in ("\t",) if kind == "tsv" else _DELIMITERS:
@@ -251,7 +251,7 @@ def _pick_delimiter(head: str, fields: dict[str, Sequence[str]] | None, kind: st
 
 
 def read_csv_text(
-    text: str, fields: dict[str, Sequence[str]] | None, kind: str, encoding: str, file: str = ""
+    text: str, fields: Mapping[str, Sequence[str]] | None, kind: str, encoding: str, file: str = ""
 ) -> RawTable:
     """Parse delimited text; the header row is found among the first rows.
 
@@ -268,7 +268,7 @@ def read_csv_text(
 
 def _tabulate(
     records: list[tuple[int, list[str]]],
-    fields: dict[str, Sequence[str]] | None,
+    fields: Mapping[str, Sequence[str]] | None,
     fmt: str,
     encoding: str | None,
     sheet: str | None = None,
@@ -355,7 +355,7 @@ def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: 
 # workbooks
 
 
-def _sheet_table(wb: _xlsx.Workbook, sh: _xlsx.Sheet, fields: dict[str, Sequence[str]] | None) -> RawTable:
+def _sheet_table(wb: _xlsx.Workbook, sh: _xlsx.Sheet, fields: Mapping[str, Sequence[str]] | None) -> RawTable:
     """One sheet streamed into a table; merged cells in data columns filled down, with warnings."""
     found = _xlsx.SheetRows()
     table = _tabulate(list(wb.rows(sh, found)), fields, "xlsx", None, sheet=sh.name, file=wb.file)
@@ -415,7 +415,7 @@ def _fill_merges(table: RawTable, merges: list[tuple[int, int, int, int]], file:
     table.warnings.sort(key=lambda w: w.row or 0)
 
 
-def _shape(table: RawTable, fields: dict[str, Sequence[str]] | None) -> tuple[str, ...]:
+def _shape(table: RawTable, fields: Mapping[str, Sequence[str]] | None) -> tuple[str, ...]:
     """What makes two sheets "the same shape": the fields their headers match, else the header."""
     if table.header_row is None:
         return ()
@@ -424,7 +424,7 @@ def _shape(table: RawTable, fields: dict[str, Sequence[str]] | None) -> tuple[st
     return tuple(norm_header(h) for h in table.header if h.strip())
 
 
-def read_xlsx(path: Path, fields: dict[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
+def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
     """Read an XLSX workbook with the streaming reader.
 
     Parameters
@@ -526,7 +526,7 @@ def _stack(tables: list[RawTable]) -> RawTable:
     )
 
 
-def read_raw(path: Path, fields: dict[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
+def read_raw(path: Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
     """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible.
 
     Parameters
@@ -585,7 +585,7 @@ def _json_like(text: str) -> bool:
 
 
 def read_table_raw(
-    path: str | Path, fields: dict[str, Sequence[str]] | None = None, sheet: str | None = None
+    path: str | Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None
 ) -> RawTable:
     """:func:`read_raw` for callers holding a ``str`` path: the loader's single entry point."""
     return read_raw(Path(path), fields, sheet)
