@@ -427,3 +427,34 @@ def test_unwrap_excel_text_and_blank_dates():
 def test_one_uscc_alphabet():
     assert synth._USCC_CHARS is normalize.USCC_CHARSET
     assert tuple(synth._USCC_W) == normalize.USCC_WEIGHTS
+
+
+# ============================================================================ the older corpus reconciles too
+
+QCC_FIELDS = {
+    "name": ["企业名称", "公司名称"],
+    "uscc": ["统一社会信用代码"],
+    "reg_capital": ["注册资本"],
+    "county": ["所属区县"],
+}
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "bad").iterdir()), ids=lambda p: p.name)
+def test_every_readable_file_of_the_bad_corpus_reconciles(path):
+    try:
+        t = read_raw(path, QCC_FIELDS)
+    except ReadError as exc:
+        assert exc.code and exc.code != "read-error", (path.name, exc.code)  # every refusal has its own code
+        return
+    assert t.reconciles(), path.name
+    assert t.physical_rows == len(t.row_numbers) + len(t.bad_rows) + len(t.skipped)
+
+
+def test_jsonl_counts_bad_lines_as_physical_rows():
+    t = read_raw(DATA / "bad" / "bad_lines.jsonl")
+    assert t.physical_rows == 4 and len(t.bad_rows) == 2 and t.reconciles()
+
+
+def test_star_on_a_one_sheet_workbook_still_names_the_sheet():
+    t = read_raw(FAULTS / "footer_end.xlsx", FIELDS, "*")
+    assert t.row_sheets == ["Sheet1"] * 10

@@ -78,7 +78,7 @@ class RawTable:
         Doubts about kept rows and cells (merged cells filled down, formulas without a cached
         result, an unbalanced quote recovered, sheets not read).
     row_sheets : list of str or None
-        With several sheets read, the sheet of each data row (parallel to ``row_numbers``).
+        With ``sheet="*"``, the sheet of each data row (parallel to ``row_numbers``); else None.
     """
 
     header: list[str]
@@ -455,7 +455,10 @@ def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str
             return _sheet_table(wb, wb.sheets[names.index(sheet)], fields)
         candidates = [s for s in wb.sheets if not s.hidden] or wb.sheets
         if len(candidates) == 1:
-            return _sheet_table(wb, candidates[0], fields)
+            table = _sheet_table(wb, candidates[0], fields)
+            if sheet == "*":
+                table.row_sheets = [candidates[0].name] * len(table.row_numbers)
+            return table
         heads: list[tuple[_xlsx.Sheet, RawTable]] = []
         for sh in candidates:
             probe = _xlsx.SheetRows()
@@ -472,6 +475,8 @@ def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str
         ignored = [(sh, t) for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
         tables = [_sheet_table(wb, sh, fields) for sh in same]
         table = tables[0] if len(tables) == 1 else _stack(tables)
+        if sheet == "*" and table.row_sheets is None:
+            table.row_sheets = [table.sheet or ""] * len(table.row_numbers)
         for sh, _t in ignored:
             table.warnings.append(
                 ReadIssue(

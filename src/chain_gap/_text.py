@@ -101,6 +101,9 @@ def _locked(path: Path) -> str | None:
 def read_bytes(path: Path) -> bytes:
     """The bytes of ``path``; a text file's lines are bounded while reading (:data:`MAX_LINE_BYTES`).
 
+    A zip (XLSX) or OLE (legacy .xls) container gives its first 4 KiB only: it is read from the
+    path by its own reader, so a 100 MB workbook is not held in memory twice.
+
     Raises
     ------
     ReadError
@@ -130,7 +133,7 @@ def read_bytes(path: Path) -> bytes:
         try:
             first = fh.read(_CHUNK)
             if first.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-                return first + fh.read()  # a zip or OLE container: no lines to bound
+                return first[:4096]  # a zip or OLE container: read by path later, only its head here
             chunks = [first]
             run = _line_run(first, 0, 0, 1)
             lines = 1 + first.count(b"\n")
@@ -184,7 +187,7 @@ def sniff(path: Path, data: bytes) -> str:
     suffix = path.suffix.lower()
     head = data[:8]
     if head.startswith(b"PK\x03\x04"):
-        _refuse_other_zip(path, data)
+        _refuse_other_zip(path)
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
@@ -217,12 +220,11 @@ def _text_start(head: bytes) -> bytes:
     return head.removeprefix(b"\xef\xbb\xbf").lstrip()
 
 
-def _refuse_other_zip(path: Path, data: bytes) -> None:
+def _refuse_other_zip(path: Path) -> None:
     """Refuse a zip that is not a workbook (OpenDocument, Word, PowerPoint, plain zip); pass XLSX."""
-    import io
-
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # a damaged zip: the xlsx reader says so
     if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
