@@ -458,3 +458,19 @@ def test_jsonl_counts_bad_lines_as_physical_rows():
 def test_star_on_a_one_sheet_workbook_still_names_the_sheet():
     t = read_raw(FAULTS / "footer_end.xlsx", FIELDS, "*")
     assert t.row_sheets == ["Sheet1"] * 10
+
+
+def test_xml_bombs_and_oversized_cells_in_a_workbook_are_refused_fast(tmp_path):
+    lol = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{lol}]>'
+    xml = mf.sheet_xml([mf.HEADER, mf.firm(1)], None)
+    xml = bomb + xml.split("?>", 1)[1].replace("商丘第1号电池有限公司", "&lol9;")
+    (tmp_path / "bomb.xlsx").write_bytes(mf.workbook([("S", xml)], None))
+    big = mf.sheet_xml([mf.HEADER, mf.firm(1)], None).replace("商丘第1号电池有限公司", "x" * (11 * 1024 * 1024))
+    (tmp_path / "big.xlsx").write_bytes(mf.workbook([("S", big)], None))
+    start = time.perf_counter()
+    for name, code in (("bomb.xlsx", "xlsx-xml-entities"), ("big.xlsx", "xlsx-cell-too-large")):
+        with pytest.raises(ReadError) as exc:
+            read_raw(tmp_path / name, FIELDS)
+        assert exc.value.code == code
+    assert time.perf_counter() - start < 10

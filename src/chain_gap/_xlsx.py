@@ -40,6 +40,16 @@ errors.register(
     "is not a readable XLSX workbook ({detail})",
 )
 errors.register(
+    "xlsx-cell-too-large",
+    "XLSX 工作簿的 {part} 中有超长单元格（Excel 单元格最多 32767 个字符），不是 Excel 保存的文件",
+    "{part} holds a cell longer than Excel allows (32,767 characters): not a file Excel saved",
+)
+errors.register(
+    "xlsx-xml-entities",
+    "XLSX 工作簿的 {part} 使用了 XML 实体扩展（可能是 XML 炸弹），已拒绝读取",
+    "{part} uses XML entity expansion (an XML bomb?); refused",
+)
+errors.register(
     "xlsx-damaged",
     "XLSX 工作簿已损坏：{part} {detail}；请在 Excel 中打开并另存后重试",
     "is a damaged XLSX workbook: {part} {detail}; open it in Excel, save it again and retry",
@@ -170,7 +180,7 @@ class Workbook:
         except KeyError:
             raise ReadError(code="xlsx-damaged", part=part, detail="is missing") from None
         except etree.XMLSyntaxError as exc:
-            raise ReadError(code="xlsx-damaged", part=part, detail=_xml_detail(exc)) from None
+            raise _xml_error(part, exc) from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ReadError(code="xlsx-damaged", part=part, detail=_xml_detail(exc)) from None
 
@@ -254,7 +264,7 @@ class Workbook:
         except KeyError:
             raise ReadError(code="xlsx-damaged", part=part, detail="is missing") from None
         except etree.XMLSyntaxError as exc:
-            raise ReadError(code="xlsx-damaged", part=part, detail=_xml_detail(exc)) from None
+            raise _xml_error(part, exc) from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ReadError(code="xlsx-damaged", part=part, detail=_xml_detail(exc)) from None
 
@@ -411,6 +421,16 @@ def _resolve(base: str, target: str) -> str:
         elif p and p != ".":
             parts.append(p)
     return "/".join(parts)
+
+
+def _xml_error(part: str, exc: BaseException) -> ReadError:
+    """The ReadError of a sheet part lxml refused: a too-long cell, entity expansion, or damage."""
+    text = str(exc)
+    if "Text node too long" in text or "XML_PARSE_HUGE" in text:
+        return ReadError(code="xlsx-cell-too-large", part=part)
+    if "amplification" in text or ("entity" in text.lower() and "loop" in text.lower()):
+        return ReadError(code="xlsx-xml-entities", part=part)
+    return ReadError(code="xlsx-damaged", part=part, detail=_xml_detail(exc))
 
 
 def _xml_detail(exc: BaseException) -> str:
