@@ -121,7 +121,7 @@ def _careful(lines: list[str], delimiter: str, width: int, file: str) -> tuple[l
                 raise ReadError(code="field-too-large", row=start + 1, limit=MAX_FIELD_CHARS) from None
             else:
                 raise ReadError(
-                    f"is not valid CSV near line {feed.pos}: {exc}", code="csv-invalid", row=feed.pos
+                    f"is not valid CSV near line {feed.pos}: {exc}", code="csv-invalid", row=feed.pos, detail=str(exc)
                 ) from None
         if restart is None:
             break

@@ -85,7 +85,12 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
                 bad.append((n, _json_text(obj)[:200], "not a JSON object"))
     bad.sort()
     if not good_objs and len(bad) >= 3:
-        raise ReadError(f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})", code="read-jsonl-invalid", row=bad[0][0])
+        raise ReadError(
+            f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})",
+            code="read-jsonl-invalid",
+            row=bad[0][0],
+            reason=bad[0][2],
+        )
     # the union of keys in order of first appearance (JSON keys are strings)
     header = list(dict.fromkeys(chain.from_iterable(good_objs)))
     # every object holds every key when the key counts add up (an object's keys are distinct)

@@ -67,14 +67,40 @@ errors.register(
 )
 
 
+errors.register("read-permission", "无法打开（没有读取权限）", "cannot be opened (permission denied)")
+errors.register("read-os-error", "无法读取（{detail}）", "cannot be read ({detail})")
+errors.register(
+    "read-unknown-encoding",
+    "文本编码无法识别（不是 UTF-8，也不是 GB18030）；请另存为 UTF-8 CSV",
+    "has an unknown text encoding (not UTF-8, not GB18030, not detectable); save it as UTF-8 CSV",
+)
+errors.register(
+    "read-decode-failed",
+    "无法按检测到的编码 {encoding} 解码；请另存为 UTF-8 CSV",
+    "cannot be decoded (detected encoding {encoding} fails); save it as UTF-8 CSV",
+)
+errors.register("csv-invalid", "第{row}行附近不是有效的 CSV（{detail}）", "is not valid CSV near line {row} ({detail})")
+errors.register("read-json-not-array", "不是由对象组成的 JSON 数组", "is not a JSON array of objects")
+errors.register(
+    "read-jsonl-invalid", "不是 JSON Lines（第{row}行：{reason}）", "is not JSON Lines (line {row}: {reason})"
+)
+
+
 class ReadError(ChainGapError):
     """A file that cannot be read at all; the message is one line without the path.
 
     ``code`` says why (``read-empty``, ``line-too-large``, ``xlsx-damaged`` …); ``params`` hold what
-    the message names (``row``, ``sheets`` …). The loader prefixes the path.
+    the message names (``row``, ``sheets`` …). The loader prefixes the path. Six codes keep their
+    English free text without a template (``read-empty``, ``read-binary``, ``read-not-found``,
+    ``read-is-folder``, ``read-json-invalid``, ``xlsx-no-sheet``): ``tests/test_load.py`` asserts
+    those English words under the default Chinese; register their templates once it asserts codes.
     """
 
     default_code = "read-error"
+
+    def message(self, lang: str | None = None) -> str:
+        """The one-line message in ``lang``; free text (the legacy codes) is folded to one line too."""
+        return errors.one_line(super().message(lang))
 
 
 @dataclass
@@ -128,7 +154,9 @@ def read_bytes(path: Path) -> bytes:
     except OSError as exc:
         if exc.errno == errno.EBUSY:
             raise ReadError(code="read-locked", detail="EBUSY") from None
-        raise ReadError(f"cannot be read ({exc.strerror or exc})", code="read-os-error") from None
+        raise ReadError(
+            f"cannot be read ({exc.strerror or exc})", code="read-os-error", detail=str(exc.strerror or exc)
+        ) from None
     with fh:
         try:
             first = fh.read(_CHUNK)
@@ -145,7 +173,9 @@ def read_bytes(path: Path) -> bytes:
                 lines += chunk.count(b"\n")
                 chunks.append(chunk)
         except OSError as exc:
-            raise ReadError(f"cannot be read ({exc.strerror or exc})", code="read-os-error") from None
+            raise ReadError(
+                f"cannot be read ({exc.strerror or exc})", code="read-os-error", detail=str(exc.strerror or exc)
+            ) from None
     return b"".join(chunks)
 
 
@@ -339,6 +369,8 @@ def decode_text(data: bytes) -> Text:
             text, enc = data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             raise ReadError(
-                f"cannot be decoded (detected encoding {best.encoding} fails)", code="read-decode-failed"
+                f"cannot be decoded (detected encoding {best.encoding} fails)",
+                code="read-decode-failed",
+                encoding=best.encoding,
             ) from None
     return Text(text, enc, nul_lines)
