@@ -57,7 +57,7 @@ def read_html_text(
         doc = html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         raise ReadError(code="read-html", suffix=suffix) from None
-    tables = [t for t in doc.iter("table") if not any(p.tag == "table" for p in t.iterancestors())]
+    tables = list(doc.iter("table"))  # a data table nested in a layout table counts its own rows
     if not tables:
         raise ReadError(code="read-html", suffix=suffix)
     table = max(tables, key=lambda t: sum(1 for _ in _rows(t)))

@@ -14,6 +14,8 @@ Codes (skips are never returned as data rows, warnings keep their row):
     A second header line (concatenated exports).
 ``row-repeated-title`` (skip)
     A one-cell title line right above a repeated header (the title of the next export).
+``row-columns-reordered`` (warning)
+    A repeated header that orders the columns differently: the rows below it are read by its order.
 ``merged-fill-down`` (warning)
     A merged cell (区县 / 城市 over a block of rows) whose value was copied into each row it covers.
 ``value-formula-no-cache`` (warning)
@@ -43,6 +45,7 @@ VALUE_LIMIT = 200
 
 SKIP_CODES = ("row-footer", "row-repeated-header", "row-repeated-title")
 WARNING_CODES = (
+    "row-columns-reordered",
     "merged-fill-down",
     "value-formula-no-cache",
     "value-excel-error",
@@ -64,6 +67,10 @@ _TEMPLATES = {
     "row-repeated-title": (
         "第{row}行是重复表头上方的标题行，已跳过",
         "row {row} is a title line above a repeated header; skipped",
+    ),
+    "row-columns-reordered": (
+        "第{row}行重复的表头列顺序不同，其下各行按该顺序读取",
+        "row {row} repeats the header in another column order; the rows below are read by it",
     ),
     "merged-fill-down": (
         "第{row}行起的合并单元格「{field}」已向下填充：{reason}",

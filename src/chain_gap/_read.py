@@ -23,7 +23,7 @@ from chain_gap import _csv, _xlsx, errors
 from chain_gap._issues import ReadIssue
 from chain_gap._jsonl import read_jsonl_text
 from chain_gap._rows import REASONS, RowJudge, one_cell
-from chain_gap._text import ReadError, decode_text, read_bytes, sniff
+from chain_gap._text import ReadError, decode_text, mhtml_html, ole_kind, read_bytes, sniff
 from chain_gap.normalize import unit_from_header, unwrap_excel_text
 
 HEADER_SCAN_ROWS = 20
@@ -292,6 +292,8 @@ def _tabulate(
     width = len(header)
     judge = RowJudge(header)
     gate = judge.gate
+    perm: list[int | None] | None = None  # column order of a repeated header that differs
+    warnings: list[ReadIssue] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
     skipped: list[ReadIssue] = []
@@ -316,7 +318,25 @@ def _tabulate(
                 title = rows.pop()
                 skipped.append(_skip(file, numbers.pop(), heads, title, "row-repeated-title", sheet))
             skipped.append(_skip(file, n, heads, rec, code, sheet))
+            if code == "row-repeated-header":  # the next export may order its columns differently
+                perm = _permutation(heads, rec)
+                if perm is not None:
+                    warnings.append(
+                        ReadIssue(
+                            file,
+                            n,
+                            "",
+                            " | ".join(c.strip() for c in rec),
+                            "row-columns-reordered",
+                            "this repeated header orders the columns differently; the rows below are read by it",
+                            sheet,
+                        )
+                    )
             continue
+        if perm is not None:
+            rec = [rec[j] if j is not None and j < len(rec) else "" for j in perm] + [
+                rec[j] for j in range(len(rec)) if j not in perm
+            ]
         if len(rec) < width:
             rec = rec + [""] * (width - len(rec))
         rows.append(rec)
@@ -340,7 +360,24 @@ def _tabulate(
         blank_rows=blank,
         physical_rows=len(numbers) + len(skipped),
         skipped=skipped,
+        warnings=warnings,
     )
+
+
+def _permutation(header: Sequence[str], again: Sequence[str]) -> list[int | None] | None:
+    """For each header column, its position in a repeated header ``again``; None when in place."""
+    norms = [norm_header(c) for c in again]
+    used: set[int] = set()
+    perm: list[int | None] = []
+    for i, h in enumerate(header):
+        key = norm_header(h)
+        j = i if i < len(norms) and norms[i] == key and key else None
+        if j is None and key:
+            j = next((k for k, v in enumerate(norms) if v == key and k not in used), None)
+        if j is not None:
+            used.add(j)
+        perm.append(j)
+    return None if all(j == i for i, j in enumerate(perm) if header[i].strip()) else perm
 
 
 def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: str, sheet: str | None) -> ReadIssue:
@@ -424,6 +461,27 @@ def _shape(table: RawTable, fields: Mapping[str, Sequence[str]] | None) -> tuple
     return tuple(norm_header(h) for h in table.header if h.strip())
 
 
+def _same_kind(
+    shape: tuple[str, ...],
+    best_shape: tuple[str, ...],
+    fields: Mapping[str, Sequence[str]] | None,
+    score: int,
+    best: int,
+) -> bool:
+    """True when a sheet holds a table of the same kind as the best one (one per county is common).
+
+    With a mapping: its header matches at least two of the best sheet's fields (all of them when the
+    best matches fewer), so a county sheet missing one column still counts and a summary sheet
+    (区县, 企业数) does not. Without a mapping: the same header cells.
+    """
+    if not shape or score == 0:
+        return False
+    if fields is None:
+        return shape == best_shape
+    common = len(set(shape) & set(best_shape))
+    return common >= min(2, len(best_shape)) and score >= min(2, best)
+
+
 def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
     """Read an XLSX workbook with the streaming reader.
 
@@ -469,7 +527,7 @@ def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str
         if best == 0:
             return _sheet_table(wb, candidates[0], fields)  # no header anywhere: the loader says so
         best_shape = next(_shape(t, fields) for score, _, t in scored if score == best)
-        same = [sh for score, sh, t in scored if score == best and _shape(t, fields) == best_shape]
+        same = [sh for score, sh, t in scored if _same_kind(_shape(t, fields), best_shape, fields, score, best)]
         if len(same) > 1 and sheet is None:
             raise ReadError(code="xlsx-multiple-sheets", count=len(same), sheets=", ".join(s.name for s in same))
         ignored = [(sh, t) for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
@@ -523,6 +581,7 @@ def _stack(tables: list[RawTable]) -> RawTable:
         encoding=None,
         fmt="xlsx",
         sheet=", ".join(t.sheet or "" for t in tables),
+        # the first sheet's header row; each sheet's own is where its rows start
         blank_rows=sum(t.blank_rows for t in tables),
         physical_rows=sum(t.physical_rows for t in tables),
         skipped=[i for t in tables for i in t.skipped],
@@ -552,7 +611,17 @@ def read_raw(path: Path, fields: Mapping[str, Sequence[str]] | None = None, shee
     kind = sniff(path, data[:4096])
     file = str(path)
     if kind == "xls":
+        what = ole_kind(path)
+        if what == "encrypted":
+            raise ReadError(code="xlsx-encrypted")
+        if what == "doc":
+            raise ReadError(code="read-not-a-table", what="Word 文档", what_en="a Word document")
         raise ReadError(code="read-xls-legacy")
+    if kind == "mhtml":
+        html_bytes = mhtml_html(data)
+        if html_bytes is None:
+            raise ReadError(code="read-html", suffix=path.suffix.lower() or "(no suffix)")
+        data, kind = html_bytes, "html"
     if kind == "xlsx":
         del data
         return read_xlsx(path, fields, sheet)

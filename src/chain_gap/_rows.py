@@ -18,12 +18,13 @@ _TOTAL_SPACED = re.compile(r"(小计|合计|总计|共计|累计|汇总|total|su
 _COUNT = re.compile(r"(共|总数|合计|共计)[:：]?[\d,]+(家|户|个|条|项|行|条记录|家企业)?", re.IGNORECASE)
 _NOTE = re.compile(
     r"(制表人|制表单位|制表日期|制表时间|制表|填报人|填表人|填报单位|填报日期|审核人|审核|审批人|负责人|"
-    r"统计人|统计时间|统计日期|数据来源|资料来源|来源|注\d*|备注|说明|附注|导出时间|导出日期|打印时间|"
-    r"打印日期|截止日期|截至日期|联系人|联系电话|source|note|notes|preparedby)[:：]",
+    r"统计人|统计时间|统计日期|统计截止|统计口径|数据来源|资料来源|来源|注\d*|备注|说明|附注|导出时间|导出日期|"
+    r"导出人|打印时间|打印日期|查询时间|更新时间|生成时间|截止日期|截至日期|编制单位|编制人|编制日期|报送单位|"
+    r"单位|联系人|联系电话|source|note|notes|preparedby|printed|exported)[:：]",
     re.IGNORECASE,
 )
-_SOURCE = re.compile(r"(数据来源|资料来源|数据由|本表由|以上数据|以上企业|本名单)")
-_FOOTER_START = frozenset("小合总共累汇制填审负统数资来注备说附导打截联以本TtSsNnPpGg")
+_SOURCE = re.compile(r"(数据来源|资料来源|数据由|本表由|以上数据|以上企业|本名单|截至\d{4}|截止\d{4}|第\d+页|共\d+页)")
+_FOOTER_START = frozenset("小合总共累汇制填审负统数资来注备说附导打截联以本查更生编报单第TtSsNnPpGgEe")
 
 
 def _squash(text: str) -> str:
@@ -64,12 +65,13 @@ class RowJudge:
         self.header = [h.strip() for h in header]
         self.norms = [_norm(h) for h in self.header]
         self.filled = [i for i, h in enumerate(self.norms) if h]
+        self.wanted = frozenset(h for h in self.norms if h)
         self.exact = frozenset(h for h in self.header if h)
         self.starts = frozenset(h[0] for h in self.norms if h)
         # a row can only be a header or a footer when its first character is one of these
         self.gate = frozenset(h[0] for h in self.header if h) | self.starts | _FOOTER_START
-        # a repeated header repeats most header cells in place (at least two)
-        self.need = max(2, (len(self.filled) * 2 + 2) // 3)
+        # a repeated header repeats most distinct header cells (at least two)
+        self.need = max(2, (len(self.wanted) * 2 + 2) // 3)
 
     def first(self, rec: Sequence[str]) -> tuple[int, str]:
         """Index and text of the first non-empty cell (``-1, ""`` for a blank row)."""
@@ -79,12 +81,13 @@ class RowJudge:
         return -1, ""
 
     def repeated_header(self, rec: Sequence[str]) -> bool:
-        """True when ``rec`` repeats the header cells in place."""
+        """True when ``rec`` repeats most header cells (in place or reordered: another export's columns)."""
         if len(self.filled) < 2:
             return False
+        want = self.wanted
         hits = 0
-        for i in self.filled:
-            if i < len(rec) and rec[i] and _norm(rec[i]) == self.norms[i]:
+        for c in rec:
+            if c and _norm(c) in want:
                 hits += 1
         return hits >= self.need
 

@@ -61,6 +61,11 @@ errors.register(
     "is {what_en}, not a table file; export it as .xlsx or CSV",
 )
 errors.register(
+    "xlsx-encrypted",
+    "是设置了打开密码的工作簿；请在 Excel 中取消密码（文件 > 信息 > 保护工作簿）后重试",
+    "is a password-protected workbook; remove the password in Excel (File > Info > Protect Workbook) and retry",
+)
+errors.register(
     "read-utf16-invalid",
     "看起来是 UTF-16 文本，但内容无效（{detail}）",
     "looks like UTF-16 text but is not valid UTF-16 ({detail})",
@@ -205,7 +210,7 @@ _HTML_RE = re.compile(rb"<(!doctype\s+html|html|table|head|body|meta)\b", re.IGN
 
 
 def sniff(path: Path, data: bytes) -> str:
-    """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``spreadsheetml``, ``jsonl``, ``tsv``, ``csv``
+    """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``mhtml``, ``jsonl``, ``tsv``, ``csv``
     or a refusal.
 
     Raises
@@ -224,6 +229,8 @@ def sniff(path: Path, data: bytes) -> str:
     if head.startswith(b"%PDF"):
         raise ReadError(code="read-not-a-table", what="PDF 文件", what_en="a PDF document")
     start = _text_start(data[:4096])
+    if start[:200].lower().startswith(b"mime-version:") or b"multipart/related" in start[:2048].lower():
+        return "mhtml"
     if start.startswith(b"<"):
         low = start[:4096].lower()
         if b"urn:schemas-microsoft-com:office:spreadsheet" in low or b"<workbook" in low:
@@ -271,6 +278,45 @@ def _refuse_other_zip(path: Path) -> None:
         raise ReadError(code="read-not-a-table", what="PowerPoint 文档", what_en="a PowerPoint document")
     if "[Content_Types].xml" not in names:
         raise ReadError(code="read-not-a-table", what="压缩包（zip）", what_en="a zip archive")
+
+
+def ole_kind(path: Path) -> str:
+    """What an OLE compound file is: ``encrypted`` (a password-protected .xlsx), ``xls``, ``doc`` or ``ole``.
+
+    The stream names sit in the file's directory sectors as UTF-16 text; the first 8 MiB are searched.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(8 * 1024 * 1024)
+    except OSError:
+        return "ole"
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "xls"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    return "ole"
+
+
+def mhtml_html(data: bytes) -> bytes | None:
+    """The HTML part of an MHTML web archive (Excel's "single file web page" saved as .xls), or None."""
+    import email
+    from email.message import Message
+
+    msg: Message = email.message_from_bytes(data)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset()
+                if charset:
+                    try:
+                        return payload.decode(charset).encode("utf-8")
+                    except (LookupError, UnicodeDecodeError):
+                        return payload
+                return payload
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,4 +419,6 @@ def decode_text(data: bytes) -> Text:
                 code="read-decode-failed",
                 encoding=best.encoding,
             ) from None
+    if text.endswith("\x1a"):  # a DOS end-of-file mark: not a row
+        text = text.rstrip("\x1a")
     return Text(text, enc, nul_lines)

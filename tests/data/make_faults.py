@@ -286,6 +286,26 @@ def build() -> dict[str, bytes]:
         skipped={"row-repeated-header": 1},
     )
 
+    order = [1, 0, 2, 3, 4, 5, 6]  # the second export puts the credit code first
+    reordered = [HEADER, *firms[:10], [HEADER[k] for k in order], *[[f[k] for k in order] for f in firms[10:20]]]
+    case(
+        "repeated_header_reordered.csv",
+        _csv(reordered),
+        physical=21,
+        data=20,
+        skipped={"row-repeated-header": 1},
+        warnings={"row-columns-reordered": 1},
+    )
+    notes = [["截至2024年6月30日"], ["第1页 共3页"], ["单位：万元"], ["Total: 10"], ["Source: 企查查"]]
+    case(
+        "footer_notes_utf16.txt",
+        "".join("\t".join(r) + "\r\n" for r in [HEADER, *firms[:10], *notes]).encode("utf-16"),
+        physical=15,
+        data=10,
+        skipped={"row-footer": 5},
+    )
+    case("ctrl_z_end.csv", _csv([HEADER, *firms[:4]]) + "\x1a", physical=4, data=4)
+
     # -- a stale <dimension> header ------------------------------------------------------------
     case("stale_dimension.xlsx", one_sheet([HEADER, *firms], dimension="A1:G3"), physical=40, data=40)
     case(
@@ -345,6 +365,20 @@ def build() -> dict[str, bytes]:
         warnings={"merged-fill-down": 2},
         fmt="html",
     )
+    nested = f"<html><body><table><tr><td>导航</td><td>{page.split('<body>')[1].split('</body>')[0]}</td></tr></table></body></html>"
+    case("html_nested_in_layout.xls", nested, physical=6, data=6, warnings={"merged-fill-down": 2}, fmt="html")
+    qp = page.encode("utf-8")
+    import quopri
+
+    mht = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart"\r\n\r\n'
+        b'------=_NextPart\r\nContent-Type: text/html; charset="utf-8"\r\n'
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quopri.encodestring(qp) + b"\r\n------=_NextPart--\r\n"
+    )
+    case("mhtml_saved_as.xls", mht, physical=6, data=6, warnings={"merged-fill-down": 2}, fmt="html")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    case("encrypted_workbook.xlsx", ole + "EncryptedPackage".encode("utf-16-le") + bytes(1024), error="xlsx-encrypted")
+    case("word_saved_as.xls", ole + "WordDocument".encode("utf-16-le") + bytes(1024), error="read-not-a-table")
     case("html_without_table.xls", "<html><body><p>导出失败，请重试</p></body></html>", error="read-html")
     case(
         "spreadsheetml_2003.xls",
@@ -363,6 +397,19 @@ def build() -> dict[str, bytes]:
     _FILES["county_sheets_all.xlsx"] = multi
     CASES["county_sheets_pick.xlsx"] = {"sheet": "梁园区", "physical": 3, "data": 3}
     _FILES["county_sheets_pick.xlsx"] = multi
+    ragged = [
+        ("睢阳区", sheet_xml([HEADER, *[firm(j, "睢阳区") for j in range(1, 4)]], None)),
+        ("梁园区", sheet_xml([HEADER[:-1], *[firm(j, "梁园区")[:-1] for j in range(4, 7)]], None)),
+        (
+            "虞城县",
+            sheet_xml(
+                [[HEADER[k] for k in order], *[[firm(j, "虞城县")[k] for k in order] for j in range(7, 10)]], None
+            ),
+        ),
+    ]
+    case("county_sheets_ragged.xlsx", workbook(ragged, None), error="xlsx-multiple-sheets")
+    CASES["county_sheets_ragged_all.xlsx"] = {"sheet": "*", "physical": 9, "data": 9, "sheets": 3}
+    _FILES["county_sheets_ragged_all.xlsx"] = _FILES["county_sheets_ragged.xlsx"]
     summary = ("汇总", sheet_xml([["所属区县", "企业数"], *[[c, 3] for c in COUNTIES]], None))
     case(
         "data_and_summary_sheets.xlsx",
