@@ -64,6 +64,8 @@ def test_every_physical_row_is_read_or_skipped_with_a_code(name):
     assert t.reconciles()
     assert codes(t.skipped) == exp.get("skipped", {})
     assert codes(t.warnings) == exp.get("warnings", {})
+    if "sheets" in exp:
+        assert t.row_sheets is not None and len(set(t.row_sheets)) == exp["sheets"]
     if "encoding" in exp:
         assert t.encoding == exp["encoding"]
     if "fmt" in exp:
@@ -128,6 +130,8 @@ def test_merged_county_cells_are_filled_down_within_the_merge_only():
     assert t.header_row == 2  # the merged title above the header is not data
     t = read("merged_city_column.xlsx")
     assert set(column(t, "所属城市")) == {"商丘市"}
+    t = read("spreadsheetml_2003.xls")
+    assert column(t, "所属区县") == ["睢阳区"] * 6 and t.row_numbers == [3, 4, 5, 7, 8, 9]  # ss:Index skips row 6
     t = read("html_table_saved_as.xls")
     assert column(t, "所属区县") == ["睢阳区"] * 6
     assert column(t, "参保人数") == [str(10 + i) for i in range(1, 7)]  # nothing shifted left

@@ -14,7 +14,7 @@ import csv
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -499,57 +499,64 @@ def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str
     """
     wb = _xlsx.open_workbook(path)
     try:
-        names = [s.name for s in wb.sheets]
-        if not names:
-            raise ReadError("has no sheets", code="xlsx-no-sheets")
-        if sheet is not None and sheet != "*":
-            if sheet not in names:
-                raise ReadError(
-                    f"has no sheet {sheet!r}; sheets: {', '.join(names)}",
-                    code="xlsx-no-sheet",
-                    sheet=sheet,
-                    sheets=", ".join(names),
-                )
-            return _sheet_table(wb, wb.sheets[names.index(sheet)], fields)
-        candidates = [s for s in wb.sheets if not s.hidden] or wb.sheets
-        if len(candidates) == 1:
-            table = _sheet_table(wb, candidates[0], fields)
-            if sheet == "*":
-                table.row_sheets = [candidates[0].name] * len(table.row_numbers)
-            return table
-        heads: list[tuple[_xlsx.Sheet, RawTable]] = []
-        for sh in candidates:
-            probe = _xlsx.SheetRows()
-            recs = list(wb.rows(sh, probe, limit=HEADER_SCAN_ROWS * 4))
-            heads.append((sh, _tabulate(recs, fields, "xlsx", None, sheet=sh.name, file=wb.file)))
-        scored = [(_header_score(t.header, fields) if t.header_row is not None else 0, sh, t) for sh, t in heads]
-        best = max(score for score, _, _ in scored)
-        if best == 0:
-            return _sheet_table(wb, candidates[0], fields)  # no header anywhere: the loader says so
-        best_shape = next(_shape(t, fields) for score, _, t in scored if score == best)
-        same = [sh for score, sh, t in scored if _same_kind(_shape(t, fields), best_shape, fields, score, best)]
-        if len(same) > 1 and sheet is None:
-            raise ReadError(code="xlsx-multiple-sheets", count=len(same), sheets=", ".join(s.name for s in same))
-        ignored = [(sh, t) for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
-        tables = [_sheet_table(wb, sh, fields) for sh in same]
-        table = tables[0] if len(tables) == 1 else _stack(tables)
-        if sheet == "*" and table.row_sheets is None:
-            table.row_sheets = [table.sheet or ""] * len(table.row_numbers)
-        for sh, _t in ignored:
-            table.warnings.append(
-                ReadIssue(
-                    wb.file,
-                    None,
-                    "",
-                    sh.name,
-                    "xlsx-sheet-ignored",
-                    f"its header differs from the one read ({table.sheet})",
-                    sh.name,
-                )
-            )
-        return table
+
+        def probe(sh: _xlsx.Sheet) -> list[tuple[int, list[str]]]:
+            return list(wb.rows(sh, _xlsx.SheetRows(), limit=HEADER_SCAN_ROWS * 4))
+
+        return pick_sheets(wb.file, wb.sheets, probe, lambda sh: _sheet_table(wb, sh, fields), fields, sheet, "xlsx")
     finally:
         wb.close()
+
+
+def pick_sheets(
+    file: str,
+    sheets: Sequence[_xlsx.Sheet],
+    probe: Callable[[_xlsx.Sheet], list[tuple[int, list[str]]]],
+    full: Callable[[_xlsx.Sheet], RawTable],
+    fields: Mapping[str, Sequence[str]] | None,
+    sheet: str | None,
+    fmt: str,
+) -> RawTable:
+    """The sheet(s) of a workbook to read (see :func:`read_xlsx` for the policy).
+
+    ``probe`` gives a sheet's first rows (for the header search), ``full`` the sheet as a table.
+    """
+    names = [s.name for s in sheets]
+    if not names:
+        raise ReadError("has no sheets", code="xlsx-no-sheets")
+    if sheet is not None and sheet != "*":
+        if sheet not in names:
+            raise ReadError(
+                f"has no sheet {sheet!r}; sheets: {', '.join(names)}",
+                code="xlsx-no-sheet",
+                sheet=sheet,
+                sheets=", ".join(names),
+            )
+        return full(sheets[names.index(sheet)])
+    candidates = [s for s in sheets if not s.hidden] or list(sheets)
+    if len(candidates) == 1:
+        table = full(candidates[0])
+        if sheet == "*":
+            table.row_sheets = [candidates[0].name] * len(table.row_numbers)
+        return table
+    heads = [(sh, _tabulate(probe(sh), fields, fmt, None, sheet=sh.name, file=file)) for sh in candidates]
+    scored = [(_header_score(t.header, fields) if t.header_row is not None else 0, sh, t) for sh, t in heads]
+    best = max(score for score, _, _ in scored)
+    if best == 0:
+        return full(candidates[0])  # no header anywhere: the loader says so
+    best_shape = next(_shape(t, fields) for score, _, t in scored if score == best)
+    same = [sh for score, sh, t in scored if _same_kind(_shape(t, fields), best_shape, fields, score, best)]
+    if len(same) > 1 and sheet is None:
+        raise ReadError(code="xlsx-multiple-sheets", count=len(same), sheets=", ".join(s.name for s in same))
+    ignored = [sh for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
+    tables = [full(sh) for sh in same]
+    table = tables[0] if len(tables) == 1 else _stack(tables)
+    if sheet == "*" and table.row_sheets is None:
+        table.row_sheets = [table.sheet or ""] * len(table.row_numbers)
+    for sh in ignored:
+        reason = f"its header differs from the one read ({table.sheet})"
+        table.warnings.append(ReadIssue(file, None, "", sh.name, "xlsx-sheet-ignored", reason, sh.name))
+    return table
 
 
 def _stack(tables: list[RawTable]) -> RawTable:
@@ -625,6 +632,10 @@ def read_raw(path: Path, fields: Mapping[str, Sequence[str]] | None = None, shee
     if kind == "xlsx":
         del data
         return read_xlsx(path, fields, sheet)
+    if kind == "spreadsheetml":
+        from chain_gap import _spreadsheetml
+
+        return _spreadsheetml.read(data, file, fields, sheet, _tabulate, _fill_merges, pick_sheets)
     text = decode_text(data)
     del data
     if not text.text.strip():

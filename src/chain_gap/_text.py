@@ -3,7 +3,7 @@
 Reading is bounded before anything is parsed: a line longer than :data:`MAX_LINE_BYTES` stops the
 read at that line (a 200 MB one-line file fails after reading 32 MB, with a one-line message).
 What a file *is* comes from its content: an XLSX or OpenDocument zip, a legacy OLE ``.xls``, an HTML
-table or an Excel 2003 XML spreadsheet saved with an ``.xls`` name, a PDF. Text is decoded strictly
+table, an MHTML archive or an Excel 2003 XML spreadsheet saved with an ``.xls`` name, a PDF. Text is decoded strictly
 (never with replacement characters): a UTF-16 byte-order mark, UTF-16 *without* one (recognised by
 its NUL bytes falling on one parity), UTF-8, GB18030, then charset-normalizer's guess. Binary content
 is judged on the whole file, not its first 64 KiB; a text file with a few NUL bytes loses them with
@@ -49,11 +49,6 @@ errors.register(
     "read-html",
     "是保存为 {suffix} 的网页（HTML），其中没有表格；请在 Excel 中另存为 .xlsx 或 CSV",
     "is a web page (HTML) saved as {suffix} and holds no table; save it as .xlsx or CSV in Excel",
-)
-errors.register(
-    "read-spreadsheetml",
-    "是 Excel 2003 XML 表格（保存为 {suffix}）；请在 Excel 中另存为 .xlsx 或 CSV",
-    "is an Excel 2003 XML spreadsheet saved as {suffix}; save it as .xlsx or CSV in Excel",
 )
 errors.register(
     "read-not-a-table",
@@ -210,14 +205,14 @@ _HTML_RE = re.compile(rb"<(!doctype\s+html|html|table|head|body|meta)\b", re.IGN
 
 
 def sniff(path: Path, data: bytes) -> str:
-    """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``mhtml``, ``jsonl``, ``tsv``, ``csv``
+    """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``mhtml``, ``spreadsheetml``, ``jsonl``, ``tsv``, ``csv``
     or a refusal.
 
     Raises
     ------
     ReadError
         ``read-not-a-table`` for a PDF, an OpenDocument or Word/PowerPoint zip, a zip of other
-        files; ``read-spreadsheetml`` for an Excel 2003 XML spreadsheet.
+        files.
     """
     suffix = path.suffix.lower()
     head = data[:8]
@@ -233,8 +228,8 @@ def sniff(path: Path, data: bytes) -> str:
         return "mhtml"
     if start.startswith(b"<"):
         low = start[:4096].lower()
-        if b"urn:schemas-microsoft-com:office:spreadsheet" in low or b"<workbook" in low:
-            raise ReadError(code="read-spreadsheetml", suffix=suffix or "(no suffix)")
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in low:
+            return "spreadsheetml"
         if _HTML_RE.search(low):
             return "html"
     if suffix in (".jsonl", ".ndjson", ".json"):

@@ -380,11 +380,34 @@ def build() -> dict[str, bytes]:
     case("encrypted_workbook.xlsx", ole + "EncryptedPackage".encode("utf-16-le") + bytes(1024), error="xlsx-encrypted")
     case("word_saved_as.xls", ole + "WordDocument".encode("utf-16-le") + bytes(1024), error="read-not-a-table")
     case("html_without_table.xls", "<html><body><p>导出失败，请重试</p></body></html>", error="read-html")
-    case(
-        "spreadsheetml_2003.xls",
-        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet/></Workbook>',
-        error="read-spreadsheetml",
-    )
+
+    def ss_row(cells: list[str], index: int | None = None, down: dict[int, int] | None = None) -> str:
+        out = f'<Row ss:Index="{index}">' if index else "<Row>"
+        for j, v in enumerate(cells):
+            if v == "":
+                continue  # an empty cell is left out: the next one carries ss:Index
+            attrs = f' ss:Index="{j + 1}"' + (f' ss:MergeDown="{down[j]}"' if down and j in down else "")
+            out += f'<Cell{attrs}><Data ss:Type="String">{escape(v)}</Data></Cell>'
+        return out + "</Row>"
+
+    def ss_book(sheets: list[tuple[str, str]], encoding: str = "UTF-8") -> str:
+        ws = "".join(f'<Worksheet ss:Name="{n}"><Table>{rows}</Table></Worksheet>' for n, rows in sheets)
+        return (
+            f'<?xml version="1.0" encoding="{encoding}"?><?mso-application progid="Excel.Sheet"?>'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            f'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">{ws}</Workbook>'
+        )
+
+    ss_rows = ss_row(["商丘市企业名单"]) + ss_row(HEADER)
+    for i in range(1, 7):
+        f = firm(i, "睢阳区" if i % 3 == 1 else "")
+        ss_rows += ss_row(f, index=i + 3 if i > 3 else None, down={5: 2} if i % 3 == 1 else None)
+    case("spreadsheetml_2003.xls", ss_book([("企业", ss_rows)]), physical=6, data=6, warnings={"merged-fill-down": 2})
+    two = ss_book([("睢阳区", ss_row(HEADER) + ss_row(firm(1))), ("梁园区", ss_row(HEADER) + ss_row(firm(2)))], "GBK")
+    case("spreadsheetml_two_sheets.xml", two, "gbk", error="xlsx-multiple-sheets")
+    CASES["spreadsheetml_two_sheets_all.xml"] = {"sheet": "*", "physical": 2, "data": 2, "sheets": 2}
+    _FILES["spreadsheetml_two_sheets_all.xml"] = _FILES["spreadsheetml_two_sheets.xml"]
+    case("spreadsheetml_damaged.xls", ss_book([("企业", ss_rows)])[:-40], error="xlsx-damaged")
 
     # -- several sheets of one shape ------------------------------------------------------------
     per_county = [
