@@ -5,18 +5,20 @@ it (after a warning), so users take it for a workbook. It is read here as the la
 the page: one record per ``<tr>`` (row numbers count the table's rows from 1, as Excel shows them
 when it opens the page), ``colspan`` cells widened with empty cells, ``rowspan`` cells filled down
 into the rows they cover with a ``merged-fill-down`` warning. A page without a table is refused
-naming it as HTML (``read-html``), not as "missing required column".
+naming it as HTML (``read-html``), not as "missing required column". Imported by
+:func:`chain_gap._read.read_raw` on first use (it imports that module).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lxml import etree, html
 
 from chain_gap._issues import ReadIssue
+from chain_gap._read import RawTable, _tabulate
 from chain_gap._text import ReadError
 
 _MAX_SPAN = 10_000
@@ -41,11 +43,8 @@ def read_html_text(
     fields: Mapping[str, Sequence[str]] | None,
     file: str,
     suffix: str,
-    tabulate: Callable[..., Any],
-) -> Any:
+) -> RawTable:
     """The largest table of an HTML page as a :class:`chain_gap._read.RawTable` (``fmt="html"``).
-
-    ``tabulate`` is :func:`chain_gap._read._tabulate` (passed in to keep the import one-way).
 
     Raises
     ------
@@ -82,7 +81,7 @@ def read_html_text(
             col += cs
         _take_pending(pending, cells, col)
         records.append((n, cells))
-    out = tabulate(records, fields, "html", None, sheet=None, file=file)
+    out = _tabulate(records, fields, "html", None, sheet=None, file=file)
     header_row = out.header_row or 0
     for w, c in fills:
         if w.row is not None and w.row > header_row:

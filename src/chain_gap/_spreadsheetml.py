@@ -4,17 +4,20 @@ Government and vendor systems export this format because it is plain XML. Each `
 a sheet; rows and cells may skip positions with ``ss:Index``; ``ss:MergeAcross`` / ``ss:MergeDown``
 merge cells (a vertical merge below the header is filled down with a ``merged-fill-down`` warning,
 as in XLSX); ``DateTime`` data become ISO dates. Sheets are chosen as in XLSX (several sheets of one
-kind are refused unless ``sheet=`` names one or is ``"*"``).
+kind are refused unless ``sheet=`` names one or is ``"*"``). Imported by :func:`chain_gap._read.read_raw`
+on first use (it imports that module).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lxml import etree
 
+from chain_gap._read import RawTable, _tabulate
+from chain_gap._sheets import _fill_merges, pick_sheets
 from chain_gap._text import ReadError
 from chain_gap._xlsx import Sheet
 
@@ -83,27 +86,16 @@ def parse(data: bytes) -> list[tuple[str, Records, list[tuple[int, int, int, int
     return out
 
 
-def read(
-    data: bytes,
-    file: str,
-    fields: Mapping[str, Sequence[str]] | None,
-    sheet: str | None,
-    tabulate: Callable[..., Any],
-    fill_merges: Callable[..., None],
-    pick_sheets: Callable[..., Any],
-) -> Any:
-    """An Excel 2003 XML spreadsheet as a :class:`chain_gap._read.RawTable` (``fmt="xml2003"``).
-
-    The table helpers of :mod:`chain_gap._read` are passed in, keeping the import one-way.
-    """
+def read(data: bytes, file: str, fields: Mapping[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
+    """An Excel 2003 XML spreadsheet as a :class:`chain_gap._read.RawTable` (``fmt="xml2003"``)."""
     sheets = parse(data)
     by_name = {name: (records, merges) for name, records, merges in sheets}
     meta = [Sheet(name, "") for name, _, _ in sheets]
 
-    def full(sh: Sheet) -> Any:
+    def full(sh: Sheet) -> RawTable:
         records, merges = by_name[sh.name]
-        table = tabulate(records, fields, "xml2003", None, sheet=sh.name, file=file)
-        fill_merges(table, merges, file)
+        table = _tabulate(records, fields, "xml2003", None, sheet=sh.name, file=file)
+        _fill_merges(table, merges, file)
         return table
 
     def probe(sh: Sheet) -> Records:
