@@ -189,6 +189,8 @@ def test_nul_bytes_anywhere_are_removed_with_the_row_named():
     (w,) = t.warnings
     assert w.row == CASES["nul_byte_deep_utf8.csv"]["nul_row"]
     assert all("\x00" not in n for n in column(t, "企业名称"))
+    t = read("utf8_damaged_byte.csv")  # UTF-8 with one cut character: not read as GB18030 nonsense
+    assert [w.row for w in t.warnings] == [31] and column(t, "企业名称")[0] == "商丘第1号电池有限公司"
     t = read("nul_byte_row2_gbk.csv")
     assert t.warnings[0].row == 2 and column(t, "企业名称")[0] == "商丘甲有限公司"
 

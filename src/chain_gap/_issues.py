@@ -26,6 +26,8 @@ Codes (skips are never returned as data rows, warnings keep their row):
     An XLSX date cell holding serial 0 (Excel's blank date 1899-12-30): read as empty.
 ``value-nul-byte`` (warning)
     NUL bytes inside a row of a text file: removed.
+``value-bad-bytes`` (warning)
+    Bytes that are not UTF-8 in a row of an otherwise UTF-8 file: shown as U+FFFD.
 ``csv-unbalanced-quote`` (warning)
     A field opening a quote that never closes where it should: the row is read with the quote as a
     literal character and the rows after it are read as rows, not swallowed into one field.
@@ -51,6 +53,7 @@ WARNING_CODES = (
     "value-excel-error",
     "value-excel-blank-date",
     "value-nul-byte",
+    "value-bad-bytes",
     "csv-unbalanced-quote",
     "xlsx-sheet-ignored",
 )
@@ -89,6 +92,10 @@ _TEMPLATES = {
         "row {row}, {field}: Excel's blank date (1899-12-30) read as empty",
     ),
     "value-nul-byte": ("第{row}行含 NUL 字节，已删除", "row {row} holds NUL bytes; removed"),
+    "value-bad-bytes": (
+        "第{row}行含有不是 UTF-8 的字节，显示为 \ufffd",
+        "row {row} holds bytes that are not UTF-8, shown as \ufffd",
+    ),
     "csv-unbalanced-quote": (
         "第{row}行的引号没有闭合；该行按字面读取，其后的行照常读取",
         "row {row} opens a quote that is not closed; the row is read literally and the rows after it as rows",

@@ -435,6 +435,11 @@ def read_raw(path: Path, fields: Mapping[str, Sequence[str]] | None = None, shee
         table = read_jsonl_text(text.text, text.encoding)
     else:
         table = read_csv_text(text.text, fields, kind, text.encoding, file=file)
+    if text.bad_lines:
+        table.warnings[:0] = [
+            ReadIssue(file, n, "", "", "value-bad-bytes", "bytes that are not UTF-8 in this row shown as \ufffd")
+            for n in text.bad_lines
+        ]
     if text.nul_lines:
         table.warnings[:0] = [
             ReadIssue(file, n, "", "", "value-nul-byte", "NUL bytes in this row removed") for n in text.nul_lines

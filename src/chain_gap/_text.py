@@ -105,11 +105,13 @@ class ReadError(ChainGapError):
 
 @dataclass
 class Text:
-    """A text file decoded: the text, its encoding and the 1-based lines that held NUL bytes."""
+    """A text file decoded: the text, its encoding, the 1-based lines that held NUL bytes and those
+    that held bytes invalid in UTF-8 (a damaged UTF-8 file, replaced by U+FFFD)."""
 
     text: str
     encoding: str
     nul_lines: list[int] = field(default_factory=list)
+    bad_lines: list[int] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -356,6 +358,30 @@ def _nul_lines(data: bytes, limit: int = 10_000) -> list[int]:
     return out
 
 
+def _damaged_utf8(data: bytes) -> tuple[str, list[int]] | None:
+    """UTF-8 text with a few invalid bytes (a cut or a bad copy), and the lines holding them; else None.
+
+    A GBK file read as UTF-8 fails at nearly every Chinese character; a damaged UTF-8 file fails at
+    a handful of places among thousands of good multi-byte characters. Reading the second as GB18030
+    (which accepts almost any bytes) turns every Chinese character into nonsense and the header
+    into "missing required column": it is read as UTF-8 instead, each bad byte shown as U+FFFD and
+    each row holding one named.
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text[: 1 << 20] if ord(ch) > 0x7F) - min(bad, 1 << 20)
+    if bad == 0 or bad > max(3, good // 200) or good < 10 * bad:
+        return None
+    lines: list[int] = []
+    pos = text.find("\ufffd")
+    while pos >= 0 and len(lines) < 10_000:
+        line = text.count("\n", 0, pos) + 1
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        pos = text.find("\ufffd", pos + 1)
+    return text, lines
+
+
 def decode_text(data: bytes) -> Text:
     """Decode file bytes strictly; see the module docstring for the order of attempts.
 
@@ -392,12 +418,19 @@ def decode_text(data: bytes) -> Text:
         data = data.replace(b"\x00", b"")
     text: str | None = None
     enc = ""
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            text, enc = data.decode(candidate), candidate
-            break
-        except UnicodeDecodeError:
-            continue
+    bad_lines: list[int] = []
+    try:
+        text, enc = data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        damaged = _damaged_utf8(data)
+        if damaged is not None:
+            text, bad_lines = damaged
+            enc = "utf-8-sig"
+        else:
+            try:
+                text, enc = data.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError:
+                text = None
     if text is None:
         from charset_normalizer import from_bytes
 
@@ -416,4 +449,4 @@ def decode_text(data: bytes) -> Text:
             ) from None
     if text.endswith("\x1a"):  # a DOS end-of-file mark: not a row
         text = text.rstrip("\x1a")
-    return Text(text, enc, nul_lines)
+    return Text(text, enc, nul_lines, bad_lines)

@@ -530,6 +530,11 @@ def build() -> dict[str, bytes]:
     garbage = bytes((i * 37 + 11) % 256 for i in range(60_000))
     case("binary_after_64k.csv", head * 20 + garbage, error="read-binary")
 
+    cut = _csv([HEADER, *firms]).encode()
+    at = cut.index("商丘第30号".encode())
+    cut = cut[:at] + cut[at : at + 3][:2] + cut[at + 3 :]  # one character loses its last byte
+    case("utf8_damaged_byte.csv", cut, physical=40, data=40, warnings={"value-bad-bytes": 1}, encoding="utf-8-sig")
+
     # -- UTF-16 without a byte-order mark ------------------------------------------------------
     tab = "".join("\t".join(r) + "\r\n" for r in [HEADER, *firms[:5]])
     case("utf16le_no_bom.txt", tab.encode("utf-16-le"), physical=5, data=5, encoding="utf-16-le")
