@@ -146,7 +146,11 @@ def test_several_sheets_of_one_shape_are_refused_picked_or_all_read():
     assert t.row_sheets == ["睢阳区"] * 3 + ["梁园区"] * 3 + ["虞城县"] * 3
     assert t.row_numbers == [2, 3, 4] * 3
     assert column(t, "所属区县") == t.row_sheets
+    assert t.where(3) == "梁园区!2"
+    rows = t.issue_rows()
+    assert rows == sorted(rows, key=lambda r: (r["sheet"], r["row"] or 0))
     t = read("county_sheets_pick.xlsx")
+    assert t.where(0) == "2"
     assert t.sheet == "梁园区" and set(column(t, "所属区县")) == {"梁园区"}
     with pytest.raises(ReadError) as exc:
         read("county_sheets.xlsx", sheet="Sheet9")
@@ -310,6 +314,8 @@ def test_header_unit_and_excel_text_codes_reach_the_values():
 def test_read_table_raw_takes_a_str_path():
     t = read_table_raw(str(FAULTS / "footer_end_utf8.csv"), FIELDS)
     assert t.issue_counts() == {"row-footer": 3}
+    assert [r["code"] for r in t.issue_rows()] == ["row-footer"] * 3
+    assert set(t.issue_rows()[0]) == {"file", "sheet", "row", "field", "value", "code", "reason"}
 
 
 # ============================================================================ scale

@@ -92,6 +92,17 @@ class RawTable:
         """True when every physical row is a data row, a bad row or a skipped row, once."""
         return self.physical_rows == len(self.row_numbers) + len(self.bad_rows) + len(self.skipped)
 
+    def where(self, i: int) -> str:
+        """Where data row ``i`` is, as a user finds it: ``"12"``, or ``"睢阳区!12"`` when sheets were stacked."""
+        row = str(self.row_numbers[i])
+        return f"{self.row_sheets[i]}!{row}" if self.row_sheets is not None else row
+
+    def issue_rows(self) -> list[dict[str, object]]:
+        """Every skip and warning as a line of the warnings file (``file, sheet, row, field, value,
+        code, reason``), in row order (file-level issues first)."""
+        issues = sorted(chain(self.skipped, self.warnings), key=lambda x: (x.sheet or "", x.row or 0))
+        return [x.as_dict() for x in issues]
+
     def issue_counts(self) -> dict[str, int]:
         """Skips and warnings counted by code (what the CLI summary prints)."""
         out: dict[str, int] = {}
@@ -381,19 +392,30 @@ def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: 
     return ReadIssue(file, row, name, value, code, REASONS[code], sheet)
 
 
-def read_raw(path: Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
+def read_raw(path: str | Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
     """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible.
 
     Parameters
     ----------
-    path : Path
-        CSV / TSV / XLSX / JSONL, or an HTML table saved as ``.xls``; the format comes from the
-        content first, then the suffix.
-    fields : dict or None
+    path : str or Path
+        CSV / TSV / XLSX / JSONL, an Excel 2003 XML spreadsheet, or an HTML / MHTML table saved as
+        ``.xls``; the format comes from the content first, then the suffix.
+    fields : mapping or None
         Field → header synonyms (the header is the row matching the most).
     sheet : str or None
-        XLSX sheet name, ``"*"`` for every sheet of the same header, None to choose (see
-        :func:`read_xlsx`).
+        Workbook sheet name, ``"*"`` for every sheet holding the same kind of table, None to choose
+        (see :func:`chain_gap._sheets.read_xlsx`).
+
+    Returns
+    -------
+    RawTable
+        ``physical_rows`` counts every non-blank row after the header; each is a data row, a
+        ``bad_rows`` entry or a ``skipped`` issue (:meth:`RawTable.reconciles`).
+
+    Raises
+    ------
+    ReadError
+        The file cannot be read; ``code`` says why, ``params`` what the message names.
     """
     path = Path(path)
     data = read_bytes(path)
