@@ -486,3 +486,62 @@ def test_xml_bombs_and_oversized_cells_in_a_workbook_are_refused_fast(tmp_path):
             read_raw(tmp_path / name, FIELDS)
         assert exc.value.code == code
     assert time.perf_counter() - start < 10
+
+
+# ============================================================================ property: nothing unseen
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KINDS = st.sampled_from(["firm", "firm", "firm", "footer", "header", "blank", "title", "multiline"])
+_FOOTERS = [
+    "合计",
+    "小计：睢阳区 5家",
+    "制表人：张三",
+    "数据来源：企查查",
+    "注：单位为万元",
+    "总计 12 家",
+    "第2页 共3页",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kinds=st.lists(_KINDS, max_size=40),
+    stray=st.integers(min_value=-1, max_value=45),
+    enc=st.sampled_from(["utf-8", "gbk", "utf-8-sig"]),
+)
+def test_property_every_firm_is_read_and_every_row_counted(tmp_path, kinds, stray, enc):
+    rows: list[list[str]] = [mf.HEADER]
+    firms: list[str] = []
+    for k, kind in enumerate(kinds):
+        if kind in ("firm", "multiline"):
+            row = mf.firm(k + 1)
+            if kind == "multiline":
+                row[2] = "100万元\n（认缴）"
+            firms.append(row[1])
+            rows.append(row)
+        elif kind == "footer":
+            rows.append([_FOOTERS[k % len(_FOOTERS)]])
+        elif kind == "header":
+            rows.append(list(mf.HEADER))
+        elif kind == "title":
+            rows.append(["2024年第二批名单"])
+        else:
+            rows.append([])
+    lines = mf._csv(rows).splitlines(keepends=True)
+    line_kinds = ["header"] + [x for k in kinds for x in ([k, k] if k == "multiline" else [k])]
+    slack = 0
+    if 1 <= stray < len(lines) and lines[stray][:1] not in ('"', "\n"):
+        lines[stray] = '"' + lines[stray]  # one unbalanced quote somewhere
+        # a stray quote in a row whose cell really holds a line break makes that row two lines
+        slack = int(line_kinds[stray] == "multiline")
+    path = tmp_path / "prop.csv"
+    path.write_bytes("".join(lines).encode(enc))
+    t = read_raw(path, FIELDS)
+    nonblank = sum(1 for k in kinds if k != "blank")
+    assert nonblank <= t.physical_rows <= nonblank + slack
+    assert t.reconciles()
+    codes_read = [c.strip('"') for c in column(t, "统一社会信用代码")]
+    assert sorted(c for c in codes_read if len(c) == 18) == sorted(firms)  # every firm read, once
+    assert all(i.code in ("row-footer", "row-repeated-header", "row-repeated-title") for i in t.skipped)

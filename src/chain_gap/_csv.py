@@ -1,10 +1,11 @@
 """Delimited text → records, each with the line where it starts; an unbalanced quote swallows nothing.
 
 Python's ``csv`` reads a field that opens a quote up to the next quote, however many lines later: one
-stray ``"`` at the start of a name turns hundreds of rows into one field. A record that spans lines
-is therefore checked: when its quoting is malformed (the quote "closes" at a later field's opening
-quote, followed by text, or never closes) the quote was unbalanced. That record's first line is read with the quote as a literal
-character, a ``csv-unbalanced-quote`` warning names it, and reading resumes on the next line. Quoted
+stray ``"`` at the start of a name turns hundreds of rows into one field. A stray quote closes (if
+at all) at the next quote character in the file, the opening quote of a later field, which is
+followed by text: malformed quoting, which the parser in strict mode reports on the record where
+the quote opened. That record's first line is read with the quote as a literal character, a
+``csv-unbalanced-quote`` warning names it, and reading resumes on the next line. Quoted
 line breaks inside a 经营范围 cell (lines that are not rows) are kept as they are.
 """
 
@@ -50,22 +51,6 @@ def _row_like(line: str, delimiter: str, width: int) -> bool:
     return width >= 2 and len(_literal(line, delimiter)) >= max(2, (width * 2 + 2) // 3)
 
 
-def _swallowed(span: list[str], delimiter: str) -> bool:
-    """True when a record over several lines swallowed rows behind an unbalanced quote.
-
-    A quoted field that really holds line breaks closes with a quote followed by the delimiter or
-    the end of the line. A stray quote closes (if at all) at the next quote character in the file:
-    the opening quote of some later field, followed by text, or a quote inside a cell; or it never
-    closes. Either way a strict parse of the span fails.
-    """
-    try:
-        for _ in csv.reader(span, delimiter=delimiter, strict=True):
-            pass
-    except csv.Error:
-        return True
-    return False
-
-
 def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Record], list[ReadIssue]]:
     """CSV records of ``text`` with the 1-based line where each starts, and the warnings made.
 
@@ -76,7 +61,7 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
     delimiter : str
         One character.
     width : int
-        Cells of the header row: a swallowed line is one that holds about that many.
+        Cells of the header row (a line of about that many cells is a row, not part of a field).
     file : str
         Named in the warnings.
 
@@ -86,45 +71,40 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
         ``field-too-large`` (a field over the limit that is not an unbalanced quote) or
         ``csv-invalid``.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         recs = list(reader)
-        if reader.line_num == len(recs):  # no record spans lines: record k starts on line k
+        if reader.line_num == len(recs):  # well-formed, and no record spans lines: record k is line k
             return list(zip(range(1, len(recs) + 1), recs)), []
         del recs
     except csv.Error:
-        pass  # read again line by line below, which names the line
+        pass  # malformed quoting somewhere: read again record by record below, which finds it
     return _careful(list(io.StringIO(text, newline="")), delimiter, width, file)
 
 
 def _careful(lines: list[str], delimiter: str, width: int, file: str) -> tuple[list[Record], list[ReadIssue]]:
+    """Records with their start lines; a record whose quoting is malformed is read literally."""
     out: list[Record] = []
     issues: list[ReadIssue] = []
     i = 0
     while i < len(lines):
         feed = _Feed(lines, i)
-        reader = csv.reader(feed, delimiter=delimiter)
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
         start = i
-        restart: int | None = None
         try:
             for rec in reader:
-                end = feed.pos
-                if end - start > 1 and _swallowed(lines[start:end], delimiter):
-                    restart = start + 1
-                    break
                 out.append((start + 1, rec))
-                start = end
+                start = feed.pos
+            break
         except csv.Error as exc:
-            if _row_like(lines[start], delimiter, width) and '"' in lines[start]:
-                restart = start + 1
-            elif "field larger" in str(exc):
+            # the record starting on line `start` opened a quote that closes wrongly or never: a
+            # stray quote; a field over the limit without one is refused
+            if "field larger" in str(exc) and not (_row_like(lines[start], delimiter, width) and '"' in lines[start]):
                 raise ReadError(code="field-too-large", row=start + 1, limit=MAX_FIELD_CHARS) from None
-            else:
+            if start >= len(lines):
                 raise ReadError(
                     f"is not valid CSV near line {feed.pos}: {exc}", code="csv-invalid", row=feed.pos, detail=str(exc)
                 ) from None
-        if restart is None:
-            break
         out.append((start + 1, _literal(lines[start], delimiter)))
         issues.append(
             ReadIssue(
@@ -137,5 +117,5 @@ def _careful(lines: list[str], delimiter: str, width: int, file: str) -> tuple[l
                 "and the rows after it as rows",
             )
         )
-        i = restart
+        i = start + 1
     return out, issues
