@@ -16,6 +16,8 @@ Codes (skips are never returned as data rows, warnings keep their row):
     A one-cell title line right above a repeated header (the title of the next export).
 ``row-columns-reordered`` (warning)
     A repeated header that orders the columns differently: the rows below it are read by its order.
+``row-serial-only`` (skip)
+    Only a serial number (序号) and nothing else: an unused row of a template.
 ``merged-fill-down`` (warning)
     A merged cell (区县 / 城市 over a block of rows) whose value was copied into each row it covers.
 ``value-formula-no-cache`` (warning)
@@ -45,7 +47,7 @@ from chain_gap import errors
 #: Longest value kept in an issue (characters): a message stays one readable line.
 VALUE_LIMIT = 200
 
-SKIP_CODES = ("row-footer", "row-repeated-header", "row-repeated-title")
+SKIP_CODES = ("row-footer", "row-repeated-header", "row-repeated-title", "row-serial-only")
 WARNING_CODES = (
     "row-columns-reordered",
     "merged-fill-down",
@@ -70,6 +72,10 @@ _TEMPLATES = {
     "row-repeated-title": (
         "第{row}行是重复表头上方的标题行，已跳过",
         "row {row} is a title line above a repeated header; skipped",
+    ),
+    "row-serial-only": (
+        "第{row}行只有序号，没有内容（模板中未填写的行），已跳过",
+        "row {row} holds only a serial number (an unused template row); skipped",
     ),
     "row-columns-reordered": (
         "第{row}行重复的表头列顺序不同，其下各行按该顺序读取",

@@ -294,7 +294,7 @@ def _tabulate(
         )
     header_line, header = nonblank[hi]
     width = len(header)
-    judge = RowJudge(header)
+    judge = RowJudge(header, [syn for syns in (fields or {}).values() for syn in syns])
     gate = judge.gate
     perm: list[int | None] | None = None  # column order of a repeated header that differs
     warnings: list[ReadIssue] = []
@@ -369,19 +369,30 @@ def _tabulate(
 
 
 def _permutation(header: Sequence[str], again: Sequence[str]) -> list[int | None] | None:
-    """For each header column, its position in a repeated header ``again``; None when in place."""
+    """For each header column, its position in a repeated header ``again``; None when all in place.
+
+    Columns are matched by their normalised text; a column ``again`` spells differently (another
+    language: the mapping's synonyms) keeps its position.
+    """
     norms = [norm_header(c) for c in again]
+    keys = [norm_header(h) for h in header]
+    perm: list[int | None] = [None] * len(header)
     used: set[int] = set()
-    perm: list[int | None] = []
-    for i, h in enumerate(header):
-        key = norm_header(h)
-        j = i if i < len(norms) and norms[i] == key and key else None
-        if j is None and key:
+    for i, key in enumerate(keys):
+        if key and i < len(norms) and norms[i] == key:
+            perm[i] = i
+            used.add(i)
+    for i, key in enumerate(keys):
+        if perm[i] is None and key:
             j = next((k for k, v in enumerate(norms) if v == key and k not in used), None)
-        if j is not None:
-            used.add(j)
-        perm.append(j)
-    return None if all(j == i for i, j in enumerate(perm) if header[i].strip()) else perm
+            if j is not None:
+                perm[i] = j
+                used.add(j)
+    for i in range(len(header)):
+        if perm[i] is None and i not in used and i < len(norms):
+            perm[i] = i
+            used.add(i)
+    return None if all(j == i for i, j in enumerate(perm) if j is not None) else perm
 
 
 def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: str, sheet: str | None) -> ReadIssue:

@@ -1,8 +1,9 @@
 """Which rows after the header are not data: footers, repeated headers and the titles above them.
 
 Exports end with 合计 / 小计 / 总计 lines, 制表人 / 数据来源 / 注： notes, and concatenated exports
-repeat their header (often under a one-cell title) every few hundred rows. Such a row is never a
-firm: it is skipped and counted as skipped with a stable code. A row is judged on its first
+repeat their header (often under a one-cell title) every few hundred rows, sometimes in another
+spelling (the mapping's synonyms), and templates carry 序号 1…100 with only the first rows filled.
+Such a row is never a firm: it is skipped and counted as skipped with a stable code. A row is judged on its first
 non-empty cell, so a firm named 合计科技有限公司 stays a firm: a total is the bare word (with an
 count, a colon or a bracket after it: ``合计：125家``, ``小计 睢阳区``), a note is a known label followed by a colon.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _TOTAL = re.compile(r"(小计|合计|总计|共计|总合计|累计|汇总|grandtotal|subtotal|total)", re.IGNORECASE)
 _TOTAL_SPACED = re.compile(r"(小计|合计|总计|共计|累计|汇总|total|subtotal)\s", re.IGNORECASE)
@@ -30,6 +31,9 @@ _FOOTER_START = frozenset("小合总共累汇制填审负统数资来注备说�
 def _squash(text: str) -> str:
     """NFKC, no whitespace: ``"合  计："`` → ``"合计:"``."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+_SERIAL_HEADERS = frozenset(["序号", "编号", "行号", "no", "no.", "#", "序"])
 
 
 def footer_cell(text: str) -> bool:
@@ -61,15 +65,25 @@ class RowJudge:
         The header row's cells as read.
     """
 
-    def __init__(self, header: Sequence[str]) -> None:
+    def __init__(self, header: Sequence[str], aliases: Iterable[str] = ()) -> None:
         self.header = [h.strip() for h in header]
         self.norms = [_norm(h) for h in self.header]
         self.filled = [i for i, h in enumerate(self.norms) if h]
         self.wanted = frozenset(h for h in self.norms if h)
+        # another spelling of the header (the mapping's synonyms: an English header line under a
+        # Chinese one, another vendor's export appended)
+        self.known = self.wanted | frozenset(a for a in map(_norm, aliases) if a)
         self.exact = frozenset(h for h in self.header if h)
-        self.starts = frozenset(h[0] for h in self.norms if h)
-        # a row can only be a header or a footer when its first character is one of these
-        self.gate = frozenset(h[0] for h in self.header if h) | self.starts | _FOOTER_START
+        self.starts = frozenset(h[0] for h in self.known)
+        self.serial = next((i for i, h in enumerate(self.norms) if h in _SERIAL_HEADERS), None)
+        # a row can only be a header, a footer or a bare serial number when its first character is
+        # one of these
+        self.gate = (
+            frozenset(h[0] for h in self.header if h)
+            | self.starts
+            | _FOOTER_START
+            | (frozenset("0123456789") if self.serial is not None else frozenset())
+        )
         # a repeated header repeats most distinct header cells (at least two)
         self.need = max(2, (len(self.wanted) * 2 + 2) // 3)
 
@@ -84,7 +98,7 @@ class RowJudge:
         """True when ``rec`` repeats most header cells (in place or reordered: another export's columns)."""
         if len(self.filled) < 2:
             return False
-        want = self.wanted
+        want = self.known
         hits = 0
         for c in rec:
             if c and _norm(c) in want:
@@ -106,6 +120,8 @@ class RowJudge:
             return "row-repeated-header"
         if footer_cell(s):
             return "row-footer"
+        if self.serial is not None and s.isdigit() and one_cell(rec) and self.first(rec)[0] == self.serial:
+            return "row-serial-only"
         return None
 
 
@@ -118,4 +134,5 @@ REASONS: dict[str, str] = {
     "row-footer": "footer row (total, author, source or note line), not a firm",
     "row-repeated-header": "the header repeated (concatenated exports), not a firm",
     "row-repeated-title": "a title line above a repeated header, not a firm",
+    "row-serial-only": "only a serial number (序号) and nothing else: an unused template row, not a firm",
 }

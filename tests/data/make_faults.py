@@ -43,13 +43,13 @@ COUNTIES = ["睢阳区", "梁园区", "虞城县", "夏邑县"]
 
 #: field → header synonyms the tests read with (a subset of the qcc mapping)
 FIELDS = {
-    "name": ["企业名称", "公司名称"],
-    "uscc": ["统一社会信用代码", "信用代码"],
-    "reg_capital": ["注册资本"],
-    "founded": ["成立日期"],
-    "city": ["所属城市"],
-    "county": ["所属区县"],
-    "employees": ["参保人数", "人员规模"],
+    "name": ["企业名称", "公司名称", "name"],
+    "uscc": ["统一社会信用代码", "信用代码", "uscc"],
+    "reg_capital": ["注册资本", "reg_capital"],
+    "founded": ["成立日期", "founded"],
+    "city": ["所属城市", "city"],
+    "county": ["所属区县", "county"],
+    "employees": ["参保人数", "人员规模", "employees"],
     "stock_code": ["股票代码"],
 }
 
@@ -305,6 +305,20 @@ def build() -> dict[str, bytes]:
         skipped={"row-footer": 5},
     )
     case("ctrl_z_end.csv", _csv([HEADER, *firms[:4]]) + "\x1a", physical=4, data=4)
+
+    english = ["name", "uscc", "reg_capital", "founded", "city", "county", "employees"]
+    case(
+        "english_header_line.csv",
+        _csv([HEADER, english, *firms[:5]]),
+        physical=6,
+        data=5,
+        skipped={"row-repeated-header": 1},
+    )
+    serial_header = ["序号", *HEADER]
+    template = [serial_header, *[[str(i), *firm(i)] for i in range(1, 6)], *[[str(i)] + [""] * 7 for i in range(6, 26)]]
+    case("template_serial_rows.csv", _csv(template), physical=25, data=5, skipped={"row-serial-only": 20})
+    xtemplate: list[list[Any]] = [serial_header, *[[i, *firm(i)] for i in range(1, 4)], *[[i] for i in range(4, 11)]]
+    case("template_serial_rows.xlsx", one_sheet(xtemplate), physical=10, data=3, skipped={"row-serial-only": 7})
 
     # -- a stale <dimension> header ------------------------------------------------------------
     case("stale_dimension.xlsx", one_sheet([HEADER, *firms], dimension="A1:G3"), physical=40, data=40)
