@@ -545,3 +545,14 @@ def test_property_every_firm_is_read_and_every_row_counted(tmp_path, kinds, stra
     codes_read = [c.strip('"') for c in column(t, "统一社会信用代码")]
     assert sorted(c for c in codes_read if len(c) == 18) == sorted(firms)  # every firm read, once
     assert all(i.code in ("row-footer", "row-repeated-header", "row-repeated-title") for i in t.skipped)
+
+
+def test_blank_excel_date_in_a_csv_is_not_kept_as_a_founding_date(tmp_path):
+    rows = [mf.HEADER, mf.firm(1), mf.firm(2)]
+    rows[1][3] = "1899-12-30"
+    path = tmp_path / "blank_date.csv"
+    path.write_text(mf._csv(rows), encoding="utf-8")
+    res = L.load(path, "qcc")
+    founded = {a["name"]: a.get("founded") for _, a in res.graph.nodes(data=True) if a.get("kind") == "Enterprise"}
+    assert founded == {"商丘第1号电池有限公司": None, "商丘第2号电池有限公司": "2015-03-02"}
+    assert list(res.warnings.loc[res.warnings.field == "founded", "value"]) == ["1899-12-30"]
