@@ -556,3 +556,11 @@ def test_blank_excel_date_in_a_csv_is_not_kept_as_a_founding_date(tmp_path):
     founded = {a["name"]: a.get("founded") for _, a in res.graph.nodes(data=True) if a.get("kind") == "Enterprise"}
     assert founded == {"商丘第1号电池有限公司": None, "商丘第2号电池有限公司": "2015-03-02"}
     assert list(res.warnings.loc[res.warnings.field == "founded", "value"]) == ["1899-12-30"]
+
+
+def test_ooxml_escaped_characters_are_read_back(tmp_path):
+    rows = [mf.HEADER, mf.firm(1)]
+    rows[1][0] = "商丘第1号_x000D_\n电池有限公司"
+    path = tmp_path / "escaped.xlsx"
+    path.write_bytes(mf.one_sheet(rows))
+    assert column(read_raw(path, FIELDS), "企业名称") == ["商丘第1号\r\n电池有限公司"]

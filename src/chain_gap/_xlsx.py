@@ -389,15 +389,25 @@ def _parser() -> Any:
     return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _rich_text(el: Any, t_tag: str, r_tag: str) -> str:
-    """Text of an ``<si>`` / ``<is>``: its ``<t>`` and the ``<t>`` of its runs, not phonetic ``<rPh>``."""
+    """Text of an ``<si>`` / ``<is>``: its ``<t>`` and the ``<t>`` of its runs, not phonetic ``<rPh>``.
+
+    OOXML writes characters XML cannot hold as ``_xHHHH_`` (Excel's ``_x000D_`` for a carriage
+    return in a cell); they are read back as the characters they stand for.
+    """
     parts: list[str] = []
     for ch in el:
         if ch.tag == t_tag:
             parts.append(ch.text or "")
         elif ch.tag == r_tag:
             parts.extend(t.text or "" for t in ch.iter(t_tag))
-    return "".join(parts)
+    text = "".join(parts)
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
 
 
 def _drop(el: Any) -> None:
