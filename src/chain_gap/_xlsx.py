@@ -70,6 +70,9 @@ def _format_kind(code: str) -> str | None:
     return "date" if re.search(r"[yd]", bare) else "time"
 
 
+_DIGITS = "0123456789"
+
+
 def _col_index(ref: str) -> int:
     """0-based column of a cell reference such as ``"AB12"``."""
     n = 0
@@ -283,7 +286,8 @@ class Workbook:
         row_tag, cell_tag, merge_tag = f"{{{ns}}}row", f"{{{ns}}}c", f"{{{ns}}}mergeCell"
         v_tag, f_tag, is_tag, t_tag, r_tag = (f"{{{ns}}}{x}" for x in ("v", "f", "is", "t", "r"))
         strings = self.strings
-        dates = self.date_styles
+        dates_by_text = {str(k): kind for k, kind in self.date_styles.items()}
+        colcache: dict[str, int] = {}
         d1904 = self.date1904
         file, name = self.file, sheet.name
         warnings = found.warnings
@@ -303,13 +307,20 @@ class Workbook:
                 if c.tag != cell_tag:
                     continue
                 ref = c.get("r")
-                col = _col_index(ref) if ref else len(cells)
+                if ref:
+                    letters = ref.rstrip(_DIGITS)
+                    col = colcache.get(letters, -1)
+                    if col < 0:
+                        col = colcache[letters] = _col_index(letters)
+                else:
+                    col = len(cells)
                 t = c.get("t")
                 v: str | None = None
                 has_v = has_f = False
                 formula = ""
                 text = ""
-                for ch in c:
+                kids = c[0:1] if len(c) == 1 else c  # most cells hold one <v>
+                for ch in kids:
                     tag = ch.tag
                     if tag == v_tag:
                         has_v, v = True, ch.text
@@ -352,9 +363,9 @@ class Workbook:
                 else:
                     try:
                         s = c.get("s")
-                        kind = dates.get(int(s)) if s else None
+                        kind = dates_by_text.get(s) if s else None
                         if kind is None:
-                            text = _number_text(v)
+                            text = v if v.isdigit() and (v[0] != "0" or len(v) == 1) else _number_text(v)
                         else:
                             x = float(v)
                             if x <= 0 and kind == "date":
@@ -398,6 +409,9 @@ def _rich_text(el: Any, t_tag: str, r_tag: str) -> str:
     OOXML writes characters XML cannot hold as ``_xHHHH_`` (Excel's ``_x000D_`` for a carriage
     return in a cell); they are read back as the characters they stand for.
     """
+    if len(el) == 1 and el[0].tag == t_tag:  # plain text, no runs: the common case
+        text = el[0].text or ""
+        return _ESCAPED.sub(_unescape, text) if "_x" in text else text
     parts: list[str] = []
     for ch in el:
         if ch.tag == t_tag:
@@ -405,9 +419,11 @@ def _rich_text(el: Any, t_tag: str, r_tag: str) -> str:
         elif ch.tag == r_tag:
             parts.extend(t.text or "" for t in ch.iter(t_tag))
     text = "".join(parts)
-    if "_x" in text:
-        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return text
+    return _ESCAPED.sub(_unescape, text) if "_x" in text else text
+
+
+def _unescape(m: re.Match[str]) -> str:
+    return chr(int(m.group(1), 16))
 
 
 def _drop(el: Any) -> None:
