@@ -541,8 +541,9 @@ def build() -> dict[str, bytes]:
         warnings={"value-nul-byte": 1},
     )
     head = _csv([HEADER, *firms]).encode()
-    garbage = bytes((i * 37 + 11) % 256 for i in range(60_000))
-    case("binary_after_64k.csv", head * 20 + garbage, error="read-binary")
+    garbage = bytes((i * 37 + 11) % 256 for i in range(20_000))
+    assert len(head * 16) > 65536  # clean text for the first 64 KiB, binary after it
+    case("binary_after_64k.csv", head * 16 + garbage, error="read-binary")
 
     cut = _csv([HEADER, *firms]).encode()
     at = cut.index("商丘第30号".encode())
