@@ -408,9 +408,12 @@ def decode_text(data: bytes) -> Text:
                 return Text(data.decode(enc16), enc16)
             except UnicodeDecodeError as exc:
                 raise ReadError(code="read-utf16-invalid", detail=exc.reason) from None
-    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
-    if controls > max(3, len(data) // 100):
-        what = "NUL bytes" if nuls else "control characters"
+    # NUL bytes are judged apart: old systems pad fixed-width fields with them, which is text with
+    # padding (removed, with a warning per row); other control bytes over 1% of the file, or a file
+    # that is half NUL, is binary
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES)) - nuls
+    if controls > max(3, len(data) // 100) or nuls > max(3, len(data) // 2):
+        what = "NUL bytes" if nuls > controls else "control characters"
         raise ReadError(f"is not a text table (binary content: {what})", code="read-binary")
     nul_lines: list[int] = []
     if nuls:

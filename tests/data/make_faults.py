@@ -540,6 +540,8 @@ def build() -> dict[str, bytes]:
         data=5,
         warnings={"value-nul-byte": 1},
     )
+    padded = "".join(",".join(c + "\x00" * (8 - len(c) % 8) for c in r) + "\n" for r in [HEADER, *firms[:8]])
+    case("nul_padded_fields_gbk.csv", padded, "gbk", physical=8, data=8, warnings={"value-nul-byte": 9})
     head = _csv([HEADER, *firms]).encode()
     garbage = bytes((i * 37 + 11) % 256 for i in range(20_000))
     assert len(head * 16) > 65536  # clean text for the first 64 KiB, binary after it
