@@ -10,54 +10,105 @@ Nothing is converted to numbers: every value stays text until the mapping says w
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
-from chain_gap.errors import ChainGapError
+from chain_gap import _csv, errors
+from chain_gap._issues import ReadIssue
+from chain_gap._jsonl import read_jsonl_text
+from chain_gap._rows import REASONS, RowJudge, one_cell
+from chain_gap._text import ReadError, decode_text, mhtml_html, ole_kind, read_bytes, sniff
+from chain_gap.normalize import unit_from_header, unwrap_excel_text
 
 HEADER_SCAN_ROWS = 20
 """How many leading rows may hold title lines before the header row."""
 
-_BINARY_SAMPLE = 64 * 1024
 _DELIMITERS = (",", "\t", ";", "|")
 
-# csv's default 128 KB field limit would turn a long 经营范围 cell into an exception; the loader
-# truncates long values itself, with a warning.
-try:
-    csv.field_size_limit(sys.maxsize)
-except OverflowError:  # pragma: no cover - 32-bit C long
-    csv.field_size_limit(2**31 - 1)
+errors.register(
+    "read-xls-legacy", "是旧版 .xls 工作簿；请另存为 .xlsx 或 CSV", "is a legacy .xls workbook; save it as .xlsx or CSV"
+)
 
-
-class ReadError(ChainGapError):
-    """A file that cannot be read at all; the message is one line without the path."""
-
-    default_code = "read-error"
+__all__ = ["RawTable", "ReadError", "ReadIssue", "read_raw", "read_table_raw"]
 
 
 @dataclass
 class RawTable:
-    """A file read as text: header cells, data rows and their 1-based row numbers."""
+    """A file read as text: header cells, data rows, their row numbers and the row accounting.
+
+    Attributes
+    ----------
+    header : list of str
+        Header cells (stripped); cells beyond the header width get ``"(column N)"``.
+    columns : list of list of str
+        Column-major: one list of cell texts per header cell.
+    row_numbers : list of int
+        1-based row (XLSX, HTML) or line where the record starts (CSV, JSONL) of each data row.
+    header_row : int or None
+        Row of the header; None for JSONL or when no header was found.
+    encoding : str or None
+        Text encoding; None for XLSX.
+    fmt : str
+        ``csv``, ``tsv``, ``jsonl``, ``xlsx`` or ``html``.
+    sheet : str or None
+        The sheet read; with ``sheet="*"`` the sheets read, joined by ``", "``.
+    bad_rows : list of (int, str, str)
+        Rows that are not records (a JSON line that is not an object): ``(row, value, reason)``;
+        the loader rejects them.
+    blank_rows : int
+        Blank rows after the header (not data rows).
+    physical_rows : int
+        Every non-blank row after the header as physically in the file (JSONL: every non-blank
+        line or array element), whatever became of it.
+    skipped : list of ReadIssue
+        Rows after the header that are not data (footers, repeated headers), never in ``columns``.
+    warnings : list of ReadIssue
+        Doubts about kept rows and cells (merged cells filled down, formulas without a cached
+        result, an unbalanced quote recovered, sheets not read).
+    row_sheets : list of str or None
+        With ``sheet="*"``, the sheet of each data row (parallel to ``row_numbers``); else None.
+    """
 
     header: list[str]
-    columns: list[list[str]]  # column-major: one list of cell texts per header cell
+    columns: list[list[str]]
     row_numbers: list[int]
     header_row: int | None
     encoding: str | None
     fmt: str
     sheet: str | None = None
-    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, value, reason)
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
     blank_rows: int = 0
+    physical_rows: int = 0
+    skipped: list[ReadIssue] = field(default_factory=list)
+    warnings: list[ReadIssue] = field(default_factory=list)
+    row_sheets: list[str] | None = None
+
+    def reconciles(self) -> bool:
+        """True when every physical row is a data row, a bad row or a skipped row, once."""
+        return self.physical_rows == len(self.row_numbers) + len(self.bad_rows) + len(self.skipped)
+
+    def where(self, i: int) -> str:
+        """Where data row ``i`` is, as a user finds it: ``"12"``, or ``"睢阳区!12"`` when sheets were stacked."""
+        row = str(self.row_numbers[i])
+        return f"{self.row_sheets[i]}!{row}" if self.row_sheets is not None else row
+
+    def issue_rows(self) -> list[dict[str, object]]:
+        """Every skip and warning as a line of the warnings file (``file, sheet, row, field, value,
+        code, reason``), in row order (file-level issues first)."""
+        issues = sorted(chain(self.skipped, self.warnings), key=lambda x: (x.sheet or "", x.row or 0))
+        return [x.as_dict() for x in issues]
+
+    def issue_counts(self) -> dict[str, int]:
+        """Skips and warnings counted by code (what the CLI summary prints)."""
+        out: dict[str, int] = {}
+        for issue in chain(self.skipped, self.warnings):
+            out[issue.code] = out.get(issue.code, 0) + 1
+        return dict(sorted(out.items()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,7 +130,15 @@ def norm_header(text: str) -> str:
 
 
 def header_unit(text: str) -> str | None:
-    """The unit a header announces in brackets, e.g. ``"注册资本(万元)"`` → ``"万元"``."""
+    """The unit a header announces, e.g. ``"注册资本(万元)"`` / ``"注册资本（单位：万元）"`` → ``"万元"``.
+
+    A money unit is found by :func:`chain_gap.normalize.unit_from_header` (brackets, 单位：, a
+    trailing ``/万元``); otherwise the text in brackets is returned as it is (``"认缴"``), so that a
+    bare number under an unknown unit stays unreadable rather than silently read as yuan.
+    """
+    money = unit_from_header(text)
+    if money is not None:
+        return money.text
     m = re.search(r"[（(\[【]\s*([^）)\]】]*)\s*[）)\]】]", unicodedata.normalize("NFKC", str(text)))
     return m.group(1).strip() if m else None
 
@@ -91,7 +150,7 @@ def header_keys(text: str) -> tuple[str, str]:
     return full, bare
 
 
-def match_columns(header: Sequence[str], fields: dict[str, Sequence[str]]) -> dict[str, list[int]]:
+def match_columns(header: Sequence[str], fields: Mapping[str, Sequence[str]]) -> dict[str, list[int]]:
     """Columns matching each field, ordered by the field's synonym priority.
 
     A header matches a synonym when their normalised forms are equal, either with or without a
@@ -116,13 +175,13 @@ def match_columns(header: Sequence[str], fields: dict[str, Sequence[str]]) -> di
     return out
 
 
-def _header_score(cells: Sequence[str], fields: dict[str, Sequence[str]] | None) -> int:
+def _header_score(cells: Sequence[str], fields: Mapping[str, Sequence[str]] | None) -> int:
     if fields is None:
         return 1 if any(c.strip() for c in cells) else 0
     return len(match_columns(cells, fields))
 
 
-def find_header(rows: Sequence[Sequence[str]], fields: dict[str, Sequence[str]] | None) -> int | None:
+def find_header(rows: Sequence[Sequence[str]], fields: Mapping[str, Sequence[str]] | None) -> int | None:
     """Index (0-based, into ``rows``) of the header row among the first rows, or None.
 
     The header is the row whose cells match the most mapping fields; on a tie the earliest such row
@@ -137,84 +196,27 @@ def find_header(rows: Sequence[Sequence[str]], fields: dict[str, Sequence[str]] 
 
 
 # --------------------------------------------------------------------------------------------
-# bytes → text
+# bytes → text (kept for callers of the old names)
 
 
 def sniff_kind(path: Path, head: bytes) -> str:
-    """``xlsx``, ``xls``, ``jsonl``, ``tsv`` or ``csv`` from magic bytes first, then the suffix."""
-    suffix = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".tsv", ".tab"):
-        return "tsv"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"  # not a zip: reported as unreadable by the xlsx reader
-    return "csv"
+    """``xlsx``, ``xls``, ``html``, ``jsonl``, ``tsv`` or ``csv`` (see :func:`chain_gap._text.sniff`)."""
+    return sniff(path, head)
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode file bytes; return ``(text, encoding)``.
-
-    Order, strictly: a UTF-16 byte-order mark (Excel's "Unicode text" export) is honoured; then
-    UTF-8 (a UTF-8 BOM is removed), then GB18030 (a superset of GBK and GB2312, what Chinese Excel
-    writes), then charset-normalizer's best guess. Every attempt is strict: a file is never decoded
-    with replacement characters. Binary content (NUL bytes, many control characters) is refused.
-    """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ReadError(f"has a UTF-16 byte-order mark but invalid UTF-16 data ({exc.reason})") from None
-    if b"\x00" in data[:_BINARY_SAMPLE]:
-        raise ReadError("is not a text table (binary content: NUL bytes)")
-    text: str | None = None
-    enc = ""
-    for candidate in ("utf-8-sig", "gb18030"):
-        try:
-            text, enc = data.decode(candidate), candidate
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise ReadError("has an unknown text encoding (not UTF-8, not GB18030, not detectable)")
-        try:
-            text, enc = data.decode(best.encoding), best.encoding
-        except (UnicodeDecodeError, LookupError):
-            raise ReadError(f"cannot be decoded (detected encoding {best.encoding} fails)") from None
-    sample = text[:_BINARY_SAMPLE]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
-    if sample and controls > max(3, len(sample) // 100):
-        raise ReadError("is not a text table (binary content: control characters)")
-    return text, enc
+    """Decode file bytes strictly; return ``(text, encoding)`` (see :func:`chain_gap._text.decode_text`)."""
+    t = decode_text(data)
+    return t.text, t.encoding
 
 
 # --------------------------------------------------------------------------------------------
-# readers
+# delimited text
 
 
 def _blank(row: Sequence[str]) -> bool:
     """True when no cell holds anything but whitespace."""
     return not "".join(row).strip()
-
-
-def _csv_records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
-    """CSV records with the 1-based line number where each record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    prev = 0
-    try:
-        for rec in reader:
-            yield prev + 1, rec
-            prev = reader.line_num
-    except csv.Error as exc:
-        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
 
 
 def _head_lines(text: str, n: int) -> list[str]:
@@ -228,49 +230,58 @@ def _head_lines(text: str, n: int) -> list[str]:
     return text.splitlines()[:n]
 
 
-def _pick_delimiter(text: str, fields: dict[str, Sequence[str]] | None, kind: str) -> str:
-    if kind == "tsv":
-        return "\t"
-    head = "\n".join(_head_lines(text, HEADER_SCAN_ROWS + 1))
-    best, best_score = ",", (-1, -1)
-    for d in _DELIMITERS:
-        try:
-            rows = [r for _, r in _csv_records(head, d)]
-        except ReadError:
+def _head_records(head: str, delimiter: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(head.splitlines(), delimiter=delimiter))
+    except csv.Error:
+        return None
+
+
+def _pick_delimiter(head: str, fields: Mapping[str, Sequence[str]] | None, kind: str) -> tuple[str, int]:
+    """The delimiter whose header matches best, and the width of that header row."""
+    best, best_score, best_width = ",", (-1, -1), 0
+    for d in ("\t",) if kind == "tsv" else _DELIMITERS:
+        rows = _head_records(head, d)
+        if rows is None:
             continue
-        score = max((_header_score(r, fields) for r in rows), default=0)
+        nonblank = [r for r in rows if not _blank(r)]
+        hi = find_header(nonblank, fields)
+        score = _header_score(nonblank[hi], fields) if hi is not None else 0
         width = max((len(r) for r in rows), default=0)
         if (score, width) > best_score:
             best, best_score = d, (score, width)
-    return best
+            best_width = len(nonblank[hi]) if hi is not None else width
+    return best, best_width
 
 
-def read_csv_text(text: str, fields: dict[str, Sequence[str]] | None, kind: str, encoding: str) -> RawTable:
-    """Parse delimited text; the header row is found among the first rows."""
-    delimiter = _pick_delimiter(text, fields, kind)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        recs = list(reader)
-    except csv.Error as exc:
-        raise ReadError(f"is not valid CSV near line {reader.line_num}: {exc}") from None
-    if reader.line_num == len(recs):  # no record spans lines: record k starts on line k
-        records = list(zip(range(1, len(recs) + 1), recs))
-    else:  # quoted line breaks: track where each record starts
-        records = list(_csv_records(text, delimiter))
-    return _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding)
+def read_csv_text(
+    text: str, fields: Mapping[str, Sequence[str]] | None, kind: str, encoding: str, file: str = ""
+) -> RawTable:
+    """Parse delimited text; the header row is found among the first rows.
+
+    A record that swallowed whole rows behind an unbalanced quote is split back into its rows
+    (``csv-unbalanced-quote`` warning), see :mod:`chain_gap._csv`.
+    """
+    head = "\n".join(_head_lines(text, HEADER_SCAN_ROWS * 4))
+    delimiter, width = _pick_delimiter(head, fields, kind)
+    records, issues = _csv.records(text, delimiter, width, file)
+    table = _tabulate(records, fields, "tsv" if delimiter == "\t" else "csv", encoding, file=file)
+    table.warnings[:0] = issues
+    return table
 
 
 def _tabulate(
     records: list[tuple[int, list[str]]],
-    fields: dict[str, Sequence[str]] | None,
+    fields: Mapping[str, Sequence[str]] | None,
     fmt: str,
     encoding: str | None,
     sheet: str | None = None,
+    file: str = "",
 ) -> RawTable:
+    """Find the header among the first records; sort the rest into data, blank and skipped rows."""
     nonblank = [(n, r) for n, r in records[: HEADER_SCAN_ROWS * 4] if not _blank(r)]
     hi = find_header([r for _, r in nonblank], fields)
     if hi is None:
-        header_line = None
         header: list[str] = nonblank[0][1] if nonblank else []
         return RawTable(
             header=[h.strip() for h in header],
@@ -283,17 +294,53 @@ def _tabulate(
         )
     header_line, header = nonblank[hi]
     width = len(header)
+    judge = RowJudge(header, [syn for syns in (fields or {}).values() for syn in syns])
+    gate = judge.gate
+    perm: list[int | None] | None = None  # column order of a repeated header that differs
+    warnings: list[ReadIssue] = []
     rows: list[list[str]] = []
     numbers: list[int] = []
+    skipped: list[ReadIssue] = []
     blank = 0
     started = False
+    heads = [h.strip() for h in header]
     for n, rec in records:
         if not started:
             started = n == header_line
             continue
-        if _blank(rec):
+        joined = "".join(rec)
+        if not joined.strip():
             blank += 1
             continue
+        if '="' in joined:  # ="000001": a code written as an Excel text formula to keep its zeros
+            rec = [unwrap_excel_text(c) if c[:1] == "=" else c for c in rec]
+        c0 = rec[0][:1]  # most rows are firms, told apart by their first character without a call
+        code = judge.kind(rec) if (c0 in gate or not c0 or c0.isspace() or c0 >= "\uff00") else None
+        if code is not None:
+            if code == "row-repeated-header" and rows and numbers[-1] >= n - 3 and one_cell(rows[-1]):
+                # the one-cell title line of the next export, just above its header
+                title = rows.pop()
+                skipped.append(_skip(file, numbers.pop(), heads, title, "row-repeated-title", sheet))
+            skipped.append(_skip(file, n, heads, rec, code, sheet))
+            if code == "row-repeated-header":  # the next export may order its columns differently
+                perm = _permutation(heads, rec)
+                if perm is not None:
+                    warnings.append(
+                        ReadIssue(
+                            file,
+                            n,
+                            "",
+                            " | ".join(c.strip() for c in rec),
+                            "row-columns-reordered",
+                            "this repeated header orders the columns differently; the rows below are read by it",
+                            sheet,
+                        )
+                    )
+            continue
+        if perm is not None:
+            rec = [rec[j] if j is not None and j < len(rec) else "" for j in perm] + [
+                rec[j] for j in range(len(rec)) if j not in perm
+            ]
         if len(rec) < width:
             rec = rec + [""] * (width - len(rec))
         rows.append(rec)
@@ -301,10 +348,11 @@ def _tabulate(
     # cells beyond the header width (a stray trailing comma, a shifted row) get their own columns so
     # that nothing is dropped silently: the loader reports them.
     extra = max((len(r) for r in rows), default=width) - width
-    header = [h.strip() for h in header] + [f"(column {width + i + 1})" for i in range(max(extra, 0))]
+    header = heads + [f"(column {width + i + 1})" for i in range(max(extra, 0))]
     if extra > 0:
         rows = [r + [""] * (len(header) - len(r)) for r in rows]
     columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in header]
+    skipped.sort(key=lambda x: x.row or 0)
     return RawTable(
         header=header,
         columns=columns,
@@ -314,202 +362,139 @@ def _tabulate(
         fmt=fmt,
         sheet=sheet,
         blank_rows=blank,
+        physical_rows=len(numbers) + len(skipped),
+        skipped=skipped,
+        warnings=warnings,
     )
 
 
-def _json_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v) if isinstance(v, float) else str(v)
-    return json.dumps(v, ensure_ascii=False, sort_keys=False)
+def _permutation(header: Sequence[str], again: Sequence[str]) -> list[int | None] | None:
+    """For each header column, its position in a repeated header ``again``; None when all in place.
 
-
-def read_jsonl_text(text: str, encoding: str) -> RawTable:
-    """JSON Lines (one object per line) or a JSON array of objects.
-
-    The header is the union of keys in order of first appearance. A line that is not a JSON object
-    becomes a bad row (the loader rejects it with the line number), not an exception. Well-formed
-    files are parsed in one pass (the lines joined into one JSON array); only a file with a broken
-    line is parsed line by line to find it.
+    Columns are matched by their normalised text; a column ``again`` spells differently (another
+    language: the mapping's synonyms) keeps its position.
     """
-    stripped = text.lstrip()
-    bad: list[tuple[int, str, str]] = []
-    blank = 0
-    numbers: list[int] = []
-    objs: list[Any] = []
-    if stripped.startswith("["):
-        try:
-            arr = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ReadError(f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        if not isinstance(arr, list):
-            raise ReadError("is not a JSON array of objects")
-        numbers = list(range(1, len(arr) + 1))
-        objs = arr
-    else:
-        lines = text.splitlines()
-        keep_numbers: Sequence[int]
-        if all(map(str.strip, lines)):  # no blank line (the usual case): line k is record k
-            keep_numbers, keep_lines = range(1, len(lines) + 1), lines
-        else:
-            keep_numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
-            keep_lines = [lines[n - 1] for n in keep_numbers]
-        blank = len(lines) - len(keep_lines)
-        try:
-            objs = json.loads("[" + ",".join(keep_lines) + "]")
-            if len(objs) != len(keep_lines):  # a line holding two values separated by a comma
-                raise ValueError
-            numbers = list(keep_numbers)
-        except ValueError:
-            objs, numbers = [], []
-            for n, line in zip(keep_numbers, keep_lines):
-                try:
-                    objs.append(json.loads(line))
-                    numbers.append(n)
-                except json.JSONDecodeError as exc:
-                    bad.append((n, line[:200], f"invalid JSON ({exc.msg})"))
-    good_objs: list[dict[str, Any]] = []
-    good_numbers: list[int] = []
-    if set(map(type, objs)) <= {dict}:  # json makes plain dicts: every record is an object
-        good_objs, good_numbers = objs, numbers
-    else:
-        for n, obj in zip(numbers, objs):
-            if isinstance(obj, dict):
-                good_objs.append(obj)
-                good_numbers.append(n)
-            else:
-                bad.append((n, _json_text(obj)[:200], "not a JSON object"))
-    bad.sort()
-    if not good_objs and len(bad) >= 3:
-        raise ReadError(f"is not JSON Lines (line {bad[0][0]}: {bad[0][2]})")
-    # the union of keys in order of first appearance (JSON keys are strings)
-    header = list(dict.fromkeys(chain.from_iterable(good_objs)))
-    # every object holds every key when the key counts add up (an object's keys are distinct)
-    complete = sum(map(len, good_objs)) == len(good_objs) * len(header)
-    columns = []
-    for k in header:
-        col = list(map(itemgetter(k), good_objs)) if complete else [obj.get(k) for obj in good_objs]
-        types = set(map(type, col))
-        if types == {float}:  # a numeric column: what _json_text makes of each value
-            col = list(map(repr, col))
-        elif types - {str}:
-            col = [_json_text(v) for v in col]
-        columns.append(col)
-    return RawTable(
-        header=header,
-        columns=columns,
-        row_numbers=good_numbers,
-        header_row=None,
-        encoding=encoding,
-        fmt="jsonl",
-        bad_rows=bad,
-        blank_rows=blank,
-    )
+    norms = [norm_header(c) for c in again]
+    keys = [norm_header(h) for h in header]
+    perm: list[int | None] = [None] * len(header)
+    used: set[int] = set()
+    for i, key in enumerate(keys):
+        if key and i < len(norms) and norms[i] == key:
+            perm[i] = i
+            used.add(i)
+    for i, key in enumerate(keys):
+        if perm[i] is None and key:
+            j = next((k for k, v in enumerate(norms) if v == key and k not in used), None)
+            if j is not None:
+                perm[i] = j
+                used.add(j)
+    for i in range(len(header)):
+        if perm[i] is None and i not in used and i < len(norms):
+            perm[i] = i
+            used.add(i)
+    return None if all(j == i for i, j in enumerate(perm) if j is not None) else perm
 
 
-def _cell_text(v: Any) -> str:
-    """Excel cell → text. Integral floats lose their ``.0``; dates become ISO strings."""
-    if v is None:
-        return ""
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        return repr(v)
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
-    if isinstance(v, (date, time)):
-        return v.isoformat()
-    return str(v)
+def _skip(file: str, row: int, header: Sequence[str], rec: Sequence[str], code: str, sheet: str | None) -> ReadIssue:
+    """The skip issue of a footer / repeated header / title row: field of its first non-empty cell."""
+    col = next((i for i, c in enumerate(rec) if c and not c.isspace()), 0)
+    name = header[col] if col < len(header) else ""
+    value = " | ".join(c.strip() for c in rec if c and not c.isspace())
+    return ReadIssue(file, row, name, value, code, REASONS[code], sheet)
 
 
-def read_xlsx(path: Path, fields: dict[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
-    """Read an XLSX workbook: the named sheet, else the first sheet whose header matches best.
+def read_raw(path: str | Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
+    """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible.
 
-    Merged title cells above the header hold their text in the top-left cell only, so they match no
-    synonym and are skipped by the header search. Row numbers are Excel's row numbers.
+    Parameters
+    ----------
+    path : str or Path
+        CSV / TSV / XLSX / JSONL, an Excel 2003 XML spreadsheet, or an HTML / MHTML table saved as
+        ``.xls``; the format comes from the content first, then the suffix.
+    fields : mapping or None
+        Field → header synonyms (the header is the row matching the most).
+    sheet : str or None
+        Workbook sheet name, ``"*"`` for every sheet holding the same kind of table, None to choose
+        (see :func:`chain_gap._sheets.read_xlsx`).
+
+    Returns
+    -------
+    RawTable
+        ``physical_rows`` counts every non-blank row after the header; each is a data row, a
+        ``bad_rows`` entry or a ``skipped`` issue (:meth:`RawTable.reconciles`).
+
+    Raises
+    ------
+    ReadError
+        The file cannot be read; ``code`` says why, ``params`` what the message names.
     """
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"is not a readable XLSX workbook ({type(exc).__name__}: {str(exc)[:120]})") from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
-        raise ReadError(f"is not a readable XLSX workbook ({type(exc).__name__})") from None
-    try:
-        names = wb.sheetnames
-        if sheet is not None:
-            if sheet not in names:
-                raise ReadError(f"has no sheet {sheet!r}; sheets: {', '.join(names)}")
-            candidates = [sheet]
-        else:
-            candidates = names
-        best: RawTable | None = None
-        best_score = -1
-        for name in candidates:
-            ws = wb[name]
-            records = [
-                (i, [_cell_text(v) for v in row]) for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-            ]
-            table = _tabulate(records, fields, "xlsx", None, sheet=name)
-            score = _header_score(table.header, fields) if table.header_row is not None else 0
-            if fields is not None and score > 0 and score == len(fields):
-                return table
-            if score > best_score:
-                best, best_score = table, score
-        assert best is not None or not candidates
-        if best is None:
-            raise ReadError("has no sheets")
-        return best
-    finally:
-        wb.close()
-
-
-def read_raw(path: Path, fields: dict[str, Sequence[str]] | None = None, sheet: str | None = None) -> RawTable:
-    """Read any supported file into a :class:`RawTable`; raise :class:`ReadError` if impossible."""
-    try:
-        if path.is_dir():
-            raise ReadError("is a folder, not a file")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise ReadError("does not exist") from None
-    except PermissionError:
-        raise ReadError("cannot be opened (permission denied)") from None
-    except IsADirectoryError:
-        raise ReadError("is a folder, not a file") from None
-    except OSError as exc:
-        raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
+    path = Path(path)
+    data = read_bytes(path)
     if not data.strip():
-        raise ReadError("is empty")
-    kind = sniff_kind(path, data[:8])
+        raise ReadError("is empty", code="read-empty")
+    kind = sniff(path, data[:4096])
+    file = str(path)
     if kind == "xls":
-        raise ReadError("is a legacy .xls workbook; save it as .xlsx or CSV")
+        what = ole_kind(path)
+        if what == "encrypted":
+            raise ReadError(code="xlsx-encrypted")
+        if what == "doc":
+            raise ReadError(code="read-not-a-table", what="Word 文档", what_en="a Word document")
+        raise ReadError(code="read-xls-legacy")
+    if kind == "mhtml":
+        html_bytes = mhtml_html(data)
+        if html_bytes is None:
+            raise ReadError(code="read-html", suffix=path.suffix.lower() or "(no suffix)")
+        data, kind = html_bytes, "html"
     if kind == "xlsx":
+        from chain_gap._sheets import read_xlsx  # imports this module: loaded on first use
+
         del data
         return read_xlsx(path, fields, sheet)
-    text, enc = decode(data)
+    if kind == "spreadsheetml":
+        from chain_gap import _spreadsheetml
+
+        return _spreadsheetml.read(data, file, fields, sheet)
+    text = decode_text(data)
     del data
-    if not text.strip():
-        raise ReadError("is empty")
-    if kind == "jsonl":
-        return read_jsonl_text(text, enc)
-    if kind == "csv" and text.lstrip().startswith(("{", "[")):
-        first = text.lstrip().splitlines()[0]
-        try:
-            json.loads(first if first.startswith("{") else text)
-            return read_jsonl_text(text, enc)
-        except json.JSONDecodeError:
-            pass
-    return read_csv_text(text, fields, kind, enc)
+    if not text.text.strip():
+        raise ReadError("is empty", code="read-empty")
+    if kind == "html":
+        from chain_gap._html import read_html_text
+
+        table = read_html_text(text.text, fields, file, path.suffix.lower() or "(no suffix)")
+        table.encoding = text.encoding
+    elif kind == "jsonl" or (kind == "csv" and _json_like(text.text)):
+        table = read_jsonl_text(text.text, text.encoding)
+    else:
+        table = read_csv_text(text.text, fields, kind, text.encoding, file=file)
+    if text.bad_lines:
+        table.warnings[:0] = [
+            ReadIssue(file, n, "", "", "value-bad-bytes", "bytes that are not UTF-8 in this row shown as \ufffd")
+            for n in text.bad_lines
+        ]
+    if text.nul_lines:
+        table.warnings[:0] = [
+            ReadIssue(file, n, "", "", "value-nul-byte", "NUL bytes in this row removed") for n in text.nul_lines
+        ]
+    return table
+
+
+def _json_like(text: str) -> bool:
+    """True for a ``.csv``-named file that holds JSON Lines or a JSON array."""
+    start = text.lstrip()
+    if not start.startswith(("{", "[")):
+        return False
+    first = start.splitlines()[0]
+    try:
+        json.loads(first if first.startswith("{") else text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def read_table_raw(
+    path: str | Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None
+) -> RawTable:
+    """:func:`read_raw` for callers holding a ``str`` path: the loader's single entry point."""
+    return read_raw(Path(path), fields, sheet)

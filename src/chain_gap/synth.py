@@ -31,11 +31,13 @@ import pandas as pd
 
 from chain_gap import codes
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.normalize import USCC_CHARSET, USCC_WEIGHTS
 
 DEFAULT_REGION = "411400"  # 商丘市, Henan
 
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+# one USCC alphabet for the whole package: normalize's (GB 32100-2015)
+_USCC_CHARS = USCC_CHARSET
+_USCC_W = USCC_WEIGHTS
 _BRAND = list("华瑞恒泰鑫宏昌盛兴达通远丰源博创新科聚能天宇嘉诚金豪亿德凯正阳光明伟业隆安顺")
 _FORM = ["有限公司", "有限责任公司", "股份有限公司", "科技有限公司", "实业有限公司"]
 _OTHER_SCOPES = [
