@@ -270,7 +270,7 @@ def test_formula_like_names_kept_as_data_warned_and_neutralised_in_rejects_csv(t
     assert res.report["files"][0]["loaded"] == 3
     assert res.graph.nodes[f"ent:{U1}"]["name"].startswith("=HYPERLINK")
     assert (res.warnings["reason"].str.contains("formula")).sum() == 3
-    res.rejects.loc[0] = [str(BAD / "x.csv"), 2, "name", "=HYPERLINK(1)", "test"]
+    res.rejects.loc[0] = [str(BAD / "x.csv"), 2, "name", "=HYPERLINK(1)", "test", "load-other", ""]
     L.write_rejects(res, tmp_path / "r.csv")
     text = (tmp_path / "r.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
@@ -519,12 +519,15 @@ def test_report_and_progress(tmp_path):
     L.write_load_report(res, tmp_path / "rep.json")
     text = (tmp_path / "rep.json").read_text(encoding="utf-8")
     rep = json.loads(text)
-    assert set(rep) == {"files", "totals"}
-    assert [set(f) for f in rep["files"]] == [{"path", "rows_in", "loaded", "merged", "rejected", "warnings"}] * 2
+    assert set(rep) == {"files", "totals", "codes"}
+    assert [set(f) for f in rep["files"]] == [
+        {"path", "rows_in", "loaded", "merged", "rejected", "skipped", "warnings"}
+    ] * 2
+    assert sum(rep["codes"].values()) == rep["totals"]["rejected"] + rep["totals"]["warnings"]
     assert rep["totals"]["rows_in"] == 6 and rep["totals"]["rejected"] == 3
     L.write_rejects(res, tmp_path / "rej.csv")
     back = pd.read_csv(tmp_path / "rej.csv", encoding="utf-8-sig", dtype=str)
-    assert list(back.columns) == ["file", "row", "field", "value", "reason"] and len(back) == 3
+    assert list(back.columns) == ["file", "row", "field", "value", "reason", "code", "sheet"] and len(back) == 3
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 

@@ -254,7 +254,7 @@ def test_ragged_relation_files_load_like_clean_ones(tmp_path):
         ragged_warn = "more cells than the header has columns; extra cell ignored"
         expected = []
         for line in sorted(extra):  # each row's extra cells first, then its own warnings
-            expected += [(line, "", cell, ragged_warn) for cell in extra[line] if cell]
+            expected += [(line, "", cell, ragged_warn, "row-extra-cells", "") for cell in extra[line] if cell]
             expected += [tuple(r[1:]) for r in a.warnings.values.tolist() if r[1] == line]
         expected += [tuple(r[1:]) for r in a.warnings.values.tolist() if r[1] not in extra]
         got = [tuple(r[1:]) for r in b.warnings.values.tolist()]

@@ -97,6 +97,8 @@ class ChainGapError(Exception):
         Free text, used when no template is registered for the code (or as the English fallback).
     code
         The stable code; defaults to the class's ``default_code``.
+    where
+        What the message is about (a file path), put in front of it unless it already names it.
     **params
         Values the code's template names (file, row, field, value …); kept on ``exc.params``.
     """
@@ -105,15 +107,21 @@ class ChainGapError(Exception):
     #: The exit code the CLI uses for this error (2: something the user can fix).
     exit_code: ClassVar[int] = 2
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **params: Any) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, where: str | None = None, **params: Any
+    ) -> None:
         self.code: str = code or type(self).default_code
         self.params: dict[str, Any] = params
         self.text = message
+        self.where = where
         super().__init__(message if message is not None else self.code)
 
     def message(self, lang: str | None = None) -> str:
         """The one-line message in ``lang`` (default: the language in force)."""
-        return render(self.code, self.params, self.text, lang)
+        text = render(self.code, self.params, self.text, lang)
+        if self.where and self.where not in text:
+            text = f"{self.where}: {text}"
+        return text
 
     def __str__(self) -> str:
         return self.message()

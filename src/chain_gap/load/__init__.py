@@ -44,11 +44,13 @@ from chain_gap.load.issues import (
     FileStats,
     LoadError,
     LoadResult,
+    issues_frame,
     write_load_report,
     write_rejects,
+    write_warnings,
 )
 from chain_gap.load.mapping import FIELD_TYPES, KINDS, FieldSpec, Mapping, list_mappings, load_mapping
-from chain_gap.load.table import Rows, read_raw_table, read_table
+from chain_gap.load.table import Rows, read_raw_table, read_table, split_sheets
 from chain_gap.load.values import MAX_NAME, MAX_TEXT
 from chain_gap.schema import SchemaError
 
@@ -61,12 +63,14 @@ __all__ = [
     "LoadError",
     "LoadResult",
     "Mapping",
+    "issues_frame",
     "list_mappings",
     "load",
     "load_mapping",
     "read_table",
     "write_load_report",
     "write_rejects",
+    "write_warnings",
 ]
 
 PROGRESS_MIN_ROWS = 5_000
@@ -96,13 +100,18 @@ def _run(
     ld: Loader, path: str, mapping: Mapping, raw: RawTable, info: dict[str, Any], tick: Callable[[int], None]
 ) -> None:
     """Load one table into ``ld``'s graph, counting it in a new :class:`FileStats`."""
-    st = FileStats(path)
+    st = FileStats(path, sheet=info.get("split_sheet") or "")
     ld.stats.append(st)
     rows = Rows(raw, info, mapping)
     src = Path(path).name
-    for row, value, reason in info.get("bad_rows", []):
+    for row, value, reason in raw.bad_rows:
         st.rows_in += 1
-        ld.reject(st, row, "", value, reason)
+        ld.reject(st, row, "", value, reason, code="row-unparsed")
+    for issue in raw.skipped:  # footers, repeated headers: rows, but not records
+        st.rows_in += 1
+        ld.skip(st, issue.row or 0, issue.field, issue.value, issue.reason, issue.code)
+    for issue in raw.warnings:  # what the reader repaired or doubts (merged cells, NUL bytes …)
+        ld.warn(st, issue.row or 0, issue.field, issue.value, issue.reason, code=issue.code)
     table = _TABLE.get(mapping.kind)
     if table is not None:
         st.rows_in += rows.n
@@ -170,6 +179,7 @@ def load(
     G: nx.MultiDiGraph | None = None,
     *,
     progress: bool | Callable[[int, int], None] | None = None,
+    sheet: str | None = None,
 ) -> LoadResult:
     """Load source files into the graph through a mapping.
 
@@ -185,6 +195,10 @@ def load(
     progress : bool, callable or None
         None/False for no progress; True for a tqdm bar when the files hold more than 5,000 rows;
         or a callable ``(rows done, rows total)`` counted over all files.
+    sheet : str or None
+        The workbook sheet to read; ``"*"`` reads every sheet of the same shape (one per county is
+        common), each counted on its own. By default a workbook whose several sheets hold such
+        tables is refused with their names (never silently the first).
 
     Returns
     -------
@@ -208,10 +222,16 @@ def load(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = [(p, sub, *read_raw_table(p, fields=sub)) for p, sub in jobs]
+        tables = []
+        for p, sub in jobs:
+            raw_all, info_all = read_raw_table(p, fields=sub, sheet=sheet)
+            parts = split_sheets(raw_all)
+            for part in parts:
+                info = dict(info_all, sheet=part.sheet, split_sheet=part.sheet if len(parts) > 1 else "")
+                tables.append((p, sub, part, info))
         if G is None:
             G = nx.MultiDiGraph()
-        total = sum(len(raw.row_numbers) + len(info["bad_rows"]) for _, _, raw, info in tables)
+        total = sum(raw.physical_rows or len(raw.row_numbers) + len(raw.bad_rows) for _, _, raw, _ in tables)
         done = 0
         bar = None
         cb: Callable[[int, int], None] | None = None
@@ -270,19 +290,31 @@ def load(
             "",
             Path(m).name,
             f"file {Path(m).name} of mapping {mapping.id} not found in the folder; skipped",
+            "file-missing",
+            "",
         )
         for m in missing
     ] + loader.warnings
+    for st in loader.stats:
+        if not st.reconciles():  # a row counted twice or not at all is a bug, never a silent loss
+            raise RuntimeError(f"{st.path}: load counts do not reconcile: {st.as_dict()}")
     files = [s.as_dict() for s in loader.stats]
-    totals = {k: sum(f[k] for f in files) for k in ("rows_in", "loaded", "merged", "rejected", "warnings")}
+    keys = ("rows_in", "loaded", "merged", "rejected", "skipped", "warnings")
+    totals = {k: sum(f[k] for f in files) for k in keys}
     totals["warnings"] += len(missing)
     totals["files"] = len(files)
     totals["conflicts"] = len(loader.conflicts)
-    report = {"files": files, "totals": totals}
+    codes_count: dict[str, int] = {}
+    for rec in (*loader.rejects, *warnings, *loader.skipped):
+        codes_count[rec[5]] = codes_count.get(rec[5], 0) + 1
+    if loader.conflicts:
+        codes_count["merge-conflict"] = len(loader.conflicts)
+    report = {"files": files, "totals": totals, "codes": dict(sorted(codes_count.items()))}
     return LoadResult(
         graph=G,
         rejects=pd.DataFrame(loader.rejects, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
         warnings=pd.DataFrame(warnings, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
         report=report,
         conflicts=pd.DataFrame(loader.conflicts, columns=CONFLICT_COLUMNS),
+        skipped=pd.DataFrame(loader.skipped, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chain_gap import codes
+from chain_gap import codes, normalize
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import FileStats
 from chain_gap.load.mapping import FieldSpec, Mapping
@@ -357,12 +357,34 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
         if has_emp and emp_raw[i]:
             k = emps[i]
             if k is None:
-                warn(st, row_no, "employees", emp_raw[i], "not a whole number; row loaded without it")
+                staff = normalize.parse_staff(emp_raw[i])
+                if staff is None:
+                    warn(st, row_no, "employees", emp_raw[i], "not a whole number; row loaded without it")
+                else:  # a 企查查 人员规模 range: its midpoint (the bound of an open range), said
+                    rec["employees"] = round(staff.mid)
+                    warn(
+                        st,
+                        row_no,
+                        "employees",
+                        emp_raw[i],
+                        f"staff range {staff.low}–{staff.high if staff.high is not None else ''}: midpoint "
+                        f"{round(staff.mid)} kept",
+                        code="value-staff-range",
+                    )
             else:
                 rec["employees"] = k
         if has_date and date_raw[i]:
             d = dates[i]
-            if d is None:
+            if d is None and normalize.is_blank_excel_date(date_raw[i]):
+                warn(
+                    st,
+                    row_no,
+                    "founded",
+                    date_raw[i],
+                    "Excel's blank date (1899-12-30): no date; row loaded without it",
+                    code="value-excel-blank-date",
+                )
+            elif d is None:
                 warn(st, row_no, "founded", date_raw[i], "cannot read the date; row loaded without it")
             else:
                 rec["founded"] = d

@@ -24,7 +24,7 @@ import networkx as nx
 
 from chain_gap import codes, normalize, vocab
 from chain_gap.load._fastgraph import FastGraph
-from chain_gap.load.issues import FileStats
+from chain_gap.load.issues import FileStats, issue_code
 from chain_gap.load.table import Rows
 from chain_gap.load.values import FORMULA, MAX_NAME, clean, clean_name, num_eq, short, stock_symbol
 from chain_gap.schema import add_edge, add_node, name_hash
@@ -46,8 +46,9 @@ class Loader:
     def __init__(self, G: nx.MultiDiGraph):
         self.G = G
         self.fg = FastGraph(G)
-        self.rejects: list[tuple[str, int, str, str, str]] = []
-        self.warnings: list[tuple[str, int, str, str, str]] = []
+        self.rejects: list[tuple[str, int, str, str, str, str, str]] = []
+        self.warnings: list[tuple[str, int, str, str, str, str, str]] = []
+        self.skipped: list[tuple[str, int, str, str, str, str, str]] = []
         self.conflicts: list[tuple[str, str, str, str, str, str]] = []
         self.stats: list[FileStats] = []
         # node id → field → "file:row". A record created in this load is held as "file:row" with
@@ -192,15 +193,20 @@ class Loader:
         return None, "name"
 
     # ---------------------------------------------------------------- bookkeeping
-    def warn(self, st: FileStats, row: int, fld: str, value: Any, reason: str) -> None:
-        """Record a value not used although its row loads."""
-        self.warnings.append((st.path, row, fld, short(value), reason))
+    def warn(self, st: FileStats, row: int, fld: str, value: Any, reason: str, code: str | None = None) -> None:
+        """Record a value not used although its row loads (``code``: stable, else from the reason)."""
+        self.warnings.append((st.path, row, fld, short(value), reason, code or issue_code(reason), st.sheet))
         st.warnings += 1
 
-    def reject(self, st: FileStats, row: int, fld: str, value: Any, reason: str) -> None:
-        """Record a row not loaded."""
-        self.rejects.append((st.path, row, fld, short(value), reason))
+    def reject(self, st: FileStats, row: int, fld: str, value: Any, reason: str, code: str | None = None) -> None:
+        """Record a row not loaded (``code``: stable, else from the reason)."""
+        self.rejects.append((st.path, row, fld, short(value), reason, code or issue_code(reason), st.sheet))
         st.rejected += 1
+
+    def skip(self, st: FileStats, row: int, fld: str, value: Any, reason: str, code: str) -> None:
+        """Record a row that is not a record (a footer, a repeated header) and was not loaded."""
+        self.skipped.append((st.path, row, fld, short(value), reason, code, st.sheet))
+        st.skipped += 1
 
     def extra_cells(self, st: FileStats, rows: Rows, i: int) -> None:
         """Warn about the cells of row ``i`` beyond the header's columns (a ragged row)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -27,12 +27,61 @@ __all__ = [
     "FileStats",
     "LoadError",
     "LoadResult",
+    "issue_code",
+    "issues_frame",
     "write_load_report",
     "write_rejects",
+    "write_warnings",
 ]
 
-ISSUE_COLUMNS = ["file", "row", "field", "value", "reason"]
+ISSUE_COLUMNS = ["file", "row", "field", "value", "reason", "code", "sheet"]
 CONFLICT_COLUMNS = ["ent_id", "field", "kept", "other", "kept_from", "other_from"]
+
+#: Stable codes of the loader's own rejects and warnings, from the reason they give (first match wins);
+#: the reader's codes (row-footer, merged-fill-down …) come with its issues. Users and tests filter on
+#: these, never on the reason text (which is translated).
+REASON_CODES: tuple[tuple[str, str], ...] = (
+    ("more cells than the header", "row-extra-cells"),
+    ("does not fit the graph schema", "row-schema"),
+    ("no usable enterprise name", "name-missing"),
+    ("longer than", "value-too-long"),
+    ("formula", "value-formula"),
+    ("invalid USCC", "uscc-invalid"),
+    ("USCC", "uscc-conflict"),
+    ("not a stock code", "stock-invalid"),
+    ("unknown region", "region-unknown"),
+    ("no region found in the address", "region-not-in-address"),
+    ("region", "region-conflict"),
+    ("GB/T 4754", "industry-unknown"),
+    ("industry", "industry-unknown"),
+    ("cannot read the amount", "value-amount"),
+    ("not a whole number", "value-int"),
+    ("cannot read the date", "value-date"),
+    ("truncated", "value-truncated"),
+    ("share is not a number", "value-share"),
+    ("count is not a whole number", "value-int"),
+    ("decision must be", "decision-invalid"),
+    ("role must be", "role-invalid"),
+    ("link must look like", "link-invalid"),
+    ("not a link of", "link-unknown"),
+    ("chain", "link-unknown"),
+    ("self-loop", "relation-self-loop"),
+    ("the same firm", "relation-self-loop"),
+    ("not in the company list", "company-created"),
+    ("not in the graph", "enterprise-unknown"),
+    ("matches several enterprises", "enterprise-ambiguous"),
+    ("no name given", "enterprise-unknown"),
+    ("no ", "value-missing"),
+    ("not found in the folder", "file-missing"),
+)
+
+
+def issue_code(reason: str) -> str:
+    """The stable code of a loader reason (``load-other`` when no rule names it)."""
+    for needle, code in REASON_CODES:
+        if needle in reason:
+            return code
+    return "load-other"
 
 
 class LoadError(ChainGapError):
@@ -44,25 +93,41 @@ class LoadError(ChainGapError):
 
 @dataclass
 class FileStats:
-    """Counts of one loaded file (``rows_in = loaded + merged + rejected``)."""
+    """Counts of one loaded file or sheet (``rows_in = loaded + merged + rejected + skipped``).
+
+    ``rows_in`` is every non-blank row after the header physically in the file (or sheet): a data
+    row, a footer / repeated header the reader skipped, or a line that could not be parsed.
+    """
 
     path: str
+    sheet: str = ""
     rows_in: int = 0
     loaded: int = 0
     merged: int = 0
     rejected: int = 0
+    skipped: int = 0
     warnings: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The file's entry of the load report."""
-        return {
-            "path": self.path,
-            "rows_in": self.rows_in,
-            "loaded": self.loaded,
-            "merged": self.merged,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-        }
+        out: dict[str, Any] = {"path": self.path}
+        if self.sheet:
+            out["sheet"] = self.sheet
+        out.update(
+            {
+                "rows_in": self.rows_in,
+                "loaded": self.loaded,
+                "merged": self.merged,
+                "rejected": self.rejected,
+                "skipped": self.skipped,
+                "warnings": self.warnings,
+            }
+        )
+        return out
+
+    def reconciles(self) -> bool:
+        """Whether every row is accounted for."""
+        return self.rows_in == self.loaded + self.merged + self.rejected + self.skipped
 
 
 @dataclass
@@ -74,13 +139,17 @@ class LoadResult:
     graph : networkx.MultiDiGraph
         The graph loaded into (the one passed in, updated in place, or a new one).
     rejects : pandas.DataFrame
-        Rows not loaded: ``file, row, field, value, reason``.
+        Rows not loaded: ``file, row, field, value, reason, code, sheet``.
     warnings : pandas.DataFrame
-        Values not used although their row loaded, same columns.
+        Values not used although their row loaded (and what the reader repaired: merged cells
+        filled down, NUL bytes removed …), same columns.
     report : dict
-        ``{"files": [{path, rows_in, loaded, merged, rejected, warnings}], "totals": {...}}``.
+        ``{"files": [{path, sheet, rows_in, loaded, merged, rejected, skipped, warnings}],
+        "totals": {...}, "codes": {code: count}}``.
     conflicts : pandas.DataFrame
         Fields where two records disagree: ``ent_id, field, kept, other, kept_from, other_from``.
+    skipped : pandas.DataFrame
+        Rows that are not records (footers 合计 / 制表人, repeated headers, titles), same columns.
     """
 
     graph: nx.MultiDiGraph
@@ -88,6 +157,7 @@ class LoadResult:
     warnings: pd.DataFrame
     report: dict[str, Any]
     conflicts: pd.DataFrame
+    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
 
 
 def _atomic_write(path: str | os.PathLike[str], write: Callable[[Any], None], *, encoding: str) -> None:
@@ -107,10 +177,58 @@ def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
 
     Formula-like values are neutralised with a leading ``'`` so opening the file runs nothing.
     """
-    df = result.rejects.copy()
-    for col in ("file", "field", "value", "reason"):
-        df[col] = [_safe_cell(v) for v in df[col].tolist()]
+    _write_issues(result.rejects, path)
+
+
+def _write_issues(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    df = df.copy()
+    for col in ("file", "field", "value", "reason", "sheet"):
+        if col in df:
+            df[col] = [_safe_cell(v) for v in df[col].tolist()]
     _atomic_write(path, lambda fh: df.to_csv(fh, index=False), encoding="utf-8-sig")
+
+
+def issues_frame(result: LoadResult) -> pd.DataFrame:
+    """Every warning, skipped row and merge conflict of a load in one table with codes.
+
+    Columns ``kind`` (warning / skipped / conflict) and those of :data:`ISSUE_COLUMNS`; a conflict's
+    ``file`` and ``row`` are where the value not kept came from, its ``value`` the value kept and the
+    one not kept.
+    """
+    parts = [
+        result.warnings.assign(kind="warning"),
+        result.skipped.assign(kind="skipped"),
+    ]
+    if len(result.conflicts):
+        c = result.conflicts
+        src = c["other_from"].astype(str).str.rsplit(":", n=1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": "conflict",
+                    "file": [s[0] for s in src],
+                    "row": [int(s[1]) if len(s) > 1 and s[1].isdigit() else 0 for s in src],
+                    "field": c["field"],
+                    "value": [f"{k} ≠ {o}" for k, o in zip(c["kept"], c["other"])],
+                    "reason": [f"{e}: kept the value from {kf}" for e, kf in zip(c["ent_id"], c["kept_from"])],
+                    "code": "merge-conflict",
+                    "sheet": "",
+                }
+            )
+        )
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    cols = ["kind", *ISSUE_COLUMNS]
+    if out is None:
+        return pd.DataFrame(columns=cols)
+    return out[cols]
+
+
+def write_warnings(result: LoadResult, path: str | os.PathLike[str]) -> None:
+    """Write every warning, skipped row and merge conflict (with codes) as CSV, atomically.
+
+    UTF-8 with BOM so Excel opens it; formula-like values neutralised with a leading ``'``.
+    """
+    _write_issues(issues_frame(result), path)
 
 
 def write_load_report(result: LoadResult, path: str | os.PathLike[str]) -> None:

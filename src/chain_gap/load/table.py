@@ -7,6 +7,7 @@ into :func:`read_table`'s DataFrame for people who want to look at a file the wa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from chain_gap.load.issues import LoadError
 from chain_gap.load.mapping import FieldSpec, Mapping
 from chain_gap.load.values import clean, first_cells, map_unique, valid_usccs
 
-__all__ = ["Rows", "read_raw_table", "read_table"]
+__all__ = ["Rows", "read_raw_table", "read_table", "split_sheets"]
 
 
 def _field_synonyms(
@@ -62,7 +63,7 @@ def read_raw_table(
     try:
         raw: RawTable = read_raw(p, synonyms, sheet)
     except ReadError as exc:
-        raise LoadError(f"{p}: {exc}") from None
+        raise LoadError(exc.text, code=exc.code, where=str(p), **exc.params) from None
     header = _dedupe(raw.header)
     matched = match_columns(raw.header, synonyms) if synonyms else {}
     missing = [s for s in specs.values() if s.required and s.name not in matched]
@@ -84,6 +85,39 @@ def read_raw_table(
         "blank_rows": raw.blank_rows,
     }
     return raw, info
+
+
+def split_sheets(raw: RawTable) -> list[RawTable]:
+    """A table read with ``sheet="*"`` as one table per sheet, each with its own row accounting.
+
+    Rows of different sheets share row numbers (each sheet starts at its own header), so the loader
+    counts, rejects and warns per sheet; a table of one sheet comes back as it is.
+    """
+    if raw.row_sheets is None:
+        return [raw]
+    names = list(dict.fromkeys([*raw.row_sheets, *(i.sheet or "" for i in raw.skipped)]))
+    if len(names) <= 1:
+        return [dataclasses.replace(raw, sheet=names[0] if names else raw.sheet, row_sheets=None)]
+    out = []
+    for k, name in enumerate(names):
+        idx = [i for i, s in enumerate(raw.row_sheets) if s == name]
+        skipped = [i for i in raw.skipped if (i.sheet or "") == name]
+        warns = [i for i in raw.warnings if (i.sheet or "") == name or (k == 0 and not i.sheet)]
+        out.append(
+            dataclasses.replace(
+                raw,
+                columns=[[col[i] for i in idx] for col in raw.columns],
+                row_numbers=[raw.row_numbers[i] for i in idx],
+                sheet=name,
+                bad_rows=[],
+                blank_rows=0,
+                physical_rows=len(idx) + len(skipped),
+                skipped=skipped,
+                warnings=warns,
+                row_sheets=None,
+            )
+        )
+    return out
 
 
 def read_table(
