@@ -37,6 +37,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         debug = bool(ctx.find_root().params.get("debug"))
         try:
+            _guard_paths(ctx.params)
             return fn(*args, **kwargs)
         except click.exceptions.Exit:
             raise
@@ -47,6 +48,15 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             click.echo(f"Error: {msg}", err=True)
+            ctx.exit(EXIT_USER)
+        except OSError as exc:
+            if debug:
+                raise
+            user = _os_user_error(exc)
+            if user is None:
+                click.echo(f"Internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+                ctx.exit(EXIT_INTERNAL)
+            click.echo(f"Error: {user}", err=True)
             ctx.exit(EXIT_USER)
         except Exception as exc:
             if debug:
@@ -59,6 +69,32 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+#: Parameters that name bundles, output files and output folders (see ``_paths.guard_params``).
+_BUNDLE_PARAMS = ("bundle", "into")
+_OUTPUT_FILE_PARAMS = ("output", "rejects", "report_path")
+_OUTPUT_DIR_PARAMS = ("out", "out_dir")
+
+
+def _guard_paths(params: dict[str, Any]) -> None:
+    """Refuse, before anything runs, outputs that would replace an input or land inside a bundle."""
+    from chain_gap import _paths
+
+    _paths.guard_params(
+        params, bundles=_BUNDLE_PARAMS, output_files=_OUTPUT_FILE_PARAMS, output_dirs=_OUTPUT_DIR_PARAMS
+    )
+
+
+def _os_user_error(exc: OSError) -> Exception | None:
+    """A disk-full / read-only / locked-file ``OSError`` as a one-line user error, else ``None``."""
+    from chain_gap._atomic import user_error
+
+    return user_error(exc, exc.filename or "?")
+
+
+def _waiting(path: Path) -> None:
+    click.echo(f"{path}: waiting for another chain-gap process to finish writing this bundle…", err=True)
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -254,9 +290,9 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
     """
     from chain_gap import io, load
 
-    G = io.load(into) if (Path(into) / "manifest.json").exists() else None
-    res = load.load(list(files), source, G, progress=_progress("loading"))
-    io.save(res.graph, into)
+    with io.edit(into, waiting=_waiting) as bundle:
+        res = load.load(list(files), source, bundle.load(), progress=_progress("loading"))
+        bundle.save(res.graph, vintage=io.vintage(files, source=source, rows=res.report["totals"]))
     if rejects:
         load.write_rejects(res, rejects)
     if report_path:
@@ -283,9 +319,10 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
     """
     from chain_gap import io, link
 
-    G = io.load(bundle)
-    link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
-    io.save(G, bundle)
+    with io.edit(bundle, waiting=_waiting) as b:
+        G = io.load(bundle)
+        link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
+        b.save(G)
     decisions: dict[str, int] = {}
     for _, _, k, d in G.edges(keys=True, data=True):
         if k == "LINKED_TO":
@@ -328,15 +365,16 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     """
     from chain_gap import io, link, load
 
-    G = io.load(bundle)
-    res = load.load(list(files), "overrides", G)
-    linked = sorted(
-        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
-        for n, a in G.nodes(data=True)
-        if a.get("kind") == "Chain"
-    )
-    link.attach(G, linked or None)
-    io.save(G, bundle)
+    with io.edit(bundle, waiting=_waiting) as b:
+        G = io.load(bundle)
+        res = load.load(list(files), "overrides", G)
+        linked = sorted(
+            a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
+            for n, a in G.nodes(data=True)
+            if a.get("kind") == "Chain"
+        )
+        link.attach(G, linked or None)
+        b.save(G, vintage=io.vintage(files, source="overrides", rows=res.report["totals"]))
     t = res.report["totals"]
     click.echo(
         f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force "
