@@ -116,12 +116,28 @@ def user_os_errors(path: str | os.PathLike[str]) -> Iterator[None]:
     """Turn disk-full, read-only and locked-file ``OSError`` raised inside the block into :class:`WriteError`."""
     try:
         yield
-    except OSError as exc:
-        err = user_error(exc, path)
+    except Exception as exc:
+        cause = _os_cause(exc)
+        err = None if cause is None else user_error(cause, path)
         if err is None:
             raise
         _silence_finalisers(exc.__traceback__)
         raise err from None
+
+
+def _os_cause(exc: BaseException) -> OSError | None:
+    """The ``OSError`` behind ``exc``: itself, or one a library wrapped (xlsxwriter's ``FileCreateError``)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, ChainGapError):
+            return None
+        if isinstance(cur, OSError):
+            return cur
+        seen.add(id(cur))
+        wrapped = next((a for a in getattr(cur, "args", ()) if isinstance(a, OSError)), None)
+        cur = wrapped or cur.__cause__ or cur.__context__
+    return None
 
 
 @contextlib.contextmanager
