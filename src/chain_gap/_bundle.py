@@ -93,7 +93,8 @@ class BundleWarning(UserWarning):
 
 def column_type(values: list[Any]) -> str:
     """Pick one storage type for a property from its non-null values."""
-    kinds = {type(v) for v in values if v is not None}
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
     if not kinds:
         return "string"
     if kinds <= {bool}:
@@ -130,15 +131,34 @@ def _encode(values: list[Any], ctype: str) -> list[Any]:
 
 
 def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tuple[pa.Table, dict[str, str]]:
-    """One Arrow table: the key columns, then one typed column per property (sorted by name)."""
-    props: set[str] = set()
-    for r in rows:
-        props.update(r)
-    props -= set(keys) | {"kind"}
+    """One Arrow table: the key columns, then one typed column per property (sorted by name).
+
+    Dense properties are read one column at a time; sparse ones in one pass over the rows that
+    touches only the properties a row has.
+    """
+    n = len(rows)
+    props: set[str] = set().union(*rows) if rows else set()
+    if not props.isdisjoint(keys):
+        raise BundleError(
+            f"a property may not be named {' / '.join(sorted(props & set(keys)))} (a key column); cannot save"
+        )
+    props -= {"kind"}
+    found: dict[str, list[Any]] = {}
+    if props and sum(map(len, rows)) > 0.6 * n * (len(props) + 1):  # dense: one pass per column
+        found = {p: [r.get(p) for r in rows] for p in props}
+    elif props:  # sparse: one pass over the rows, touching only the properties present
+        for i, r in enumerate(rows):
+            for k, v in r.items():
+                col = found.get(k)
+                if col is None:
+                    col = found[k] = [None] * n
+                col[i] = v
+        for k in (*keys, "kind"):
+            found.pop(k, None)
     cols: dict[str, pa.Array] = {k: pa.array(v, type=pa.string()) for k, v in keys.items()}
     types: dict[str, str] = {}
-    for p in sorted(props):
-        values = [r.get(p) for r in rows]
+    for p in sorted(found):
+        values = found.pop(p)
         ctype = column_type(values)
         types[p] = ctype
         cols[p] = pa.array(_encode(values, ctype), type=_ARROW[ctype])
@@ -155,12 +175,17 @@ def decode_columns(
     for name in table.column_names:
         if name in keys:
             continue
-        col = table.column(name).to_pylist()
+        column = table.column(name)
+        col = column.to_pylist()
         if types.get(name) == "json":
             col = [None if v is None else json.loads(v) for v in col]
-        for d, v in zip(dicts, col, strict=True):
-            if v is not None:
+        if column.null_count == 0:
+            for d, v in zip(dicts, col, strict=True):
                 d[name] = v
+        else:
+            for d, v in zip(dicts, col, strict=True):
+                if v is not None:
+                    d[name] = v
     return key_cols, dicts
 
 

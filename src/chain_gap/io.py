@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import itertools
 import os
 import threading
 import warnings
@@ -33,6 +32,7 @@ from typing import Any
 import filelock
 import networkx as nx
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
@@ -199,62 +199,83 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return B.read_manifest(Path(path), _schema_version())
 
 
-def _add_nodes(G: nx.MultiDiGraph, kind: str, ids: list[str], dicts: list[dict[str, Any]], first: bool) -> None:
-    if first:
-        G.add_nodes_from(zip(ids, dicts, strict=True))
-        return
-    for nid, d in zip(ids, dicts, strict=True):  # a later part replaces the row, not merges into it
-        if nid in G:
-            attrs = G.nodes[nid]
+def _add_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's node rows; a row whose id exists replaces that node's data. Returns the new nodes.
+
+    Fills networkx's adjacency dicts directly (what ``add_nodes_from`` does, without copying each
+    row's dict): the rows are fresh dicts made for this graph.
+    """
+    node, succ, pred = G._node, G._succ, G._pred
+    new = 0
+    for nid, d in zip(ids, dicts, strict=True):
+        attrs = node.get(nid)
+        if attrs is None:
+            node[nid] = d
+            succ[nid] = {}
+            pred[nid] = {}
+            new += 1
+        else:  # a later part replaces the row, not merges into it
             attrs.clear()
             attrs.update(d)
-        else:
-            G.add_node(nid, **d)
+    return new
 
 
-def _add_edges(
-    G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]], first: bool
-) -> None:
-    if first:
-        G.add_edges_from(zip(us, vs, itertools.repeat(kind), dicts, strict=False))
-        return
+def _add_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
+
+    As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
+    (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
+    """
+    succ, pred = G._succ, G._pred
+    new = 0
     for u, v, d in zip(us, vs, dicts, strict=True):
-        if G.has_edge(u, v, kind):
-            attrs = G.edges[u, v, kind]
-            attrs.clear()
-            attrs.update(d)
+        if u not in succ:
+            G.add_node(u)
+        if v not in succ:
+            G.add_node(v)
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = {}
+            pred[v][u] = keydict
+        old = keydict.get(kind)
+        if old is None:
+            keydict[kind] = d
+            new += 1
         else:
-            G.add_edge(u, v, key=kind, **d)
+            old.clear()
+            old.update(d)
+    return new
 
 
 def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
     mpath = str(root / B.MANIFEST)
     G = nx.MultiDiGraph()
     G.graph.update(B.read_graph_attrs(root, manifest))
+    totals = {"nodes": 0, "edges": 0}
     for section in ("nodes", "edges"):
         for kind, meta in manifest[section].items():
-            before = G.number_of_nodes() if section == "nodes" else G.number_of_edges()
-            for i, part in enumerate(meta["parts"]):
+            added = 0
+            for part in meta["parts"]:
                 table = B.read_parquet(root, part, f"{section} {kind}")
                 keys, dicts = B.decode_columns(table, part.get("columns", meta["columns"]), _KEYS[section], kind)
+                del table
                 if section == "nodes":
-                    _add_nodes(G, kind, keys[0], dicts, i == 0)
+                    added += _add_nodes(G, keys[0], dicts)
                 else:
-                    _add_edges(G, kind, keys[0], keys[1], dicts, i == 0)
-            after = G.number_of_nodes() if section == "nodes" else G.number_of_edges()
-            if after - before != meta["count"]:
+                    added += _add_edges(G, kind, keys[0], keys[1], dicts)
+            if added != meta["count"]:
                 raise BundleError(
-                    code="bundle-counts",
-                    file=mpath,
-                    what=f"{section} {kind}",
-                    found=after - before,
-                    expected=meta["count"],
+                    code="bundle-counts", file=mpath, what=f"{section} {kind}", found=added, expected=meta["count"]
                 )
-    for what, found in (("nodes", G.number_of_nodes()), ("edges", G.number_of_edges())):
+            totals[section] += added
+    totals["nodes"] = G.number_of_nodes()  # bare nodes made by edges to unknown ends count here
+    for what, found in totals.items():
         if found != manifest["totals"][what]:
             raise BundleError(
                 code="bundle-counts", file=mpath, what=what, found=found, expected=manifest["totals"][what]
             )
+    if hasattr(nx, "_clear_cache"):
+        nx._clear_cache(G)
     return G
 
 
@@ -382,42 +403,49 @@ def _current(root: Path) -> dict[str, Any] | None:
         return None
 
 
-def _encode_section(root: Path, section: str, groups: dict[str, list[Any]]) -> dict[str, Any]:
+def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any], ...]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in sorted(groups):
-        items = groups[kind]
-        if section == "nodes":
-            items.sort(key=lambda r: r[0])
-            table, types = B.encode_table({"id": [i for i, _ in items]}, [a for _, a in items])
-        else:
-            items.sort(key=lambda r: (r[0], r[1]))
-            table, types = B.encode_table(
-                {"start_id": [u for u, _, _ in items], "end_id": [v for _, v, _ in items]}, [a for _, _, a in items]
-            )
+        *key_cols, rows = groups[kind]
+        names = _KEYS[section]
+        table, types = B.encode_table(dict(zip(names, key_cols, strict=True)), rows)
+        # Columns are read in graph order (memory locality), then Arrow sorts the table by its keys:
+        # UTF-8 byte order is code point order, so the rows come out as a Python sort would put them.
+        table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in names]))
         entry = B.write_part(root, section, kind, B.parquet_bytes(table), ".parquet")
         entry.update(rows=table.num_rows, columns=types)
-        out[kind] = {"count": len(items), "columns": types, "parts": [entry]}
+        out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
     return out
 
 
-def _group(G: nx.MultiDiGraph) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    nodes: dict[str, list[Any]] = {}
-    for nid, attrs in G.nodes(data=True):
+def _group(G: nx.MultiDiGraph) -> tuple[dict[str, tuple[list[Any], ...]], dict[str, tuple[list[Any], ...]], int]:
+    """Columns of keys and the rows, by node kind and by edge kind (read straight from networkx's dicts)."""
+    nodes: dict[str, tuple[list[Any], ...]] = {}
+    for nid, attrs in G._node.items():
         kind = attrs.get("kind")
-        if kind is None:
-            raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
-        if "id" in attrs:
-            raise BundleError(f"node {nid!r}: a property may not be named 'id' (the column of node ids)")
-        nodes.setdefault(kind, []).append((nid, attrs))
-    edges: dict[str, list[Any]] = {}
-    for u, v, attrs in G.edges(data=True):
-        kind = attrs.get("kind")
-        if kind is None:
-            raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
-        if "start_id" in attrs or "end_id" in attrs:
-            raise BundleError(f"edge {u!r} -> {v!r}: properties may not be named start_id / end_id")
-        edges.setdefault(kind, []).append((u, v, attrs))
-    return nodes, edges
+        group = nodes.get(kind)
+        if group is None:
+            if kind is None:
+                raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
+            group = nodes[kind] = ([], [])
+        group[0].append(nid)
+        group[1].append(attrs)
+    edges: dict[str, tuple[list[Any], ...]] = {}
+    n_edges = 0
+    for u, nbrs in G._succ.items():
+        for v, keydict in nbrs.items():
+            for attrs in keydict.values():
+                kind = attrs.get("kind")
+                group = edges.get(kind)
+                if group is None:
+                    if kind is None:
+                        raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
+                    group = edges[kind] = ([], [], [])
+                group[0].append(u)
+                group[1].append(v)
+                group[2].append(attrs)
+                n_edges += 1
+    return nodes, edges, n_edges
 
 
 def _graph_part(root: Path, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -462,8 +490,8 @@ def _stale(root: Path, base: dict[str, Any] | None) -> list[Path]:
 def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
     base = _current(root)
     stale = _stale(root, base)
-    nodes, edges = _group(G)
     with user_os_errors(root), _gc_paused():
+        nodes, edges, n_edges = _group(G)
         manifest: dict[str, Any] = {
             "format": B.FORMAT,
             "schema_version": _schema_version(),
@@ -472,7 +500,7 @@ def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> 
             "graph": _graph_part(root, G.graph),
             "tables": dict(base["tables"]) if base else {},
             "loads": list(base["loads"]) if base else [],
-            "totals": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()},
+            "totals": {"nodes": G.number_of_nodes(), "edges": n_edges},
         }
         _commit(root, base, manifest, stale, vin)
     return root
@@ -518,8 +546,8 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         _add_all(G, D)
         return _save_locked(root, G, vin)
     stale = _stale(root, base)
-    nodes, edges = _group(D)
     with user_os_errors(root), _gc_paused():
+        nodes, edges, _ = _group(D)
         manifest = dict(base)
         attrs = B.read_graph_attrs(root, base)
         attrs.update(D.graph)
