@@ -529,3 +529,29 @@ def test_lock_on_a_read_only_folder_is_a_user_error(tmp_path, monkeypatch):
     with pytest.raises(_atomic.WriteError) as exc:
         io.save(_graph(5), b)
     assert exc.value.code == "read-only"
+
+
+def test_a_folder_with_another_programs_manifest_is_not_a_bundle(tmp_path):
+    app = tmp_path / "webapp"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"name": "my app", "version": "1.0"}', encoding="utf-8")
+    (app / "index.html").write_text("<p>mine</p>", encoding="utf-8")
+    before = _snapshot(app)
+    with pytest.raises(ChainGapError) as exc:
+        io.save(_graph(), app)
+    assert exc.value.code == "bundle-not-a-bundle" and _snapshot(app) == before
+    res = _run("report", str(tmp_path / "nowhere"), "--chain", "nev", "--region", "宁德市", "--out", str(app / "r"))
+    assert res.exit_code == 2 and _snapshot(app) == before  # (the bundle is missing; nothing is written)
+
+
+def test_reserved_property_names_are_refused_and_no_manifest_is_written(tmp_path):
+    G = _graph()
+    G.nodes["region:350900"]["id"] = "x"
+    with pytest.raises(io.BundleError):
+        io.save(G, tmp_path / "b")
+    G = _graph()
+    u, v, k = next(iter(G.edges(keys=True)))
+    G.edges[u, v, k]["start_id"] = "x"
+    with pytest.raises(io.BundleError):
+        io.save(G, tmp_path / "b")
+    assert not (tmp_path / "b" / "manifest.json").exists()

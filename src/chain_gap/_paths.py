@@ -8,6 +8,7 @@ They compare resolved paths (and ``samefile`` for hard links and case-insensitiv
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -73,8 +74,19 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 
 def is_bundle(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a bundle folder (it holds a ``manifest.json``)."""
-    return (Path(path) / MANIFEST).is_file()
+    """Whether ``path`` is a chain-gap bundle folder: its ``manifest.json`` is one of ours.
+
+    A ``manifest.json`` of another program (web apps, browser extensions have one) does not make a
+    folder a bundle, so chain-gap never writes its parts into it.
+    """
+    f = Path(path) / MANIFEST
+    if not f.is_file():
+        return False
+    try:
+        m = json.loads(f.read_bytes())
+    except (ValueError, OSError, RecursionError):
+        return False
+    return isinstance(m, dict) and type(m.get("format")) is int and "schema_version" in m
 
 
 def is_own_debris(path: str | os.PathLike[str]) -> bool:
@@ -108,7 +120,11 @@ def check_bundle_path(path: str | os.PathLike[str]) -> Path:
         raise PathError(code="bundle-not-a-bundle", path=str(p), why="it is a file")
     if is_bundle(p) or is_own_debris(p):
         return p
-    raise PathError(code="bundle-not-a-bundle", path=str(p), why="a folder with other files and no manifest.json")
+    if (p / MANIFEST).exists():
+        why = "its manifest.json is not a chain-gap manifest, or is damaged"
+    else:
+        why = "a folder with other files and no manifest.json"
+    raise PathError(code="bundle-not-a-bundle", path=str(p), why=why)
 
 
 def _inside(child: Path, parent: Path) -> bool:
