@@ -555,3 +555,22 @@ def test_reserved_property_names_are_refused_and_no_manifest_is_written(tmp_path
     with pytest.raises(io.BundleError):
         io.save(G, tmp_path / "b")
     assert not (tmp_path / "b" / "manifest.json").exists()
+
+
+def test_ctrl_c_during_a_save_leaves_the_old_bundle_and_no_new_files(tmp_path, monkeypatch):
+    b = tmp_path / "b"
+    io.save(_graph(), b)
+    before = _snapshot(b)
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:  # after the first new part is on disk
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    real = _bundle._write_durably
+    monkeypatch.setattr(_bundle, "_write_durably", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        io.save(_graph(9), b)
+    assert _snapshot(b) == before

@@ -487,10 +487,27 @@ def _stale(root: Path, base: dict[str, Any] | None) -> list[Path]:
     return files
 
 
+@contextlib.contextmanager
+def _undo_on_error(root: Path, base: dict[str, Any] | None, stale: list[Path]) -> Iterator[None]:
+    """On any failure before the manifest swap (an error, Ctrl-C), delete the parts this write made.
+
+    The old manifest and its parts are untouched either way; this keeps the folder as clean as it was.
+    Leftovers that were there before (``stale``) stay for the next write to report.
+    """
+    try:
+        yield
+    except BaseException:
+        if base is None or not (root / B.MANIFEST).is_file() or B.view(read_manifest(root)) == base:
+            before = set(stale)
+            with contextlib.suppress(OSError, BundleError):
+                B.remove([f for f in B.leftovers(root, base) if f not in before], root)
+        raise
+
+
 def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
     base = _current(root)
     stale = _stale(root, base)
-    with user_os_errors(root), _gc_paused():
+    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
         nodes, edges, n_edges = _group(G)
         manifest: dict[str, Any] = {
             "format": B.FORMAT,
@@ -546,7 +563,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         _add_all(G, D)
         return _save_locked(root, G, vin)
     stale = _stale(root, base)
-    with user_os_errors(root), _gc_paused():
+    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
         nodes, edges, _ = _group(D)
         manifest = dict(base)
         attrs = B.read_graph_attrs(root, base)
@@ -602,7 +619,7 @@ def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
         if base is None or base.get("format") != B.FORMAT:
             raise BundleError(code="bundle-no-manifest", path=str(root))
         stale = _stale(root, base)
-        with user_os_errors(root):
+        with _undo_on_error(root, base, stale), user_os_errors(root):
             entry = B.write_part(root, "tables", name, B.parquet_bytes(table), ".parquet")
             entry.update(rows=table.num_rows)
             manifest = dict(base)
