@@ -574,3 +574,22 @@ def test_ctrl_c_during_a_save_leaves_the_old_bundle_and_no_new_files(tmp_path, m
     with pytest.raises(KeyboardInterrupt):
         io.save(_graph(9), b)
     assert _snapshot(b) == before
+
+
+def test_cli_turns_a_wrapped_disk_full_from_any_writer_into_one_line(tmp_path, monkeypatch):
+    import xlsxwriter.exceptions
+
+    from chain_gap import link
+
+    b = tmp_path / "b"
+    io.save(_graph(), b)
+
+    def fail(*args, **kwargs):
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device", "review.xlsx")
+        except OSError as exc:
+            raise xlsxwriter.exceptions.FileCreateError(exc) from exc
+
+    monkeypatch.setattr(link, "review_queue", fail)
+    res = _run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
+    assert _one_line_error(res), res.output

@@ -49,18 +49,13 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             click.echo(f"Error: {msg}", err=True)
             ctx.exit(EXIT_USER)
-        except OSError as exc:
-            if debug:
-                raise
-            user = _os_user_error(exc)
-            if user is None:
-                click.echo(f"Internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
-                ctx.exit(EXIT_INTERNAL)
-            click.echo(f"Error: {user}", err=True)
-            ctx.exit(EXIT_USER)
         except Exception as exc:
             if debug:
                 raise
+            user = _os_user_error(exc)
+            if user is not None:  # disk full, read-only, locked file: also when a library wrapped it
+                click.echo(f"Error: {user}", err=True)
+                ctx.exit(EXIT_USER)
             click.echo(
                 f"Internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
                 "(run with --debug for details)",
@@ -86,11 +81,15 @@ def _guard_paths(params: dict[str, Any]) -> None:
     )
 
 
-def _os_user_error(exc: OSError) -> Exception | None:
-    """A disk-full / read-only / locked-file ``OSError`` as a one-line user error, else ``None``."""
-    from chain_gap._atomic import user_error
+def _os_user_error(exc: BaseException) -> Exception | None:
+    """A disk-full / read-only / locked-file fault behind ``exc`` as a one-line user error, else ``None``."""
+    from chain_gap import _atomic
 
-    return user_error(exc, exc.filename or "?")
+    cause = _atomic._os_cause(exc)
+    err = None if cause is None else _atomic.user_error(cause, cause.filename or "?")
+    if err is not None:
+        _atomic._silence_finalisers(exc.__traceback__)
+    return err
 
 
 def _waiting(path: Path) -> None:
