@@ -593,3 +593,19 @@ def test_cli_turns_a_wrapped_disk_full_from_any_writer_into_one_line(tmp_path, m
     monkeypatch.setattr(link, "review_queue", fail)
     res = _run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
     assert _one_line_error(res), res.output
+
+
+def test_append_refuses_edges_to_unknown_nodes(tmp_path):
+    b = tmp_path / "b"
+    io.save(_graph(3), b)
+    D = nx.MultiDiGraph()
+    D.add_node("ent:X", kind="Enterprise", name="x")
+    D.add_edge("ent:X", "region:999999", key="LOCATED_IN", kind="LOCATED_IN")
+    before = _snapshot(b)
+    with pytest.raises(io.BundleError) as exc:
+        io.append(b, D)
+    assert exc.value.code == "bundle-append-dangling" and _snapshot(b) == before
+    D.add_edge("ent:X", "region:350900", key="LOCATED_IN", kind="LOCATED_IN")
+    D.remove_node("region:999999")
+    io.append(b, D)
+    assert io.load(b).has_edge("ent:X", "region:350900", "LOCATED_IN")

@@ -22,6 +22,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import shutil
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -116,8 +117,6 @@ def _recover_siblings(root: Path) -> None:
                     os.replace(old, root)
                     restored = old
                     break
-    import shutil
-
     removed = [p for p in (*olds, *tmps) if p != restored and p.is_dir() and not p.is_symlink()]
     for p in removed:
         shutil.rmtree(p, ignore_errors=True)
@@ -562,6 +561,19 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         G.graph.update(D.graph)
         _add_all(G, D)
         return _save_locked(root, G, vin)
+    ends = {u for u, _ in D.edges()} | {v for _, v in D.edges()}
+    ends.difference_update(D.nodes)
+    if ends:  # an edge to a node the bundle lacks would make a bundle that fails its own counts
+        known = pa.concat_tables(
+            [pq.read_table(root / p["file"], columns=["id"]) for m in base["nodes"].values() for p in m["parts"]]
+        )
+        missing = ends - set(known.column("id").to_pylist())
+        if missing:
+            raise BundleError(
+                f"{root}: cannot append edges to nodes that are neither in the bundle nor appended "
+                f"({len(missing)}, e.g. {sorted(missing)[0]!r})",
+                code="bundle-append-dangling",
+            )
     stale = _stale(root, base)
     with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
         nodes, edges, _ = _group(D)
