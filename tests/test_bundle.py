@@ -605,7 +605,8 @@ def test_append_refuses_edges_to_unknown_nodes(tmp_path):
     with pytest.raises(io.BundleError) as exc:
         io.append(b, D)
     assert exc.value.code == "bundle-append-dangling" and _snapshot(b) == before
-    D.add_edge("ent:X", "region:350900", key="LOCATED_IN", kind="LOCATED_IN")
     D.remove_node("region:999999")
+    D.add_edge("ent:X", "region:350900", key="LOCATED_IN", kind="LOCATED_IN")  # a bare reference to a known node
     io.append(b, D)
-    assert io.load(b).has_edge("ent:X", "region:350900", "LOCATED_IN")
+    G = io.load(b)
+    assert G.has_edge("ent:X", "region:350900", "LOCATED_IN") and G.nodes["region:350900"]["name"] == "宁德市"

@@ -417,10 +417,17 @@ def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any],
     return out
 
 
-def _group(G: nx.MultiDiGraph) -> tuple[dict[str, tuple[list[Any], ...]], dict[str, tuple[list[Any], ...]], int]:
-    """Columns of keys and the rows, by node kind and by edge kind (read straight from networkx's dicts)."""
+def _group(
+    G: nx.MultiDiGraph, skip: set[str] | frozenset[str] = frozenset()
+) -> tuple[dict[str, tuple[list[Any], ...]], dict[str, tuple[list[Any], ...]], int]:
+    """Columns of keys and the rows, by node kind and by edge kind (read straight from networkx's dicts).
+
+    Nodes in ``skip`` (references to nodes stored already) are not rows.
+    """
     nodes: dict[str, tuple[list[Any], ...]] = {}
     for nid, attrs in G._node.items():
+        if nid in skip:
+            continue
         kind = attrs.get("kind")
         group = nodes.get(kind)
         if group is None:
@@ -561,8 +568,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         G.graph.update(D.graph)
         _add_all(G, D)
         return _save_locked(root, G, vin)
-    ends = {u for u, _ in D.edges()} | {v for _, v in D.edges()}
-    ends.difference_update(D.nodes)
+    ends = {n for n, a in D.nodes(data=True) if not a}  # bare nodes: ends of edges, already in the bundle
     if ends:  # an edge to a node the bundle lacks would make a bundle that fails its own counts
         known = pa.concat_tables(
             [pq.read_table(root / p["file"], columns=["id"]) for m in base["nodes"].values() for p in m["parts"]]
@@ -576,7 +582,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
             )
     stale = _stale(root, base)
     with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
-        nodes, edges, _ = _group(D)
+        nodes, edges, _ = _group(D, skip=ends)
         manifest = dict(base)
         attrs = B.read_graph_attrs(root, base)
         attrs.update(D.graph)
@@ -616,7 +622,9 @@ def append(path: str | os.PathLike[str], D: nx.MultiDiGraph, *, vintage: dict[st
 
     The cost is that of ``D`` (plus reading the id columns of the kinds it touches, to keep the counts
     exact), so a small load into a big bundle stays small. A row of ``D`` whose id (edge: start, end,
-    kind) is already in the bundle replaces that row as a whole: give complete rows. ``D.graph`` is
+    kind) is already in the bundle replaces that row as a whole: give complete rows. A node of ``D``
+    without any property is a reference to a node of the bundle (the end of a new edge): it must exist
+    there (else ``bundle-append-dangling``) and is not rewritten. ``D.graph`` is
     merged into the bundle's graph-level data. :func:`save` compacts the parts again. A version-1
     bundle is migrated first.
     """
