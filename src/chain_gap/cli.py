@@ -190,6 +190,25 @@ def main(debug: bool) -> None:
       chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 -o targets.xlsx
       chain-gap map city.bundle --chain nev --region 商丘市 -o map.html
     """
+    _show_bundle_warnings_as_one_line()
+
+
+def _show_bundle_warnings_as_one_line() -> None:
+    """Print what the bundle repaired on its own (leftovers removed, v1 migrated) as one "Note:" line."""
+    import warnings
+
+    shown = warnings.showwarning
+    if getattr(shown, "_chain_gap", False):
+        return
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if category.__name__ == "BundleWarning":
+            click.echo(f"Note: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    show._chain_gap = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
 
 
 # ---------------------------------------------------------------- chains
