@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from collections import Counter
 from pathlib import Path
@@ -149,15 +150,15 @@ def test_nev_covers_the_whole_chain():
     ):
         assert nev.links[must].leaf
     assert "3841" in nev.links["battery_cell"].industry_codes
-    assert nev.links["passenger_ev"].industry_codes == ["3612"]
+    assert nev.links["passenger_ev"].industry_codes == ("3612",)
 
 
 def test_electronics_covers_the_whole_chain():
     el = load_chain("electronics")
     assert len(el.leaves()) >= 25
     assert el.stages() == ["upstream", "midstream", "downstream"]
-    assert el.links["wafer_fab"].industry_codes == ["3973"]
-    assert el.links["ic_design"].industry_codes == ["6520"]
+    assert el.links["wafer_fab"].industry_codes == ("3973",)
+    assert el.links["ic_design"].industry_codes == ("6520",)
 
 
 @pytest.mark.parametrize("chain", ["nev", "electronics"])
@@ -422,7 +423,7 @@ def test_load_by_id_path_and_spec(tmp_path, base):
     assert spec.links["part"].parent == "mid" and spec.links["mid"].parent is None
     assert spec.links["part"].stage == "midstream" and spec.links["part"].level == 3
     assert spec.links["up"].weight is None and not spec.links["up"].leaf
-    assert spec.links["up"].children == ["ore"]
+    assert spec.links["up"].children == ("ore",)
     assert spec.feeds_edges() == [("ore", "part", True), ("part", "car", False)]
     assert load_chain(str(tmp_path / "demo.yaml")).id == "demo"
 
@@ -444,10 +445,17 @@ def test_invalid_template_refused_with_first_problem(tmp_path, base):
         load_chain(path)
 
 
-def test_reload_after_edit_and_copies_are_independent(tmp_path, base):
+def test_reload_after_edit_and_specs_are_immutable(tmp_path, base):
     path = write(tmp_path, base)
     first = load_chain(path)
-    first.links["ore"].keywords.append("篡改")
+    # one cached spec per file version, which no caller can change under another's feet
+    assert load_chain(path) is first
+    with pytest.raises(AttributeError):
+        first.links["ore"].keywords.append("篡改")  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.links["ore"].weight = 0.9  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        first.links["篡改"] = first.links["ore"]  # type: ignore[index]
     assert "篡改" not in load_chain(path).links["ore"].keywords
     leaf(base, "ore")["weight"], leaf(base, "car")["weight"] = 0.25, 0.45
     write(tmp_path, base)
@@ -544,3 +552,19 @@ def test_add_to_graph_refuses_to_drop_linked_link(tmp_path, base):
     with pytest.raises(ChainError, match=r"link:demo/part \(1 edges\)"):
         add_to_graph(G, path)
     assert "link:demo/part" in G
+
+
+def test_hostile_yaml_is_refused_before_it_is_built(tmp_path):
+    # a billion-laughs template: aliases are refused by the event pre-pass, nothing is expanded
+    bomb = tmp_path / "bomb.yaml"
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = validate_file(bomb)
+    assert len(problems) == 1 and "alias" in problems[0] and str(bomb) in problems[0]
+    with pytest.raises(ChainError):
+        load_chain(bomb)
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"id: x\n" + b"# padding\n" * 1_000_000)
+    problems = validate_file(huge)
+    assert len(problems) == 1 and "too large" in problems[0]

@@ -122,7 +122,9 @@ def test_anchors(G):
     assert "营业收入" in a.set_index("link").loc["pack", "reason"]
 
 
-def test_chain_with_no_linked_firm_gives_all_missing():
+def test_chain_with_no_linked_firm_gives_no_data_not_missing():
+    # no firm anywhere in the data is linked to any link: the data cannot see the chain, so no verdict
+    # is invented (it was 8 x "missing, 延链" before)
     import networkx as nx
 
     from chain_gap import targets
@@ -133,7 +135,10 @@ def test_chain_with_no_linked_firm_gives_all_missing():
     add_node(G, "Enterprise", "X", name="某公司", region="411402")
     add_to_graph(G, toy_chain())
     t = gaps.table(G, toy_chain(), REGION)
-    assert (t["verdict"] == "missing").all() and (t["action"] == "extend").all()
+    assert (t["verdict"] == "no_data").all() and (t["action"] == "none").all()
+    assert (t["priority"] == 0).all()
+    assert t["reasons"].str.contains("无数据").all()
+    assert "全国" in t.attrs["coverage_banner"]
     assert targets.rank(G, toy_chain(), REGION).empty
 
 

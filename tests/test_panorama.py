@@ -22,8 +22,8 @@ from matplotlib.patches import FancyBboxPatch
 from PIL import Image
 from test_plot import LEAVES, make_gaps
 
-from chain_gap import plot
 from chain_gap.plot import VERDICT_COLORS, FontError, PlotError, panorama, write_panorama
+from chain_gap.render import fonts as plot
 
 PROBE = "产业链全景图"
 DEJAVU = font_manager.findfont(FontProperties(family="DejaVu Sans"), fallback_to_default=False)

@@ -49,10 +49,14 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text)).lower().split())
 
 
+def _keep(run: str) -> list[str]:
+    return [run]
+
+
 @functools.lru_cache(maxsize=65536)
 def pinyin_key(text: str) -> tuple[str, ...]:
     """The toneless pinyin syllables of ``text`` (non-Chinese runs kept as typed, one item each)."""
-    return tuple(lazy_pinyin(fold(text), errors=lambda s: [s]))
+    return tuple(lazy_pinyin(fold(text), errors=_keep))  # type: ignore[arg-type]  # pypinyin accepts a list-returning callback
 
 
 def _is_subsequence(short: str, long: str) -> bool:

@@ -23,7 +23,7 @@ MAX_BYTES = 8 * 1024 * 1024
 #: Deepest nesting of mappings and sequences: a chain template needs about 12 levels.
 MAX_DEPTH = 64
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 errors.register(
     "yaml-too-large",
@@ -90,7 +90,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
             seen.add(key)
         except TypeError:  # an unhashable key: the constructor below reports it
             pass
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)  # type: ignore[arg-type]
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -108,6 +108,11 @@ def _syntax_error(label: str, exc: yaml.YAMLError) -> YamlError:
     )
 
 
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return mark.line + 1 if mark is not None else 0
+
+
 def _check_events(text: str, label: str, max_depth: int) -> None:
     """Walk the parser's events once: refuse aliases and nesting deeper than ``max_depth``."""
     loader = _Loader(text)
@@ -116,11 +121,11 @@ def _check_events(text: str, label: str, max_depth: int) -> None:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent):
-                raise YamlError(code="yaml-alias", file=label, line=event.start_mark.line + 1, anchor=event.anchor)
+                raise YamlError(code="yaml-alias", file=label, line=_line(event), anchor=event.anchor)
             if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 if depth > max_depth:
-                    raise YamlError(code="yaml-too-deep", file=label, line=event.start_mark.line + 1, limit=max_depth)
+                    raise YamlError(code="yaml-too-deep", file=label, line=_line(event), limit=max_depth)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:

@@ -12,15 +12,27 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from chain_gap import __version__
 
+if TYPE_CHECKING:  # pandas is imported by the commands that need it, not by `chain-gap --help`
+    import pandas as pd
+
 EXIT_USER = 2
+EXIT_NO_DATA = 3  # the data do not hold the asked region level: the table says "no data", nothing invented
 EXIT_INTERNAL = 70
+
+
+def _no_data_exit(t: Any) -> None:
+    """Say so and exit with EXIT_NO_DATA when a table was asked at a level the data do not hold."""
+    if t.attrs.get("level_has_data") is False:
+        click.echo(f"No data: {t.attrs.get('coverage_banner', '')}", err=True)
+        sys.exit(EXIT_NO_DATA)
+    if t.attrs.get("coverage_banner"):
+        click.echo(f"Note: {t.attrs['coverage_banner']}", err=True)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -126,6 +138,8 @@ def write_frame(
     lang: str = "zh",
 ) -> None:
     """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
+    import pandas as pd
+
     from chain_gap import report
 
     out = df.rename(columns=columns) if columns else df
@@ -154,10 +168,27 @@ def _bundle(path: str) -> Any:
     return io.load(path)
 
 
+bundle_arg = click.argument("bundle", type=click.Path(exists=True, file_okay=False))
 chain_opt = click.option("--chain", "chain", required=True, help="Chain id, e.g. nev (see `chain-gap chains list`).")
 region_opt = click.option(
     "--region", "region", required=True, help="Region: GB/T 2260 code or name (411400, 商丘市, 商丘, 河南省)."
 )
+
+
+def scope(*, region: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every analysis command shares: BUNDLE, ``--chain`` and (by default) ``--region``.
+
+    One decorator (the sqlite-utils pattern), so the commands spell them, and their help, the same way.
+    """
+
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if region:
+            fn = region_opt(fn)
+        return bundle_arg(chain_opt(fn))
+
+    return deco
+
+
 out_opt = click.option(
     "-o",
     "--output",
@@ -325,7 +356,7 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
 
 
 @main.command("link")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@bundle_arg
 @click.option("--chain", "chain_ids", multiple=True, help="Chain id (repeatable); default all templates.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), help="Link scoring TOML.")
 @friendly
@@ -341,11 +372,8 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
         G = io.load(bundle)
         link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
         b.save(G)
-    decisions: dict[str, int] = {}
-    for _, _, k, d in G.edges(keys=True, data=True):
-        if k == "LINKED_TO":
-            decisions[d.get("decision", "")] = decisions.get(d.get("decision", ""), 0) + 1
-    click.echo(f"{bundle}: LINKED_TO edges " + ", ".join(f"{k}={v}" for k, v in sorted(decisions.items())))
+    decisions = link.decision_counts(G)
+    click.echo(f"{bundle}: LINKED_TO edges " + ", ".join(f"{k}={v}" for k, v in decisions.items()))
 
 
 @main.group()
@@ -354,7 +382,7 @@ def review() -> None:
 
 
 @review.command("export")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@bundle_arg
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="review.xlsx or .csv")
 @click.option("--chain", default=None, help="Only this chain.")
 @friendly
@@ -372,7 +400,7 @@ def review_export(bundle: str, output: str, chain: str | None) -> None:
 
 
 @review.command("apply")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@bundle_arg
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @friendly
 def review_apply(bundle: str, files: tuple[str, ...]) -> None:
@@ -381,31 +409,23 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     \b
     Example: chain-gap review apply city.bundle review.xlsx
     """
-    from chain_gap import io, link, load
+    from chain_gap import io, link
 
     with io.edit(bundle, waiting=_waiting) as b:
         G = io.load(bundle)
-        res = load.load(list(files), "overrides", G)
-        linked = sorted(
-            a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
-            for n, a in G.nodes(data=True)
-            if a.get("kind") == "Chain"
-        )
-        link.attach(G, linked or None)
-        b.save(G, vintage=io.vintage(files, source="overrides", rows=res.report["totals"]))
-    t = res.report["totals"]
+        res = link.apply_review(G, files)
+        b.save(G, vintage=io.vintage(files, source="overrides", rows=res.load.report["totals"]))
+    t = res.load.report["totals"]
     click.echo(
-        f"{bundle}: {len(G.graph.get('overrides', []))} override(s) in force "
+        f"{bundle}: {res.in_force} override(s) in force "
         f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
-        f"without a usable decision); re-linked {', '.join(linked) or 'all chains'}"
+        f"without a usable decision); re-linked {', '.join(res.chains) or 'all chains'}"
     )
 
 
 # ---------------------------------------------------------------- analysis
 @main.command("gaps")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @click.option(
     "--activity",
     type=click.Choice(["firms", "revenue", "reg_capital"]),
@@ -436,11 +456,11 @@ def gaps_cmd(
         notes=report.gap_notes(t, lang, G),
         lang=lang,
     )
+    _no_data_exit(t)
 
 
 @main.command("compare")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
+@scope(region=False)
 @click.option("--regions", required=True, help="Comma-separated regions of one level, e.g. 商丘市,周口市,开封市")
 @out_opt
 @friendly
@@ -452,15 +472,12 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> No
     """
     from chain_gap import gaps
 
-    t = gaps.compare(_bundle(bundle), chain, [r for r in regions.split(",") if r])
-    t.columns = [f"{a}:{b}" for a, b in t.columns]
-    write_frame(t.reset_index(), output, sheet="compare")
+    t = gaps.compare(_bundle(bundle), chain, [r for r in regions.split(",") if r], flat=True)
+    write_frame(t, output, sheet="compare")
 
 
 @main.command("anchors")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @out_opt
 @friendly
 def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
@@ -475,9 +492,7 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> Non
 
 
 @main.command("targets")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @click.option("--top", type=int, default=None, help="Keep the best N.")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="Weight profile TOML.")
 @click.option(
@@ -509,10 +524,7 @@ def targets_cmd(
     from chain_gap import report, targets
 
     G = _bundle(bundle)
-    t = targets.rank(G, chain, region, top=top, weights=weights, filters=list(filters))
-    if with_stability:
-        st = targets.stability(G, chain, region, top=min(top or 20, 20), weights=weights, filters=list(filters))
-        t["stability"] = t["ent_id"].map(st).fillna(0.0)
+    t = targets.rank(G, chain, region, top=top, weights=weights, filters=list(filters), with_stability=with_stability)
     write_frame(
         report.target_sheet(t, lang),
         output,
@@ -520,12 +532,11 @@ def targets_cmd(
         notes=report.target_notes(t, weights, list(filters), lang, G),
         lang=lang,
     )
+    _no_data_exit(t)
 
 
 @main.command("whatif")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @click.option("--add", "add", required=True, help="Comma-separated enterprise ids (ent:…) to add to the region.")
 @friendly
 def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
@@ -548,9 +559,7 @@ def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
 
 
 @main.command("anchor-suppliers")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @out_opt
 @friendly
 def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
@@ -565,9 +574,7 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
 
 
 @main.command("map")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="map.html")
 @lang_opt
 @friendly
@@ -594,7 +601,7 @@ def neo4j_group() -> None:
 
 
 @neo4j_group.command("push")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@bundle_arg
 @click.option("--database", default=None, help="Neo4j database (default: the server's default).")
 @click.option("--batch-size", default=10_000, show_default=True)
 @friendly
@@ -631,7 +638,7 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
 
 
 @neo4j_group.command("export")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
+@bundle_arg
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @click.option("--database", default="neo4j", show_default=True, help="Database name in the import command.")
 @friendly
@@ -648,9 +655,7 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
 
 
 @main.command("report")
-@click.argument("bundle", type=click.Path(exists=True, file_okay=False))
-@chain_opt
-@region_opt
+@scope()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @lang_opt
 @friendly

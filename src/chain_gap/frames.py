@@ -7,12 +7,15 @@ membership or per chain link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import contextlib
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 import networkx as nx
 import pandas as pd
 
+from chain_gap import vocab
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.schema import link_id
 
@@ -33,6 +36,83 @@ ENTERPRISE_COLUMNS = [
     "tags",
     "synthetic",
 ]
+
+
+# --------------------------------------------------------------------------------------------------
+# snapshots: build each tidy table once per graph state
+
+_SNAPSHOTS: dict[int, dict[Any, pd.DataFrame]] = {}
+_F = TypeVar("_F", bound=Callable[..., pd.DataFrame])
+
+
+@contextlib.contextmanager
+def snapshot(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
+    """Build each tidy table of ``G`` once while the block runs, and reuse it.
+
+    Inside the block :func:`enterprises` and :func:`members` return a copy of the table built the first
+    time they were asked for it with the same arguments, so a report that runs gaps, targets and the
+    local-firm list reads the graph once instead of once per analysis. The graph must not change inside
+    the block (a change in its node or edge count drops the tables, as a guard).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph the analyses read.
+
+    Yields
+    ------
+    networkx.MultiDiGraph
+        ``G`` itself.
+    """
+    key = id(G)
+    outer = key in _SNAPSHOTS
+    if not outer:
+        _SNAPSHOTS[key] = {}
+    try:
+        yield G
+    finally:
+        if not outer:
+            _SNAPSHOTS.pop(key, None)
+
+
+def _snapshotted(fn: _F) -> _F:
+    @functools.wraps(fn)
+    def wrapper(G: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        cache = _SNAPSHOTS.get(id(G))
+        if cache is None:
+            return fn(G, *args, **kwargs)
+        state = (G.number_of_nodes(), G.number_of_edges())
+        if cache.get("_state") != state:
+            cache.clear()
+            cache["_state"] = state  # type: ignore[assignment]
+        try:
+            key = (fn.__name__, _freeze(args), _freeze(kwargs))
+        except TypeError:  # an argument that cannot be a key (a DataFrame): no reuse
+            return fn(G, *args, **kwargs)
+        if key not in cache:
+            cache[key] = fn(G, *args, **kwargs)
+        return cache[key].copy()
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, ChainSpec):
+        return ("chain", value.id, str(value.path))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_freeze(v) for v in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else tuple(items)
+    if isinstance(value, pd.DataFrame | pd.Series):
+        raise TypeError("not a key")
+    hash(value)
+    return value
+
+
+def rows(df: pd.DataFrame) -> Iterator[Any]:
+    """The rows of ``df`` as named tuples (``itertuples``), typed loosely for the analyses' loops."""
+    return iter(df.itertuples())
 
 
 def region_levels(codes: pd.Series) -> pd.DataFrame:
@@ -124,6 +204,7 @@ def _frame(
     return df
 
 
+@_snapshotted
 def enterprises(
     G: nx.MultiDiGraph, columns: Iterable[str] | None = None, levels: Iterable[str] = ("province", "city", "county")
 ) -> pd.DataFrame:
@@ -145,7 +226,7 @@ def enterprises(
     ids: list[str] = []
     rows: list[dict[str, Any]] = []
     for n, a in G.nodes(data=True):
-        if a.get("kind") == "Enterprise":
+        if a.get("kind") == vocab.ENTERPRISE:
             ids.append(n)
             rows.append(a)
     df = _frame(ids, rows, cols, levels)
@@ -185,6 +266,7 @@ def links(G: nx.MultiDiGraph, chain: str | ChainSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@_snapshotted
 def members(
     G: nx.MultiDiGraph,
     chain: str | ChainSpec | None = None,
@@ -192,6 +274,7 @@ def members(
     roles: Iterable[str] | str | None = "performer",
     decisions: Iterable[str] | None = ("confirmed",),
     ents: pd.DataFrame | None = None,
+    active_only: bool = False,
 ) -> pd.DataFrame:
     """One row per enterprise–link membership (``LINKED_TO`` edge) with enterprise attributes.
 
@@ -205,6 +288,8 @@ def members(
     decisions : decisions to keep (default confirmed); None keeps all.
     ents : the result of :func:`enterprises` when the caller already has it; by default the attributes of
         the member firms only are read from the graph.
+    active_only : leave out firms whose tags say they no longer operate (delisted, 注销, 吊销 …;
+        :data:`chain_gap.vocab.INACTIVE_TAGS`); gap analysis and targeting set it.
     """
     chain_id = load_chain(chain).id if chain is not None else None
     performer_only = roles == "performer"
@@ -212,20 +297,24 @@ def members(
     dec_ = set(decisions) if decisions is not None else None
     if chain_id is not None:
         targets = [
-            n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("chain") == chain_id and a.get("leaf")
+            n
+            for n, a in G.nodes(data=True)
+            if a.get("kind") == vocab.LINK and a.get("chain") == chain_id and a.get("leaf")
         ]
     else:
-        targets = [n for n, a in G.nodes(data=True) if a.get("kind") == "Link" and a.get("leaf")]
+        targets = [n for n, a in G.nodes(data=True) if a.get("kind") == vocab.LINK and a.get("leaf")]
     rows = []
     for lid in targets:
         for u, _, k, d in G.in_edges(lid, keys=True, data=True):
-            if k != "LINKED_TO":
+            if k != vocab.LINKED_TO:
                 continue
             if performer_only and not d.get("performs", d.get("role") == "producer"):
                 continue
             if roles_ is not None and d.get("role") not in roles_:
                 continue
             if dec_ is not None and d.get("decision") not in dec_:
+                continue
+            if active_only and vocab.is_inactive(G.nodes[u].get("tags")):
                 continue
             rows.append(
                 (

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import math
-import tomllib
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics
-from chain_gap._resources import graph_dir
+from chain_gap import codes, frames, metrics, reasons, vocab
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.config import GapsConfig, VerdictSettings, load_gaps
 from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 
@@ -43,11 +42,13 @@ class GapError(ChainGapError, ValueError):
     default_code = "gap-error"
 
 
-def load_config(path: str | Path | None = None) -> dict[str, Any]:
-    """The verdict, priority and anchor settings (default ``graph/config/gaps.toml``)."""
-    p = Path(path) if path else graph_dir() / "config" / "gaps.toml"
-    with open(p, "rb") as fh:
-        return tomllib.load(fh)
+def load_config(path: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The verdict, priority and anchor settings as a nested mapping (default ``graph/config/gaps.toml``).
+
+    Validated by :func:`chain_gap.config.load_gaps` (unknown keys refused); analyses use the typed
+    :class:`~chain_gap.config.GapsConfig` that function returns.
+    """
+    return load_gaps(path).as_dict()
 
 
 def _activity(ents: pd.DataFrame, activity: str) -> pd.Series:
@@ -59,10 +60,10 @@ def _activity(ents: pd.DataFrame, activity: str) -> pd.Series:
 
 
 def _size(df: pd.DataFrame) -> pd.Series:
-    """Firm size for concentration: revenue, else registered capital, else 1 (equal shares)."""
+    """Firm size for concentration: revenue, else registered capital; NaN when neither is known."""
     rev = pd.to_numeric(df["revenue"], errors="coerce")
     cap = pd.to_numeric(df["reg_capital"], errors="coerce")
-    return rev.where(rev > 0, cap).where(lambda s: s > 0, 1.0).astype(float)
+    return rev.where(rev > 0, cap).where(lambda s: s > 0).astype(float)
 
 
 class _Context:
@@ -78,19 +79,33 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        self.ents = frames.enterprises(G, ["region"] + ([activity] if activity != "firms" else []), levels=[level])
+        want = ["region", "linkable", "tags"] + ([activity] if activity != "firms" else [])
+        ents = frames.enterprises(G, want, levels=[level])
+        inactive = ents["tags"].map(vocab.is_inactive).astype(bool)
+        self.inactive = int(inactive.sum())
+        ents = ents[~inactive].drop(columns=["tags"])
+        # level coverage: the share of located firms whose code reaches the asked level
+        located = ents["region"].fillna("").astype(str).str.len() == 6
+        self.level_coverage = float((ents.loc[located, level] != "").mean()) if located.any() else 0.0
+        # the reference population: firms the linker can read (evidence of any kind), when it said so
+        linkable = ents["linkable"]
+        if linkable.notna().any():
+            ents = ents[linkable.fillna(False).astype(bool)]
+        self.population = "linkable" if linkable.notna().any() else "all"
+        self.ents = ents.drop(columns=["linkable"])
         self.ents["_act"] = _activity(self.ents, activity)
-        mem = frames.members(G, self.spec, roles=roles)
+        mem = frames.members(G, self.spec, roles=roles, active_only=True)
         mem = mem.drop_duplicates(["ent_id", "link"])
         mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
         mem["_size"] = _size(mem) if len(mem) else []
         self.mem = mem
+        self.national_firms = int(mem["ent_id"].nunique()) if len(mem) else 0
         ents_l = self.ents[self.ents[level] != ""]
         self.region_total = ents_l.groupby(level)["_act"].sum()
         leaf_ids = list(self.links["link"])
         mem_l = mem[mem[level].fillna("") != ""] if len(mem) else mem
         if len(mem_l):
-            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0.0)
+            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0).astype(float)
         else:
             X = pd.DataFrame(dtype=float)
         self.X = X.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0.0).fillna(0.0)
@@ -145,7 +160,7 @@ def _local_cascade(ctx: _Context, local: pd.DataFrame) -> dict[str, float]:
     loss = metrics.cascade_loss(needs, makers, values)
     out: dict[str, float] = {}
     for link, firms in makers.items():
-        out[link] = max(float(loss.get(f, 0.0)) for f in firms)
+        out[str(link)] = max(float(loss.get(f, 0.0)) for f in firms)
     return out
 
 
@@ -180,7 +195,7 @@ def table_all(
     """
     ctx = _Context(G, chain, level, activity, roles)
     lq = _lq_all(ctx.X, ctx.region_total)
-    long = ctx.X.stack().rename("local_activity").reset_index()
+    long = ctx.X.stack().rename("local_activity").reset_index()  # type: ignore[call-overload]  # a Series
     long.columns = ["region", "link", "local_activity"]
     long["local"] = ctx.counts.stack().to_numpy().astype(int)
     long["region_total"] = long["region"].map(ctx.region_total).to_numpy()
@@ -199,7 +214,7 @@ def table(
     activity: str = "firms",
     peers: Iterable[str] | None = None,
     roles: Iterable[str] | str | None = "performer",
-    config: dict[str, Any] | str | Path | None = None,
+    config: GapsConfig | Mapping[str, Any] | str | Path | None = None,
 ) -> pd.DataFrame:
     """The gap table of one chain for one region: one row per leaf link, in template order.
 
@@ -224,14 +239,13 @@ def table(
         cog, peer_percentile, anchor_firms, verdict, verdict_zh, action, action_zh, direction,
         gap, priority, top_local, reasons.
     """
-    cfg = config if isinstance(config, dict) else load_config(config)
+    cfg = load_gaps(config)
     reg = codes.resolve_region(str(region))
     ctx = _Context(G, chain, reg.level, activity, roles)
     return _table(ctx, reg, peers, cfg)
 
 
-def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, Any]) -> pd.DataFrame:
-    vcfg = cfg.get("verdict", {})
+def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig) -> pd.DataFrame:
     code = reg.code
     L = ctx.links.copy()
     leaf_ids = list(L["link"])
@@ -241,9 +255,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     E = float(ctx.region_total.sum())
     Ep = ctx.X.sum(axis=0).reindex(leaf_ids).fillna(0.0)
     nat_cnt = ctx.counts.sum(axis=0).reindex(leaf_ids).fillna(0)
-    res = metrics.location_quotient(
-        e_act.to_numpy(float), Er, Ep.to_numpy(float), E, level=float(vcfg.get("level", 0.95))
-    )
+    res = metrics.location_quotient(e_act.to_numpy(float), Er, Ep.to_numpy(float), E, level=cfg.verdict.level)
     out = pd.DataFrame(
         {
             "chain": ctx.spec.id,
@@ -273,11 +285,16 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
     # concentration and single points of failure
-    hhi, top = {}, {}
+    hhi, top, known = {}, {}, {}
     for link, grp in local.groupby("link") if len(local) else []:
-        hhi[link] = metrics.hhi(grp["_size"].to_numpy(float))
+        sizes = grp["_size"].to_numpy(float)
+        ok = ~np.isnan(sizes)
+        known[link] = float(ok.mean())
+        if known[link] >= cfg.data.min_known_sizes and ok.sum() > 0:
+            hhi[link] = metrics.hhi(sizes[ok])
         top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
     out["hhi"] = out["link"].map(hhi).astype(float)
+    out["sizes_known"] = out["link"].map(known).astype(float)
     out["single_firm"] = out["local"] == 1
     out["top_local"] = [top.get(k, "") for k in out["link"]]
     casc = _local_cascade(ctx, local) if len(local) else {}
@@ -308,53 +325,47 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
     anc = anchors(ctx.G, ctx.spec, code, _ctx=ctx, config=cfg)
     anchor_by_link = anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict() if len(anc) else {}
     out["anchor_firms"] = [anchor_by_link.get(k, "") for k in out["link"]]
-    # verdicts
-    strong_low = float(vcfg.get("strong_ci_low", 1.0))
-    min_firms = int(vcfg.get("strong_min_firms", 3))
-    f_hhi = float(vcfg.get("fragile_hhi", 0.4))
-    f_casc = float(vcfg.get("fragile_cascade", 0.3))
-    verdict = []
-    for r in out.itertuples():
-        if r.local == 0:
-            v = "missing"
-        elif (
-            r.local == 1
-            or (not math.isnan(r.hhi) and r.hhi > f_hhi)
-            or (not math.isnan(r.cascade_loss) and r.cascade_loss >= f_casc and r.local <= 2)
-        ):
-            v = "fragile"
-        elif not math.isnan(r.ci_low) and r.ci_low >= strong_low and r.local >= min_firms:
-            v = "anchored" if r.anchor_firms else "strong"
-        else:
-            v = "weak"
-        verdict.append(v)
-    out["verdict"] = verdict
+    level_ok = ctx.level_coverage >= cfg.data.min_level_coverage
+    out["no_data"] = (out["national"] == 0) | (not level_ok)
+    out["verdict"] = _verdicts(out, cfg.verdict)
     out["verdict_zh"] = out["verdict"].map(VERDICT_ZH)
-    present = set(out.loc[out["local"] > 0, "link"])
-    action, direction = [], []
-    for r in out.itertuples():
-        if r.verdict == "missing":
-            up = nx.ancestors(ctx.feeds, r.link) & present
-            down = nx.descendants(ctx.feeds, r.link) & present
-            if up and down:
-                action.append("fill")
-                direction.append("between")
-            else:
-                action.append("extend")
-                direction.append("upstream" if down else "downstream" if up else "detached")
-        elif r.verdict in ("weak", "fragile"):
-            action.append("strengthen")
-            direction.append("")
-        else:
-            action.append("none")
-            direction.append("")
-    out["action"] = action
+    out["action"], out["direction"] = _actions(out, ctx.feeds)
     out["action_zh"] = out["action"].map(ACTION_ZH)
-    out["direction"] = direction
     lqs = out["lq_star"].fillna(0.0).clip(upper=1.0)
     out["gap"] = out["weight"] * (1.0 - lqs)
-    out["priority"] = _priority(out, cfg.get("priority", {}))
-    out["reasons"] = [_reason(r, ctx, reg) for r in out.itertuples()]
+    out["priority"] = _priority(out, cfg.priority.as_dict())
+    present = set(out.loc[out["local"] > 0, "link"])
+    names = ctx.links.set_index("link")["link_name"]
+
+    def _names(ids: Iterable[str]) -> str:
+        return "、".join(str(names.get(i, i)) for i in ids)
+
+    out["reasons"] = [
+        reasons.gap_reason(
+            r,
+            activity=ctx.activity,
+            level=reg.level,
+            cfg=cfg,
+            upstream=nx.ancestors(ctx.feeds, r.link),
+            downstream=nx.descendants(ctx.feeds, r.link),
+            present=present,
+            names=_names,
+            level_coverage=ctx.level_coverage,
+        )
+        for r in frames.rows(out)
+    ]
+    n_nodata = int((out["national"] == 0).sum())
+    banner = ""
+    if not level_ok:
+        banner = (
+            f"数据中仅{ctx.level_coverage:.0%}的企业定位到{LEVEL_ZH.get(reg.level, reg.level)}级，"
+            f"无法在该级别判断缺口（全部环节为“无数据”）；请在省级分析或补充企业地址"
+        )
+    elif n_nodata:
+        banner = f"全国仅{ctx.national_firms}家企业可挂链，{n_nodata}个环节全国无企业挂链（无数据，不作诊断）"
+    if ctx.inactive:
+        note = f"已剔除{ctx.inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）"
+        banner = f"{banner}；{note}" if banner else note
     out.attrs.update(
         {
             "activity": ctx.activity,
@@ -364,6 +375,14 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: dict[str, 
             "region_name": reg.name,
             "chain": ctx.spec.id,
             "chain_name": ctx.spec.name,
+            "level_coverage": ctx.level_coverage,
+            "level_has_data": level_ok,
+            "population": ctx.population,
+            "national_firms": ctx.national_firms,
+            "no_data_links": n_nodata,
+            "coverage_banner": banner,
+            "inactive_excluded": ctx.inactive,
+            "config": cfg.as_dict(),  # the settings in force, so notes and pages state the ones this table used
         }
     )
     return out
@@ -385,69 +404,48 @@ def _priority(out: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return pr.round(4)
 
 
-def _fmt(x: float, nd: int = 2) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
-
-
-def _names(ctx: _Context, ids: Iterable[str]) -> str:
-    names = ctx.links.set_index("link")["link_name"]
-    return "、".join(str(names.get(i, i)) for i in ids)
-
-
-def _reason(r: Any, ctx: _Context, reg: Any) -> str:
-    act = ACTIVITIES[ctx.activity]
-    lvl = LEVEL_ZH.get(reg.level, "地区")
-    base = (
-        f"本地{r.local}家生产企业（全国{r.national}家）"
-        if ctx.activity == "firms"
-        else f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）"
-    )
-    parts = [base]
-    if r.verdict == "missing":
-        parts = [f"本地无生产企业（全国{r.national}家）"]
-        up = nx.ancestors(ctx.feeds, r.link)
-        down = nx.descendants(ctx.feeds, r.link)
-        present = set(ctx.counts.columns[(ctx.counts.loc[reg.code] > 0)]) if reg.code in ctx.counts.index else set()
-        if r.action == "fill":
-            parts.append(
-                f"上游{_names(ctx, sorted(up & present)[:3])}与下游{_names(ctx, sorted(down & present)[:3])}"
-                f"本地已有企业，属链条断点"
-            )
-        elif r.direction == "upstream":
-            parts.append(f"位于本地链条上游之外（下游{_names(ctx, sorted(down & present)[:3])}本地已有企业）")
-        elif r.direction == "downstream":
-            parts.append(f"位于本地链条下游之外（上游{_names(ctx, sorted(up & present)[:3])}本地已有企业）")
+def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
+    """The verdict rule (``[verdict]`` of gaps.toml), one verdict per row of the table."""
+    verdict = []
+    for r in frames.rows(out):
+        if r.no_data:
+            verdict.append(vocab.NO_DATA)
+        elif r.local == 0:
+            verdict.append("missing")
+        elif (
+            r.local == 1
+            or (not math.isnan(r.hhi) and r.hhi > v.fragile_hhi)
+            or (not math.isnan(r.cascade_loss) and r.cascade_loss >= v.fragile_cascade and r.local <= 2)
+        ):
+            verdict.append("fragile")
+        elif not math.isnan(r.ci_low) and r.ci_low >= v.strong_ci_low and r.local >= v.strong_min_firms:
+            verdict.append("anchored" if r.anchor_firms else "strong")
         else:
-            parts.append("相邻环节本地均无企业")
-    else:
-        parts.append(f"区位熵LQ*={_fmt(r.lq_star)}（{round(100 * 0.95)}%区间{_fmt(r.ci_low)}–{_fmt(r.ci_high)}）")
-        if r.verdict == "fragile":
-            bits = []
-            if r.local == 1:
-                bits.append("仅1家企业")
-            if not math.isnan(r.hhi):
-                bits.append(f"集中度HHI={_fmt(r.hhi)}")
-            if not math.isnan(r.cascade_loss) and r.cascade_loss > 0:
-                bits.append(f"单家企业停产将使本地链条损失{r.cascade_loss:.0%}的环节价值")
-            parts.append("，".join(bits) + "，存在单点风险")
-        elif r.verdict in ("strong", "anchored"):
-            parts.append("区间下限≥1，专业化优势显著")
-            if r.verdict == "anchored":
-                parts.append(f"链主企业：{r.anchor_firms}")
-        else:
-            if not math.isnan(r.ci_high) and r.ci_high < 1:
-                parts.append("区间上限<1，显著弱于全国平均")
+            verdict.append("weak")
+    return verdict
+
+
+def _actions(out: pd.DataFrame, feeds: nx.DiGraph) -> tuple[list[str], list[str]]:
+    """The action rule: where a missing link sits on the ``feeds`` DAG; weak and fragile links are 强链."""
+    present = set(out.loc[out["local"] > 0, "link"])
+    action, direction = [], []
+    for r in frames.rows(out):
+        if r.verdict == "missing":
+            up = nx.ancestors(feeds, r.link) & present
+            down = nx.descendants(feeds, r.link) & present
+            if up and down:
+                action.append("fill")
+                direction.append("between")
             else:
-                parts.append("区间跨越1，未显示专业化优势")
-    if not math.isnan(r.peer_percentile):
-        parts.append(
-            f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"
-            if r.local > 0
-            else f"可行性（关联密度）{_fmt(r.density)}"
-        )
-    if r.action != "none":
-        parts.append(f"权重{r.weight:.3f}，缺口{r.gap:.3f}，优先级{r.priority:.2f} → {ACTION_ZH[r.action]}")
-    return "；".join(parts)
+                action.append("extend")
+                direction.append("upstream" if down else "downstream" if up else "detached")
+        elif r.verdict in ("weak", "fragile"):
+            action.append("strengthen")
+            direction.append("")
+        else:
+            action.append("none")
+            direction.append("")
+    return action, direction
 
 
 def summary(
@@ -472,7 +470,8 @@ def summary(
     weights = dict(zip(t["link"], t["weight"]))
     n = dict(zip(t["link"], t["local"]))
     ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
-    c, wc, sc = metrics.completeness(weights, n, ratio if ratio is not None else dict.fromkeys(weights, 0.0))
+    base: dict[Any, float] = dict(ratio) if ratio is not None else dict.fromkeys(weights, 0.0)
+    c, wc, sc = metrics.completeness(weights, n, base)
     top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
     return {
         "region": str(t["region"].iloc[0]),
@@ -486,7 +485,7 @@ def summary(
         "sc": round(float(sc), 4) if ratio is not None else math.nan,
         "verdicts": {v: int((t["verdict"] == v).sum()) for v in VERDICT_ZH},
         "actions": {a: int((t["action"] == a).sum()) for a in ACTION_ZH},
-        "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in top.itertuples()],
+        "top_priorities": [(r.link, r.link_name, r.action, float(r.priority)) for r in frames.rows(top)],
     }
 
 
@@ -501,7 +500,7 @@ def supply_ratio(
     """
     spec = load_chain(chain)
     reg = codes.resolve_region(region)
-    sup = [(u, v, d) for u, v, k, d in G.edges(keys=True, data=True) if k == "SUPPLIES"]
+    sup = [(u, v, d) for u, v, k, d in G.edges(keys=True, data=True) if k == vocab.SUPPLIES]
     if not sup:
         return None
     link_of: dict[str, set[str]] = {}
@@ -510,7 +509,7 @@ def supply_ratio(
         if lid in G:
             for u, _, k, d in G.in_edges(lid, keys=True, data=True):
                 if (
-                    k == "LINKED_TO"
+                    k == vocab.LINKED_TO
                     and d.get("decision") == "confirmed"
                     and d.get("performs", d.get("role") == "producer")
                 ):
@@ -539,15 +538,39 @@ def supply_ratio(
 
 
 def compare(
-    G: nx.MultiDiGraph, chain: str | ChainSpec, regions: Iterable[str], *, activity: str = "firms"
+    G: nx.MultiDiGraph,
+    chain: str | ChainSpec,
+    regions: Iterable[str],
+    *,
+    activity: str = "firms",
+    flat: bool = False,
 ) -> pd.DataFrame:
-    """One row per link, one column group (local, lq_star, verdict, action) per region."""
+    """One row per link, one column group (local, lq_star, verdict, action) per region.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    regions : iterable of str
+        Regions of one level (codes or names).
+    activity : str
+        Activity variable (``firms``, ``revenue``, ``reg_capital``).
+    flat : bool
+        One level of column names (``商丘市:verdict``) and the link id as a column, for a sheet or CSV;
+        default a ``(region, field)`` column MultiIndex indexed by link.
+
+    Returns
+    -------
+    DataFrame
+    """
     regs = [codes.resolve_region(str(r)) for r in regions]
     levels = {r.level for r in regs}
     if len(levels) != 1:
         raise GapError("compare needs regions of one level (all cities, or all provinces...)")
     ctx = _Context(G, chain, levels.pop(), activity, "performer")
-    cfg = load_config()
+    cfg = load_gaps()
     parts = []
     for r in regs:
         t = _table(ctx, r, None, cfg).set_index("link")
@@ -556,7 +579,11 @@ def compare(
         parts.append(cols)
     base = ctx.links.set_index("link")[["link_name", "stage"]]
     base.columns = pd.MultiIndex.from_product([["link"], base.columns])
-    return pd.concat([base] + parts, axis=1)
+    out = pd.concat([base, *parts], axis=1)
+    if flat:
+        out.columns = pd.Index([f"{pair[0]}:{pair[1]}" for pair in out.columns.to_flat_index()])
+        out = out.reset_index()
+    return out
 
 
 def anchors(
@@ -564,7 +591,7 @@ def anchors(
     chain: str | ChainSpec,
     region: str,
     *,
-    config: dict[str, Any] | None = None,
+    config: GapsConfig | Mapping[str, Any] | str | Path | None = None,
     _ctx: _Context | None = None,
 ) -> pd.DataFrame:
     """链主 (anchor firms) of a chain in a region: size rule plus the supply network.
@@ -578,7 +605,7 @@ def anchors(
     DataFrame
         ent_id, name, link, revenue, reg_capital, size_rule (bool), anchor_pull, local_partners, reason.
     """
-    cfg = (config or load_config()).get("anchor", {})
+    cfg = load_gaps(config).anchor
     spec = load_chain(chain)
     if _ctx is None:
         reg = codes.resolve_region(str(region))
@@ -591,8 +618,8 @@ def anchors(
     cols = ["ent_id", "name", "link", "revenue", "reg_capital", "size_rule", "anchor_pull", "local_partners", "reason"]
     if not len(local):
         return pd.DataFrame(columns=cols)
-    thr = float(cfg.get(f"{spec.category}_revenue", 2.0e9))
-    factor = float(cfg.get("capital_factor", 0.2))
+    thr = cfg.revenue_threshold(spec.category)
+    factor = cfg.capital_factor
     rev = pd.to_numeric(local["revenue"], errors="coerce")
     cap = pd.to_numeric(local["reg_capital"], errors="coerce")
     size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
@@ -600,7 +627,7 @@ def anchors(
     Z: dict[tuple[str, str], float] = {}
     for u in firms:
         for v, by_key in G.succ[u].items():
-            d = by_key.get("SUPPLIES")
+            d = by_key.get(vocab.SUPPLIES)
             if d is not None and v in firms:
                 Z[(u, v)] = Z.get((u, v), 0.0) + float(d.get("value") or 0.0)
     partners = dict.fromkeys(firms, 0)
@@ -610,30 +637,30 @@ def anchors(
     pull = pd.Series(0.0, index=sorted(firms))
     if Z:
         ids = sorted({x for uv in Z for x in uv})
-        Zdf = pd.DataFrame(0.0, index=ids, columns=ids)
+        Z_ = np.zeros((len(ids), len(ids)))
+        pos = {x: i for i, x in enumerate(ids)}
         for (u, v), val in Z.items():
-            Zdf.loc[u, v] += val
+            Z_[pos[u], pos[v]] += val
+        Zdf = pd.DataFrame(Z_, index=ids, columns=ids)
         out_rev = local.drop_duplicates("ent_id").set_index("ent_id").reindex(ids)
         output = pd.to_numeric(out_rev["revenue"], errors="coerce").fillna(0.0)
         output = output.where(output >= Zdf.sum(axis=1), Zdf.sum(axis=1) * 1.25)
         with contextlib.suppress(ValueError):
             pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
-    min_p = int(cfg.get("min_local_partners", 3))
+    min_p = cfg.min_local_partners
     rows = []
-    for r, sr in zip(local.itertuples(), size_rule):
+    for r, sr in zip(frames.rows(local), size_rule):
         net = pull.get(r.ent_id, 0.0) > 0 and partners.get(r.ent_id, 0) >= min_p
         if not (sr or net):
             continue
-        why = []
-        if sr:
-            why.append(
-                f"营业收入{r.revenue:,.0f}元"
-                if not math.isnan(r.revenue or math.nan)
-                else f"注册资本{r.reg_capital:,.0f}元"
-            )
-            why.append(f"达到{spec.category}类链主门槛")
-        if net:
-            why.append(f"带动本地产值{pull[r.ent_id]:,.0f}，本地上下游伙伴{partners[r.ent_id]}家")
+        why = reasons.anchor_reason(
+            size_rule=bool(sr),
+            revenue=r.revenue,
+            reg_capital=r.reg_capital,
+            category=spec.category,
+            pull=float(pull[r.ent_id]) if net else 0.0,
+            partners=partners.get(r.ent_id, 0),
+        )
         rows.append(
             {
                 "ent_id": r.ent_id,
@@ -644,7 +671,7 @@ def anchors(
                 "size_rule": bool(sr),
                 "anchor_pull": float(pull.get(r.ent_id, 0.0)),
                 "local_partners": partners.get(r.ent_id, 0),
-                "reason": "，".join(why),
+                "reason": why,
             }
         )
     return pd.DataFrame(rows, columns=cols)

@@ -278,22 +278,30 @@ def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
     return G
 
 
-def _read_consistent(root: Path, fn: Callable[[dict[str, Any]], Any]) -> Any:
-    """Run ``fn`` on the manifest; retry when a concurrent writer swapped it and removed old parts meanwhile."""
-    for attempt in range(3):
-        try:
-            raw = (root / B.MANIFEST).read_bytes()
-        except FileNotFoundError:
-            raw = b""
+def _manifest_stamp(root: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(root / B.MANIFEST)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _read_consistent(root: Path, fn: Callable[[dict[str, Any]], Any], attempts: int = 8) -> Any:
+    """Run ``fn`` on the manifest; retry when a concurrent writer swapped it and removed old parts meanwhile.
+
+    A swap is told by the manifest's inode and mtime (a rename makes a new inode), not by its bytes:
+    a writer can swap back to identical content while old parts are gone.
+    """
+    for attempt in range(attempts):
+        stamp = _manifest_stamp(root)
         manifest = B.view(read_manifest(root))
         try:
             return fn(manifest)
         except BundleError as exc:
-            if exc.code != "bundle-missing-file" or attempt == 2:
+            if exc.code != "bundle-missing-file" or attempt == attempts - 1:
                 raise
-            with contextlib.suppress(FileNotFoundError):
-                if (root / B.MANIFEST).read_bytes() == raw:
-                    raise
+            if stamp is not None and _manifest_stamp(root) == stamp:
+                raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 

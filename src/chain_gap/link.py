@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,51 +25,20 @@ import ahocorasick
 import networkx as nx
 import pandas as pd
 
-from chain_gap._resources import graph_dir
+from chain_gap import vocab
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
+from chain_gap.config import LinkConfig, load_link
 from chain_gap.schema import link_id
 
 _CLAUSE = re.compile(r"[；;。\n|]")
 
 
-@dataclass(frozen=True)
-class LinkConfig:
-    """Scoring settings (see ``graph/config/link.toml`` for what each one means)."""
-
-    product: float = 0.70
-    industry_code: float = 0.50
-    scope: float = 0.40
-    name: float = 0.20
-    split_shared_codes: bool = True
-    product_min_share: float = 0.05
-    scope_max_clues: int = 1
-    confirmed: float = 0.60
-    uncertain: float = 0.30
-    producer: tuple[str, ...] = ()
-    seller: tuple[str, ...] = ()
-    user: tuple[str, ...] = ()
-
-
 def load_config(path: str | Path | None = None) -> LinkConfig:
-    """Read a link configuration TOML (default: the shipped ``graph/config/link.toml``)."""
-    p = Path(path) if path else graph_dir() / "config" / "link.toml"
-    with open(p, "rb") as fh:
-        raw = tomllib.load(fh)
-    ev, dec, roles = raw.get("evidence", {}), raw.get("decision", {}), raw.get("roles", {})
-    return LinkConfig(
-        product=float(ev.get("product", 0.70)),
-        industry_code=float(ev.get("industry_code", 0.50)),
-        scope=float(ev.get("scope", 0.40)),
-        name=float(ev.get("name", 0.20)),
-        split_shared_codes=bool(ev.get("split_shared_codes", True)),
-        product_min_share=float(ev.get("product_min_share", 0.05)),
-        scope_max_clues=int(ev.get("scope_max_clues", 1)),
-        confirmed=float(dec.get("confirmed", 0.60)),
-        uncertain=float(dec.get("uncertain", 0.30)),
-        producer=tuple(roles.get("producer", ())),
-        seller=tuple(roles.get("seller", ())),
-        user=tuple(roles.get("user", ())),
-    )
+    """Read a link configuration TOML (default: the shipped ``graph/config/link.toml``).
+
+    Unknown keys are refused (see :func:`chain_gap.config.load_link`).
+    """
+    return load_link(path)
 
 
 @dataclass
@@ -214,17 +182,17 @@ def _score(
     methods = "+".join(dict.fromkeys(m for s, m, _ in sorted(parts, key=lambda x: -x[0])))
     evidence = "; ".join(t for _, _, t in parts if t)
     # role: the scope clause decides; products mean production; a trade/retail code means selling
-    roles = [r for r in ev.scope.values() if r]
-    explicit = bool(roles)
-    if performer != "producer" and performer in roles:
+    clause_roles = [r for r in ev.scope.values() if r]
+    explicit = bool(clause_roles)
+    if performer != "producer" and performer in clause_roles:
         # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
         # even when another clause of the scope develops technology for it
         role = performer
-    elif "producer" in roles or (ev.product and not roles):
+    elif "producer" in clause_roles or (ev.product and not clause_roles):
         role = "producer"
-    elif "seller" in roles:
+    elif "seller" in clause_roles:
         role = "seller"
-    elif "user" in roles:
+    elif "user" in clause_roles:
         role = "user"
     elif ev.code and ev.code[:2] in ("51", "52"):
         role = "seller"
@@ -256,11 +224,11 @@ def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str
     main: dict[str, list[str]] = defaultdict(list)
     minor: dict[str, list[str]] = defaultdict(list)
     for p, kind in G.nodes(data="kind"):
-        if kind != "Product":
+        if kind != vocab.PRODUCT:
             continue
         pname = G.nodes[p].get("name", "")
         for e, _, k, d in G.in_edges(p, keys=True, data=True):
-            if k == "MAKES":
+            if k == vocab.MAKES:
                 share = d.get("share")
                 (minor if share is not None and float(share) < min_share else main)[e].append(pname)
     return main, minor
@@ -307,10 +275,10 @@ def attach(
         add_to_graph(G, ch)
     m = _build_matcher(specs)
     leaf_ids = set(m.leaf_chain)
-    old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == "LINKED_TO"]
-    G.remove_edges_from([(u, v, "LINKED_TO") for u, v in old])
+    old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == vocab.LINKED_TO]
+    G.remove_edges_from([(u, v, vocab.LINKED_TO) for u, v in old])
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
-    ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise"]
+    ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
     total = len(ents)
     new_edges = []
     for i, (nid, a) in enumerate(ents):
@@ -325,6 +293,8 @@ def attach(
             if term not in evs[lid].scope or evs[lid].scope[term] is None:
                 evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
+        # the reference population of gap analysis: firms carrying evidence the linker reads
+        a["linkable"] = bool(scope or prods or minor or a.get("industry_code"))
         if prods:
             for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
                 evs[lid].product.add(term)
@@ -369,9 +339,9 @@ def attach(
                 (
                     nid,
                     lid,
-                    "LINKED_TO",
+                    vocab.LINKED_TO,
                     {
-                        "kind": "LINKED_TO",
+                        "kind": vocab.LINKED_TO,
                         "role": role,
                         "confidence": round(conf, 4),
                         "method": methods,
@@ -398,23 +368,17 @@ def _apply_overrides(G: nx.MultiDiGraph, m: _Matcher) -> None:
         lid = link if link.startswith("link:") else f"link:{link}"
         if lid not in m.leaf_chain or ent not in G:
             continue
-        decision = {
-            "confirm": "confirmed",
-            "confirmed": "confirmed",
-            "reject": "rejected",
-            "rejected": "rejected",
-            "uncertain": "uncertain",
-        }.get(str(ov.get("decision", "")).lower())
+        decision = vocab.decision_of(ov.get("decision", ""))
         if decision is None:
             continue
-        prev = G.edges[ent, lid, "LINKED_TO"] if G.has_edge(ent, lid, "LINKED_TO") else {}
+        prev = G.edges[ent, lid, vocab.LINKED_TO] if G.has_edge(ent, lid, vocab.LINKED_TO) else {}
         note = ov.get("note") or ""
         role = ov.get("role") or prev.get("role") or m.leaf_performer[lid]
         G.add_edge(
             ent,
             lid,
-            key="LINKED_TO",
-            kind="LINKED_TO",
+            key=vocab.LINKED_TO,
+            kind=vocab.LINKED_TO,
             role=role,
             performs=role == m.leaf_performer[lid],
             confidence=1.0 if decision == "confirmed" else 0.0,
@@ -431,7 +395,7 @@ def _mark_primary(G: nx.MultiDiGraph, m: _Matcher) -> None:
     best: dict[tuple[str, str], tuple[float, float, str]] = {}
     for lid, chain in m.leaf_chain.items():
         for u, _, k, d in G.in_edges(lid, keys=True, data=True):
-            if k != "LINKED_TO" or d.get("decision") != "confirmed":
+            if k != vocab.LINKED_TO or d.get("decision") != "confirmed":
                 continue
             d["primary"] = False
             score = (float(d.get("confidence", 0)), m.leaf_weight.get(lid, 0.0), lid)
@@ -439,7 +403,7 @@ def _mark_primary(G: nx.MultiDiGraph, m: _Matcher) -> None:
             if cur is None or score > cur:
                 best[(u, chain)] = score
     for (u, _chain), (_, _, lid) in best.items():
-        G.edges[u, lid, "LINKED_TO"]["primary"] = True
+        G.edges[u, lid, vocab.LINKED_TO]["primary"] = True
 
 
 def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
@@ -453,7 +417,7 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
     """
     rows = []
     for u, v, k, d in G.edges(keys=True, data=True):
-        if k != "LINKED_TO" or d.get("decision") != "uncertain":
+        if k != vocab.LINKED_TO or d.get("decision") != "uncertain":
             continue
         if chain and d.get("chain") != chain:
             continue
@@ -490,3 +454,76 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)
+
+
+def decision_counts(G: nx.MultiDiGraph, chain: str | None = None) -> dict[str, int]:
+    """How many ``LINKED_TO`` edges carry each decision (confirmed / uncertain / rejected).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A linked graph.
+    chain : str, optional
+        Count only this chain's edges.
+
+    Returns
+    -------
+    dict
+        ``{decision: count}``, sorted by decision.
+    """
+    counts: dict[str, int] = {}
+    for _, _, k, d in G.edges(keys=True, data=True):
+        if k == vocab.LINKED_TO and (chain is None or d.get("chain") == chain):
+            dec = str(d.get("decision", ""))
+            counts[dec] = counts.get(dec, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def linked_chains(G: nx.MultiDiGraph) -> list[str]:
+    """Ids of the chains whose templates are in the graph (those :func:`attach` has linked)."""
+    return sorted(
+        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
+        for n, a in G.nodes(data=True)
+        if a.get("kind") == vocab.CHAIN
+    )
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """What :func:`apply_review` did.
+
+    Attributes
+    ----------
+    load : chain_gap.load.LoadResult
+        The load of the reviewers' files (rejected rows: those without a usable decision).
+    in_force : int
+        Overrides now held by the graph (from every review so far).
+    chains : list of str
+        The chains re-linked so the decisions take effect.
+    """
+
+    load: Any
+    in_force: int
+    chains: list[str]
+
+
+def apply_review(G: nx.MultiDiGraph, files: Iterable[str | Path]) -> ReviewResult:
+    """Load reviewers' decision files (the ``overrides`` mapping) and re-link so they take effect.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph; changed in place.
+    files : iterable of path
+        Review sheets (``chain-gap review export`` filled in) or override tables.
+
+    Returns
+    -------
+    ReviewResult
+    """
+    from chain_gap import load as load_mod
+
+    res = load_mod.load(list(files), "overrides", G)
+    chains = linked_chains(G)
+    attach(G, chains or None)
+    return ReviewResult(load=res, in_force=len(G.graph.get("overrides", []) or []), chains=chains)

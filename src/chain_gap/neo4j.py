@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import math
 import os
@@ -38,6 +39,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from chain_gap import vocab
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
@@ -50,10 +52,10 @@ PULL_KEY = "neo4j_pull"
 """``G.graph`` key describing what a pulled graph holds (chain, region, enterprises); never pushed."""
 
 INDEXED: dict[str, tuple[str, ...]] = {
-    "Enterprise": ("region", "uscc", "stock_code", "name_norm", "industry_code"),
-    "Link": ("chain",),
-    "Region": ("level",),
-    "Industry": ("code",),
+    vocab.ENTERPRISE: ("region", "uscc", "stock_code", "name_norm", "industry_code"),
+    vocab.LINK: ("chain",),
+    vocab.REGION: ("level",),
+    vocab.INDUSTRY: ("code",),
 }
 """Properties that pulls and the cookbook filter on (beyond ``id``, which the constraints index)."""
 
@@ -440,6 +442,10 @@ def connect(uri: str | None = None) -> Any:
     return driver
 
 
+def _consume(session: Any, query: str) -> Any:
+    return session.run(query).consume()
+
+
 def _retrying(fn: Callable[[], Any], retries: int, backoff: float) -> Any:
     """Run ``fn``; on a transient error or lost connection try again up to ``retries`` times.
 
@@ -549,7 +555,7 @@ def push(
     try:
         with _translate(where), drv.session(database=_database(database)) as session:
             for q in constraints() + indexes():
-                _retrying(lambda q=q: session.run(q).consume(), retries, backoff)
+                _retrying(functools.partial(_consume, session, q), retries, backoff)
                 out["schema_statements"] += 1
             _retrying(lambda: session.run("CALL db.awaitIndexes(300)").consume(), retries, backoff)
             for section, batches in (
@@ -558,7 +564,7 @@ def push(
             ):
                 for kind, query, params in batches:
                     written, nc, rc = _retrying(
-                        lambda q=query, p=params: session.execute_write(_tx_write, q, p), retries, backoff
+                        functools.partial(session.execute_write, _tx_write, query, params), retries, backoff
                     )
                     sent = len(params["rows"])
                     if written != sent:
@@ -718,7 +724,7 @@ class _Builder:
             self.G.add_node(nid, kind=kind, **props)
 
     def rel(self, row: Mapping[str, Any]) -> None:
-        u, v, kind = row.get("source"), row.get("target"), row.get("type") or row.get("kind")
+        u, v, kind = row.get("source"), row.get("target"), str(row.get("type") or row.get("kind") or "")
         if kind not in self.edge_kinds:
             raise Neo4jError(f"relationship {u} -> {v}: type {kind!r} is not in graph/schema.yaml")
         for end in (u, v):
@@ -848,13 +854,17 @@ def pull(
             ]
             for key in node_keys:
                 _retrying(
-                    lambda q=PULL_NODE_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.node), retries, backoff
+                    functools.partial(session.execute_read, _tx_feed, PULL_NODE_QUERIES[key], params, b.node),
+                    retries,
+                    backoff,
                 )
                 if key == "chain" and params["chain_node"] not in b.G:
                     raise Neo4jError(f"chain {chain_id!r} is not in the Neo4j database; push a graph with it first")
             for key in rel_keys:
                 _retrying(
-                    lambda q=PULL_REL_QUERIES[key]: session.execute_read(_tx_feed, q, params, b.rel), retries, backoff
+                    functools.partial(session.execute_read, _tx_feed, PULL_REL_QUERIES[key], params, b.rel),
+                    retries,
+                    backoff,
                 )
     finally:
         if own:

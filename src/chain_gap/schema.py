@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 import yaml
 
+from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.errors import ChainGapError
 
@@ -54,7 +55,7 @@ def node_id(kind: str, key: str) -> str:
 
 def link_id(chain: str, link: str) -> str:
     """Id of a chain link node: ``link:<chain>/<link>``."""
-    return node_id("Link", f"{chain}/{link}")
+    return node_id(vocab.LINK, f"{chain}/{link}")
 
 
 def name_hash(name_norm: str, region: str | None = None) -> str:
@@ -142,8 +143,3 @@ def validate(G: nx.MultiDiGraph) -> list[str]:
             if attrs.get(p) in (None, ""):
                 problems.append(f"edge {u}->{v} ({kind}): missing required property {p!r}")
     return problems
-
-
-def nodes_of(G: nx.MultiDiGraph, kind: str) -> list[str]:
-    """Ids of all nodes of one kind."""
-    return [n for n, k in G.nodes(data="kind") if k == kind]

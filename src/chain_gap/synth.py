@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,7 +108,7 @@ def _leaf_table(chains: list[ChainSpec]) -> pd.DataFrame:
                 {
                     "chain": ch.id,
                     "leaf": leaf.id,
-                    "weight": leaf.weight / len(chains),
+                    "weight": float(leaf.weight or 0.0) / len(chains),
                     "codes": list(leaf.industry_codes),
                     "keywords": list(leaf.keywords),
                     "products": list(leaf.products) or list(leaf.keywords)[:3],
@@ -174,7 +175,11 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
     brand = rng.integers(0, len(_BRAND), size=(n, 2))
     form = rng.integers(0, len(_FORM), size=n)
     other = rng.integers(0, len(_OTHER_SCOPES), size=n)
-    names, scopes, inds, prods, truth = [], [], [], [], []
+    names: list[str] = []
+    scopes: list[str] = []
+    inds: list[str] = []
+    prods: list[Any] = []
+    truth: list[Any] = []
     kw_pick = rng.random((n, 3))
     for i in range(n):
         b = _BRAND[brand[i, 0]] + _BRAND[brand[i, 1]]

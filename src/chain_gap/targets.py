@@ -10,8 +10,8 @@ the firm closes and its strongest components.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,40 +21,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics
+from chain_gap import codes, frames, metrics, reasons, vocab
 from chain_gap import gaps as gaps_mod
-from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.config import TargetProfile, load_targets
 from chain_gap.errors import ChainGapError
 from chain_gap.normalize import normalize_name
-
-TARGET_COLUMNS_ZH = {
-    "rank": "排名",
-    "name": "企业名称",
-    "uscc": "统一社会信用代码",
-    "region": "所在地区代码",
-    "region_name": "所在地区",
-    "province_name": "所在省份",
-    "link": "环节代码",
-    "link_name": "目标环节",
-    "action_zh": "招商方向",
-    "score": "综合得分",
-    "link_priority": "环节优先级",
-    "gap": "环节缺口",
-    "density": "可行性(关联密度)",
-    "resilience": "韧性增益",
-    "quality": "企业质量(TOPSIS)",
-    "fit": "本地配套契合度",
-    "same_province": "同省",
-    "reg_capital": "注册资本(元)",
-    "revenue": "营业收入(元)",
-    "founded": "成立日期",
-    "tags": "企业标签",
-    "other_links": "其他所属环节",
-    "stability": "排名稳定性",
-    "reasons": "推荐理由",
-    "ent_id": "企业ID",
-}
 
 
 class TargetError(ChainGapError, ValueError):
@@ -63,38 +35,33 @@ class TargetError(ChainGapError, ValueError):
     default_code = "target-error"
 
 
-@dataclass
-class Profile:
-    """Weight profile of the ranking (see ``graph/config/targets.toml``)."""
-
-    alpha: float = 0.5
-    proximity: float = 0.10
-    priority: dict[str, float] = field(default_factory=lambda: {"density": 0.4, "pci": 0.2, "cog": 0.1, "gap": 0.3})
-    tags: dict[str, float] = field(default_factory=dict)
+Profile = TargetProfile  # the name earlier releases used
 
 
-def load_profile(path: str | Path | Mapping[str, Any] | None = None) -> Profile:
-    """Read a weight profile TOML (default: the shipped ``graph/config/targets.toml``)."""
-    if isinstance(path, Profile):
-        return path
-    if isinstance(path, Mapping):
-        raw = dict(path)
-    else:
-        p = Path(path) if path else graph_dir() / "config" / "targets.toml"
-        try:
-            with open(p, "rb") as fh:
-                raw = tomllib.load(fh)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise TargetError(f"{p}: cannot read weight profile: {exc}") from None
-    default = Profile()
-    with open(graph_dir() / "config" / "targets.toml", "rb") as fh:
-        shipped = tomllib.load(fh)
-    return Profile(
-        alpha=float(raw.get("alpha", default.alpha)),
-        proximity=float(raw.get("proximity", default.proximity)),
-        priority={**default.priority, **{k: float(v) for k, v in raw.get("priority", {}).items()}},
-        tags={**shipped.get("tags", {}), **{k: float(v) for k, v in raw.get("tags", {}).items()}},
-    )
+def _profile_dict(profile: TargetProfile) -> dict[str, Any]:
+    return {
+        "alpha": profile.alpha,
+        "proximity": profile.proximity,
+        "priority": dict(profile.priority),
+        "tags": dict(profile.tags),
+        "reference_year": profile.reference_year,
+    }
+
+
+def load_profile(path: str | Path | Mapping[str, Any] | TargetProfile | None = None) -> TargetProfile:
+    """Read a weight profile (default: the shipped ``graph/config/targets.toml``).
+
+    Parameters
+    ----------
+    path : str, Path, Mapping, TargetProfile or None
+        A TOML file or a mapping shaped like it; unknown keys are refused (see
+        :func:`chain_gap.config.load_targets`).
+
+    Returns
+    -------
+    TargetProfile
+    """
+    return load_targets(path)
 
 
 @dataclass
@@ -145,10 +112,13 @@ def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> 
     return f
 
 
-def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float]) -> pd.Series:
-    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria)."""
+def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int) -> pd.Series:
+    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria).
+
+    Ages are counted to ``ref_year`` (the profile's reference year, else the data vintage's).
+    """
     year = pd.to_datetime(cands["founded"], errors="coerce").dt.year
-    age = (2026 - year).clip(lower=0).fillna(0.0)
+    age = (ref_year - year).clip(lower=0).fillna(0.0)
     tags = cands["tags"].apply(lambda ts: sum(float(tag_points.get(t, 0.0)) for t in (ts or [])))
     X = pd.DataFrame(
         {
@@ -190,7 +160,7 @@ def _components(
     reg = codes.resolve_region(str(region))
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
     need = gt[gt["action"] != "none"].set_index("link")
-    mem = frames.members(G, spec)
+    mem = frames.members(G, spec, active_only=True)
     mem = mem.drop_duplicates(["ent_id", "link"])
     is_local = mem[reg.level] == reg.code
     local = mem[is_local]
@@ -215,11 +185,15 @@ def _components(
     cands["density"] = cands["link"].map(need["density"]).astype(float)
     cands["action"] = cands["link"].map(need["action"])
     cands["link_name"] = cands["link"].map(need["link_name"])
-    prio = gaps_mod._priority(gt.assign(), profile.priority)
+    prio = gaps_mod._priority(gt.assign(), dict(profile.priority))
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
     cands["quality"] = (
-        _quality(cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags).reindex(cands["ent_id"]).to_numpy()
+        _quality(
+            cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags, profile.year(G.graph.get("vintage"))
+        )
+        .reindex(cands["ent_id"])
+        .to_numpy()
     )
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
@@ -259,13 +233,13 @@ def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
     values = {p: w.get(p, 0.0) for p in present}
     if sum(values.values()) <= 0:
         return {}
-    return {k: float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
+    return {str(k): float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
 
 
 def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.DataFrame, reg: Any) -> np.ndarray:
-    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
     local_ids = set(local["ent_id"])
-    fit = np.zeros(len(cands))
+    fit: np.ndarray = np.zeros(len(cands))
     if pairs:
         f = metrics.supplier_fit(pairs)
         if len(f):
@@ -294,34 +268,6 @@ def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
     return c["link_priority"] * firm * (1 + profile.proximity * c["same_province"].astype(float))
 
 
-def _reason(r: Any, reg: Any) -> str:
-    gap_txt = {
-        "fill": f"补齐{reg.name}缺失的「{r.link_name}」环节（链条断点）",
-        "extend": (
-            f"向{'上' if r.direction == 'upstream' else '下'}游延伸{reg.name}链条至「{r.link_name}」"
-            if r.direction in ("upstream", "downstream")
-            else f"为{reg.name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"
-        ),
-        "strengthen": f"强化{reg.name}{r.verdict_zh}的「{r.link_name}」环节",
-    }.get(r.action, f"「{r.link_name}」")
-    comps = [
-        ("企业质量", r.quality),
-        ("本地配套契合度", r.fit_n),
-        ("可行性", r.density if not math.isnan(r.density) else 0.0),
-        ("韧性增益", r.resilience),
-    ]
-    comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
-    bits = [f"可{gap_txt}（环节优先级{r.link_priority:.2f}，缺口{r.gap:.3f}）"]
-    if comps:
-        bits.append("优势：" + "、".join(f"{n}{v:.2f}" for n, v in comps))
-    tags = [t for t in (r.tags or []) if t]
-    if tags:
-        bits.append("标签：" + "、".join(tags))
-    if r.same_province:
-        bits.append("同省企业，招引距离近")
-    return "；".join(bits)
-
-
 def rank(
     G: nx.MultiDiGraph,
     chain: str | ChainSpec,
@@ -331,6 +277,7 @@ def rank(
     weights: str | Path | Mapping[str, Any] | Profile | None = None,
     filters: Iterable[str] | Mapping[str, Any] | Filters | None = None,
     gap_table: pd.DataFrame | None = None,
+    with_stability: bool = False,
 ) -> pd.DataFrame:
     """Rank firms outside ``region`` that would close its gaps in ``chain``.
 
@@ -343,6 +290,8 @@ def rank(
     filters : ``["min_capital=5000万", "required_tags=专精特新", "exclude_regions=河南省"]``, a mapping or
         :class:`Filters`. Firms already present in the region are skipped unless ``skip_present=false``.
     gap_table : the region's gap table if already computed.
+    with_stability : add a ``stability`` column: the share of ±20 % weight draws that keep the firm in
+        the top ``min(top, 20)`` (see :func:`stability`).
 
     Returns
     -------
@@ -384,7 +333,14 @@ def rank(
     ]
     if c.empty:
         out = pd.DataFrame(columns=cols)
-        out.attrs.update({"profile": profile.__dict__, "region": comp.region.code})
+        out.attrs.update(
+            {
+                "profile": _profile_dict(profile),
+                "region": comp.region.code,
+                "level_has_data": comp.gaps.attrs.get("level_has_data", True),
+                "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
+            }
+        )
         return out
     c["score"] = _score(c, profile)
     fmax = float(c["fit"].max())
@@ -405,7 +361,7 @@ def rank(
     best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
-    best["reasons"] = [_reason(r, comp.region) for r in best.itertuples()]
+    best["reasons"] = [reasons.target_reason(r, comp.region.name) for r in frames.rows(best)]
     best["rank"] = np.arange(1, len(best) + 1)
     best["score"] = best["score"].round(6)
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
@@ -413,13 +369,18 @@ def rank(
     out = best[cols].reset_index(drop=True)
     out.attrs.update(
         {
-            "profile": profile.__dict__,
+            "profile": _profile_dict(profile),
             "region": comp.region.code,
             "region_name": comp.region.name,
             "chain": comp.chain.id,
             "chain_name": comp.chain.name,
+            "level_has_data": comp.gaps.attrs.get("level_has_data", True),
+            "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
         }
     )
+    if with_stability:
+        st = stability(G, comp.chain, comp.region.code, top=min(top or 20, 20), weights=profile, filters=filters)
+        out["stability"] = out["ent_id"].map(st).fillna(0.0)
     return out
 
 
@@ -457,10 +418,10 @@ def stability(
     for _ in range(int(n)):
         f = rng.uniform(1 - jitter, 1 + jitter, size=len(profile.priority) + 2)
         pw = {k: w * f[i] for i, (k, w) in enumerate(profile.priority.items())}
-        p2 = Profile(
-            alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw, tags=profile.tags
+        p2 = dataclasses.replace(
+            profile, alpha=min(1.0, profile.alpha * f[-2]), proximity=profile.proximity * f[-1], priority=pw
         )
-        prio = gaps_mod._priority(gt, p2.priority)
+        prio = gaps_mod._priority(gt, dict(p2.priority))
         c2 = c.copy()
         c2["link_priority"] = c2["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
         ids = _top_ids(c2.assign(score=_score(c2, p2)), top)
@@ -491,7 +452,7 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
     spec = load_chain(chain)
     reg = codes.resolve_region(str(region))
     ids = [str(i) for i in enterprise_ids]
-    missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != "Enterprise"]
+    missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != vocab.ENTERPRISE]
     if missing:
         raise TargetError(f"unknown enterprise id(s): {', '.join(missing)}")
     before = gaps_mod.table(G, spec, reg.code)
@@ -506,7 +467,7 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
             G.add_node(cid, **{k: v for k, v in attrs.items() if v is not None})
             clones.append(cid)
             for _, lid, k, d in list(G.out_edges(i, keys=True, data=True)):
-                if k == "LINKED_TO" and d.get("chain") == spec.id and d.get("decision") == "confirmed":
+                if k == vocab.LINKED_TO and d.get("chain") == spec.id and d.get("decision") == "confirmed":
                     G.add_edge(cid, lid, key=k, **d)
                     added_rows.append(
                         {
@@ -588,25 +549,29 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     ]
     if anc.empty:
         return pd.DataFrame(columns=cols)
-    mem = frames.members(G, spec).drop_duplicates(["ent_id", "link"])
+    mem = frames.members(G, spec, active_only=True).drop_duplicates(["ent_id", "link"])
     outside = mem[mem[reg.level] != reg.code]
     qual = (
-        _quality(outside.drop_duplicates("ent_id").set_index("ent_id"), load_profile().tags)
+        _quality(
+            outside.drop_duplicates("ent_id").set_index("ent_id"),
+            load_profile().tags,
+            load_profile().year(G.graph.get("vintage")),
+        )
         if len(outside)
         else pd.Series(dtype=float)
     )
-    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"]
+    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
     fit = metrics.supplier_fit(pairs) if pairs else pd.Series(dtype=float)
     link_names = {leaf.id: leaf.name for leaf in spec.leaves()}
     outside_ids = set(outside["ent_id"])
     rows = []
-    for a in anc.itertuples():
+    for a in frames.rows(anc):
         found: dict[str, tuple[str, float, str]] = {}
         for u, _, k, d in G.in_edges(a.ent_id, keys=True, data=True):
-            if k == "SUPPLIES" and u in outside_ids:
+            if k == vocab.SUPPLIES and u in outside_ids:
                 found[u] = (f"已有供货关系（{d.get('year', '')}年，金额{float(d.get('value') or 0):,.0f}元）", 3.0, "")
         feeders = [x for x, y, _ in spec.feeds_edges() if y == a.link]
-        for r in outside[outside["link"].isin(feeders)].itertuples():
+        for r in frames.rows(outside[outside["link"].isin(feeders)]):
             if r.ent_id not in found:
                 found[r.ent_id] = (
                     f"所在环节「{link_names.get(r.link, r.link)}」为链主环节「{link_names.get(a.link, a.link)}」的上游",
@@ -616,7 +581,8 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
         if len(fit):
             f_a = fit.xs(a.ent_id, level=1, drop_level=False) if a.ent_id in fit.index.get_level_values(1) else None
             if f_a is not None:
-                for (s, _), v in f_a.items():
+                for pair, v in f_a.items():
+                    s = str(pair[0])  # type: ignore[index]  # (supplier, buyer) MultiIndex keys
                     if s in outside_ids and s not in found:
                         found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
         best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]

@@ -1,0 +1,141 @@
+"""Values as staff read them: plain Python values, numbers, money, widths and safe embedded JSON.
+
+Shared by the map, the panorama, the Excel writer and the HTML report, so a number reads the same
+in every output ("—" for a missing value, "∞" for an infinite one, 万元 for money in Chinese).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "display_width",
+    "fmt_int",
+    "fmt_money",
+    "fmt_num",
+    "fmt_pct",
+    "is_missing",
+    "level_text",
+    "number",
+    "plain",
+    "script_json",
+    "text",
+    "unit_width",
+]
+
+
+def plain(v: Any) -> Any:
+    """Plain Python value: numpy scalars unwrapped, NaN / NA / NaT as ``None``; containers unchanged."""
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple, dict)):
+        return v
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(v, "item") and not isinstance(v, str):
+        try:
+            return v.item()
+        except (AttributeError, ValueError):
+            return v
+    return v
+
+
+def text(v: Any) -> str:
+    """``v`` as text; a missing value is the empty string."""
+    v = plain(v)
+    return "" if v is None else str(v)
+
+
+def number(v: Any) -> float | None:
+    """``v`` as a float, or ``None`` when it is missing or not a number."""
+    v = plain(v)
+    if v is None or isinstance(v, bool):
+        return None if v is None else float(v)
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_missing(v: Any) -> bool:
+    """None, NaN, NaT or pd.NA (scalars only; containers are never missing)."""
+    try:
+        res = pd.isna(v)
+    except (TypeError, ValueError):
+        return False
+    if isinstance(res, bool):
+        return res
+    return getattr(res, "shape", None) == () and bool(res)  # numpy scalar bool
+
+
+def fmt_num(v: Any, nd: int = 2) -> str:
+    """A number with thousands separators and ``nd`` decimals; "—" when missing, "∞" when infinite."""
+    x = number(v)
+    if x is None:
+        return "—"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:,.{nd}f}"
+
+
+def fmt_int(v: Any) -> str:
+    """A count with thousands separators; "—" when missing or infinite."""
+    x = number(v)
+    return "—" if x is None or math.isinf(x) else f"{round(x):,}"
+
+
+def fmt_pct(v: Any) -> str:
+    """A share as a percentage with one decimal (0.755 → "75.5%"); "—" when missing."""
+    return "—" if is_missing(v) else f"{float(v) * 100:.1f}%"
+
+
+def fmt_money(v: Any, lang: str) -> str:
+    """CNY amounts as staff quote them: 万元 in Chinese, millions in English."""
+    x = number(v)
+    if x is None or math.isinf(x):
+        return "—"
+    if lang == "zh":
+        w = x / 1e4
+        return f"{w:,.0f} 万元" if abs(w) >= 10 else f"{w:,.2f} 万元"
+    m = x / 1e6
+    return f"CNY {m:,.1f} m" if abs(m) >= 10 else f"CNY {m:,.2f} m"
+
+
+def level_text(level: float) -> str:
+    """A confidence level as a percentage for prose: 0.95 → "95%", 0.9 → "90%", 0.975 → "97.5%"."""
+    return f"{round(float(level) * 100, 6):g}%"
+
+
+def display_width(s: str) -> int:
+    """Width of ``s`` in Excel character units: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
+
+
+def unit_width(s: str) -> float:
+    """Width of ``s`` in em: CJK / full-width glyphs 1 em, others about 0.55 em."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.56 for ch in s)
+
+
+def script_json(obj: Any) -> str:
+    """JSON safe to place inside a ``<script>`` element (a JSON data block or JavaScript).
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, so escaping them as ``\\u003c`` etc.
+    keeps the value identical for ``JSON.parse`` while making ``</script>`` and ``<!--``
+    impossible; U+2028/2029 are escaped for old JavaScript parsers.
+    """
+    s = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
