@@ -377,7 +377,7 @@ def vintage(
     files: Iterable[str | os.PathLike[str]], *, source: str | None = None, rows: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The vintage entry of one load, for ``save(..., vintage=)``: UTC time, source files with sha256, rows."""
-    entries = []
+    entries: list[dict[str, Any]] = []
     for f in files:
         if os.path.isdir(f):
             entries.append({"name": Path(f).name, "sha256": None, "bytes": None})
@@ -471,15 +471,18 @@ def _graph_part(root: Path, attrs: dict[str, Any]) -> dict[str, Any]:
 
 def _commit(root: Path, base: dict[str, Any] | None, manifest: dict[str, Any], stale: list[Path], vin: Any) -> None:
     """Swap in ``manifest`` (unless nothing changed), then remove what no manifest refers to any more."""
-    unchanged = base is not None and base.get("format") == B.FORMAT
-    unchanged = unchanged and {k: v for k, v in base.items() if k != "loads"} == {
-        k: v for k, v in manifest.items() if k != "loads"
-    }
-    if not unchanged:
+    unchanged = (
+        base is not None
+        and base.get("format") == B.FORMAT
+        and {k: v for k, v in base.items() if k != "loads"} == {k: v for k, v in manifest.items() if k != "loads"}
+    )
+    if unchanged and base is not None:
+        now = base
+    else:
         if vin is not None:
             manifest["loads"] = [*manifest["loads"], vin]
         B.write_manifest(root, manifest)
-    now = manifest if not unchanged else base
+        now = manifest
     B.remove(B.leftovers(root, now), root)
     keep = B.referenced(now)
     cleaned = [p for p in stale if p.relative_to(root).as_posix() not in keep]
