@@ -167,6 +167,18 @@ def atomic_path(path: str | os.PathLike[str], *, mode: int | None = None) -> Ite
 
 def default_mode(*, folder: bool = False) -> int:
     """The permissions a new file (or folder) gets under the process umask (0o644 / 0o755 for umask 022)."""
-    mask = os.umask(0)
+    return (0o777 if folder else 0o666) & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux reports it (setting it is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
-    return (0o777 if folder else 0o666) & ~mask
+    return mask
