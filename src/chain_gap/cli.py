@@ -49,6 +49,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         debug = bool(ctx.find_root().params.get("debug"))
         try:
+            _guard_paths(ctx.params)
             return fn(*args, **kwargs)
         except click.exceptions.Exit:
             raise
@@ -63,6 +64,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             if debug:
                 raise
+            user = _os_user_error(exc)
+            if user is not None:  # disk full, read-only, locked file: also when a library wrapped it
+                click.echo(f"Error: {user}", err=True)
+                ctx.exit(EXIT_USER)
             click.echo(
                 f"Internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
                 "(run with --debug for details)",
@@ -71,6 +76,36 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+#: Parameters that name bundles, output files and output folders (see ``_paths.guard_params``).
+_BUNDLE_PARAMS = ("bundle", "into")
+_OUTPUT_FILE_PARAMS = ("output", "rejects", "report_path")
+_OUTPUT_DIR_PARAMS = ("out", "out_dir")
+
+
+def _guard_paths(params: dict[str, Any]) -> None:
+    """Refuse, before anything runs, outputs that would replace an input or land inside a bundle."""
+    from chain_gap import _paths
+
+    _paths.guard_params(
+        params, bundles=_BUNDLE_PARAMS, output_files=_OUTPUT_FILE_PARAMS, output_dirs=_OUTPUT_DIR_PARAMS
+    )
+
+
+def _os_user_error(exc: BaseException) -> Exception | None:
+    """A disk-full / read-only / locked-file fault behind ``exc`` as a one-line user error, else ``None``."""
+    from chain_gap import _atomic
+
+    cause = _atomic._os_cause(exc)
+    err = None if cause is None else _atomic.user_error(cause, cause.filename or "?")
+    if err is not None:
+        _atomic._silence_finalisers(exc.__traceback__)
+    return err
+
+
+def _waiting(path: Path) -> None:
+    click.echo(f"{path}: waiting for another chain-gap process to finish writing this bundle…", err=True)
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -186,6 +221,25 @@ def main(debug: bool) -> None:
       chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 -o targets.xlsx
       chain-gap map city.bundle --chain nev --region 商丘市 -o map.html
     """
+    _show_bundle_warnings_as_one_line()
+
+
+def _show_bundle_warnings_as_one_line() -> None:
+    """Print what the bundle repaired on its own (leftovers removed, v1 migrated) as one "Note:" line."""
+    import warnings
+
+    shown = warnings.showwarning
+    if getattr(shown, "_chain_gap", False):
+        return
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if category.__name__ == "BundleWarning":
+            click.echo(f"Note: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    show._chain_gap = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
 
 
 # ---------------------------------------------------------------- chains
@@ -285,9 +339,9 @@ def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None
     """
     from chain_gap import io, load
 
-    G = io.load(into) if (Path(into) / "manifest.json").exists() else None
-    res = load.load(list(files), source, G, progress=_progress("loading"))
-    io.save(res.graph, into)
+    with io.edit(into, waiting=_waiting) as bundle:
+        res = load.load(list(files), source, bundle.load(), progress=_progress("loading"))
+        bundle.save(res.graph, vintage=io.vintage(files, source=source, rows=res.report["totals"]))
     if rejects:
         load.write_rejects(res, rejects)
     if report_path:
@@ -314,9 +368,10 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
     """
     from chain_gap import io, link
 
-    G = io.load(bundle)
-    link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
-    io.save(G, bundle)
+    with io.edit(bundle, waiting=_waiting) as b:
+        G = io.load(bundle)
+        link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
+        b.save(G)
     decisions = link.decision_counts(G)
     click.echo(f"{bundle}: LINKED_TO edges " + ", ".join(f"{k}={v}" for k, v in decisions.items()))
 
@@ -356,9 +411,10 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     """
     from chain_gap import io, link
 
-    G = io.load(bundle)
-    res = link.apply_review(G, files)
-    io.save(G, bundle)
+    with io.edit(bundle, waiting=_waiting) as b:
+        G = io.load(bundle)
+        res = link.apply_review(G, files)
+        b.save(G, vintage=io.vintage(files, source="overrides", rows=res.load.report["totals"]))
     t = res.load.report["totals"]
     click.echo(
         f"{bundle}: {res.in_force} override(s) in force "

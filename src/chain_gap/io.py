@@ -1,228 +1,715 @@
-"""The graph bundle on disk: Parquet node and edge tables plus a manifest.
+"""The graph bundle on disk: Parquet tables of nodes and edges under a verified manifest.
 
-Layout of a bundle folder::
+A bundle is a folder (format in :mod:`chain_gap._bundle`): immutable part files named by their
+sha256, one or more per node or edge kind, a graph-level JSON part, optional side tables, and
+``manifest.json`` listing them with counts, column types, checksums, the schema version and the
+data vintage (one entry per load that changed the data).
 
-    manifest.json          schema version, counts per node/edge kind, column types, sha256 per file
-    graph.json             graph-level data (e.g. reviewer overrides, data vintage)
-    nodes/<Kind>.parquet   one row per node: id + properties
-    edges/<KIND>.parquet   one row per edge: start_id, end_id + properties
+Why this shape: one table per kind maps 1:1 onto Neo4j labels and relationship types and lets
+pandas or DuckDB read a bundle without chain-gap; content-named parts make saves crash-safe (the
+manifest is swapped atomically, the old parts stay untouched until the new manifest is durable) and
+cheap to repeat (unchanged parts are reused, so saving the same graph twice writes nothing and gives
+byte-identical files, which is how idempotent loads are checked).
 
-Why this shape: one table per kind maps 1:1 onto Neo4j labels and relationship types and lets pandas or
-DuckDB read a bundle without chain-gap. Writes are atomic (a complete temporary folder is renamed into
-place) and deterministic (rows sorted by id, no timestamps), so saving the same graph twice gives
-byte-identical files, which is how idempotent loads are checked.
+Rules every writer follows (DESIGN "Reliability"): a bundle path is a bundle or absent
+(:func:`chain_gap._paths.check_bundle_path`); one writer at a time holds the bundle's lock
+(:func:`locked`, :func:`edit`); :func:`load` verifies counts and checksums of what it reads.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
-import json
 import os
 import shutil
-import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import filelock
 import networkx as nx
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chain_gap.errors import ChainGapError
+from chain_gap import _bundle as B
+from chain_gap import errors
+from chain_gap._atomic import default_mode, user_os_errors
+from chain_gap._bundle import BundleError, BundleWarning
+from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
 from chain_gap.schema import schema
 
-BUNDLE_FORMAT = 1
+__all__ = [
+    "BUNDLE_FORMAT",
+    "BundleError",
+    "BundleWarning",
+    "Edit",
+    "append",
+    "edit",
+    "load",
+    "locked",
+    "migrate",
+    "put_table",
+    "read_manifest",
+    "read_side_table",
+    "read_table",
+    "save",
+    "vintage",
+    "vintages",
+]
+
+BUNDLE_FORMAT = B.FORMAT
+#: Seconds a second writer waits for the bundle's lock before giving up (``CHAIN_GAP_LOCK_TIMEOUT``).
+LOCK_TIMEOUT = 600.0
+
+errors.register(
+    "bundle-locked",
+    "{path}：另一个 chain-gap 进程正在写入该数据包，等待 {timeout:.0f} 秒后仍未结束；请等它完成后重试",
+    "{path}: another chain-gap process is writing this bundle and did not finish within {timeout:.0f} s; "
+    "retry when it is done",
+)
+
+_KEYS = {"nodes": ("id",), "edges": ("start_id", "end_id")}
+_held = threading.local()
 
 
-class BundleError(ChainGapError):
-    """A bundle folder that is missing, incomplete or of another format."""
-
-    default_code = "bundle-error"
+def _schema_version() -> int:
+    return int(schema()["version"])
 
 
-def _column_type(values: list[Any]) -> str:
-    """Pick one storage type for a property from its non-null values."""
-    kinds = {type(v) for v in values if v is not None}
-    if not kinds:
-        return "string"
-    if kinds <= {bool}:
-        return "bool"
-    if kinds <= {int}:
-        return "int"
-    if kinds <= {int, float}:
-        return "float"
-    if kinds <= {str}:
-        return "string"
-    if kinds <= {list, tuple} and all(isinstance(x, str) for v in values if v is not None for x in v):
-        return "list"
-    return "json"
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Switch the cyclic GC off while millions of small dicts are built (a third of the time otherwise)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
-_ARROW = {
-    "bool": pa.bool_(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "string": pa.string(),
-    "list": pa.list_(pa.string()),
-    "json": pa.string(),
-}
+# ------------------------------------------------------------------ the lock
 
 
-def _encode(values: list[Any], ctype: str) -> list[Any]:
-    if ctype == "json":
-        return [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) for v in values]
-    if ctype == "float":
-        return [None if v is None else float(v) for v in values]
-    if ctype == "list":
-        return [None if v is None else list(v) for v in values]
-    return values
+def _recover_siblings(root: Path) -> None:
+    """Put back or remove the hidden ``.NAME.old-*`` / ``.NAME.tmp-*`` folders a version-1 save left.
+
+    A version-1 save that was killed between its two renames left no bundle at the path, only the old
+    one under ``.NAME.old-PID``: it is renamed back. Temporary folders are removed. Both are reported.
+    """
+    parent = root.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{root.name}.old-*"))
+    tmps = sorted(parent.glob(f".{root.name}.tmp-*"))
+    if not olds and not tmps:
+        return
+    restored = None
+    if not os.path.lexists(root):
+        for old in olds:
+            if is_bundle(old):
+                with contextlib.suppress(OSError):
+                    os.replace(old, root)
+                    restored = old
+                    break
+    removed = [p for p in (*olds, *tmps) if p != restored and p.is_dir() and not p.is_symlink()]
+    for p in removed:
+        shutil.rmtree(p, ignore_errors=True)
+    msg = f"{root}: "
+    if restored is not None:
+        msg += f"restored the bundle from {restored.name} (left by an interrupted save); "
+    if removed:
+        msg += f"removed {len(removed)} leftover folder(s) of interrupted saves ({', '.join(p.name for p in removed)})"
+    warnings.warn(msg.rstrip("; "), BundleWarning, stacklevel=4)
 
 
-def _table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tuple[pa.Table, dict[str, str]]:
-    """One Arrow table: the key columns, then one typed column per property (sorted by name)."""
-    props = sorted({k for r in rows for k in r} - set(keys) - {"kind"})
-    cols: dict[str, pa.Array] = {k: pa.array(v, type=pa.string()) for k, v in keys.items()}
-    types: dict[str, str] = {}
-    for p in props:
-        values = [r.get(p) for r in rows]
-        ctype = _column_type(values)
-        types[p] = ctype
-        cols[p] = pa.array(_encode(values, ctype), type=_ARROW[ctype])
-    return pa.table(cols), types
+@contextlib.contextmanager
+def locked(
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = None,
+    waiting: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
+    """Hold the bundle's writer lock for the block (a read-modify-write must run inside one).
+
+    The path must be a bundle or absent (else ``bundle-not-a-bundle``, nothing touched); an absent
+    one is created as an empty folder with the user's normal permissions. A second writer waits up to
+    ``timeout`` seconds (default :data:`LOCK_TIMEOUT`, or ``CHAIN_GAP_LOCK_TIMEOUT``), calling
+    ``waiting`` once when it starts to wait, then fails with ``bundle-locked``. Re-entrant in one thread.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    timeout : float, optional
+        Seconds to wait for another writer.
+    waiting : callable, optional
+        Told the path when the lock is busy (the CLI prints "waiting for another writer").
+
+    Yields
+    ------
+    Path
+        The bundle folder, locked.
+    """
+    root = check_bundle_path(path)
+    key = str(_resolve(root))
+    held: dict[str, int] = _held.__dict__.setdefault("paths", {})
+    if key in held:
+        held[key] += 1
+        try:
+            yield root
+        finally:
+            held[key] -= 1
+        return
+    if timeout is None:
+        timeout = float(os.environ.get("CHAIN_GAP_LOCK_TIMEOUT") or LOCK_TIMEOUT)
+    _recover_siblings(root)
+    with user_os_errors(root):
+        root.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(root / LOCK), mode=default_mode())
+    with user_os_errors(root / LOCK):
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            if waiting is not None:
+                waiting(root)
+            try:
+                lock.acquire(timeout=timeout)
+            except filelock.Timeout:
+                raise BundleError(code="bundle-locked", path=str(root), timeout=timeout) from None
+    held[key] = 1
+    try:
+        yield root
+    finally:
+        del held[key]
+        lock.release()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+# ------------------------------------------------------------------ reading
 
 
-def save(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write ``G`` as a bundle folder at ``path``, atomically.
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest of a bundle as stored; raises :class:`BundleError` when ``path`` is not a readable bundle."""
+    return B.read_manifest(Path(path), _schema_version())
 
-    The bundle is first written completely into a temporary sibling folder, then swapped in with
-    ``os.replace``; a crash leaves either the old bundle or the new one, never a mix.
+
+def _add_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's node rows; a row whose id exists replaces that node's data. Returns the new nodes.
+
+    Fills networkx's adjacency dicts directly (what ``add_nodes_from`` does, without copying each
+    row's dict): the rows are fresh dicts made for this graph.
+    """
+    node, succ, pred = G._node, G._succ, G._pred
+    new = 0
+    for nid, d in zip(ids, dicts, strict=True):
+        attrs = node.get(nid)
+        if attrs is None:
+            node[nid] = d
+            succ[nid] = {}
+            pred[nid] = {}
+            new += 1
+        else:  # a later part replaces the row, not merges into it
+            attrs.clear()
+            attrs.update(d)
+    return new
+
+
+def _add_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
+
+    As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
+    (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
+    """
+    succ, pred = G._succ, G._pred
+    new = 0
+    for u, v, d in zip(us, vs, dicts, strict=True):
+        if u not in succ:
+            G.add_node(u)
+        if v not in succ:
+            G.add_node(v)
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = {}
+            pred[v][u] = keydict
+        old = keydict.get(kind)
+        if old is None:
+            keydict[kind] = d
+            new += 1
+        else:
+            old.clear()
+            old.update(d)
+    return new
+
+
+def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
+    mpath = str(root / B.MANIFEST)
+    G = nx.MultiDiGraph()
+    G.graph.update(B.read_graph_attrs(root, manifest))
+    totals = {"nodes": 0, "edges": 0}
+    for section in ("nodes", "edges"):
+        for kind, meta in manifest[section].items():
+            added = 0
+            for part in meta["parts"]:
+                table = B.read_parquet(root, part, f"{section} {kind}")
+                keys, dicts = B.decode_columns(table, part.get("columns", meta["columns"]), _KEYS[section], kind)
+                del table
+                if section == "nodes":
+                    added += _add_nodes(G, keys[0], dicts)
+                else:
+                    added += _add_edges(G, kind, keys[0], keys[1], dicts)
+            if added != meta["count"]:
+                raise BundleError(
+                    code="bundle-counts", file=mpath, what=f"{section} {kind}", found=added, expected=meta["count"]
+                )
+            totals[section] += added
+    totals["nodes"] = G.number_of_nodes()  # bare nodes made by edges to unknown ends count here
+    for what, found in totals.items():
+        if found != manifest["totals"][what]:
+            raise BundleError(
+                code="bundle-counts", file=mpath, what=what, found=found, expected=manifest["totals"][what]
+            )
+    if hasattr(nx, "_clear_cache"):
+        nx._clear_cache(G)
+    return G
+
+
+def _manifest_stamp(root: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(root / B.MANIFEST)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _read_consistent(root: Path, fn: Callable[[dict[str, Any]], Any], attempts: int = 8) -> Any:
+    """Run ``fn`` on the manifest; retry when a concurrent writer swapped it and removed old parts meanwhile.
+
+    A swap is told by the manifest's inode and mtime (a rename makes a new inode), not by its bytes:
+    a writer can swap back to identical content while old parts are gone.
+    """
+    for attempt in range(attempts):
+        stamp = _manifest_stamp(root)
+        manifest = B.view(read_manifest(root))
+        try:
+            return fn(manifest)
+        except BundleError as exc:
+            if exc.code != "bundle-missing-file" or attempt == attempts - 1:
+                raise
+            if stamp is not None and _manifest_stamp(root) == stamp:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+    """Read a bundle into a ``networkx.MultiDiGraph``, verifying it first.
+
+    Every file read is checked against the manifest (exists, sha256, row count), and the counts per
+    kind and in total must match what was saved; a bundle edited by hand, truncated or incomplete is
+    refused with a one-line :class:`BundleError` naming the file (``bundle-checksum``,
+    ``bundle-missing-file``, ``bundle-counts``, ``bundle-damaged``, ``bundle-version``). Version-1
+    bundles are read as they are.
+    """
+    root = Path(path)
+    with _gc_paused():
+        return _read_consistent(root, lambda m: _build(root, m))
+
+
+def _merge_parts(tables: list[pa.Table], keys: tuple[str, ...]) -> pa.Table:
+    if len(tables) == 1:
+        return tables[0]
+    t = pa.concat_tables(tables, promote_options="permissive")
+    t = t.append_column("__row", pa.array(range(t.num_rows), type=pa.int64()))
+    last = t.group_by(list(keys), use_threads=False).aggregate([("__row", "max")])
+    return t.take(pa.array(sorted(last["__row_max"].to_pylist()))).drop_columns(["__row"])
+
+
+def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Table:
+    """One node or edge kind as an Arrow table, reading and verifying only that kind's parts.
+
+    For commands that need two tables of a large bundle: no graph is built and no other file is
+    hashed. JSON-typed columns stay JSON strings (see the manifest's ``columns``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    section : {"nodes", "edges"}
+        Which family of tables.
+    kind : str
+        The node kind (``"Enterprise"``) or edge kind (``"LINKED_TO"``).
+    """
+    root = Path(path)
+
+    def read(manifest: dict[str, Any]) -> pa.Table:
+        meta = manifest[section].get(kind)
+        if meta is None:
+            raise BundleError(f"{root}: no {section} of kind {kind!r} in this bundle", code="bundle-no-kind")
+        tables = [B.read_parquet(root, p, f"{section} {kind}") for p in meta["parts"]]
+        return _merge_parts(tables, _KEYS[section])
+
+    return _read_consistent(root, read)
+
+
+def read_side_table(path: str | os.PathLike[str], name: str) -> pa.Table:
+    """A side table (e.g. ``"contacts"``) stored with :func:`put_table`, verified."""
+    root = Path(path)
+
+    def read(manifest: dict[str, Any]) -> pa.Table:
+        meta = manifest["tables"].get(name)
+        if meta is None:
+            raise BundleError(f"{root}: no side table {name!r} in this bundle", code="bundle-no-kind")
+        return pa.concat_tables([B.read_parquet(root, p, f"table {name}") for p in meta["parts"]])
+
+    return _read_consistent(root, read)
+
+
+def vintages(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The data vintage of a bundle: one entry per load that changed it (time, source, files + sha256, rows)."""
+    return list(B.view(read_manifest(path)).get("loads", []))
+
+
+def vintage(
+    files: Iterable[str | os.PathLike[str]], *, source: str | None = None, rows: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The vintage entry of one load, for ``save(..., vintage=)``: UTC time, source files with sha256, rows."""
+    entries: list[dict[str, Any]] = []
+    for f in files:
+        if os.path.isdir(f):
+            entries.append({"name": Path(f).name, "sha256": None, "bytes": None})
+            continue
+        h = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        entries.append({"name": Path(f).name, "sha256": h.hexdigest(), "bytes": os.path.getsize(f)})
+    return {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "files": entries,
+        "rows": dict(rows or {}),
+    }
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _current(root: Path) -> dict[str, Any] | None:
+    """The manifest at ``root`` in v2 shape, or ``None`` for a new bundle (a damaged one is overwritten)."""
+    if not is_bundle(root):
+        return None
+    try:
+        return B.view(read_manifest(root))
+    except BundleError as exc:
+        if exc.code == "bundle-version":
+            raise  # written by a newer chain-gap: never downgrade it
+        return None
+
+
+def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any], ...]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind in sorted(groups):
+        *key_cols, rows = groups[kind]
+        names = _KEYS[section]
+        table, types = B.encode_table(dict(zip(names, key_cols, strict=True)), rows)
+        # Columns are read in graph order (memory locality), then Arrow sorts the table by its keys:
+        # UTF-8 byte order is code point order, so the rows come out as a Python sort would put them.
+        table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in names]))
+        entry = B.write_part(root, section, kind, B.parquet_bytes(table), ".parquet")
+        entry.update(rows=table.num_rows, columns=types)
+        out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
+    return out
+
+
+def _group(
+    G: nx.MultiDiGraph, skip: set[str] | frozenset[str] = frozenset()
+) -> tuple[dict[str, tuple[list[Any], ...]], dict[str, tuple[list[Any], ...]], int]:
+    """Columns of keys and the rows, by node kind and by edge kind (read straight from networkx's dicts).
+
+    Nodes in ``skip`` (references to nodes stored already) are not rows.
+    """
+    nodes: dict[str, tuple[list[Any], ...]] = {}
+    for nid, attrs in G._node.items():
+        if nid in skip:
+            continue
+        kind = attrs.get("kind")
+        group = nodes.get(kind)
+        if group is None:
+            if kind is None:
+                raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
+            group = nodes[kind] = ([], [])
+        group[0].append(nid)
+        group[1].append(attrs)
+    edges: dict[str, tuple[list[Any], ...]] = {}
+    n_edges = 0
+    for u, nbrs in G._succ.items():
+        for v, keydict in nbrs.items():
+            for attrs in keydict.values():
+                kind = attrs.get("kind")
+                group = edges.get(kind)
+                if group is None:
+                    if kind is None:
+                        raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
+                    group = edges[kind] = ([], [], [])
+                group[0].append(u)
+                group[1].append(v)
+                group[2].append(attrs)
+                n_edges += 1
+    return nodes, edges, n_edges
+
+
+def _graph_part(root: Path, attrs: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    data = json.dumps(attrs, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode("utf-8")
+    return B.write_part(root, "graph", "", data, ".json")
+
+
+def _commit(root: Path, base: dict[str, Any] | None, manifest: dict[str, Any], stale: list[Path], vin: Any) -> None:
+    """Swap in ``manifest`` (unless nothing changed), then remove what no manifest refers to any more."""
+    unchanged = (
+        base is not None
+        and base.get("format") == B.FORMAT
+        and {k: v for k, v in base.items() if k != "loads"} == {k: v for k, v in manifest.items() if k != "loads"}
+    )
+    if unchanged and base is not None:
+        now = base
+    else:
+        if vin is not None:
+            manifest["loads"] = [*manifest["loads"], vin]
+        B.write_manifest(root, manifest)
+        now = manifest
+    B.remove(B.leftovers(root, now), root)
+    keep = B.referenced(now)
+    cleaned = [p for p in stale if p.relative_to(root).as_posix() not in keep]
+    if base is not None and base.get("format") == 1:
+        warnings.warn(f"{root}: bundle migrated from format 1 to {B.FORMAT}", BundleWarning, stacklevel=4)
+    if cleaned:
+        names = ", ".join(p.relative_to(root).as_posix() for p in cleaned[:5]) + (" …" if len(cleaned) > 5 else "")
+        warnings.warn(
+            f"{root}: removed {len(cleaned)} leftover file(s) of an interrupted write ({names})",
+            BundleWarning,
+            stacklevel=4,
+        )
+
+
+def _stale(root: Path, base: dict[str, Any] | None) -> list[Path]:
+    files = B.leftovers(root, base)
+    if base is not None and base.get("format") == 1:  # v1 files are superseded by the migration, not debris
+        files = [f for f in files if f.parent.name == B.PARTS or f.name.startswith(".manifest")]
+    return files
+
+
+@contextlib.contextmanager
+def _undo_on_error(root: Path, base: dict[str, Any] | None, stale: list[Path]) -> Iterator[None]:
+    """On any failure before the manifest swap (an error, Ctrl-C), delete the parts this write made.
+
+    The old manifest and its parts are untouched either way; this keeps the folder as clean as it was.
+    Leftovers that were there before (``stale``) stay for the next write to report.
+    """
+    try:
+        yield
+    except BaseException:
+        if base is None or not (root / B.MANIFEST).is_file() or B.view(read_manifest(root)) == base:
+            before = set(stale)
+            with contextlib.suppress(OSError, BundleError):
+                B.remove([f for f in B.leftovers(root, base) if f not in before], root)
+        raise
+
+
+def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
+    base = _current(root)
+    stale = _stale(root, base)
+    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
+        nodes, edges, n_edges = _group(G)
+        manifest: dict[str, Any] = {
+            "format": B.FORMAT,
+            "schema_version": _schema_version(),
+            "nodes": _encode_section(root, "nodes", nodes),
+            "edges": _encode_section(root, "edges", edges),
+            "graph": _graph_part(root, G.graph),
+            "tables": dict(base["tables"]) if base else {},
+            "loads": list(base["loads"]) if base else [],
+            "totals": {"nodes": G.number_of_nodes(), "edges": n_edges},
+        }
+        _commit(root, base, manifest, stale, vin)
+    return root
+
+
+def save(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    vintage: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``G`` as the bundle at ``path``, atomically and under the bundle's lock.
+
+    The path must be a bundle or absent. Parts whose content did not change are reused; the new
+    manifest is swapped in only when it is durable, so a kill at any moment leaves the old or the new
+    bundle. Side tables and the list of loads of the bundle already at ``path`` are kept. When nothing
+    changed, nothing is written (and ``vintage`` is not recorded: loading the same file twice is
+    not a new vintage). A version-1 bundle at ``path`` is rewritten as version 2.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        Every node and edge needs a ``kind`` property.
+    path : str or os.PathLike
+        The bundle folder.
+    vintage : dict, optional
+        The load that produced this state (:func:`vintage`), appended to the manifest's ``loads``.
 
     Returns
     -------
     Path
         The bundle folder.
     """
-    dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
-    try:
-        (tmp / "nodes").mkdir()
-        (tmp / "edges").mkdir()
-        manifest: dict[str, Any] = {
-            "format": BUNDLE_FORMAT,
-            "schema_version": schema()["version"],
-            "nodes": {},
-            "edges": {},
-            "files": {},
-        }
-        by_kind: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for nid, attrs in G.nodes(data=True):
-            kind = attrs.get("kind")
-            if kind is None:
-                raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
-            if "id" in attrs:
-                raise BundleError(f"node {nid!r}: a property may not be named 'id' (the column of node ids)")
-            by_kind.setdefault(kind, []).append((nid, attrs))
-        for kind in sorted(by_kind):
-            items = sorted(by_kind[kind], key=lambda r: r[0])
-            table, types = _table({"id": [i for i, _ in items]}, [a for _, a in items])
-            pq.write_table(table, tmp / "nodes" / f"{kind}.parquet", compression="zstd")
-            manifest["nodes"][kind] = {"count": len(items), "columns": types}
-        by_ekind: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-        for u, v, attrs in G.edges(data=True):
-            kind = attrs.get("kind")
-            if kind is None:
-                raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
-            if "start_id" in attrs or "end_id" in attrs:
-                raise BundleError(f"edge {u!r} -> {v!r}: properties may not be named start_id / end_id")
-            by_ekind.setdefault(kind, []).append((u, v, attrs))
-        for kind in sorted(by_ekind):
-            items = sorted(by_ekind[kind], key=lambda r: (r[0], r[1]))
-            table, types = _table(
-                {"start_id": [u for u, _, _ in items], "end_id": [v for _, v, _ in items]}, [a for _, _, a in items]
+    with locked(path) as root:
+        return _save_locked(root, G, vintage)
+
+
+def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
+    base = _current(root)
+    if base is None or base.get("format") != B.FORMAT:
+        G = load(root) if base is not None else nx.MultiDiGraph()
+        G.graph.update(D.graph)
+        _add_all(G, D)
+        return _save_locked(root, G, vin)
+    ends = {n for n, a in D.nodes(data=True) if not a}  # bare nodes: ends of edges, already in the bundle
+    if ends:  # an edge to a node the bundle lacks would make a bundle that fails its own counts
+        known = pa.concat_tables(
+            [pq.read_table(root / p["file"], columns=["id"]) for m in base["nodes"].values() for p in m["parts"]]
+        )
+        missing = ends - set(known.column("id").to_pylist())
+        if missing:
+            raise BundleError(
+                f"{root}: cannot append edges to nodes that are neither in the bundle nor appended "
+                f"({len(missing)}, e.g. {sorted(missing)[0]!r})",
+                code="bundle-append-dangling",
             )
-            pq.write_table(table, tmp / "edges" / f"{kind}.parquet", compression="zstd")
-            manifest["edges"][kind] = {"count": len(items), "columns": types}
-        with open(tmp / "graph.json", "w", encoding="utf-8") as fh:
-            json.dump(G.graph, fh, ensure_ascii=False, sort_keys=True, indent=1, default=str)
-        for f in sorted(tmp.rglob("*")):
-            if f.is_file():
-                manifest["files"][f.relative_to(tmp).as_posix()] = _sha256(f)
-        manifest["totals"] = {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
-        with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, ensure_ascii=False, sort_keys=True, indent=1)
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return dest
+    stale = _stale(root, base)
+    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
+        nodes, edges, _ = _group(D, skip=ends)
+        manifest = dict(base)
+        attrs = B.read_graph_attrs(root, base)
+        attrs.update(D.graph)
+        manifest["graph"] = _graph_part(root, attrs)
+        for section, groups in (("nodes", nodes), ("edges", edges)):
+            new = _encode_section(root, section, groups)
+            merged = dict(base[section])
+            for kind, meta in new.items():
+                old = merged.get(kind)
+                if old is None:
+                    merged[kind] = meta
+                    continue
+                parts = [*old["parts"], *meta["parts"]]
+                keys = list(_KEYS[section])
+                ids = pa.concat_tables([pq.read_table(root / p["file"], columns=keys) for p in parts])
+                count = ids.group_by(keys, use_threads=False).aggregate([]).num_rows
+                merged[kind] = {"count": count, "columns": {**old["columns"], **meta["columns"]}, "parts": parts}
+            manifest[section] = merged
+        manifest["totals"] = {s: sum(m["count"] for m in manifest[s].values()) for s in ("nodes", "edges")}
+        _commit(root, base, manifest, stale, vin)
+    return root
 
 
-def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The manifest of a bundle; raises :class:`BundleError` when ``path`` is not a bundle."""
-    p = Path(path) / "manifest.json"
-    if not p.is_file():
-        raise BundleError(f"{path}: not a chain-gap bundle (no manifest.json)")
-    with open(p, encoding="utf-8") as fh:
-        manifest = json.load(fh)
-    if manifest.get("format") != BUNDLE_FORMAT:
-        raise BundleError(f"{path}: bundle format {manifest.get('format')} is not supported (expected {BUNDLE_FORMAT})")
-    return manifest
+def _add_all(G: nx.MultiDiGraph, D: nx.MultiDiGraph) -> None:
+    for nid, attrs in D.nodes(data=True):
+        if nid in G:
+            G.nodes[nid].clear()
+        G.add_node(nid, **attrs)
+    for u, v, k, attrs in D.edges(keys=True, data=True):
+        if G.has_edge(u, v, k):
+            G.edges[u, v, k].clear()
+        G.add_edge(u, v, key=k, **attrs)
 
 
-def _decode_rows(table: pa.Table, types: dict[str, str]) -> list[dict[str, Any]]:
-    cols = {name: table.column(name).to_pylist() for name in table.column_names}
-    n = table.num_rows
-    names = list(cols)
-    rows = []
-    for i in range(n):
-        row = {}
-        for name in names:
-            v = cols[name][i]
-            if v is None:
-                continue
-            if types.get(name) == "json":
-                v = json.loads(v)
-            row[name] = v
-        rows.append(row)
-    return rows
+def append(path: str | os.PathLike[str], D: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
+    """Add the nodes and edges of ``D`` to the bundle at ``path`` as new parts, without rewriting the rest.
+
+    The cost is that of ``D`` (plus reading the id columns of the kinds it touches, to keep the counts
+    exact), so a small load into a big bundle stays small. A row of ``D`` whose id (edge: start, end,
+    kind) is already in the bundle replaces that row as a whole: give complete rows. A node of ``D``
+    without any property is a reference to a node of the bundle (the end of a new edge): it must exist
+    there (else ``bundle-append-dangling``) and is not rewritten. ``D.graph`` is
+    merged into the bundle's graph-level data. :func:`save` compacts the parts again. A version-1
+    bundle is migrated first.
+    """
+    with locked(path) as root:
+        return _append_locked(root, D, vintage)
 
 
-def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read a bundle written by :func:`save` back into a ``networkx.MultiDiGraph``."""
-    root = Path(path)
-    manifest = read_manifest(root)
-    G = nx.MultiDiGraph()
-    gfile = root / "graph.json"
-    if gfile.is_file():
-        with open(gfile, encoding="utf-8") as fh:
-            G.graph.update(json.load(fh))
-    for kind, meta in manifest["nodes"].items():
-        f = root / "nodes" / f"{kind}.parquet"
-        if not f.is_file():
-            raise BundleError(f"{root}: missing {f.relative_to(root)} listed in the manifest")
-        for row in _decode_rows(pq.read_table(f), meta["columns"]):
-            nid = row.pop("id")
-            G.add_node(nid, kind=kind, **row)
-    for kind, meta in manifest["edges"].items():
-        f = root / "edges" / f"{kind}.parquet"
-        if not f.is_file():
-            raise BundleError(f"{root}: missing {f.relative_to(root)} listed in the manifest")
-        for row in _decode_rows(pq.read_table(f), meta["columns"]):
-            u = row.pop("start_id")
-            v = row.pop("end_id")
-            G.add_edge(u, v, key=kind, kind=kind, **row)
-    return G
+def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
+    """Store (replace) the side table ``name`` of a bundle, e.g. the contacts table, under the lock."""
+    with locked(path) as root:
+        base = _current(root)
+        if base is None or base.get("format") != B.FORMAT:
+            raise BundleError(code="bundle-no-manifest", path=str(root))
+        stale = _stale(root, base)
+        with _undo_on_error(root, base, stale), user_os_errors(root):
+            entry = B.write_part(root, "tables", name, B.parquet_bytes(table), ".parquet")
+            entry.update(rows=table.num_rows)
+            manifest = dict(base)
+            manifest["tables"] = {**base["tables"], name: {"count": table.num_rows, "parts": [entry]}}
+            _commit(root, base, manifest, stale, None)
+    return root
+
+
+def migrate(path: str | os.PathLike[str]) -> bool:
+    """Rewrite a version-1 bundle as version 2 (under the lock); ``True`` when it was migrated."""
+    with locked(path) as root:
+        base = _current(root)
+        if base is None or base.get("format") == B.FORMAT:
+            return False
+        _save_locked(root, load(root), None)
+        return True
+
+
+class Edit:
+    """A bundle held for a read-modify-write (see :func:`edit`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def exists(self) -> bool:
+        """Whether a bundle is there already (``False``: the first save creates it)."""
+        return is_bundle(self.path)
+
+    def load(self) -> nx.MultiDiGraph | None:
+        """The bundle's graph, verified, or ``None`` when the bundle does not exist yet."""
+        return load(self.path) if self.exists else None
+
+    def save(self, G: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
+        """:func:`save` ``G`` here (the lock is already held)."""
+        return _save_locked(self.path, G, vintage)
+
+    def append(self, D: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
+        """:func:`append` ``D`` here (the lock is already held)."""
+        return _append_locked(self.path, D, vintage)
+
+
+@contextlib.contextmanager
+def edit(
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = None,
+    waiting: Callable[[Path], None] | None = None,
+) -> Iterator[Edit]:
+    """Hold the bundle's lock across a read-modify-write, so that concurrent writers lose nothing.
+
+    Example::
+
+        with io.edit("city.bundle") as bundle:
+            G = bundle.load()                    # None for a new bundle
+            res = load.load(files, "qcc", G)
+            bundle.save(res.graph, vintage=io.vintage(files, source="qcc", rows=res.report["totals"]))
+
+    See :func:`locked` for the path rule, ``timeout`` and ``waiting``.
+    """
+    with locked(path, timeout=timeout, waiting=waiting) as root:
+        yield Edit(root)

@@ -1,0 +1,399 @@
+"""The bundle's on-disk format: immutable part files under a manifest that is swapped atomically.
+
+Version 2 layout::
+
+    manifest.json                     the only mutable file; replaced atomically (temp, fsync, rename)
+    parts/graph-<sha>.json            graph-level data (reviewer overrides, synthetic banner, vintage)
+    parts/nodes-<Kind>-<sha>.parquet  rows of one node kind: id + properties
+    parts/edges-<KIND>-<sha>.parquet  rows of one edge kind: start_id, end_id + properties
+    parts/tables-<name>-<sha>.parquet side tables (e.g. contacts), listed under "tables"
+    .lock                             the writers' lock (``filelock``)
+
+Parts are named by the sha256 of their bytes and never change once written, so a save only writes
+the parts whose content changed, an append adds parts without rewriting the others, and a kill at any
+moment leaves the previous manifest pointing at complete, untouched files. A kind may have several
+parts: rows of a later part replace rows of an earlier one with the same key (id, or start/end/kind).
+The manifest records per kind the row count and column types, per part its file, sha256, size and
+rows, the side tables, and the list of loads (the data vintage: time, source files and their sha256,
+row counts). Version-1 bundles (one ``nodes/<Kind>.parquet`` per kind and a ``graph.json``) are read
+as they are and rewritten as version 2 by the next write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from chain_gap import errors
+from chain_gap._atomic import default_mode
+from chain_gap.errors import ChainGapError
+
+FORMAT = 2
+READABLE = (1, 2)
+MANIFEST = "manifest.json"
+PARTS = "parts"
+
+errors.register(
+    "bundle-no-manifest",
+    "{path}：不是 chain-gap 数据包（not a chain-gap bundle：缺少 manifest.json）",
+    "{path}: not a chain-gap bundle (no manifest.json)",
+)
+errors.register(
+    "bundle-version",
+    "{file}：数据包版本不受支持（bundle format {found}，schema {schema}；本程序支持 format ≤ {expected}，"
+    "schema ≤ {expected_schema}）；请升级 chain-gap",
+    "{file}: bundle format {found} (schema {schema}) is not supported (this chain-gap reads format ≤ {expected}, "
+    "schema ≤ {expected_schema}); upgrade chain-gap",
+)
+errors.register(
+    "bundle-checksum",
+    "{file}：校验和与清单不符（文件被改动或损坏）；请从备份恢复数据包，或重新 load 源文件",
+    "{file}: checksum does not match the manifest (the file was edited or damaged); "
+    "restore the bundle from a backup or load the source files again",
+)
+errors.register(
+    "bundle-missing-file",
+    "{file}：清单列出的文件不存在（数据包不完整）；请从备份恢复数据包，或重新 load 源文件",
+    "{file}: listed in the manifest but missing (incomplete bundle); "
+    "restore the bundle from a backup or load the source files again",
+)
+errors.register(
+    "bundle-counts",
+    "{file}：{what} 的行数为 {found}，清单记录为 {expected}（数据包被改动）；请从备份恢复或重新 load",
+    "{file}: {what} has {found} rows, the manifest says {expected} (the bundle was edited); "
+    "restore it from a backup or load again",
+)
+errors.register(
+    "bundle-damaged",
+    "{file}：无法读取（{problem}）；请从备份恢复数据包，或重新 load 源文件",
+    "{file}: cannot be read ({problem}); restore the bundle from a backup or load the source files again",
+)
+
+
+class BundleError(ChainGapError):
+    """A bundle folder that is missing, incomplete, damaged or of another format."""
+
+    default_code = "bundle-error"
+
+
+class BundleWarning(UserWarning):
+    """Something chain-gap repaired in a bundle on its own (leftovers removed, version 1 migrated)."""
+
+
+# ------------------------------------------------------------------ encoding rows as Arrow tables
+
+
+def column_type(values: list[Any]) -> str:
+    """Pick one storage type for a property from its non-null values."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return "string"
+    if kinds <= {bool}:
+        return "bool"
+    if kinds <= {int}:
+        return "int"
+    if kinds <= {int, float}:
+        return "float"
+    if kinds <= {str}:
+        return "string"
+    if kinds <= {list, tuple} and all(isinstance(x, str) for v in values if v is not None for x in v):
+        return "list"
+    return "json"
+
+
+_ARROW = {
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "list": pa.list_(pa.string()),
+    "json": pa.string(),
+}
+
+
+def _encode(values: list[Any], ctype: str) -> list[Any]:
+    if ctype == "json":
+        return [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True, default=str) for v in values]
+    if ctype == "float":
+        return [None if v is None else float(v) for v in values]
+    if ctype == "list":
+        return [None if v is None else list(v) for v in values]
+    return values
+
+
+def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tuple[pa.Table, dict[str, str]]:
+    """One Arrow table: the key columns, then one typed column per property (sorted by name).
+
+    Dense properties are read one column at a time; sparse ones in one pass over the rows that
+    touches only the properties a row has.
+    """
+    n = len(rows)
+    props: set[str] = set().union(*rows) if rows else set()
+    if not props.isdisjoint(keys):
+        raise BundleError(
+            f"a property may not be named {' / '.join(sorted(props & set(keys)))} (a key column); cannot save"
+        )
+    props -= {"kind"}
+    found: dict[str, list[Any]] = {}
+    if props and sum(map(len, rows)) > 0.6 * n * (len(props) + 1):  # dense: one pass per column
+        found = {p: [r.get(p) for r in rows] for p in props}
+    elif props:  # sparse: one pass over the rows, touching only the properties present
+        for i, r in enumerate(rows):
+            for k, v in r.items():
+                col = found.get(k)
+                if col is None:
+                    col = found[k] = [None] * n
+                col[i] = v
+        for k in (*keys, "kind"):
+            found.pop(k, None)
+    cols: dict[str, pa.Array] = {k: pa.array(v, type=pa.string()) for k, v in keys.items()}
+    types: dict[str, str] = {}
+    for p in sorted(found):
+        values = found.pop(p)
+        ctype = column_type(values)
+        types[p] = ctype
+        cols[p] = pa.array(_encode(values, ctype), type=_ARROW[ctype])
+    return pa.table(cols), types
+
+
+def decode_columns(
+    table: pa.Table, types: dict[str, str], keys: tuple[str, ...], kind: str
+) -> tuple[list[list[Any]], list[dict[str, Any]]]:
+    """The key columns as lists and one property dict per row (``kind`` first, nulls left out, JSON decoded)."""
+    n = table.num_rows
+    key_cols = [table.column(k).to_pylist() for k in keys]
+    dicts: list[dict[str, Any]] = [{"kind": kind} for _ in range(n)]
+    for name in table.column_names:
+        if name in keys:
+            continue
+        column = table.column(name)
+        col = column.to_pylist()
+        if types.get(name) == "json":
+            col = [None if v is None else json.loads(v) for v in col]
+        if column.null_count == 0:
+            for d, v in zip(dicts, col, strict=True):
+                d[name] = v
+        else:
+            for d, v in zip(dicts, col, strict=True):
+                if v is not None:
+                    d[name] = v
+    return key_cols, dicts
+
+
+def parquet_bytes(table: pa.Table) -> pa.Buffer:
+    """``table`` as Parquet bytes (zstd), deterministic for the same table and pyarrow version."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+# ------------------------------------------------------------------ durable writes
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or new file in folder ``path`` durable (no-op where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_durably(target: Path, data: bytes | pa.Buffer, tmp: Path) -> None:
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, default_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def sha256_bytes(data: bytes | pa.Buffer) -> str:
+    """Hex sha256 of ``data`` (any object with the buffer protocol)."""
+    return hashlib.sha256(memoryview(data)).hexdigest()
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.]", "_", name)[:60] or "_"
+
+
+def write_part(root: Path, prefix: str, name: str, data: bytes | pa.Buffer, suffix: str) -> dict[str, Any]:
+    """Write one immutable part named by its content (reusing an intact existing copy); its manifest entry."""
+    sha = sha256_bytes(data)
+    rel = f"{PARTS}/{prefix}-{_safe(name) + '-' if name else ''}{sha[:24]}{suffix}"
+    target = root / rel
+    size = len(memoryview(data))
+    reuse = False
+    if target.is_file() and target.stat().st_size == size:
+        reuse = sha256_bytes(target.read_bytes()) == sha
+    if not reuse:
+        (root / PARTS).mkdir(mode=default_mode(folder=True), exist_ok=True)
+        _write_durably(target, data, root / PARTS / f".tmp-{os.getpid()}-{sha[:12]}")
+    return {"file": rel, "sha256": sha, "bytes": size}
+
+
+def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
+    """Swap in ``manifest``: written to a temporary name, fsynced, renamed over ``manifest.json``."""
+    data = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    fsync_dir(root / PARTS)
+    _write_durably(root / MANIFEST, data, root / f".manifest.json.tmp-{os.getpid()}")
+    fsync_dir(root)
+
+
+# ------------------------------------------------------------------ reading and verifying
+
+
+def read_manifest(root: Path, schema_version: int) -> dict[str, Any]:
+    """The parsed manifest, refused when missing, unreadable or of an unknown version."""
+    p = root / MANIFEST
+    if not p.is_file():
+        raise BundleError(code="bundle-no-manifest", path=str(root))
+    try:
+        manifest = json.loads(p.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleError(code="bundle-damaged", file=str(p), problem=f"manifest is not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise BundleError(code="bundle-damaged", file=str(p), problem="manifest is not a JSON object")
+    fmt, sv = manifest.get("format"), manifest.get("schema_version")
+    if fmt not in READABLE or not isinstance(sv, int) or isinstance(sv, bool) or sv > schema_version or sv < 1:
+        raise BundleError(
+            code="bundle-version",
+            file=str(p),
+            found=fmt,
+            schema=sv,
+            expected=FORMAT,
+            expected_schema=schema_version,
+        )
+    try:
+        view(manifest)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise BundleError(code="bundle-damaged", file=str(p), problem=f"manifest is incomplete ({exc!r})") from None
+    return manifest
+
+
+def view(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest in version-2 shape (a version-1 manifest is translated; nothing is written)."""
+    if manifest["format"] == FORMAT:
+        for section in ("nodes", "edges", "tables"):
+            for meta in manifest[section].values():
+                for part in meta["parts"]:
+                    str(part["file"]), str(part["sha256"]), int(part["rows"])
+        str(manifest["graph"]["file"])
+        int(manifest["totals"]["nodes"])
+        return manifest
+    files: dict[str, str] = manifest["files"]
+    out: dict[str, Any] = {"format": 1, "schema_version": manifest["schema_version"], "tables": {}, "loads": []}
+    for section in ("nodes", "edges"):
+        out[section] = {}
+        for kind, meta in manifest[section].items():
+            rel = f"{section}/{kind}.parquet"
+            out[section][kind] = {
+                "count": int(meta["count"]),
+                "columns": dict(meta["columns"]),
+                "parts": [{"file": rel, "sha256": files.get(rel), "rows": int(meta["count"])}],
+            }
+    out["graph"] = {"file": "graph.json", "sha256": files.get("graph.json")}
+    out["totals"] = manifest.get("totals") or {
+        "nodes": sum(m["count"] for m in out["nodes"].values()),
+        "edges": sum(m["count"] for m in out["edges"].values()),
+    }
+    return out
+
+
+def read_verified(root: Path, entry: dict[str, Any]) -> bytes:
+    """The bytes of one part, after checking that it exists and matches its recorded sha256 and size."""
+    p = root / entry["file"]
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise BundleError(code="bundle-missing-file", file=str(p)) from None
+    except IsADirectoryError:
+        raise BundleError(code="bundle-damaged", file=str(p), problem="a folder where a file should be") from None
+    if entry.get("sha256") is None or sha256_bytes(data) != entry["sha256"]:
+        raise BundleError(code="bundle-checksum", file=str(p))
+    return data
+
+
+def read_parquet(root: Path, entry: dict[str, Any], what: str) -> pa.Table:
+    """One verified Parquet part as an Arrow table, its row count checked against the manifest."""
+    data = read_verified(root, entry)
+    p = root / entry["file"]
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as exc:
+        raise BundleError(code="bundle-damaged", file=str(p), problem=errors.one_line(str(exc), 120)) from None
+    if table.num_rows != int(entry["rows"]):
+        raise BundleError(code="bundle-counts", file=str(p), what=what, found=table.num_rows, expected=entry["rows"])
+    return table
+
+
+def read_graph_attrs(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The graph-level data (``G.graph``), verified; it holds reviewers' decisions and the synthetic banner."""
+    entry = manifest["graph"]
+    data = read_verified(root, entry)
+    try:
+        attrs = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BundleError(code="bundle-damaged", file=str(root / entry["file"]), problem=str(exc)) from None
+    if not isinstance(attrs, dict):
+        raise BundleError(code="bundle-damaged", file=str(root / entry["file"]), problem="not a JSON object")
+    return attrs
+
+
+def referenced(manifest: dict[str, Any]) -> set[str]:
+    """Every file (relative path) a version-2 manifest refers to."""
+    files = {manifest["graph"]["file"]}
+    for section in ("nodes", "edges", "tables"):
+        for meta in manifest.get(section, {}).values():
+            files.update(p["file"] for p in meta["parts"])
+    return files
+
+
+def leftovers(root: Path, manifest: dict[str, Any] | None) -> list[Path]:
+    """Files of chain-gap inside ``root`` that the current manifest does not use (safe to delete).
+
+    Unreferenced parts and temporary files under ``parts/``, hidden temporary manifests, and, once the
+    bundle is version 2, the version-1 files (``nodes/*.parquet``, ``edges/*.parquet``, ``graph.json``).
+    Anything else in the folder is the user's and is left alone.
+    """
+    keep = referenced(manifest) if manifest is not None and manifest.get("format") == FORMAT else None
+    out: list[Path] = []
+    parts = root / PARTS
+    if parts.is_dir():
+        for f in parts.iterdir():
+            rel = f"{PARTS}/{f.name}"
+            if f.is_file() and (f.name.startswith(".tmp-") or (keep is not None and rel not in keep)):
+                out.append(f)
+    out.extend(f for f in root.glob(".manifest.json.tmp-*") if f.is_file())
+    if keep is not None:
+        for section in ("nodes", "edges"):
+            if (root / section).is_dir():
+                out.extend(f for f in (root / section).glob("*.parquet") if f.is_file())
+        if (root / "graph.json").is_file():
+            out.append(root / "graph.json")
+    return sorted(out)
+
+
+def remove(paths: list[Path], root: Path) -> None:
+    """Delete ``paths`` (leftovers) and the version-1 folders they leave empty."""
+    for f in paths:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    for section in ("nodes", "edges"):
+        with contextlib.suppress(OSError):
+            (root / section).rmdir()
