@@ -80,7 +80,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 #: Parameters that name bundles, output files and output folders (see ``_paths.guard_params``).
 _BUNDLE_PARAMS = ("bundle", "into")
-_OUTPUT_FILE_PARAMS = ("output", "rejects", "report_path")
+_OUTPUT_FILE_PARAMS = ("output", "rejects", "report_path", "warnings_path")
 _OUTPUT_DIR_PARAMS = ("out", "out_dir")
 
 
@@ -329,28 +329,54 @@ def chains_validate(files: tuple[str, ...]) -> None:
 )
 @click.option("--rejects", type=click.Path(dir_okay=False), help="Write rejected rows (CSV) here.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the load report (JSON) here.")
+@click.option(
+    "--warnings",
+    "warnings_path",
+    type=click.Path(dir_okay=False),
+    help="Write every warning, skipped row and merge conflict, with codes (CSV), here.",
+)
+@click.option(
+    "--sheet",
+    default=None,
+    help="Workbook sheet to read; '*' reads every sheet of the same shape (e.g. one per county).",
+)
 @friendly
-def load_cmd(files: tuple[str, ...], source: str, into: str, rejects: str | None, report_path: str | None) -> None:
+def load_cmd(
+    files: tuple[str, ...],
+    source: str,
+    into: str,
+    rejects: str | None,
+    report_path: str | None,
+    warnings_path: str | None,
+    sheet: str | None,
+) -> None:
     """Load source files into a bundle (created if missing; loading again is idempotent).
 
     \b
     Example: chain-gap load export.csv --source enterprises --into city.bundle \\
-               --rejects rejects.csv --report load.json
+               --rejects rejects.csv --report load.json --warnings warnings.csv
     """
-    from chain_gap import io, load
+    from chain_gap import load
 
-    with io.edit(into, waiting=_waiting) as bundle:
-        res = load.load(list(files), source, bundle.load(), progress=_progress("loading"))
-        bundle.save(res.graph, vintage=io.vintage(files, source=source, rows=res.report["totals"]))
-    if rejects:
-        load.write_rejects(res, rejects)
-    if report_path:
-        load.write_load_report(res, report_path)
+    res = load.load_into(
+        into,
+        list(files),
+        source,
+        sheet=sheet,
+        rejects=rejects,
+        report=report_path,
+        warnings=warnings_path,
+        progress=_progress("loading"),
+        waiting=_waiting,
+    )
     t = res.report["totals"]
     click.echo(
         f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "
-        f"rejected={t.get('rejected')} warnings={t.get('warnings')}"
+        f"rejected={t.get('rejected')} skipped={t.get('skipped')} warnings={t.get('warnings')}"
     )
+    codes = res.report.get("codes") or {}
+    if codes:
+        click.echo("  by code: " + ", ".join(f"{k}={v}" for k, v in codes.items()))
     if t.get("loaded", 0) == 0 and t.get("merged", 0) == 0 and t.get("rows_in", 0) > 0:
         sys.exit(1)
 

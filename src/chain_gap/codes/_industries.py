@@ -53,7 +53,7 @@ def _industry_index() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, .
     rows: dict[str, dict[str, Any]] = {}
     names: dict[str, list[str]] = {}
     for rec in _industries_df().to_dict("records"):
-        rows[rec["code"]] = rec
+        rows[str(rec["code"])] = {str(k): v for k, v in rec.items()}
         names.setdefault(_name_key(rec["name"]), []).append(rec["code"])
     # a name shared by a 中类 and its only 小类 resolves to the 小类 (the level firms use)
     by_name = {k: tuple(sorted(v, key=lambda c: -int(rows[c]["level"]))) for k, v in names.items()}

@@ -187,8 +187,10 @@ class _RegionIndex:
 
     def __init__(self, df: pd.DataFrame) -> None:
         self.rows: dict[str, _Row] = {}
-        for rec in df.itertuples(index=False):
-            self.rows[rec.code] = _Row(rec.code, rec.name, rec.level, rec.parent, rec.province, rec.city)
+        for code, name, level, parent, province, city in zip(
+            df["code"], df["name"], df["level"], df["parent"], df["province"], df["city"]
+        ):
+            self.rows[str(code)] = _Row(str(code), str(name), str(level), str(parent), str(province), str(city))
         full: dict[str, list[str]] = {}
         alias: dict[str, list[str]] = {}
         for row in self.rows.values():

@@ -66,6 +66,7 @@ __all__ = [
     "issues_frame",
     "list_mappings",
     "load",
+    "load_into",
     "load_mapping",
     "read_table",
     "write_load_report",
@@ -318,3 +319,53 @@ def load(
         conflicts=pd.DataFrame(loader.conflicts, columns=CONFLICT_COLUMNS),
         skipped=pd.DataFrame(loader.skipped, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
     )
+
+
+def load_into(
+    bundle: str | os.PathLike[str],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    source: str | Mapping,
+    *,
+    sheet: str | None = None,
+    rejects: str | os.PathLike[str] | None = None,
+    report: str | os.PathLike[str] | None = None,
+    warnings: str | os.PathLike[str] | None = None,
+    progress: bool | Callable[[int, int], None] | None = None,
+    waiting: Callable[[Path], None] | None = None,
+) -> LoadResult:
+    """Load files into a bundle on disk (created if absent), under the bundle's lock.
+
+    What ``chain-gap load FILES --into BUNDLE`` does: the bundle is opened (waiting for another writer
+    to finish), the files are loaded into its graph, and the graph is saved with a data vintage naming
+    the files (their sha256) and the counts; then the rejects, the report and the warnings are written
+    where asked. A load that fails leaves the bundle as it was.
+
+    Parameters
+    ----------
+    bundle : str or os.PathLike
+        The bundle folder: absent, or a chain-gap bundle (anything else is refused untouched).
+    paths, source, sheet, progress
+        As for :func:`load`.
+    rejects, report, warnings : str, os.PathLike or None
+        Where to write the rejected rows (CSV), the load report (JSON) and every warning, skipped row
+        and merge conflict with codes (CSV).
+    waiting : callable or None
+        Called with the bundle path when another writer holds its lock and this one waits.
+
+    Returns
+    -------
+    LoadResult
+    """
+    from chain_gap import io
+
+    files = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    with io.edit(bundle, waiting=waiting) as b:
+        res = load(files, source, b.load(), progress=progress, sheet=sheet)
+        b.save(res.graph, vintage=io.vintage(files, source=str(source), rows=res.report["totals"]))
+    if rejects:
+        write_rejects(res, rejects)
+    if report:
+        write_load_report(res, report)
+    if warnings:
+        write_warnings(res, warnings)
+    return res
