@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from chain_gap.load._fastgraph import FastGraph
+from chain_gap._fastgraph import FastGraph
 from chain_gap.schema import add_edge, add_node, node_id
 
 NODES = [

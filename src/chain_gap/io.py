@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
-from chain_gap import errors
+from chain_gap import _fastgraph, errors
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
@@ -198,54 +198,6 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return B.read_manifest(Path(path), _schema_version())
 
 
-def _add_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]]) -> int:
-    """Add one part's node rows; a row whose id exists replaces that node's data. Returns the new nodes.
-
-    Fills networkx's adjacency dicts directly (what ``add_nodes_from`` does, without copying each
-    row's dict): the rows are fresh dicts made for this graph.
-    """
-    node, succ, pred = G._node, G._succ, G._pred
-    new = 0
-    for nid, d in zip(ids, dicts, strict=True):
-        attrs = node.get(nid)
-        if attrs is None:
-            node[nid] = d
-            succ[nid] = {}
-            pred[nid] = {}
-            new += 1
-        else:  # a later part replaces the row, not merges into it
-            attrs.clear()
-            attrs.update(d)
-    return new
-
-
-def _add_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
-    """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
-
-    As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
-    (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
-    """
-    succ, pred = G._succ, G._pred
-    new = 0
-    for u, v, d in zip(us, vs, dicts, strict=True):
-        if u not in succ:
-            G.add_node(u)
-        if v not in succ:
-            G.add_node(v)
-        keydict = succ[u].get(v)
-        if keydict is None:
-            keydict = succ[u][v] = {}
-            pred[v][u] = keydict
-        old = keydict.get(kind)
-        if old is None:
-            keydict[kind] = d
-            new += 1
-        else:
-            old.clear()
-            old.update(d)
-    return new
-
-
 def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
     mpath = str(root / B.MANIFEST)
     G = nx.MultiDiGraph()
@@ -259,9 +211,9 @@ def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
                 keys, dicts = B.decode_columns(table, part.get("columns", meta["columns"]), _KEYS[section], kind)
                 del table
                 if section == "nodes":
-                    added += _add_nodes(G, keys[0], dicts)
+                    added += _fastgraph.replace_nodes(G, keys[0], dicts)
                 else:
-                    added += _add_edges(G, kind, keys[0], keys[1], dicts)
+                    added += _fastgraph.replace_edges(G, kind, keys[0], keys[1], dicts)
             if added != meta["count"]:
                 raise BundleError(
                     code="bundle-counts", file=mpath, what=f"{section} {kind}", found=added, expected=meta["count"]
@@ -273,8 +225,7 @@ def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
             raise BundleError(
                 code="bundle-counts", file=mpath, what=what, found=found, expected=manifest["totals"][what]
             )
-    if hasattr(nx, "_clear_cache"):
-        nx._clear_cache(G)
+    _fastgraph.clear_cache(G)
     return G
 
 

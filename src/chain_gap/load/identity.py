@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from chain_gap import codes, normalize, vocab
-from chain_gap.load._fastgraph import FastGraph
+from chain_gap._fastgraph import FastGraph
 from chain_gap.load.issues import FileStats, issue_code
 from chain_gap.load.table import Rows
 from chain_gap.load.values import FORMULA, MAX_NAME, clean, clean_name, num_eq, short, stock_symbol

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["FastGraph"]
+__all__ = ["FastGraph", "clear_cache", "replace_edges", "replace_nodes"]
 
 
 class FastGraph:
@@ -113,3 +113,60 @@ class FastGraph:
         cache = getattr(self.G, "__networkx_cache__", None)
         if cache:
             cache.clear()
+
+
+# the bundle reader: rows of immutable parts, a later part replacing an earlier row
+
+
+def replace_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's node rows; a row whose id exists replaces that node's data. Returns the new nodes.
+
+    Fills networkx's adjacency dicts directly (what ``add_nodes_from`` does, without copying each
+    row's dict): the rows are fresh dicts made for this graph.
+    """
+    node, succ, pred = G._node, G._succ, G._pred
+    new = 0
+    for nid, d in zip(ids, dicts, strict=True):
+        attrs = node.get(nid)
+        if attrs is None:
+            node[nid] = d
+            succ[nid] = {}
+            pred[nid] = {}
+            new += 1
+        else:  # a later part replaces the row, not merges into it
+            attrs.clear()
+            attrs.update(d)
+    return new
+
+
+def replace_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
+    """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
+
+    As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
+    (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
+    """
+    succ, pred = G._succ, G._pred
+    new = 0
+    for u, v, d in zip(us, vs, dicts, strict=True):
+        if u not in succ:
+            G.add_node(u)
+        if v not in succ:
+            G.add_node(v)
+        keydict = succ[u].get(v)
+        if keydict is None:
+            keydict = succ[u][v] = {}
+            pred[v][u] = keydict
+        old = keydict.get(kind)
+        if old is None:
+            keydict[kind] = d
+            new += 1
+        else:
+            old.clear()
+            old.update(d)
+    return new
+
+
+def clear_cache(G: nx.MultiDiGraph) -> None:
+    """Drop networkx's cached views of ``G`` after direct writes (networkx ≥ 3.3 caches them)."""
+    if hasattr(nx, "_clear_cache"):
+        nx._clear_cache(G)
