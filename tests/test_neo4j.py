@@ -1,7 +1,8 @@
 """chain_gap.neo4j: Cypher generation, batching, push/pull through a recording fake driver, bulk-import files.
 
-Everything here runs offline. The tests marked ``neo4j`` need a live Neo4j 5 server and run only when
-``NEO4J_URI`` is set (see docs/neo4j.md); no Neo4j server can be installed on the build machines.
+Everything here runs offline except the tests marked ``neo4j``: they run against ``NEO4J_URI`` when it is
+set, else against a real Neo4j 5.26 Community server that ``tests/conftest.py`` starts once per session from
+the jars ``scripts/setup --test`` builds (see docs/neo4j.md).
 """
 
 from __future__ import annotations
@@ -850,13 +851,14 @@ def test_export_picks_semicolon_when_possible_and_removes_stale_files(tmp_path):
         cg.export_admin_import(G, tmp_path, array_delimiter=",")
 
 
-# --------------------------------------------------------------------------- live (NEO4J_URI)
+# --------------------------------------------------------------------------- live (a real Neo4j)
 
-live = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="no Neo4j server: set NEO4J_URI (docs/neo4j.md)")
+# NEO4J_URI when set, else the Neo4j 5.26 test server from scripts/neo4j (tests/conftest.py: neo4j_server)
+live = pytest.mark.usefixtures("neo4j_live")
 
 
 @pytest.fixture()
-def server():
+def server(neo4j_live):
     """A live driver; the test graph's nodes are removed before and after, the meta node restored."""
     driver = cg.connect()
     db = os.environ.get("NEO4J_DATABASE") or None
