@@ -62,3 +62,17 @@ def neo4j_live(neo4j_server, monkeypatch):
     for key, value in neo4j_server.items():
         monkeypatch.setenv(key, value)
     return neo4j_server
+
+
+@pytest.fixture(scope="session")
+def neo4j_build():
+    """``tests/neo4j_server.py`` when the Neo4j test server is built here (for tests that start their own
+    server or run the real importer); skips, or fails under ``CHAIN_GAP_REQUIRE_NEO4J=1``, when not."""
+    import neo4j_server
+
+    why = neo4j_server.missing()
+    if why:
+        if _neo4j_required():
+            pytest.fail(f"CHAIN_GAP_REQUIRE_NEO4J is set and {why}", pytrace=False)
+        pytest.skip(why)
+    return neo4j_server

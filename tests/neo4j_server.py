@@ -71,7 +71,8 @@ class Neo4jServer:
     timeout : float
         Seconds to wait for Bolt to answer before giving up.
     copy_from : Path or None
-        Serve databases written beforehand (a folder with ``databases/`` and ``transactions/``).
+        Serve databases written beforehand: a Neo4j home whose ``data/databases/NAME`` and
+        ``data/transactions/NAME`` hold them (as :func:`admin_import` leaves it).
     """
 
     def __init__(self, java_opts: str | None = None, timeout: float = START_TIMEOUT, copy_from: Path | None = None):
@@ -188,6 +189,42 @@ class Neo4jServer:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+
+def admin_import(export_dir: Path, home: Path, java_opts: str | None = None, timeout: float = 600.0) -> str:
+    """Run the ``neo4j-admin database import full`` command of an export's README with the real importer.
+
+    ``chain_gap.neo4j.export_admin_import`` writes the exact command into ``export_dir/README.md``; it
+    runs here as written, in ``export_dir``, with ``neo4j-admin`` replaced by ``org.neo4j.cli.AdminTool``
+    from the same Maven jars as the server. The store lands in ``home/data``; serve it with
+    ``Neo4jServer(copy_from=home)``. Returns the importer's output.
+
+    Raises
+    ------
+    ServerUnavailable
+        Not built or no Java.
+    subprocess.CalledProcessError
+        The importer refused the files (its output is in ``output``).
+    """
+    why = missing()
+    if why:
+        raise ServerUnavailable(why)
+    readme = (Path(export_dir) / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    command = next(c for c in block.replace("\\\n", " ").splitlines() if c.startswith("neo4j-admin database import"))
+    args = shlex.split(command)[1:]
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    (home / "conf" / "neo4j.conf").touch()
+    opts = java_opts if java_opts is not None else os.environ.get("CHAIN_GAP_NEO4J_JAVA_OPTS", JAVA_OPTS)
+    classpath = os.pathsep.join([str(JAR), str(LIB / "*")])
+    cmd = [java_binary() or "java", *shlex.split(opts), "-cp", classpath, "org.neo4j.cli.AdminTool", *args]
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
+    done = subprocess.run(
+        cmd, cwd=export_dir, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, cmd, output=done.stdout + done.stderr)
+    return done.stdout + done.stderr
 
 
 def main(argv: list[str]) -> int:

@@ -25,8 +25,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * close the databases cleanly) or, with {@code --stop-on-stdin-eof}, until its standard input closes, so a
  * parent that dies without cleaning up cannot leave the JVM behind.
  *
- * <p>{@code --copy-from DIR} serves databases written beforehand (DIR holds {@code databases/NAME} and
- * {@code transactions/NAME}, e.g. from {@code org.neo4j.cli.AdminTool database import full}).
+ * <p>{@code --copy-from DIR} serves databases written beforehand (DIR is a Neo4j home: {@code data/databases/NAME},
+ * {@code data/transactions/NAME}, e.g. as {@code org.neo4j.cli.AdminTool database import full} leaves it).
  */
 public final class Serve {
     private Serve() {}
