@@ -734,6 +734,34 @@ def test_analyses_run_unchanged_on_a_pulled_graph():
         assert_frame_equal(_by_firm(targets.rank(H, TOY, region)), _by_firm(targets.rank(G, TOY, region)))
 
 
+def marked_graph() -> nx.MultiDiGraph:
+    """``small_graph`` with what 挂链 and a registry add to every firm: ``linkable`` (half the unlinked
+    firms could be placed, half not) and an inactive tag on a linkable unlinked firm, so the gap table's
+    denominators depend on what the pull keeps of the unlinked firms."""
+    G = small_graph()
+    linked = {u for u, _, k in G.edges(keys=True) if k == "LINKED_TO"}
+    stubs = sorted(n for n, a in G.nodes(data=True) if a["kind"] == "Enterprise" and n not in linked)
+    for n, a in G.nodes(data=True):
+        if a["kind"] == "Enterprise":
+            a["linkable"] = n in linked or stubs.index(n) % 2 == 0
+    G.nodes[stubs[0]]["tags"] = ["注销"]
+    return G
+
+
+def test_pulled_stubs_keep_what_the_denominators_need():
+    """Unlinked firms come back as stubs with ``linkable`` and ``tags`` (a real 20k-firm pull had lost
+    them: region totals 200 instead of 584)."""
+    pytest.importorskip("chain_gap.codes", reason="gaps.table needs chain_gap.codes (region table)")
+    from pandas.testing import assert_frame_equal
+
+    from chain_gap import gaps
+
+    G = marked_graph()
+    H = cg.pull(chain="toy", driver=_pulling_server(G))
+    for region in ("411400", "410000"):
+        assert_frame_equal(gaps.table(H, TOY, region), gaps.table(G, TOY, region))
+
+
 def test_pull_scoping_and_errors():
     server = MemoryServer()
     with pytest.raises(cg.Neo4jError, match="is not in the Neo4j database"):
@@ -965,12 +993,19 @@ def _pulled_matches(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, empty_is_absent: 
 @live
 @pytest.mark.neo4j
 def test_live_pull_brings_the_chain_back_unchanged(server):
-    G = small_graph()
+    pytest.importorskip("chain_gap.codes", reason="gaps.table needs chain_gap.codes (region table)")
+    from pandas.testing import assert_frame_equal
+
+    from chain_gap import gaps
+
+    G = marked_graph()
     cg.push(G, batch_size=5)
     H = cg.pull(chain="toy")
     _pulled_matches(G, H)
     assert H.nodes["ent:91XXXXXXXXXXXXXXXX"]["extra"] == {"note": NASTY, "n": [1, 2]}
     assert any(a.get("name") == NASTY for _, a in H.nodes(data=True))
+    for region in ("411400", "410000"):  # the stubs' linkable / tags reach the denominators
+        assert_frame_equal(gaps.table(H, TOY, region), gaps.table(G, TOY, region))
 
 
 @live

@@ -59,8 +59,9 @@ INDEXED: dict[str, tuple[str, ...]] = {
 }
 """Properties that pulls and the cookbook filter on (beyond ``id``, which the constraints index)."""
 
-STUB_PROPERTIES = ("name", "region", "revenue", "reg_capital", "employees", "synthetic")
-"""What a pull keeps of enterprises not linked to the chain: enough for the LQ denominators."""
+STUB_PROPERTIES = ("name", "region", "revenue", "reg_capital", "employees", "synthetic", "linkable", "tags")
+"""What a pull keeps of enterprises not linked to the chain: enough for the LQ denominators, which count
+only the population the linker could place (``linkable``) and leave out delisted firms (``tags``)."""
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REGION_RE = re.compile(r"^\d{6}$")
