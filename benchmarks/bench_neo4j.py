@@ -8,10 +8,17 @@ used and the import part is skipped), then times: ``push`` (rows/s over nodes + 
 second, idempotent ``push``, a national ``pull(chain=)``, a region-scoped pull, and the bulk path
 (``export_admin_import`` → the real ``neo4j-admin database import full`` → a second server → pull).
 Every pulled graph's gap table is compared with the embedded one. Not part of CI.
+
+Measured (20,000 firms: 23,581 nodes + 64,073 relationships; 2 cores shared with other work, load ≈ 5):
+server start 18.8 s; push 35.3 s (2,486 rows/s); push again 17.8 s (no node or relationship created);
+national pull 12.1 s; region pull 1.8 s; export files 2.2 s; admin import 9.6 s (9,112 rows/s); server
+start on the imported store 27.4 s; pull from it 22.9 s (no constraints/indexes run there). All three
+pulled gap tables equal the embedded one.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
@@ -60,6 +67,7 @@ def main(argv: list[str]) -> int:
     from chain_gap import neo4j as cg
     from chain_gap import synth
 
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)  # "property key does not exist" etc.
     n = int(next((a for a in argv if a.isdigit()), 20_000))
     do_import = "--no-import" not in argv and not os.environ.get("NEO4J_URI")
     region = synth.DEFAULT_REGION
@@ -78,7 +86,7 @@ def main(argv: list[str]) -> int:
             driver = cg.connect()
             try:
                 with driver.session() as s:  # a clean database for the figures
-                    s.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                    s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
                 first, _ = _timed("push (batch 10,000)", lambda: cg.push(G, driver=driver), rows)
                 print(f"    nodes_created {first['nodes_created']:,}, relationships {first['relationships_created']:,}")
                 again, _ = _timed("push again (idempotent)", lambda: cg.push(G, driver=driver), rows)
