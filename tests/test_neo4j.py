@@ -468,6 +468,35 @@ def test_push_retries_a_transient_error_then_gives_up_with_one_line(monkeypatch)
     assert waits == [1.0, 2.0] and "\n" not in str(err.value)
 
 
+def _server_error(code: str, message: str) -> Exception:
+    """The exception the driver raises for a FAILURE with this Neo4j status code."""
+    from neo4j.exceptions import Neo4jError as DriverError
+
+    return DriverError._hydrate_neo4j(code=code, message=message)
+
+
+def test_push_without_await_indexes_warns_and_goes_on():
+    """Bolt servers that are not Neo4j (Memgraph, ArcadeDB) lack db.awaitIndexes: a warning, not an error."""
+
+    class NoAwait(MemoryServer):
+        code = "Neo.ClientError.Procedure.ProcedureNotFound"
+
+        def run(self, mode, query, params=None):
+            if query == cg.AWAIT_INDEXES:
+                self.calls.append((mode, query, params))
+                raise _server_error(self.code, "There is no procedure with the name `db.awaitIndexes` registered")
+            return super().run(mode, query, params)
+
+    G = small_graph()
+    with pytest.warns(cg.IndexWaitWarning, match="no db.awaitIndexes"):
+        out = cg.push(G, driver=NoAwait(), backoff=0)
+    assert out["nodes_created"] == G.number_of_nodes()
+    refusing = NoAwait()
+    refusing.code = "Neo.ClientError.Security.Forbidden"  # any other refusal still stops the push
+    with pytest.raises(cg.Neo4jError, match="Forbidden"):
+        cg.push(G, driver=refusing, backoff=0)
+
+
 def test_push_reports_refusals_and_missing_ends_in_one_line():
     with pytest.raises(cg.Neo4jError, match=r"refused the request \(Neo\.") as err:
         cg.push(small_graph(), driver=MemoryServer(fail_writes=1, fail_with=ClientError), backoff=0)
