@@ -45,7 +45,7 @@ def java_binary() -> str | None:
     """The ``java`` to start the server with, or None when there is none."""
     explicit = os.environ.get("CHAIN_GAP_NEO4J_JAVA")
     if explicit:
-        return explicit
+        return explicit if os.access(explicit, os.X_OK) else None
     home = os.environ.get("JAVA_HOME")
     if home and (Path(home) / "bin" / "java").is_file():
         return str(Path(home) / "bin" / "java")
@@ -55,9 +55,9 @@ def java_binary() -> str | None:
 def missing() -> str | None:
     """Why the server cannot be started here (None when it can)."""
     if java_binary() is None:
-        return "no Java found (install openjdk-17-jdk-headless, or set JAVA_HOME)"
+        return "no Java found (install openjdk-17-jdk-headless, or set JAVA_HOME or CHAIN_GAP_NEO4J_JAVA)"
     if not JAR.is_file() or not LIB.is_dir() or not any(LIB.glob("neo4j-harness-*.jar")):
-        return f"the Neo4j test server is not built ({JAR.relative_to(ROOT)} missing): run scripts/setup --test"
+        return f"the Neo4j test server is not built ({JAR.name} or its lib/ missing): run scripts/setup --test"
     return None
 
 

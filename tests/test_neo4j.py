@@ -908,6 +908,28 @@ def test_export_picks_semicolon_when_possible_and_removes_stale_files(tmp_path):
         cg.export_admin_import(G, tmp_path, array_delimiter=",")
 
 
+def test_the_test_server_says_what_is_missing_and_why_it_did_not_start(monkeypatch, tmp_path):
+    import neo4j_server as ns
+
+    monkeypatch.setenv("CHAIN_GAP_NEO4J_JAVA", str(tmp_path / "no-java"))
+    assert "no Java found" in ns.missing()
+    java = tmp_path / "java"
+    java.write_text("#!/bin/sh\necho 'Error: could not open the jar' >&2\nexit 7\n", encoding="utf-8")
+    java.chmod(0o755)
+    monkeypatch.setenv("CHAIN_GAP_NEO4J_JAVA", str(java))
+    monkeypatch.setattr(ns, "JAR", tmp_path / "chain-gap-neo4j.jar")
+    monkeypatch.setattr(ns, "LIB", tmp_path / "lib")
+    assert "not built" in ns.missing() and "scripts/setup --test" in ns.missing()
+    with pytest.raises(ns.ServerUnavailable, match="not built"):
+        ns.Neo4jServer().start()
+    ns.JAR.write_bytes(b"")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "neo4j-harness-5.26.0.jar").write_bytes(b"")
+    assert ns.missing() is None
+    with pytest.raises(ns.ServerUnavailable, match=r"exited with code 7:\nError: could not open the jar"):
+        ns.Neo4jServer(timeout=30).start()
+
+
 # --------------------------------------------------------------------------- live (a real Neo4j)
 
 # NEO4J_URI when set, else the Neo4j 5.26 test server from scripts/neo4j (tests/conftest.py: neo4j_server)
