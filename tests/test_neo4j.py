@@ -1,7 +1,8 @@
 """chain_gap.neo4j: Cypher generation, batching, push/pull through a recording fake driver, bulk-import files.
 
-Everything here runs offline. The tests marked ``neo4j`` need a live Neo4j 5 server and run only when
-``NEO4J_URI`` is set (see docs/neo4j.md); no Neo4j server can be installed on the build machines.
+Everything here runs offline except the tests marked ``neo4j``: they run against ``NEO4J_URI`` when it is
+set, else against a real Neo4j 5.26 Community server that ``tests/conftest.py`` starts once per session from
+the jars ``scripts/setup --test`` builds (see docs/neo4j.md).
 """
 
 from __future__ import annotations
@@ -467,6 +468,35 @@ def test_push_retries_a_transient_error_then_gives_up_with_one_line(monkeypatch)
     assert waits == [1.0, 2.0] and "\n" not in str(err.value)
 
 
+def _server_error(code: str, message: str) -> Exception:
+    """The exception the driver raises for a FAILURE with this Neo4j status code."""
+    from neo4j.exceptions import Neo4jError as DriverError
+
+    return DriverError._hydrate_neo4j(code=code, message=message)
+
+
+def test_push_without_await_indexes_warns_and_goes_on():
+    """Bolt servers that are not Neo4j (Memgraph, ArcadeDB) lack db.awaitIndexes: a warning, not an error."""
+
+    class NoAwait(MemoryServer):
+        code = "Neo.ClientError.Procedure.ProcedureNotFound"
+
+        def run(self, mode, query, params=None):
+            if query == cg.AWAIT_INDEXES:
+                self.calls.append((mode, query, params))
+                raise _server_error(self.code, "There is no procedure with the name `db.awaitIndexes` registered")
+            return super().run(mode, query, params)
+
+    G = small_graph()
+    with pytest.warns(cg.IndexWaitWarning, match="no db.awaitIndexes"):
+        out = cg.push(G, driver=NoAwait(), backoff=0)
+    assert out["nodes_created"] == G.number_of_nodes()
+    refusing = NoAwait()
+    refusing.code = "Neo.ClientError.Security.Forbidden"  # any other refusal still stops the push
+    with pytest.raises(cg.Neo4jError, match="Forbidden"):
+        cg.push(G, driver=refusing, backoff=0)
+
+
 def test_push_reports_refusals_and_missing_ends_in_one_line():
     with pytest.raises(cg.Neo4jError, match=r"refused the request \(Neo\.") as err:
         cg.push(small_graph(), driver=MemoryServer(fail_writes=1, fail_with=ClientError), backoff=0)
@@ -733,6 +763,34 @@ def test_analyses_run_unchanged_on_a_pulled_graph():
         assert_frame_equal(_by_firm(targets.rank(H, TOY, region)), _by_firm(targets.rank(G, TOY, region)))
 
 
+def marked_graph() -> nx.MultiDiGraph:
+    """``small_graph`` with what 挂链 and a registry add to every firm: ``linkable`` (half the unlinked
+    firms could be placed, half not) and an inactive tag on a linkable unlinked firm, so the gap table's
+    denominators depend on what the pull keeps of the unlinked firms."""
+    G = small_graph()
+    linked = {u for u, _, k in G.edges(keys=True) if k == "LINKED_TO"}
+    stubs = sorted(n for n, a in G.nodes(data=True) if a["kind"] == "Enterprise" and n not in linked)
+    for n, a in G.nodes(data=True):
+        if a["kind"] == "Enterprise":
+            a["linkable"] = n in linked or stubs.index(n) % 2 == 0
+    G.nodes[stubs[0]]["tags"] = ["注销"]
+    return G
+
+
+def test_pulled_stubs_keep_what_the_denominators_need():
+    """Unlinked firms come back as stubs with ``linkable`` and ``tags`` (a real 20k-firm pull had lost
+    them: region totals 200 instead of 584)."""
+    pytest.importorskip("chain_gap.codes", reason="gaps.table needs chain_gap.codes (region table)")
+    from pandas.testing import assert_frame_equal
+
+    from chain_gap import gaps
+
+    G = marked_graph()
+    H = cg.pull(chain="toy", driver=_pulling_server(G))
+    for region in ("411400", "410000"):
+        assert_frame_equal(gaps.table(H, TOY, region), gaps.table(G, TOY, region))
+
+
 def test_pull_scoping_and_errors():
     server = MemoryServer()
     with pytest.raises(cg.Neo4jError, match="is not in the Neo4j database"):
@@ -850,13 +908,36 @@ def test_export_picks_semicolon_when_possible_and_removes_stale_files(tmp_path):
         cg.export_admin_import(G, tmp_path, array_delimiter=",")
 
 
-# --------------------------------------------------------------------------- live (NEO4J_URI)
+def test_the_test_server_says_what_is_missing_and_why_it_did_not_start(monkeypatch, tmp_path):
+    import neo4j_server as ns
 
-live = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="no Neo4j server: set NEO4J_URI (docs/neo4j.md)")
+    monkeypatch.setenv("CHAIN_GAP_NEO4J_JAVA", str(tmp_path / "no-java"))
+    assert "no Java found" in ns.missing()
+    java = tmp_path / "java"
+    java.write_text("#!/bin/sh\necho 'Error: could not open the jar' >&2\nexit 7\n", encoding="utf-8")
+    java.chmod(0o755)
+    monkeypatch.setenv("CHAIN_GAP_NEO4J_JAVA", str(java))
+    monkeypatch.setattr(ns, "JAR", tmp_path / "chain-gap-neo4j.jar")
+    monkeypatch.setattr(ns, "LIB", tmp_path / "lib")
+    assert "not built" in ns.missing() and "scripts/setup --test" in ns.missing()
+    with pytest.raises(ns.ServerUnavailable, match="not built"):
+        ns.Neo4jServer().start()
+    ns.JAR.write_bytes(b"")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "neo4j-harness-5.26.0.jar").write_bytes(b"")
+    assert ns.missing() is None
+    with pytest.raises(ns.ServerUnavailable, match=r"exited with code 7:\nError: could not open the jar"):
+        ns.Neo4jServer(timeout=30).start()
+
+
+# --------------------------------------------------------------------------- live (a real Neo4j)
+
+# NEO4J_URI when set, else the Neo4j 5.26 test server from scripts/neo4j (tests/conftest.py: neo4j_server)
+live = pytest.mark.usefixtures("neo4j_live")
 
 
 @pytest.fixture()
-def server():
+def server(neo4j_live):
     """A live driver; the test graph's nodes are removed before and after, the meta node restored."""
     driver = cg.connect()
     db = os.environ.get("NEO4J_DATABASE") or None
@@ -932,3 +1013,105 @@ def test_live_cookbook_queries_run_and_agree_with_gaps(server):
     assert {r["link"].split("/")[1] for r in results["Q3"]} == set(table.index[table["local"] == 1])
     assert any(r["name"] == NASTY for r in results["Q5"])
     assert results["Q4"] and all(not r["region"].startswith("4114") for r in results["Q4"])
+
+
+def _pulled_matches(G: nx.MultiDiGraph, H: nx.MultiDiGraph, *, empty_is_absent: bool = False) -> None:
+    """``H`` (a national pull of the toy chain) is exactly the part of ``G`` a pull promises, value for value."""
+
+    def clean(d):
+        return {k: v for k, v in d.items() if not (empty_is_absent and v in ("", []))}
+
+    linked = {u for u, _, k in G.edges(keys=True) if k == "LINKED_TO"}
+    assert set(H.nodes) == {n for n, a in G.nodes(data=True) if a["kind"] != "Product"}
+    for n, a in H.nodes(data=True):
+        want = dict(G.nodes[n])
+        if want["kind"] == "Enterprise" and n not in linked:  # a stub: the LQ denominators only
+            want = {k: v for k, v in want.items() if k in cg.STUB_PROPERTIES or k == "kind"}
+        assert clean(a) == clean(want), n
+    expected = {
+        (u, v, k)
+        for u, v, k in G.edges(keys=True)
+        if k not in ("MAKES", "INPUT_OF")
+        and not (k == "CLASSIFIED_AS" and G.nodes[u]["kind"] == "Enterprise")
+        and not (k == "LOCATED_IN" and u not in linked)
+    }
+    assert set(H.edges(keys=True)) == expected
+    for u, v, k in expected:
+        assert clean(H.edges[u, v, k]) == clean(G.edges[u, v, k]), (u, v, k)
+    assert {k: v for k, v in H.graph.items() if k != cg.PULL_KEY} == G.graph
+
+
+@live
+@pytest.mark.neo4j
+def test_live_pull_brings_the_chain_back_unchanged(server):
+    pytest.importorskip("chain_gap.codes", reason="gaps.table needs chain_gap.codes (region table)")
+    from pandas.testing import assert_frame_equal
+
+    from chain_gap import gaps
+
+    G = marked_graph()
+    cg.push(G, batch_size=5)
+    H = cg.pull(chain="toy")
+    _pulled_matches(G, H)
+    assert H.nodes["ent:91XXXXXXXXXXXXXXXX"]["extra"] == {"note": NASTY, "n": [1, 2]}
+    assert any(a.get("name") == NASTY for _, a in H.nodes(data=True))
+    for region in ("411400", "410000"):  # the stubs' linkable / tags reach the denominators
+        assert_frame_equal(gaps.table(H, TOY, region), gaps.table(G, TOY, region))
+
+
+@live
+@pytest.mark.neo4j
+def test_live_constraints_are_created_and_hold(server):
+    G = small_graph()
+    out = cg.push(G)
+    assert out["schema_statements"] == len(cg.constraints()) + len(cg.indexes())
+    db = os.environ.get("NEO4J_DATABASE") or None
+    with server.session(database=db) as s:
+        have = {r["name"]: r for r in s.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties").data()}
+        states = {r["name"]: r["state"] for r in s.run("SHOW INDEXES YIELD name, state").data()}
+        for q in cg.constraints():
+            name, label = q.split()[2], re.search(r"\(n:(\w+)\)", q).group(1)
+            assert have[name]["labelsOrTypes"] == [label] and have[name]["properties"] == ["id"], name
+            assert have[name]["type"] in ("UNIQUENESS", "NODE_PROPERTY_UNIQUENESS"), have[name]
+        for q in cg.indexes():
+            assert states[q.split()[2]] == "ONLINE", q
+        firm = next(n for n in G if n.startswith("ent:"))
+        with pytest.raises(ClientError) as err:
+            s.run("CREATE (:Enterprise {id: $id})", id=firm).consume()
+        assert err.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+        # the hostile name is data: matched as a parameter, it finds its node and deletes nothing
+        found = s.run("MATCH (n:Enterprise {name: $name}) RETURN count(n) AS c", name=NASTY).single()["c"]
+    assert found >= 1 and _counts(server, list(G.nodes)) == (G.number_of_nodes(), G.number_of_edges())
+
+
+@pytest.mark.neo4j
+def test_live_admin_import_files_load_with_the_real_importer_and_pull_back(neo4j_build, tmp_path, monkeypatch):
+    """`chain-gap neo4j export` files, imported by the README's exact `neo4j-admin database import full`
+    command (org.neo4j.cli.AdminTool from the test server's jars), served by a second Neo4j and pulled."""
+    pytest.importorskip("chain_gap.codes", reason="gaps.table needs chain_gap.codes (region table)")
+    from pandas.testing import assert_frame_equal
+
+    from chain_gap import gaps
+
+    G = small_graph()
+    cg.export_admin_import(G, tmp_path / "files")
+    log = neo4j_build.admin_import(tmp_path / "files", tmp_path / "home")
+    assert "IMPORT DONE" in log and f"{G.number_of_nodes() + 1} nodes" in log  # + the meta node
+    with neo4j_build.Neo4jServer(copy_from=tmp_path / "home") as srv:
+        for key, value in srv.env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+        driver = cg.connect()
+        try:
+            assert _counts(driver, list(G.nodes)) == (G.number_of_nodes(), G.number_of_edges())
+            lines = (tmp_path / "files" / "constraints.cypher").read_text(encoding="utf-8").splitlines()
+            script = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+            with driver.session() as s:  # what cypher-shell -f constraints.cypher runs
+                for statement in filter(None, (q.strip() for q in script.split(";"))):
+                    s.run(statement).consume()
+            H = cg.pull(chain="toy", driver=driver)
+        finally:
+            driver.close()
+    _pulled_matches(G, H, empty_is_absent=True)
+    for region in ("411400", "410000"):
+        assert_frame_equal(gaps.table(H, TOY, region), gaps.table(G, TOY, region))

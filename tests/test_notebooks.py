@@ -194,7 +194,7 @@ def test_neo4j_notebook_explains_without_a_server(repo_files_unchanged, monkeypa
 
 
 @pytest.mark.neo4j
-@pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="no Neo4j server: set NEO4J_URI (docs/neo4j.md)")
+@pytest.mark.usefixtures("neo4j_live")  # NEO4J_URI, else the test server of tests/conftest.py
 def test_neo4j_notebook_runs_against_a_live_server(repo_files_unchanged):
     _require_jupyter()
     out = _text(_execute(NB_DIR / "04-neo4j.ipynb"))

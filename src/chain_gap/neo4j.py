@@ -32,6 +32,7 @@ import math
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,9 @@ INDEXED: dict[str, tuple[str, ...]] = {
 }
 """Properties that pulls and the cookbook filter on (beyond ``id``, which the constraints index)."""
 
-STUB_PROPERTIES = ("name", "region", "revenue", "reg_capital", "employees", "synthetic")
-"""What a pull keeps of enterprises not linked to the chain: enough for the LQ denominators."""
+STUB_PROPERTIES = ("name", "region", "revenue", "reg_capital", "employees", "synthetic", "linkable", "tags")
+"""What a pull keeps of enterprises not linked to the chain: enough for the LQ denominators, which count
+only the population the linker could place (``linkable``) and leave out delisted firms (``tags``)."""
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REGION_RE = re.compile(r"^\d{6}$")
@@ -446,6 +448,35 @@ def _consume(session: Any, query: str) -> Any:
     return session.run(query).consume()
 
 
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+
+
+class IndexWaitWarning(UserWarning):
+    """The server could not be asked to wait for its new indexes (a Bolt server that is not Neo4j)."""
+
+
+def _await_indexes(session: Any) -> None:
+    """Wait until the new indexes are online; servers without ``db.awaitIndexes`` get a warning, not an error.
+
+    ``db.awaitIndexes`` is Neo4j's own procedure. Other servers that speak Bolt (Memgraph, ArcadeDB) answer
+    ``Neo.ClientError.Procedure.ProcedureNotFound`` (or a syntax error for ``CALL``); the push goes on
+    then, since MERGE is correct without an online index, only slower until it is built.
+    """
+    from neo4j.exceptions import ClientError
+
+    try:
+        session.run(AWAIT_INDEXES).consume()
+    except ClientError as exc:
+        code = getattr(exc, "code", None) or ""
+        if code not in ("Neo.ClientError.Procedure.ProcedureNotFound", "Neo.ClientError.Statement.SyntaxError"):
+            raise
+        warnings.warn(
+            f"the server has no db.awaitIndexes ({code}); pushing without waiting for the indexes",
+            IndexWaitWarning,
+            stacklevel=3,
+        )
+
+
 def _retrying(fn: Callable[[], Any], retries: int, backoff: float) -> Any:
     """Run ``fn``; on a transient error or lost connection try again up to ``retries`` times.
 
@@ -557,7 +588,7 @@ def push(
             for q in constraints() + indexes():
                 _retrying(functools.partial(_consume, session, q), retries, backoff)
                 out["schema_statements"] += 1
-            _retrying(lambda: session.run("CALL db.awaitIndexes(300)").consume(), retries, backoff)
+            _retrying(functools.partial(_await_indexes, session), retries, backoff)
             for section, batches in (
                 ("nodes", node_batches(G, batch_size, types=types)),
                 ("edges", edge_batches(G, batch_size, types=types)),
