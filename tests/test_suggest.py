@@ -86,3 +86,19 @@ def test_latin_ids_and_full_width_input():
     assert suggest("新能源汽", chains)[0].key == "nev"
     assert suggest("电子信心", chains)[0].key == "electronics"
     assert fold(" Ａ B ") == "ab"
+
+
+def test_typos_in_regions_and_chains_get_a_did_you_mean():
+    from chain_gap import chains, codes
+
+    with pytest.raises(codes.RegionError) as exc:
+        codes.resolve_region("商邱")
+    assert "商丘市 (411400)" in str(exc.value)
+    with pytest.raises(chains.ChainError) as exc:
+        chains.load_chain("新能源汽")
+    assert "(nev)" in str(exc.value)
+    # the Chinese name of a shipped chain is accepted as its id
+    assert chains.load_chain("新能源汽车").id == "nev"
+    # a resolved region passes through unchanged (resolved once at the boundary)
+    r = codes.resolve_region("商丘")
+    assert codes.resolve_region(r) is r

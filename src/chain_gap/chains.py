@@ -222,6 +222,15 @@ def _parse(path: Path) -> ChainSpec | list[str]:
     return result
 
 
+def _names() -> dict[str, tuple[str, ...]]:
+    """Each shipped template's id → the names it is known by (id, Chinese name, English name)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for p in template_paths():
+        res = _parse(p)
+        out[p.stem] = (p.stem, res.name, res.name_en) if isinstance(res, ChainSpec) else (p.stem, p.stem, p.stem)
+    return out
+
+
 def _known_ids() -> list[str]:
     return [p.stem for p in template_paths()]
 
@@ -256,8 +265,19 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
     elif isinstance(ref, str):
         path = graph_dir() / "chains" / f"{ref}.yaml"
         if not _ID_RE.match(ref) or not path.is_file():
-            known = ", ".join(_known_ids()) or "none"
-            raise ChainError(f"unknown chain {ref!r}; known chains: {known}")
+            by_name = _names()
+            hit = next((cid for cid, names in by_name.items() if ref.strip() in names), None)
+            if hit is None:
+                from chain_gap._suggest import suggest
+
+                hint = " / ".join(
+                    s.label for s in suggest(ref, by_name, {k: f"{v[1]} ({k})" for k, v in by_name.items()})
+                )
+                known = ", ".join(_known_ids()) or "none"
+                raise ChainError(
+                    f"unknown chain {ref!r}; " + (f"did you mean {hint}? " if hint else "") + f"known chains: {known}"
+                )
+            path = graph_dir() / "chains" / f"{hit}.yaml"
     else:
         raise ChainError(f"expected a chain id, a template path or a ChainSpec, got {type(ref).__name__}")
     result = _parse(path)

@@ -135,7 +135,7 @@ def _peer_index(ctx: _Context, code: str, peers: Iterable[str] | None) -> pd.Ind
         return ctx.X.index
     idx = []
     for p in peers:
-        r = codes.resolve_region(str(p))
+        r = codes.resolve_region(p)
         if r.level != ctx.level:
             raise GapError(f"peer {p} ({r.name}) is a {r.level}, not a {ctx.level} like the region")
         idx.append(r.code)
@@ -240,7 +240,7 @@ def table(
         gap, priority, top_local, reasons.
     """
     cfg = load_gaps(config)
-    reg = codes.resolve_region(str(region))
+    reg = codes.resolve_region(region)
     ctx = _Context(G, chain, reg.level, activity, roles)
     return _table(ctx, reg, peers, cfg)
 
@@ -565,7 +565,7 @@ def compare(
     -------
     DataFrame
     """
-    regs = [codes.resolve_region(str(r)) for r in regions]
+    regs = [codes.resolve_region(r) for r in regions]
     levels = {r.level for r in regs}
     if len(levels) != 1:
         raise GapError("compare needs regions of one level (all cities, or all provinces...)")
@@ -608,7 +608,7 @@ def anchors(
     cfg = load_gaps(config).anchor
     spec = load_chain(chain)
     if _ctx is None:
-        reg = codes.resolve_region(str(region))
+        reg = codes.resolve_region(region)
         _ctx = _Context(G, spec, reg.level, "firms", "performer")
         code = reg.code
     else:

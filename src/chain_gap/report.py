@@ -96,7 +96,7 @@ def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
     """本地企业清单: every firm of the region linked to the chain (all roles and decisions)."""
     from chain_gap import codes, frames
 
-    reg = codes.resolve_region(str(region))
+    reg = codes.resolve_region(region)
     mem = frames.members(G, chain, roles=None, decisions=None)
     loc = mem[mem[reg.level] == reg.code].copy() if len(mem) else mem
     loc["region_name"] = frames.region_names(loc["region"]).to_numpy() if len(loc) else []

@@ -157,7 +157,7 @@ def _components(
     gap_table: pd.DataFrame | None,
 ) -> _Components:
     spec = load_chain(chain)
-    reg = codes.resolve_region(str(region))
+    reg = codes.resolve_region(region)
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
     need = gt[gt["action"] != "none"].set_index("link")
     mem = frames.members(G, spec, active_only=True)
@@ -450,7 +450,7 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
         cascade loss before → after), ``added`` (the firms and their links).
     """
     spec = load_chain(chain)
-    reg = codes.resolve_region(str(region))
+    reg = codes.resolve_region(region)
     ids = [str(i) for i in enterprise_ids]
     missing = [i for i in ids if i not in G or G.nodes[i].get("kind") != vocab.ENTERPRISE]
     if missing:
@@ -533,7 +533,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
         anchor_id, anchor_name, anchor_link, ent_id, name, region, link, link_name, evidence, score.
     """
     spec = load_chain(chain)
-    reg = codes.resolve_region(str(region))
+    reg = codes.resolve_region(region)
     anc = gaps_mod.anchors(G, spec, reg.code)
     cols = [
         "anchor_id",

@@ -332,7 +332,7 @@ def _segment(idx: _RegionIndex, text: str, anc: str | None, depth: int = 0) -> s
     return out
 
 
-def resolve_region(text: str) -> Region:
+def resolve_region(text: str | Region) -> Region:
     """Resolve a code or a name to one region.
 
     Accepted: a 6-digit code (``411400``), a 2- or 4-digit prefix (``41`` → 410000,
@@ -347,8 +347,11 @@ def resolve_region(text: str) -> Region:
     Raises
     ------
     RegionError
-        Unknown or ambiguous input; the message lists the candidates with their codes.
+        Unknown or ambiguous input; the message lists the candidates with their codes, or for a
+        typo the regions it is closest to (characters and toneless pinyin: 商邱 → 商丘市).
     """
+    if isinstance(text, Region):  # resolved once at the boundary, passed down as is
+        return text
     t = _clean_text(text)
     if not t or t.lower() in {"nan", "none", "null"}:
         raise RegionError("empty region: give a 6-digit code or a name such as '商丘市'")
@@ -373,9 +376,25 @@ def resolve_region(text: str) -> Region:
     found = _segment(idx, t, None)
     if found:
         return _pick(t, found)
+    hint = _did_you_mean(idx, t)
     raise RegionError(
         f"unknown region {t!r}: not a GB/T 2260 code or a province/city/county name in graph/codes/regions.csv"
+        + (f"; did you mean {hint}?" if hint else "")
     )
+
+
+def _did_you_mean(idx: _RegionIndex, t: str) -> str:
+    """The closest regions to a typo, as ``商丘市 (411400)``, or ``""``."""
+    from chain_gap._suggest import suggest
+
+    names: dict[str, list[str]] = {}
+    for table in (idx.full, idx.alias):
+        for name, codes_ in table.items():
+            for code in codes_:
+                names.setdefault(code, []).append(name)
+    labels = {code: f"{idx.rows[code].name} ({code})" for code in names if code in idx.rows}
+    hits = suggest(t, names, labels)
+    return " / ".join(h.label for h in hits)
 
 
 def _match_at(idx: _RegionIndex, t: str, pos: int, cur: str | None) -> tuple[int, list[str]] | None:
