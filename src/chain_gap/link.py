@@ -26,9 +26,14 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import vocab
+from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import LinkConfig, load_link
 from chain_gap.schema import link_id
+
+#: Shenwan 2021 → chain link crosswalk shipped as data (see docs/chain-templates.md, "Shenwan crosswalk")
+SHENWAN_CROSSWALK = "crosswalks/shenwan2021_links.csv"
+_SW_SCHEME = "sw2021"
 
 _CLAUSE = re.compile(r"[；;。\n|]")
 
@@ -154,6 +159,7 @@ class _Evidence:
     product: set[str] = field(default_factory=set)
     name: set[str] = field(default_factory=set)
     code: str | None = None
+    sw: dict[str, float] = field(default_factory=dict)  # Shenwan industry name -> crosswalk strength
     excluded: set[str] = field(default_factory=set)
     vetoed: set[str] = field(default_factory=set)  # matched terms cancelled by an exclusion in their clause
 
@@ -166,6 +172,9 @@ def _score(
         parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
     if ev.code:
         parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
+    if ev.sw:
+        name, strength = max(ev.sw.items(), key=lambda x: (x[1], x[0]))
+        parts.append((strength, "industry_sw", f"申万:{name}"))
     if ev.scope:
         kws = sorted(ev.scope)
         for _ in kws[: cfg.scope_max_clues]:
@@ -188,7 +197,9 @@ def _score(
         # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
         # even when another clause of the scope develops technology for it
         role = performer
-    elif "producer" in clause_roles or (ev.product and not clause_roles):
+    elif "producer" in clause_roles or ev.product:
+        # a product line is what the firm sells as its own output: "存储芯片销售" as a revenue line of
+        # a chip designer is its chips, so the verb of a product line never makes the firm a seller
         role = "producer"
     elif "seller" in clause_roles:
         role = "seller"
@@ -234,6 +245,53 @@ def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str
     return main, minor
 
 
+def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
+    """The Shenwan 2021 industry → chain link crosswalk (default: the shipped ``graph/crosswalks`` table).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with columns ``sw_code, sw_name, chain, link, strength, note``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float
+        in (0, 1]: the evidence strength of the industry for that link in the noisy-OR.
+    """
+    src = Path(path) if path is not None else graph_dir() / SHENWAN_CROSSWALK
+    df = pd.read_csv(src, dtype={"sw_code": str}, encoding="utf-8")
+    need = ["sw_code", "sw_name", "chain", "link", "strength", "note"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ValueError(f"{src}: crosswalk lacks columns {missing}")
+    df["strength"] = df["strength"].astype(float)
+    bad = df[(df["strength"] <= 0) | (df["strength"] > 1)]
+    if len(bad):
+        raise ValueError(f"{src}: strength must lie in (0, 1] (rows {list(bad.index + 2)})")
+    return df[need]
+
+
+def _shenwan_index(
+    G: nx.MultiDiGraph, leaf_ids: set[str], crosswalk: pd.DataFrame | None
+) -> tuple[dict[str, list[tuple[str, str, float]]], dict[str, list[str]]]:
+    """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes)."""
+    xw: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    if crosswalk is not None:
+        for r in crosswalk.itertuples():
+            lid = link_id(str(r.chain), str(r.link))
+            if lid in leaf_ids:
+                xw[str(r.sw_code)].append((lid, str(r.sw_name), float(r.strength)))
+    ent_sw: dict[str, list[str]] = defaultdict(list)
+    if xw:
+        for u, v, k in G.edges(keys=True):
+            if k == vocab.CLASSIFIED_AS:
+                a = G.nodes[v]
+                if a.get("scheme") == _SW_SCHEME and str(a.get("code", "")) in xw:
+                    ent_sw[u].append(str(a["code"]))
+    return dict(xw), dict(ent_sw)
+
+
 def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
     if chains is None:
         return [load_chain(c) for c in list_chains()["id"]]
@@ -248,6 +306,7 @@ def attach(
     config: LinkConfig | str | Path | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    crosswalk: pd.DataFrame | str | Path | None = None,
 ) -> nx.MultiDiGraph:
     """Link every enterprise of ``G`` to the leaves of ``chains`` (default: all shipped templates).
 
@@ -262,6 +321,10 @@ def attach(
     config : LinkConfig or path to a TOML file, optional
         Default: ``graph/config/link.toml``.
     progress : callable(done, total), optional
+    crosswalk : DataFrame or path, optional
+        The Shenwan 2021 → link crosswalk (:func:`load_shenwan_crosswalk`); default: the shipped
+        ``graph/crosswalks/shenwan2021_links.csv``. A firm's Shenwan industry (``CLASSIFIED_AS`` an
+        ``sw2021`` industry node) counts as industry evidence of the strength the crosswalk gives.
 
     Returns
     -------
@@ -277,6 +340,9 @@ def attach(
     leaf_ids = set(m.leaf_chain)
     old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == vocab.LINKED_TO]
     G.remove_edges_from([(u, v, vocab.LINKED_TO) for u, v in old])
+    if not isinstance(crosswalk, pd.DataFrame):
+        crosswalk = load_shenwan_crosswalk(crosswalk)
+    sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk)
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
     total = len(ents)
@@ -294,7 +360,7 @@ def attach(
                 evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
         # the reference population of gap analysis: firms carrying evidence the linker reads
-        a["linkable"] = bool(scope or prods or minor or a.get("industry_code"))
+        a["linkable"] = bool(scope or prods or minor or a.get("industry_code") or nid in ent_sw)
         if prods:
             for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
                 evs[lid].product.add(term)
@@ -308,8 +374,19 @@ def attach(
                 # bank maker under 3841): the code does not count for the link
                 if not ev.excluded or ev.scope or ev.product or ev.name:
                     ev.code = code
+        for sw in ent_sw.get(nid, ()):
+            for lid, sw_name, strength in sw_links[sw]:
+                ev = evs[lid]
+                # as for a code: an exclusion with no surviving keyword says what the industry is here
+                if ev.excluded and not (ev.scope or ev.product or ev.name):
+                    continue
+                if prods and not ev.product:
+                    # the firm's own product lines say what it makes, and none names this link (a CCL
+                    # maker filed under 印制电路板): the industry is a supporting clue only
+                    strength *= cfg.shenwan_unmatched
+                ev.sw[sw_name] = max(strength, ev.sw.get(sw_name, 0.0))
         for lid, ev in evs.items():
-            if not (ev.scope or ev.product or ev.name or ev.code or ev.vetoed):
+            if not (ev.scope or ev.product or ev.name or ev.code or ev.sw or ev.vetoed):
                 continue
             strength = cfg.industry_code
             if ev.code and cfg.split_shared_codes and not (ev.scope or ev.product):
