@@ -6,7 +6,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import toy_chain
+from factories import TOY, toy_chain
 
 from chain_gap import link
 from chain_gap.chains import load_chain
@@ -105,3 +105,38 @@ def test_crosswalk_with_bad_strength_is_refused(tmp_path):
     bad.write_text("sw_code,sw_name,chain,link,strength,note\n270107,封测,toy,cell,1.5,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="strength"):
         link.load_shenwan_crosswalk(bad)
+
+
+def test_a_term_inside_a_longer_name_of_another_product_is_no_clue():
+    G = _graph({"MACHINE": {}, "CELL": {}, "BIZ": {}})
+    _product(G, "MACHINE", "动力电芯卷绕机", 0.9)  # a machine for cells is not a cell
+    _product(G, "CELL", "三元正极材料及动力电芯", 0.9)
+    _product(G, "BIZ", "动力电芯业务", 0.5)
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "MACHINE", "cell") is None
+    assert _edge(G, "CELL", "cell")["decision"] == "confirmed"
+    assert _edge(G, "CELL", "material")["decision"] == "confirmed"
+    assert _edge(G, "BIZ", "cell")["decision"] == "confirmed"
+
+
+def test_observed_terms_link_vehicle_makers_and_need_a_source(tmp_path):
+    spec = load_chain("nev")
+    pev = next(leaf for leaf in spec.leaves() if leaf.id == "passenger_ev")
+    cev = next(leaf for leaf in spec.leaves() if leaf.id == "commercial_ev")
+    assert "乘用车" in pev.observed_terms and pev.terms_source
+    G = _graph({"BUS": {}, "GEAR": {}})
+    _product(G, "BUS", "客车", 0.95)  # the NEV share is not stated: a bus maker builds NEV buses
+    _product(G, "GEAR", "乘用车齿轮", 0.6)  # a gear for cars is no car
+    link.attach(G, ["nev"], crosswalk=XW.iloc[0:0])
+    e = G.edges["ent:BUS", link_id("nev", cev.id), "LINKED_TO"]
+    assert e["decision"] == "confirmed" and e["role"] == "producer"
+    assert not G.has_edge("ent:GEAR", link_id("nev", pev.id), "LINKED_TO")
+
+    from chain_gap.chain_rules import validate_file
+
+    text = TOY.read_text(encoding="utf-8").replace(
+        "products: [动力电芯]", "products: [动力电芯]\n        observed_terms: [电芯]", 1
+    )
+    bad = tmp_path / "toy.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert any("terms_source" in p for p in validate_file(bad))

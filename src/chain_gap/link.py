@@ -36,6 +36,13 @@ SHENWAN_CROSSWALK = "crosswalks/shenwan2021_links.csv"
 _SW_SCHEME = "sw2021"
 
 _CLAUSE = re.compile(r"[；;。\n|]")
+#: what may follow a matched term at the end of a product-line name when the term is the line's head:
+#: "轮胎销售", "客车业务", "芯片类" are the product; "数控金刚线切片机", "乘用车齿轮", "FPC激光设备" are
+#: another product (a machine, a part, a service) that merely names it
+_HEAD_TAIL = re.compile(
+    r"^(?:[\s\d\W]*$|(?:业务|分部|系列|类|产品|销售|收入|制造|生产|加工|及|与|和|等|板|片|模块|模组|总成|系统)"
+    r")"
+)
 
 
 def load_config(path: str | Path | None = None) -> LinkConfig:
@@ -70,7 +77,7 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
                 terms[kw].append((lid, "kw"))
-            for prod in leaf.products:
+            for prod in (*leaf.products, *leaf.observed_terms):
                 terms[prod].append((lid, "kw"))
             for ex in leaf.exclusions:
                 terms[ex].append((lid, "ex"))
@@ -137,6 +144,19 @@ def _hits(A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, st
         ):
             out.append((a1, term, lid))
     return out
+
+
+def _head_hits(A: Any, pname: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
+    """Hits of a product-line name whose term is the head of the name (see ``_HEAD_TAIL``).
+
+    A term followed by more name ("金刚线" in "数控金刚线切片机") names another product — the machine,
+    part or service for it — unless a term of the same link ends the name ("磷酸铁锂正极材料").
+    On equipment links the machine's own name is a term ("切片机"), so the machine is the product there.
+    """
+    hits = _hits(A, pname, evs, leaf_chain)
+    ends = {(lid, end) for end, _, lid in hits}
+    last = len(pname) - 1
+    return [h for h in hits if _HEAD_TAIL.match(pname[h[0] + 1 :]) or (h[2], last) in ends]
 
 
 def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
@@ -361,8 +381,8 @@ def attach(
         prods = list(a.get("products") or ()) + products.get(nid, [])
         # the reference population of gap analysis: firms carrying evidence the linker reads
         a["linkable"] = bool(scope or prods or minor or a.get("industry_code") or nid in ent_sw)
-        if prods:
-            for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
+        for pname in prods:
+            for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
