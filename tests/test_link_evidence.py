@@ -43,20 +43,64 @@ def _edge(G, key, leaf):
 
 
 def test_shenwan_industry_counts_as_industry_evidence():
-    G = _graph({"BARE": {}, "OTHER": {}, "WEAK": {}, "NONE": {}})
-    for key in ("BARE", "OTHER"):
+    G = _graph({"BARE": {}, "CORE": {}, "BROAD": {}, "WEAK": {}, "NONE": {}})
+    for key in ("BARE", "CORE"):
         _sw(G, key, "270107", "集成电路封测")
-    _product(G, "OTHER", "引线框架", 0.9)  # own lines that name no link: the industry only supports
-    _sw(G, "WEAK", "630701", "锂电池")
+    for key in ("BROAD", "WEAK"):
+        _sw(G, key, "630701", "锂电池")
+    for key in ("CORE", "BROAD"):
+        _product(G, key, "引线框架", 0.9)  # own lines that name no link
     link.attach(G, [toy_chain()], crosswalk=XW)
     bare = _edge(G, "BARE", "cell")
     assert bare["decision"] == "confirmed" and bare["method"] == "industry_sw"
     assert "申万:集成电路封测" in bare["evidence"] and bare["role"] == "producer"
-    assert _edge(G, "OTHER", "cell")["decision"] == "uncertain"
-    assert _edge(G, "OTHER", "cell")["confidence"] == pytest.approx(0.325)
+    # a core industry (strong enough to confirm alone) keeps its strength: Shenwan files by main business
+    assert _edge(G, "CORE", "cell")["decision"] == "confirmed"
+    # a broad industry of a firm whose own lines name another product is only a supporting clue
     assert _edge(G, "WEAK", "pack")["decision"] == "uncertain"
+    assert _edge(G, "BROAD", "pack") is None
     assert _edge(G, "NONE", "cell") is None
     assert G.nodes["ent:BARE"]["linkable"] and not G.nodes["ent:NONE"]["linkable"]
+
+
+def test_counter_industry_vetoes_the_links_words():
+    xw = pd.concat(
+        [
+            XW,
+            pd.DataFrame(
+                [
+                    {
+                        "sw_code": "280203",
+                        "sw_name": "底盘与发动机系统",
+                        "chain": "toy",
+                        "link": "cell",
+                        "strength": -1.0,
+                        "note": "",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    G = _graph({"PARTS": {}, "MAKER": {}})
+    _product(G, "PARTS", "动力电芯", 0.9)
+    _sw(G, "PARTS", "280203", "底盘与发动机系统")
+    _product(G, "MAKER", "动力电芯", 0.9)
+    link.attach(G, [toy_chain()], crosswalk=xw)
+    parts = _edge(G, "PARTS", "cell")
+    assert parts["decision"] == "rejected" and "申万:底盘与发动机系统" in parts["evidence"]
+    assert _edge(G, "MAKER", "cell")["decision"] == "confirmed"
+
+
+def test_traded_product_lines_make_a_seller():
+    G = _graph({"TRADER": {}, "BOTH": {}})
+    _product(G, "TRADER", "贸易-动力电芯", 0.5)
+    _product(G, "BOTH", "贸易-动力电芯", 0.2)
+    _product(G, "BOTH", "动力电芯", 0.6)
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "TRADER", "cell")["role"] == "seller"
+    assert not _edge(G, "TRADER", "cell")["performs"]
+    assert _edge(G, "BOTH", "cell")["role"] == "producer"
 
 
 def test_shenwan_adds_to_a_minor_line_and_an_exclusion_cancels_it():
@@ -97,7 +141,7 @@ def test_shipped_crosswalk_names_real_leaves_and_valid_strengths():
     assert all(r.link in leaves[r.chain] for r in xw.itertuples())
     assert xw["sw_code"].str.fullmatch(r"\d{6}").all()
     assert not xw.duplicated(["sw_code", "chain", "link"]).any()
-    assert ((xw["strength"] > 0) & (xw["strength"] <= 1)).all()
+    assert ((xw["strength"] != 0) & (xw["strength"].abs() <= 1)).all()
 
 
 def test_crosswalk_with_bad_strength_is_refused(tmp_path):

@@ -146,6 +146,10 @@ def _hits(A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, st
     return out
 
 
+#: a product line that is traded, not made: its own name says so ("贸易-三元前驱体", "代理产品")
+_TRADED = re.compile(r"贸易|代理|经销|批发")
+
+
 def _head_hits(A: Any, pname: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
     """Hits of a product-line name whose term is the head of the name (see ``_HEAD_TAIL``).
 
@@ -179,6 +183,7 @@ class _Evidence:
     product: set[str] = field(default_factory=set)
     name: set[str] = field(default_factory=set)
     code: str | None = None
+    made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
     sw: dict[str, float] = field(default_factory=dict)  # Shenwan industry name -> crosswalk strength
     excluded: set[str] = field(default_factory=set)
     vetoed: set[str] = field(default_factory=set)  # matched terms cancelled by an exclusion in their clause
@@ -217,6 +222,10 @@ def _score(
         # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
         # even when another clause of the scope develops technology for it
         role = performer
+    elif ev.product and not ev.made:
+        # every product line carrying the link is a traded one ("贸易-三元前驱体")
+        role = "seller"
+        explicit = True
     elif "producer" in clause_roles or ev.product:
         # a product line is what the firm sells as its own output: "存储芯片销售" as a revenue line of
         # a chip designer is its chips, so the verb of a product line never makes the firm a seller
@@ -276,8 +285,10 @@ def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float
-        in (0, 1]: the evidence strength of the industry for that link in the noisy-OR.
+        One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float:
+        in (0, 1] the evidence strength of the industry for that link in the noisy-OR; negative, a
+        counter-industry whose firms use the link's words for their market (a parts maker's
+        "乘用车" line): the link's term hits are vetoed and recorded as such.
     """
     src = Path(path) if path is not None else graph_dir() / SHENWAN_CROSSWALK
     df = pd.read_csv(src, dtype={"sw_code": str}, encoding="utf-8")
@@ -286,9 +297,9 @@ def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{src}: crosswalk lacks columns {missing}")
     df["strength"] = df["strength"].astype(float)
-    bad = df[(df["strength"] <= 0) | (df["strength"] > 1)]
+    bad = df[(df["strength"] == 0) | (df["strength"].abs() > 1)]
     if len(bad):
-        raise ValueError(f"{src}: strength must lie in (0, 1] (rows {list(bad.index + 2)})")
+        raise ValueError(f"{src}: strength must lie in [-1, 0) or (0, 1] (rows {list(bad.index + 2)})")
     return df[need]
 
 
@@ -382,8 +393,11 @@ def attach(
         # the reference population of gap analysis: firms carrying evidence the linker reads
         a["linkable"] = bool(scope or prods or minor or a.get("industry_code") or nid in ent_sw)
         for pname in prods:
+            traded = _TRADED.search(pname) is not None
             for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
+                if not traded:
+                    evs[lid].made.add(term)
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
         code = a.get("industry_code")
@@ -398,11 +412,19 @@ def attach(
             for lid, sw_name, strength in sw_links[sw]:
                 ev = evs[lid]
                 # as for a code: an exclusion with no surviving keyword says what the industry is here
+                if strength < 0:
+                    # a counter-industry: a parts maker's "乘用车" line names its market, not a car
+                    ev.vetoed |= ev.product | set(ev.scope) | ev.name
+                    ev.product, ev.scope, ev.name = set(), {}, set()
+                    ev.excluded.add(f"申万:{sw_name}")
+                    continue
                 if ev.excluded and not (ev.scope or ev.product or ev.name):
                     continue
-                if prods and not ev.product:
+                if prods and not ev.product and strength < cfg.confirmed:
                     # the firm's own product lines say what it makes, and none names this link (a CCL
-                    # maker filed under 印制电路板): the industry is a supporting clue only
+                    # maker filed under 印制电路板): a broad industry is a supporting clue only; a core
+                    # one (strong enough to confirm alone: 集成电路封测, 商用载客车) keeps its strength,
+                    # because Shenwan files a firm by its main business
                     strength *= cfg.shenwan_unmatched
                 ev.sw[sw_name] = max(strength, ev.sw.get(sw_name, 0.0))
         for lid, ev in evs.items():
