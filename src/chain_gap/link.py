@@ -5,7 +5,10 @@ business-scope keywords medium, the firm's name weak) and combined as a noisy-OR
 an exclusion phrase of the link vetoes it. The decision follows from thresholds in
 ``graph/config/link.toml``. Role typing reads the clause of the business scope that holds the
 keyword: "锂离子电池的研发、生产" is a producer, "电池销售；电动车维修" a seller, so distributors
-and repair shops do not inflate a link's local count.
+and repair shops do not inflate a link's local count. A product line is the firm's own output
+whatever verb names it ("存储芯片销售" of a chip designer), unless the line itself says it is traded
+("贸易-三元前驱体"). In a product-line name a term counts only as its head ("数控金刚线切片机" is no
+金刚线). A firm's Shenwan 2021 industry counts through the crosswalk ``graph/crosswalks/``.
 
 All keywords, products and exclusions of all chains go into one Aho–Corasick automaton, so every
 text is scanned once whatever the number of templates.
@@ -28,7 +31,7 @@ import pandas as pd
 from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
-from chain_gap.config import LinkConfig, load_link
+from chain_gap.config import ConfigError, LinkConfig, load_link
 from chain_gap.schema import link_id
 
 #: Shenwan 2021 → chain link crosswalk shipped as data (see docs/chain-templates.md, "Shenwan crosswalk")
@@ -295,11 +298,25 @@ def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
     need = ["sw_code", "sw_name", "chain", "link", "strength", "note"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise ValueError(f"{src}: crosswalk lacks columns {missing}")
+        raise ConfigError(
+            code="config-bad-value",
+            file=str(src),
+            key="columns",
+            value=", ".join(missing),
+            expected="含 " + "、".join(need) + " 列",
+            expected_en="columns " + ", ".join(need),
+        )
     df["strength"] = df["strength"].astype(float)
     bad = df[(df["strength"] == 0) | (df["strength"].abs() > 1)]
     if len(bad):
-        raise ValueError(f"{src}: strength must lie in [-1, 0) or (0, 1] (rows {list(bad.index + 2)})")
+        raise ConfigError(
+            code="config-bad-value",
+            file=str(src),
+            key=f"strength (rows {', '.join(str(i + 2) for i in bad.index)})",
+            value=", ".join(str(v) for v in bad["strength"]),
+            expected="[-1, 0) 或 (0, 1] 内的数",
+            expected_en="a number in [-1, 0) or (0, 1] (strength; negative: counter-industry)",
+        )
     return df[need]
 
 
