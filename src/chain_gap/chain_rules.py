@@ -47,6 +47,8 @@ _LINK_KEYS = {
     "keywords",
     "exclusions",
     "products",
+    "observed_terms",
+    "terms_source",
     "industry_codes",
     "sei_path",
     "feeds",
@@ -54,8 +56,18 @@ _LINK_KEYS = {
 }
 #: Roles a leaf's activity can be performed in (see ``performer`` in docs/chain-templates.md).
 PERFORMERS = ("producer", "seller", "user")
-_LEAF_ONLY = ("weight", "keywords", "exclusions", "products", "industry_codes", "feeds", "performer")
-_TERM_LISTS = ("keywords", "products", "exclusions")
+_LEAF_ONLY = (
+    "weight",
+    "keywords",
+    "exclusions",
+    "products",
+    "observed_terms",
+    "terms_source",
+    "industry_codes",
+    "feeds",
+    "performer",
+)
+_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
 
@@ -278,7 +290,9 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                 else:
                     p.append(f"{where}: {key} item {item!r} must be non-empty text")
             terms[key] = good
-        for term in dict.fromkeys(terms["keywords"] + terms["products"]):
+        if terms["observed_terms"] and not _is_text(entry.get("terms_source")):
+            p.append(f"{where}: 'observed_terms' needs a 'terms_source' note saying where the terms were observed")
+        for term in dict.fromkeys(terms["keywords"] + terms["products"] + terms["observed_terms"]):
             if term in terms["exclusions"]:
                 p.append(f"{where}: '{term}' is both a keyword/product and an exclusion")
                 continue

@@ -95,6 +95,8 @@ class LinkSpec:
     keywords: tuple[str, ...] = ()
     exclusions: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
+    observed_terms: tuple[str, ...] = ()
+    terms_source: str | None = None
     industry_codes: tuple[str, ...] = ()
     sei_path: str | None = None
     feeds: tuple[tuple[str, bool], ...] = ()
@@ -177,6 +179,8 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             keywords=_terms(entry.get("keywords")),
             exclusions=_terms(entry.get("exclusions")),
             products=_terms(entry.get("products")),
+            observed_terms=_terms(entry.get("observed_terms")),
+            terms_source=str(entry["terms_source"]) if entry.get("terms_source") else None,
             industry_codes=_terms(entry.get("industry_codes")),
             sei_path=_norm_path(sp) if isinstance(sp, str) else None,
             feeds=tuple(feeds),

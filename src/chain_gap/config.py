@@ -149,6 +149,7 @@ class LinkConfig:
     split_shared_codes: bool = True
     product_min_share: float = 0.05
     scope_max_clues: int = 1
+    shenwan_unmatched: float = 0.5
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -338,6 +339,7 @@ def load_link(source: Source | LinkConfig = None) -> LinkConfig:
             "split_shared_codes",
             "product_min_share",
             "scope_max_clues",
+            "shenwan_unmatched",
         ),
         "decision": ("confirmed", "uncertain"),
         "roles": ("producer", "seller", "user"),

@@ -5,7 +5,10 @@ business-scope keywords medium, the firm's name weak) and combined as a noisy-OR
 an exclusion phrase of the link vetoes it. The decision follows from thresholds in
 ``graph/config/link.toml``. Role typing reads the clause of the business scope that holds the
 keyword: "锂离子电池的研发、生产" is a producer, "电池销售；电动车维修" a seller, so distributors
-and repair shops do not inflate a link's local count.
+and repair shops do not inflate a link's local count. A product line is the firm's own output
+whatever verb names it ("存储芯片销售" of a chip designer), unless the line itself says it is traded
+("贸易-三元前驱体"). In a product-line name a term counts only as its head ("数控金刚线切片机" is no
+金刚线). A firm's Shenwan 2021 industry counts through the crosswalk ``graph/crosswalks/``.
 
 All keywords, products and exclusions of all chains go into one Aho–Corasick automaton, so every
 text is scanned once whatever the number of templates.
@@ -26,11 +29,23 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import vocab
+from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
-from chain_gap.config import LinkConfig, load_link
+from chain_gap.config import ConfigError, LinkConfig, load_link
 from chain_gap.schema import link_id
 
+#: Shenwan 2021 → chain link crosswalk shipped as data (see docs/chain-templates.md, "Shenwan crosswalk")
+SHENWAN_CROSSWALK = "crosswalks/shenwan2021_links.csv"
+_SW_SCHEME = "sw2021"
+
 _CLAUSE = re.compile(r"[；;。\n|]")
+#: what may follow a matched term at the end of a product-line name when the term is the line's head:
+#: "轮胎销售", "客车业务", "芯片类" are the product; "数控金刚线切片机", "乘用车齿轮", "FPC激光设备" are
+#: another product (a machine, a part, a service) that merely names it
+_HEAD_TAIL = re.compile(
+    r"^(?:[\s\d\W]*$|(?:业务|分部|系列|类|产品|销售|收入|制造|生产|加工|及|与|和|等|板|片|模块|模组|总成|系统)"
+    r")"
+)
 
 
 def load_config(path: str | Path | None = None) -> LinkConfig:
@@ -65,7 +80,7 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
                 terms[kw].append((lid, "kw"))
-            for prod in leaf.products:
+            for prod in (*leaf.products, *leaf.observed_terms):
                 terms[prod].append((lid, "kw"))
             for ex in leaf.exclusions:
                 terms[ex].append((lid, "ex"))
@@ -134,6 +149,23 @@ def _hits(A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, st
     return out
 
 
+#: a product line that is traded, not made: its own name says so ("贸易-三元前驱体", "代理产品")
+_TRADED = re.compile(r"贸易|代理|经销|批发")
+
+
+def _head_hits(A: Any, pname: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
+    """Hits of a product-line name whose term is the head of the name (see ``_HEAD_TAIL``).
+
+    A term followed by more name ("金刚线" in "数控金刚线切片机") names another product — the machine,
+    part or service for it — unless a term of the same link ends the name ("磷酸铁锂正极材料").
+    On equipment links the machine's own name is a term ("切片机"), so the machine is the product there.
+    """
+    hits = _hits(A, pname, evs, leaf_chain)
+    ends = {(lid, end) for end, _, lid in hits}
+    last = len(pname) - 1
+    return [h for h in hits if _HEAD_TAIL.match(pname[h[0] + 1 :]) or (h[2], last) in ends]
+
+
 def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
     """Role implied by the verbs of the clause around position ``end`` of ``text``."""
     start = max((m.end() for m in _CLAUSE.finditer(text, 0, end)), default=0)
@@ -154,6 +186,8 @@ class _Evidence:
     product: set[str] = field(default_factory=set)
     name: set[str] = field(default_factory=set)
     code: str | None = None
+    made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
+    sw: dict[str, float] = field(default_factory=dict)  # Shenwan industry name -> crosswalk strength
     excluded: set[str] = field(default_factory=set)
     vetoed: set[str] = field(default_factory=set)  # matched terms cancelled by an exclusion in their clause
 
@@ -166,6 +200,9 @@ def _score(
         parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
     if ev.code:
         parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
+    if ev.sw:
+        name, strength = max(ev.sw.items(), key=lambda x: (x[1], x[0]))
+        parts.append((strength, "industry_sw", f"申万:{name}"))
     if ev.scope:
         kws = sorted(ev.scope)
         for _ in kws[: cfg.scope_max_clues]:
@@ -188,7 +225,13 @@ def _score(
         # a distribution / service link: a clause doing the link's own activity (汽车租赁) decides,
         # even when another clause of the scope develops technology for it
         role = performer
-    elif "producer" in clause_roles or (ev.product and not clause_roles):
+    elif ev.product and not ev.made:
+        # every product line carrying the link is a traded one ("贸易-三元前驱体")
+        role = "seller"
+        explicit = True
+    elif "producer" in clause_roles or ev.product:
+        # a product line is what the firm sells as its own output: "存储芯片销售" as a revenue line of
+        # a chip designer is its chips, so the verb of a product line never makes the firm a seller
         role = "producer"
     elif "seller" in clause_roles:
         role = "seller"
@@ -234,6 +277,69 @@ def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str
     return main, minor
 
 
+def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
+    """The Shenwan 2021 industry → chain link crosswalk (default: the shipped ``graph/crosswalks`` table).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with columns ``sw_code, sw_name, chain, link, strength, note``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float:
+        in (0, 1] the evidence strength of the industry for that link in the noisy-OR; negative, a
+        counter-industry whose firms use the link's words for their market (a parts maker's
+        "乘用车" line): the link's term hits are vetoed and recorded as such.
+    """
+    src = Path(path) if path is not None else graph_dir() / SHENWAN_CROSSWALK
+    df = pd.read_csv(src, dtype={"sw_code": str}, encoding="utf-8")
+    need = ["sw_code", "sw_name", "chain", "link", "strength", "note"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ConfigError(
+            code="config-bad-value",
+            file=str(src),
+            key="columns",
+            value=", ".join(missing),
+            expected="含 " + "、".join(need) + " 列",
+            expected_en="columns " + ", ".join(need),
+        )
+    df["strength"] = df["strength"].astype(float)
+    bad = df[(df["strength"] == 0) | (df["strength"].abs() > 1)]
+    if len(bad):
+        raise ConfigError(
+            code="config-bad-value",
+            file=str(src),
+            key=f"strength (rows {', '.join(str(i + 2) for i in bad.index)})",
+            value=", ".join(str(v) for v in bad["strength"]),
+            expected="[-1, 0) 或 (0, 1] 内的数",
+            expected_en="a number in [-1, 0) or (0, 1] (strength; negative: counter-industry)",
+        )
+    return df[need]
+
+
+def _shenwan_index(
+    G: nx.MultiDiGraph, leaf_ids: set[str], crosswalk: pd.DataFrame | None
+) -> tuple[dict[str, list[tuple[str, str, float]]], dict[str, list[str]]]:
+    """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes)."""
+    xw: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    if crosswalk is not None:
+        for r in crosswalk.itertuples():
+            lid = link_id(str(r.chain), str(r.link))
+            if lid in leaf_ids:
+                xw[str(r.sw_code)].append((lid, str(r.sw_name), float(r.strength)))
+    ent_sw: dict[str, list[str]] = defaultdict(list)
+    if xw:
+        for u, v, k in G.edges(keys=True):
+            if k == vocab.CLASSIFIED_AS:
+                a = G.nodes[v]
+                if a.get("scheme") == _SW_SCHEME and str(a.get("code", "")) in xw:
+                    ent_sw[u].append(str(a["code"]))
+    return dict(xw), dict(ent_sw)
+
+
 def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
     if chains is None:
         return [load_chain(c) for c in list_chains()["id"]]
@@ -248,6 +354,7 @@ def attach(
     config: LinkConfig | str | Path | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    crosswalk: pd.DataFrame | str | Path | None = None,
 ) -> nx.MultiDiGraph:
     """Link every enterprise of ``G`` to the leaves of ``chains`` (default: all shipped templates).
 
@@ -262,6 +369,10 @@ def attach(
     config : LinkConfig or path to a TOML file, optional
         Default: ``graph/config/link.toml``.
     progress : callable(done, total), optional
+    crosswalk : DataFrame or path, optional
+        The Shenwan 2021 → link crosswalk (:func:`load_shenwan_crosswalk`); default: the shipped
+        ``graph/crosswalks/shenwan2021_links.csv``. A firm's Shenwan industry (``CLASSIFIED_AS`` an
+        ``sw2021`` industry node) counts as industry evidence of the strength the crosswalk gives.
 
     Returns
     -------
@@ -277,6 +388,9 @@ def attach(
     leaf_ids = set(m.leaf_chain)
     old = [(u, v) for v in leaf_ids for u, _, k in G.in_edges(v, keys=True) if k == vocab.LINKED_TO]
     G.remove_edges_from([(u, v, vocab.LINKED_TO) for u, v in old])
+    if not isinstance(crosswalk, pd.DataFrame):
+        crosswalk = load_shenwan_crosswalk(crosswalk)
+    sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk)
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
     total = len(ents)
@@ -294,10 +408,13 @@ def attach(
                 evs[lid].scope[term] = _clause_role(scope, end, cfg)
         prods = list(a.get("products") or ()) + products.get(nid, [])
         # the reference population of gap analysis: firms carrying evidence the linker reads
-        a["linkable"] = bool(scope or prods or minor or a.get("industry_code"))
-        if prods:
-            for _, term, lid in _hits(m.automaton, "；".join(prods), evs, m.leaf_chain):
+        a["linkable"] = bool(scope or prods or minor or a.get("industry_code") or nid in ent_sw)
+        for pname in prods:
+            traded = _TRADED.search(pname) is not None
+            for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
+                if not traded:
+                    evs[lid].made.add(term)
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
         code = a.get("industry_code")
@@ -308,8 +425,27 @@ def attach(
                 # bank maker under 3841): the code does not count for the link
                 if not ev.excluded or ev.scope or ev.product or ev.name:
                     ev.code = code
+        for sw in ent_sw.get(nid, ()):
+            for lid, sw_name, strength in sw_links[sw]:
+                ev = evs[lid]
+                # as for a code: an exclusion with no surviving keyword says what the industry is here
+                if strength < 0:
+                    # a counter-industry: a parts maker's "乘用车" line names its market, not a car
+                    ev.vetoed |= ev.product | set(ev.scope) | ev.name
+                    ev.product, ev.scope, ev.name = set(), {}, set()
+                    ev.excluded.add(f"申万:{sw_name}")
+                    continue
+                if ev.excluded and not (ev.scope or ev.product or ev.name):
+                    continue
+                if prods and not ev.product and strength < cfg.confirmed:
+                    # the firm's own product lines say what it makes, and none names this link (a CCL
+                    # maker filed under 印制电路板): a broad industry is a supporting clue only; a core
+                    # one (strong enough to confirm alone: 集成电路封测, 商用载客车) keeps its strength,
+                    # because Shenwan files a firm by its main business
+                    strength *= cfg.shenwan_unmatched
+                ev.sw[sw_name] = max(strength, ev.sw.get(sw_name, 0.0))
         for lid, ev in evs.items():
-            if not (ev.scope or ev.product or ev.name or ev.code or ev.vetoed):
+            if not (ev.scope or ev.product or ev.name or ev.code or ev.sw or ev.vetoed):
                 continue
             strength = cfg.industry_code
             if ev.code and cfg.split_shared_codes and not (ev.scope or ev.product):

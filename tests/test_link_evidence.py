@@ -1,0 +1,186 @@
+"""挂链 evidence added for real listed-company data (issue 14): the Shenwan 2021 crosswalk, the
+product-line floor, product lines typed as production, and the shipped crosswalk's integrity."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+from factories import TOY, toy_chain
+
+from chain_gap import link
+from chain_gap.chains import load_chain
+from chain_gap.schema import add_edge, add_node, link_id
+
+XW = pd.DataFrame(
+    [
+        {"sw_code": "270107", "sw_name": "集成电路封测", "chain": "toy", "link": "cell", "strength": 0.65, "note": ""},
+        {"sw_code": "630701", "sw_name": "锂电池", "chain": "toy", "link": "pack", "strength": 0.35, "note": ""},
+    ]
+)
+
+
+def _graph(firms: dict[str, dict]) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for key, props in firms.items():
+        add_node(G, "Enterprise", key, **{"name": f"测试{key}有限公司", **props})
+    return G
+
+
+def _sw(G: nx.MultiDiGraph, ent: str, code: str, name: str) -> None:
+    iid = add_node(G, "Industry", f"sw:{code}", name=name, scheme="sw2021", code=code, level=3)
+    add_edge(G, f"ent:{ent}", iid, "CLASSIFIED_AS")
+
+
+def _product(G: nx.MultiDiGraph, ent: str, name: str, share: float) -> None:
+    pid = add_node(G, "Product", name, name=name)
+    add_edge(G, f"ent:{ent}", pid, "MAKES", share=share)
+
+
+def _edge(G, key, leaf):
+    u, v = f"ent:{key}", link_id("toy", leaf)
+    return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
+
+
+def test_shenwan_industry_counts_as_industry_evidence():
+    G = _graph({"BARE": {}, "CORE": {}, "BROAD": {}, "WEAK": {}, "NONE": {}})
+    for key in ("BARE", "CORE"):
+        _sw(G, key, "270107", "集成电路封测")
+    for key in ("BROAD", "WEAK"):
+        _sw(G, key, "630701", "锂电池")
+    for key in ("CORE", "BROAD"):
+        _product(G, key, "引线框架", 0.9)  # own lines that name no link
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    bare = _edge(G, "BARE", "cell")
+    assert bare["decision"] == "confirmed" and bare["method"] == "industry_sw"
+    assert "申万:集成电路封测" in bare["evidence"] and bare["role"] == "producer"
+    # a core industry (strong enough to confirm alone) keeps its strength: Shenwan files by main business
+    assert _edge(G, "CORE", "cell")["decision"] == "confirmed"
+    # a broad industry of a firm whose own lines name another product is only a supporting clue
+    assert _edge(G, "WEAK", "pack")["decision"] == "uncertain"
+    assert _edge(G, "BROAD", "pack") is None
+    assert _edge(G, "NONE", "cell") is None
+    assert G.nodes["ent:BARE"]["linkable"] and not G.nodes["ent:NONE"]["linkable"]
+
+
+def test_counter_industry_vetoes_the_links_words():
+    xw = pd.concat(
+        [
+            XW,
+            pd.DataFrame(
+                [
+                    {
+                        "sw_code": "280203",
+                        "sw_name": "底盘与发动机系统",
+                        "chain": "toy",
+                        "link": "cell",
+                        "strength": -1.0,
+                        "note": "",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    G = _graph({"PARTS": {}, "MAKER": {}})
+    _product(G, "PARTS", "动力电芯", 0.9)
+    _sw(G, "PARTS", "280203", "底盘与发动机系统")
+    _product(G, "MAKER", "动力电芯", 0.9)
+    link.attach(G, [toy_chain()], crosswalk=xw)
+    parts = _edge(G, "PARTS", "cell")
+    assert parts["decision"] == "rejected" and "申万:底盘与发动机系统" in parts["evidence"]
+    assert _edge(G, "MAKER", "cell")["decision"] == "confirmed"
+
+
+def test_traded_product_lines_make_a_seller():
+    G = _graph({"TRADER": {}, "BOTH": {}})
+    _product(G, "TRADER", "贸易-动力电芯", 0.5)
+    _product(G, "BOTH", "贸易-动力电芯", 0.2)
+    _product(G, "BOTH", "动力电芯", 0.6)
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "TRADER", "cell")["role"] == "seller"
+    assert not _edge(G, "TRADER", "cell")["performs"]
+    assert _edge(G, "BOTH", "cell")["role"] == "producer"
+
+
+def test_shenwan_adds_to_a_minor_line_and_an_exclusion_cancels_it():
+    G = _graph({"SIDE": {}, "EXCL": {}})
+    _product(G, "SIDE", "电池包", 0.001)  # a scope phrase: medium clue only
+    _sw(G, "SIDE", "630701", "锂电池")
+    _product(G, "EXCL", "充电宝", 0.8)  # the cell link's exclusion says what the firm is
+    _sw(G, "EXCL", "270107", "集成电路封测")
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    side = _edge(G, "SIDE", "pack")
+    assert side["confidence"] == pytest.approx(1 - 0.6 * 0.65) and side["decision"] == "confirmed"
+    assert _edge(G, "EXCL", "cell") is None
+
+
+def test_small_product_lines_count_but_scope_phrases_do_not():
+    G = _graph({"SMALL": {}, "PHRASE": {}})
+    _product(G, "SMALL", "大宗贸易", 0.97)
+    _product(G, "SMALL", "动力电芯", 0.006)  # a 0.6 % line of a big firm is still its product
+    _product(G, "PHRASE", "动力电芯", 0.001)  # chain-kg rows of exactly 0.001 are the scope cut up
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "SMALL", "cell")["decision"] == "confirmed"
+    assert _edge(G, "SMALL", "cell")["method"].startswith("product")
+    assert _edge(G, "PHRASE", "cell")["decision"] == "uncertain"
+
+
+def test_a_product_line_is_own_output_whatever_its_verb():
+    G = _graph({"FABLESS": {}, "SHOP": {"scope": "电芯销售"}})
+    _product(G, "FABLESS", "电芯销售", 0.6)  # a designer's revenue line named by its sale
+    _product(G, "FABLESS", "电芯代理", 0.001)  # scope phrase with a trade verb
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "FABLESS", "cell")["role"] == "producer"
+    assert _edge(G, "SHOP", "cell")["role"] == "seller"
+
+
+def test_shipped_crosswalk_names_real_leaves_and_valid_strengths():
+    xw = link.load_shenwan_crosswalk()
+    leaves = {c: {leaf.id for leaf in load_chain(c).leaves()} for c in set(xw["chain"])}
+    assert all(r.link in leaves[r.chain] for r in xw.itertuples())
+    assert xw["sw_code"].str.fullmatch(r"\d{6}").all()
+    assert not xw.duplicated(["sw_code", "chain", "link"]).any()
+    assert ((xw["strength"] != 0) & (xw["strength"].abs() <= 1)).all()
+
+
+def test_crosswalk_with_bad_strength_is_refused(tmp_path):
+    bad = tmp_path / "xw.csv"
+    bad.write_text("sw_code,sw_name,chain,link,strength,note\n270107,封测,toy,cell,1.5,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="strength"):
+        link.load_shenwan_crosswalk(bad)
+
+
+def test_a_term_inside_a_longer_name_of_another_product_is_no_clue():
+    G = _graph({"MACHINE": {}, "CELL": {}, "BIZ": {}})
+    _product(G, "MACHINE", "动力电芯卷绕机", 0.9)  # a machine for cells is not a cell
+    _product(G, "CELL", "三元正极材料及动力电芯", 0.9)
+    _product(G, "BIZ", "动力电芯业务", 0.5)
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    assert _edge(G, "MACHINE", "cell") is None
+    assert _edge(G, "CELL", "cell")["decision"] == "confirmed"
+    assert _edge(G, "CELL", "material")["decision"] == "confirmed"
+    assert _edge(G, "BIZ", "cell")["decision"] == "confirmed"
+
+
+def test_observed_terms_link_vehicle_makers_and_need_a_source(tmp_path):
+    spec = load_chain("nev")
+    pev = next(leaf for leaf in spec.leaves() if leaf.id == "passenger_ev")
+    cev = next(leaf for leaf in spec.leaves() if leaf.id == "commercial_ev")
+    assert "乘用车" in pev.observed_terms and pev.terms_source
+    G = _graph({"BUS": {}, "GEAR": {}})
+    _product(G, "BUS", "客车", 0.95)  # the NEV share is not stated: a bus maker builds NEV buses
+    _product(G, "GEAR", "乘用车齿轮", 0.6)  # a gear for cars is no car
+    link.attach(G, ["nev"], crosswalk=XW.iloc[0:0])
+    e = G.edges["ent:BUS", link_id("nev", cev.id), "LINKED_TO"]
+    assert e["decision"] == "confirmed" and e["role"] == "producer"
+    assert not G.has_edge("ent:GEAR", link_id("nev", pev.id), "LINKED_TO")
+
+    from chain_gap.chain_rules import validate_file
+
+    text = TOY.read_text(encoding="utf-8").replace(
+        "products: [动力电芯]", "products: [动力电芯]\n        observed_terms: [电芯]", 1
+    )
+    bad = tmp_path / "toy.yaml"
+    bad.write_text(text, encoding="utf-8")
+    assert any("terms_source" in p for p in validate_file(bad))
