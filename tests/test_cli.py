@@ -192,3 +192,21 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
 
     after = pd.read_csv(q, dtype=str, encoding="utf-8-sig")
     assert not ((after["enterprise"] == first[0]) & (after["link"] == first[1])).any()
+
+
+def test_review_apply_lists_rows_without_a_usable_decision(demo_dir, tmp_path):
+    import shutil
+
+    b = tmp_path / "r.bundle"
+    shutil.copytree(demo_dir / "bundle", b)
+    run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
+    wb = openpyxl.load_workbook(tmp_path / "review.xlsx")
+    ws = wb.active
+    dec = [c.value for c in ws[1]].index("decision") + 1
+    ws.cell(2, dec).value = "confirm"
+    ws.cell(3, dec).value = "maybe"
+    ws.cell(4, dec).value = "待定"
+    wb.save(tmp_path / "decided.xlsx")
+    res = run("review", "apply", str(b), str(tmp_path / "decided.xlsx"))
+    lines = [ln for ln in res.output.splitlines() if "[decision-invalid]" in ln]
+    assert len(lines) == 2 and any("decided.xlsx:3" in ln for ln in lines) and any(":4 " in ln for ln in lines)

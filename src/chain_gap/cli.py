@@ -282,6 +282,21 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
         f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
         f"without a usable decision); re-linked {', '.join(res.chains) or 'all chains'}"
     )
+    rej = res.load.rejects
+    blank = (rej["field"] == "decision") & (rej["value"].astype(str).str.strip() == "")
+    shown = rej[~blank]
+    for r in shown.head(REVIEW_ROWS_SHOWN).itertuples():
+        click.echo(f"  {Path(r.file).name}:{r.row} [{r.code}] {r.field}={r.value!s}: {r.reason}")
+    if len(shown) > REVIEW_ROWS_SHOWN:
+        click.echo(
+            f"  … and {len(shown) - REVIEW_ROWS_SHOWN} more (chain-gap load FILE --source overrides --rejects …)"
+        )
+    if blank.any():
+        click.echo(f"  {int(blank.sum())} row(s) with an empty decision (not reviewed yet) left as they were")
+
+
+REVIEW_ROWS_SHOWN = 20
+"""Rows without a usable decision that ``review apply`` lists (file:row, code, the cell and why)."""
 
 
 # ---------------------------------------------------------------- analysis

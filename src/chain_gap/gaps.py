@@ -26,7 +26,7 @@ import pandas as pd
 
 from chain_gap import codes, frames, metrics, reasons, vocab
 from chain_gap.chains import ChainSpec, load_chain
-from chain_gap.config import GapsConfig, VerdictSettings, load_gaps
+from chain_gap.config import GapsConfig, PriorityWeights, VerdictSettings, load_gaps
 from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 
@@ -389,7 +389,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
 
 
 def _priority(out: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    W = {k: float(weights.get(k, d)) for k, d in (("density", 0.4), ("pci", 0.2), ("cog", 0.1), ("gap", 0.3))}
+    W = {k: float(weights.get(k, 0.0)) for k in PriorityWeights().as_dict()}  # the weights of gaps.toml
     need = out["action"] != "none"
     pr = pd.Series(0.0, index=out.index)
     if not need.any():

@@ -32,6 +32,7 @@ from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import ConfigError, LinkConfig, load_link
+from chain_gap.frames import rows as frames_rows
 from chain_gap.schema import link_id
 
 #: Shenwan 2021 → chain link crosswalk shipped as data (see docs/chain-templates.md, "Shenwan crosswalk")
@@ -326,7 +327,7 @@ def _shenwan_index(
     """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes)."""
     xw: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     if crosswalk is not None:
-        for r in crosswalk.itertuples():
+        for r in frames_rows(crosswalk):
             lid = link_id(str(r.chain), str(r.link))
             if lid in leaf_ids:
                 xw[str(r.sw_code)].append((lid, str(r.sw_name), float(r.strength)))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chain_gap import vocab
+
 __all__ = [
     "FX_DATE",
     "FX_TO_CNY",
@@ -298,7 +300,7 @@ _TOKEN_RE = re.compile(
     "|".join(re.escape(w) for w in sorted([*_CURRENCY_WORDS, *_YUAN_WORDS, *_MULTIPLIERS], key=len, reverse=True))
 )
 _NUMBER_RE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
-_EMPTY_WORDS = {"", "-", "--", "—", "无", "暂无", "不详", "未知", "null", "none", "nan", "n/a", "na"}
+_EMPTY_WORDS = vocab.NO_VALUE_WORDS
 
 
 def _tokens(text: str) -> list[str] | None:

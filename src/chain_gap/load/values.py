@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from chain_gap import normalize
+from chain_gap import normalize, vocab
 
 __all__ = [
     "EMPTY",
@@ -42,30 +42,7 @@ MAX_TEXT = 20_000
 MAX_NAME = 200
 """Longest usable enterprise name; a longer "name" is a broken row, not a firm."""
 
-EMPTY = frozenset(
-    {
-        "",
-        "-",
-        "--",
-        "---",
-        "—",
-        "——",
-        "/",
-        "\\",
-        "暂无",
-        "无",
-        "n/a",
-        "na",
-        "null",
-        "none",
-        "nan",
-        "未公开",
-        "不公开",
-        "#n/a",
-        "(空)",
-        "（空）",
-    }
-)
+EMPTY = vocab.NO_VALUE_WORDS
 """Cells that mean "no value" in vendor exports (compared lower-cased)."""
 
 FORMULA = ("=", "+", "-", "@")
