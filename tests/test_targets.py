@@ -102,3 +102,31 @@ def test_stability(G):
     assert len(s) == 5 and s.between(0, 1).all()
     s0 = targets.stability(G, toy_chain(), REGION, top=5, n=5, jitter=0.0)
     assert (s0 == 1.0).all()
+
+
+def test_targets_discriminate_on_what_the_data_carry():
+    """Listed-company data carry no sizes: the share of the firm's revenue in the link's products and
+    its product lines tell candidates apart, side lines are left out unless asked for, and two firms of
+    one link never share one reason sentence."""
+    import networkx as nx
+    from factories import COUNTY, OTHERS, add_firm
+
+    from chain_gap.chains import add_to_graph
+
+    G = nx.MultiDiGraph()
+    add_to_graph(G, toy_chain())
+    for i in range(3):
+        add_firm(G, f"L{i}", COUNTY, link="pack")  # the region has packs, not cells
+    shares = [0.9, 0.6, 0.3, 0.12, 0.02]
+    for i, share in enumerate(shares):
+        nid = add_firm(G, f"C{i}", OTHERS[i], link="cell", tags=["listed"], founded="")
+        d = G.edges[nid, "link:toy/cell", "LINKED_TO"]
+        d["line_share"], d["lines"], d["evidence"] = share, 1 + i % 2, f"产品:电芯{i}"
+    t = targets.rank(G, toy_chain(), REGION)
+    cell = t[t["link"] == "cell"]
+    assert list(cell["name"]) == [f"企业C{i}" for i in range(4)]  # the 2 % side line is left out
+    assert cell["score"].nunique() == len(cell)
+    assert cell["reasons"].nunique() == len(cell)
+    assert "占其营收90%" in cell["reasons"].iloc[0]
+    with_side = targets.rank(G, toy_chain(), REGION, filters=["side_lines=true"])
+    assert "企业C4" in set(with_side["name"])

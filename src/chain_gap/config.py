@@ -163,7 +163,9 @@ class TargetProfile:
 
     The link-priority weights default to those of ``gaps.toml`` (written once, there); a profile may
     override them for a what-if. ``reference_year`` is the year firm ages are counted to: by default
-    the year of the data (the bundle's vintage), else the current year.
+    the year of the data (the bundle's vintage), else the current year. A firm whose product lines in a
+    link are below ``side_line_share`` of its revenue is left off the list unless asked for (the link
+    is a side line of its business).
     """
 
     alpha: float = 0.5
@@ -171,6 +173,7 @@ class TargetProfile:
     priority: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(PriorityWeights().as_dict()))
     tags: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     reference_year: int | None = None
+    side_line_share: float = 0.05
 
     def year(self, vintage: str | None = None) -> int:
         """The year ages are counted to: the profile's, else the data vintage's, else today's."""
@@ -388,7 +391,14 @@ def load_targets(source: Source | TargetProfile = None, *, gaps: GapsConfig | No
     if isinstance(source, TargetProfile):
         return source
     raw, where = _read_toml(source, "targets.toml")
-    known = {"alpha": float, "proximity": float, "reference_year": int, "tags": None, "priority": None}
+    known = {
+        "alpha": float,
+        "proximity": float,
+        "reference_year": int,
+        "side_line_share": float,
+        "tags": None,
+        "priority": None,
+    }
     _check_keys(raw, known, where)
     shipped = _shipped("targets.toml")
     weights = (gaps or load_gaps()).priority.as_dict()
@@ -418,7 +428,8 @@ def load_targets(source: Source | TargetProfile = None, *, gaps: GapsConfig | No
             expected_en="a table",
         )
     tags.update({str(k): _coerce(v, float, where, f"tags.{k}") for k, v in user_tags.items()})
-    scalars = {**{k: v for k, v in shipped.items() if k in ("alpha", "proximity", "reference_year")}}
-    scalars.update({k: v for k, v in raw.items() if k in ("alpha", "proximity", "reference_year")})
+    scalar_keys = ("alpha", "proximity", "reference_year", "side_line_share")
+    scalars = {k: v for k, v in shipped.items() if k in scalar_keys}
+    scalars.update({k: v for k, v in raw.items() if k in scalar_keys})
     kwargs = {k: _coerce(v, known[k], where, k) for k, v in scalars.items()}
     return TargetProfile(priority=MappingProxyType(weights), tags=MappingProxyType(tags), **kwargs)

@@ -33,6 +33,7 @@ ENTERPRISE_COLUMNS = [
     "revenue",
     "employees",
     "founded",
+    "listed_on",
     "tags",
     "synthetic",
 ]
@@ -171,6 +172,7 @@ _ATTRS = [
     "revenue",
     "employees",
     "founded",
+    "listed_on",
     "tags",
     "synthetic",
 ]
@@ -327,11 +329,27 @@ def members(
                     bool(d.get("primary")),
                     d.get("method"),
                     d.get("evidence"),
+                    d.get("lines"),
+                    d.get("line_share"),
                 )
             )
     mem = pd.DataFrame(
-        rows, columns=["ent_id", "chain", "link", "role", "confidence", "decision", "primary", "method", "evidence"]
+        rows,
+        columns=[
+            "ent_id",
+            "chain",
+            "link",
+            "role",
+            "confidence",
+            "decision",
+            "primary",
+            "method",
+            "evidence",
+            "lines",
+            "line_share",
+        ],
     )
+    mem["line_share"] = pd.to_numeric(mem["line_share"], errors="coerce").astype(float)
     if not rows:
         mem = mem.astype({"ent_id": object, "chain": object, "link": object})
     if ents is not None:

@@ -188,6 +188,7 @@ class _Evidence:
     name: set[str] = field(default_factory=set)
     code: str | None = None
     made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
+    lines: dict[str, float | None] = field(default_factory=dict)  # product line -> its revenue share
     sw: dict[str, float] = field(default_factory=dict)  # Shenwan industry name -> crosswalk strength
     excluded: set[str] = field(default_factory=set)
     vetoed: set[str] = field(default_factory=set)  # matched terms cancelled by an exclusion in their clause
@@ -256,6 +257,25 @@ def _performs(role: str, explicit: bool, performer: str) -> bool:
     link's own activity; an explicit "生产" clause is not.
     """
     return role == performer or (performer != "producer" and role == "producer" and not explicit)
+
+
+def _line_share(lines: dict[str, float | None]) -> float | None:
+    """Summed revenue share of a firm's product lines in one link; None when no line states a share."""
+    known = [float(s) for s in lines.values() if s is not None]
+    return round(min(1.0, sum(known)), 4) if known else None
+
+
+def _product_shares(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """Enterprise → product name → revenue share, from the MAKES edges that state one."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for p, kind in G.nodes(data="kind"):
+        if kind != vocab.PRODUCT:
+            continue
+        pname = G.nodes[p].get("name", "")
+        for e, _, k, d in G.in_edges(p, keys=True, data=True):
+            if k == vocab.MAKES and d.get("share") is not None:
+                out[e][pname] = float(d["share"])
+    return out
 
 
 def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -393,6 +413,7 @@ def attach(
         crosswalk = load_shenwan_crosswalk(crosswalk)
     sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk)
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
+    product_shares = _product_shares(G)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
     total = len(ents)
     new_edges = []
@@ -410,10 +431,12 @@ def attach(
         prods = list(a.get("products") or ()) + products.get(nid, [])
         # the reference population of gap analysis: firms carrying evidence the linker reads
         a["linkable"] = bool(scope or prods or minor or a.get("industry_code") or nid in ent_sw)
+        shares = product_shares.get(nid, {})
         for pname in prods:
             traded = _TRADED.search(pname) is not None
             for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
+                evs[lid].lines[pname] = shares.get(pname)
                 if not traded:
                     evs[lid].made.add(term)
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
@@ -487,6 +510,10 @@ def attach(
                         "primary": False,
                         "chain": m.leaf_chain[lid],
                         "performs": _performs(role, explicit, m.leaf_performer[lid]),
+                        # the firm's product lines in this link: how many, and their revenue share
+                        # (None when the data state no shares), what targeting ranks on
+                        "lines": len(ev.lines),
+                        "line_share": _line_share(ev.lines),
                     },
                 )
             )

@@ -157,6 +157,16 @@ def target_reason(r: Any, region_name: str) -> str:
     ]
     comps = sorted([c for c in comps if c[1] > 0], key=lambda x: -x[1])[:2]
     bits = [f"可{gap_txt}（环节优先级{r.link_priority:.2f}，缺口{r.gap:.3f}）"]
+    # what sets this firm apart from the others of the link: its own lines, evidence and listing
+    share, lines = getattr(r, "line_share", None), getattr(r, "lines", None)
+    if not _isnan(share) and share is not None:
+        n = f"，{int(lines)}条产品线" if not _isnan(lines) and lines else ""
+        bits.append(f"该环节产品占其营收{float(share):.0%}{n}")
+    elif not _isnan(lines) and lines:
+        bits.append(f"{int(lines)}条该环节产品线")
+    ev = str(getattr(r, "evidence", "") or "").split("; ")[0]
+    if ev:
+        bits.append(f"依据 {ev[:40]}")
     if comps:
         bits.append("优势：" + "、".join(f"{n}{v:.2f}" for n, v in comps))
     tags = [t for t in (r.tags or []) if t]

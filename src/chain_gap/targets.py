@@ -45,6 +45,7 @@ def _profile_dict(profile: TargetProfile) -> dict[str, Any]:
         "priority": dict(profile.priority),
         "tags": dict(profile.tags),
         "reference_year": profile.reference_year,
+        "side_line_share": profile.side_line_share,
     }
 
 
@@ -72,13 +73,16 @@ class Filters:
     min_capital: float | None = None
     required_tags: list[str] = field(default_factory=list)
     skip_present: bool = True
+    side_lines: bool = False
 
 
 def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> Filters:
     """Build :class:`Filters` from ``key=value`` strings (the CLI's ``--filter``) or a mapping.
 
     Keys: ``exclude_regions`` (comma-separated codes or names), ``min_capital`` (CNY, accepts
-    "5000万"), ``required_tags`` (comma-separated), ``skip_present`` (true/false).
+    "5000万"), ``required_tags`` (comma-separated), ``skip_present`` (true/false), ``side_lines``
+    (true/false: also rank firms for which the link is a side line, below the profile's
+    ``side_line_share`` of their revenue).
     """
     if isinstance(items, Filters):
         return items
@@ -107,18 +111,36 @@ def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> 
             f.required_tags = v if isinstance(v, list) else [x.strip() for x in str(v).split(",") if x.strip()]
         elif k == "skip_present":
             f.skip_present = str(v).lower() in ("1", "true", "yes", "y")
+        elif k == "side_lines":
+            f.side_lines = str(v).lower() in ("1", "true", "yes", "y")
         else:
-            raise TargetError(f"unknown filter {k!r}; use exclude_regions, min_capital, required_tags, skip_present")
+            raise TargetError(
+                f"unknown filter {k!r}; use exclude_regions, min_capital, required_tags, skip_present, side_lines"
+            )
     return f
 
 
-def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int) -> pd.Series:
-    """Entropy-weight TOPSIS (M7) over size, age, staff and tags (benefit criteria).
+def _numeric(df: pd.DataFrame, col: str) -> pd.Series:
+    """A column as floats (0 where missing or absent)."""
+    if col not in df:
+        return pd.Series(0.0, index=df.index)
+    return pd.to_numeric(df[col], errors="coerce").fillna(0.0).astype(float)
 
-    Ages are counted to ``ref_year`` (the profile's reference year, else the data vintage's).
+
+def _years(dates: pd.Series, ref_year: int) -> pd.Series:
+    year = pd.to_datetime(dates, errors="coerce").dt.year
+    return (ref_year - year).clip(lower=0).fillna(0.0).astype(float)
+
+
+def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int) -> pd.Series:
+    """Entropy-weight TOPSIS (M7) over what the data carry, all benefit criteria.
+
+    Per firm: size (revenue, registered capital, staff), age, listing age, tags; per firm and link, when
+    the rows have them: the share of the firm's revenue in the link's products and the number of its
+    product lines in the link (what tells listed firms apart when sizes are unknown). A criterion on
+    which every candidate is equal is left out. Ages are counted to ``ref_year``.
     """
-    year = pd.to_datetime(cands["founded"], errors="coerce").dt.year
-    age = (ref_year - year).clip(lower=0).fillna(0.0)
+    age = _years(cands["founded"], ref_year)
     tags = cands["tags"].apply(lambda ts: sum(float(tag_points.get(t, 0.0)) for t in (ts or [])))
     X = pd.DataFrame(
         {
@@ -126,7 +148,10 @@ def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int
             "reg_capital": pd.to_numeric(cands["reg_capital"], errors="coerce").fillna(0.0),
             "employees": pd.to_numeric(cands["employees"], errors="coerce").fillna(0.0),
             "age": age.astype(float),
+            "listed_years": _years(cands["listed_on"], ref_year) if "listed_on" in cands else 0.0,
             "tags": tags.astype(float),
+            "line_share": _numeric(cands, "line_share"),
+            "lines": _numeric(cands, "lines"),
         },
         index=cands.index,
     )
@@ -146,6 +171,7 @@ class _Components:
     gaps: pd.DataFrame
     region: Any
     chain: ChainSpec
+    side_lines_left_out: int = 0
 
 
 def _components(
@@ -175,11 +201,15 @@ def _components(
     if filters.required_tags:
         req = set(filters.required_tags)
         cands = cands[cands["tags"].apply(lambda ts: req.issubset(set(ts or [])))]
+    side = pd.to_numeric(cands["line_share"], errors="coerce") < profile.side_line_share
+    side_left_out = int(side.sum()) if not filters.side_lines else 0
+    if not filters.side_lines:  # a link that is a side line of the firm: not whom a bureau calls first
+        cands = cands[~side]
     if filters.skip_present and len(cands):
         cands = cands[~_present_in_region(frames.enterprises(G, ["region", "uscc", "name"]), reg, cands)]
     cands = cands.reset_index(drop=True)
     if cands.empty:
-        return _Components(cands, gt, reg, spec)
+        return _Components(cands, gt, reg, spec, side_left_out)
     # link components
     cands["gap"] = cands["link"].map(need["gap"]).astype(float)
     cands["density"] = cands["link"].map(need["density"]).astype(float)
@@ -188,16 +218,10 @@ def _components(
     prio = gaps_mod._priority(gt.assign(), dict(profile.priority))
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
-    cands["quality"] = (
-        _quality(
-            cands.drop_duplicates("ent_id").set_index("ent_id"), profile.tags, profile.year(G.graph.get("vintage"))
-        )
-        .reindex(cands["ent_id"])
-        .to_numpy()
-    )
+    cands["quality"] = _quality(cands, profile.tags, profile.year(G.graph.get("vintage"))).to_numpy()
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
-    return _Components(cands, gt, reg, spec)
+    return _Components(cands, gt, reg, spec, side_left_out)
 
 
 def _present_in_region(ents: pd.DataFrame, reg: Any, cands: pd.DataFrame) -> pd.Series:
@@ -376,6 +400,7 @@ def rank(
             "chain_name": comp.chain.name,
             "level_has_data": comp.gaps.attrs.get("level_has_data", True),
             "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
+            "side_lines_left_out": comp.side_lines_left_out,
         }
     )
     if with_stability:

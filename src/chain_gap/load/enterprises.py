@@ -234,7 +234,7 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     has_cap, cap_raw, caps = parsed("reg_capital", lambda t: parse_money_text(t, units.get("reg_capital"), True))
     has_rev, rev_raw, revs = parsed("revenue", lambda t: parse_money_text(t, units.get("revenue"), False))
     has_emp, emp_raw, emps = parsed("employees", parse_int_text)
-    has_date, date_raw, dates = parsed("founded", parse_date_text)
+    date_fields = [(name, *parsed(name, parse_date_text)) for name in ("founded", "listed_on")]
     tag_cols = [_tags_column(ld, rows, fname) for fname, spec in f.items() if spec.type == "tags"]
     base_tags = list(m.tags)
     has_products = "products" in f
@@ -373,21 +373,23 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
                     )
             else:
                 rec["employees"] = k
-        if has_date and date_raw[i]:
+        for dname, has_date, date_raw, dates in date_fields:
+            if not (has_date and date_raw[i]):
+                continue
             d = dates[i]
             if d is None and normalize.is_blank_excel_date(date_raw[i]):
                 warn(
                     st,
                     row_no,
-                    "founded",
+                    dname,
                     date_raw[i],
                     "Excel's blank date (1899-12-30): no date; row loaded without it",
                     code="value-excel-blank-date",
                 )
             elif d is None:
-                warn(st, row_no, "founded", date_raw[i], "cannot read the date; row loaded without it")
+                warn(st, row_no, dname, date_raw[i], "cannot read the date; row loaded without it")
             else:
-                rec["founded"] = d
+                rec[dname] = d
         tags = list(base_tags)
         for tc in tag_cols:
             for t in tc[i]:

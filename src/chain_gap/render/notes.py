@@ -190,10 +190,21 @@ def target_notes(
         "得分 / score": "综合得分 = 环节优先级 × [α×企业质量 + (1−α)×契合度/最大契合度] × (1 + 同省加成)（ORACLES M9）",
         "权重文件 / weights file": str(weights or "默认 graph/config/targets.toml"),
         "权重 / weights": json.dumps(prof, ensure_ascii=False, default=str),
-        "筛选 / filters": "；".join(filters or []) or "默认：跳过本地已有企业",
+        "筛选 / filters": "；".join(filters or []) or "默认：跳过本地已有企业，不列该环节仅为副线的企业",
+        "企业质量 / quality": "熵权TOPSIS：营收、注册资本、人员、成立年限、上市年限、标签、该环节产品营收占比与产品线数"
+        "（各企业相同的指标不计）",
         "数据版本 / vintage": vintage(G) or "见数据来源 / see sources",
         "归属 / attribution": "；".join(ATTRIBUTION),
     }
+    side = int(targets.attrs.get("side_lines_left_out") or 0)
+    if side:
+        share = prof.get("side_line_share", 0.05)
+        notes["副线企业 / side lines"] = (
+            f"{side}家企业的该环节产品不足其营收的{float(share):.0%}，未列入；"
+            "需要时加 --filter side_lines=true / left out: the link is a side line of their business"
+        )
+    if targets.attrs.get("coverage_banner"):
+        notes["数据覆盖 / coverage"] = str(targets.attrs["coverage_banner"])
     if G is not None and G.graph.get("synthetic"):
         notes["注意 / note"] = _SYNTHETIC_NOTE
     return notes
