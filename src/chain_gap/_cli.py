@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:  # pandas is imported by the commands that need it, not by `chain-gap --help`
-    import pandas as pd
+    pass
 
 EXIT_USER = 2
 EXIT_NO_DATA = 3  # the data do not hold the asked region level: the table says "no data", nothing invented
@@ -122,40 +122,6 @@ def _progress(label: str) -> Callable[[int, int], None]:
             bar.__exit__(None, None, None)
 
     return cb
-
-
-def write_frame(
-    df: pd.DataFrame,
-    path: str | Path | None,
-    *,
-    sheet: str = "Sheet1",
-    notes: dict[str, str] | None = None,
-    columns: dict[str, str] | None = None,
-    lang: str = "zh",
-) -> None:
-    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
-    import pandas as pd
-
-    from chain_gap import report
-
-    out = df.rename(columns=columns) if columns else df
-    if path is None:
-        with pd.option_context(
-            "display.max_rows", 200, "display.max_columns", 30, "display.width", 200, "display.max_colwidth", 60
-        ):
-            click.echo(out.to_string(index=False))
-        return
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".xlsx":
-        report.write_workbook(p, {sheet: out}, notes=notes, notes_sheet=report.sheet_name("notes", lang))
-    elif suffix == ".csv":
-        report.write_csv(p, out)
-    else:
-        raise click.BadParameter(
-            f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv", param_hint="-o"
-        )
-    click.echo(f"wrote {p} ({len(out)} rows)", err=True)
 
 
 def _bundle(path: str) -> Any:

@@ -10,11 +10,15 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from chain_gap import __version__
+
+if TYPE_CHECKING:  # pandas is imported by the commands that need it, not by `chain-gap --help`
+    import pandas as pd
+
 from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use chain_gap.cli.X)
     _BUNDLE_PARAMS,
     _OUTPUT_DIR_PARAMS,
@@ -36,8 +40,41 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     out_opt,
     region_opt,
     scope,
-    write_frame,
 )
+
+
+def write_frame(
+    df: pd.DataFrame,
+    path: str | Path | None,
+    *,
+    sheet: str = "Sheet1",
+    notes: dict[str, str] | None = None,
+    columns: dict[str, str] | None = None,
+    lang: str = "zh",
+) -> None:
+    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
+    import pandas as pd
+
+    from chain_gap import report
+
+    out = df.rename(columns=columns) if columns else df
+    if path is None:
+        with pd.option_context(
+            "display.max_rows", 200, "display.max_columns", 30, "display.width", 200, "display.max_colwidth", 60
+        ):
+            click.echo(out.to_string(index=False))
+        return
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".xlsx":
+        report.write_workbook(p, {sheet: out}, notes=notes, notes_sheet=report.sheet_name("notes", lang))
+    elif suffix == ".csv":
+        report.write_csv(p, out)
+    else:
+        raise click.BadParameter(
+            f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv", param_hint="-o"
+        )
+    click.echo(f"wrote {p} ({len(out)} rows)", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
