@@ -66,19 +66,32 @@ class LinkSpec:
 
     Attributes
     ----------
-    id : link id, unique within the chain (``[a-z0-9_]+``).
-    name, name_en : Chinese and English names.
-    stage : ``upstream`` | ``midstream`` | ``downstream``, inherited from the top-level link.
-    level : 2 for top-level links, up to 5.
-    parent : id of the parent link, or ``None`` for a top-level link (whose parent is the chain).
-    leaf : True when the link has no children; only leaves carry the fields below.
-    weight : share of the chain (leaves sum to 1); ``None`` for non-leaves.
-    keywords, exclusions, products : phrases the linker searches for / that veto a match.
-    industry_codes : GB/T 4754-2017 小类 codes whose firms produce the link's output.
-    sei_path : 战略性新兴产业分类(2018) path, when given.
-    feeds : ``(target leaf id, essential)`` pairs, the downstream leaves this leaf supplies.
-    children : ids of the child links, in file order.
-    performer : the role in which firms carry out the link's activity: ``producer`` (default) for
+    id : str
+        Link id, unique within the chain (``[a-z0-9_]+``).
+    name, name_en : str
+        Chinese and English names.
+    stage : str
+        ``upstream`` | ``midstream`` | ``downstream``, inherited from the top-level link.
+    level : int
+        2 for top-level links, up to 5.
+    parent : str or None
+        Id of the parent link, or ``None`` for a top-level link (whose parent is the chain).
+    leaf : bool
+        True when the link has no children; only leaves carry the fields below.
+    weight : float or None
+        Share of the chain (leaves sum to 1); ``None`` for non-leaves.
+    keywords, exclusions, products : tuple of str
+        Phrases the linker searches for / that veto a match.
+    industry_codes : tuple of str
+        GB/T 4754-2017 小类 codes whose firms produce the link's output.
+    sei_path : str or None
+        战略性新兴产业分类(2018) path, when given.
+    feeds : tuple of (str, bool)
+        ``(target leaf id, essential)`` pairs, the downstream leaves this leaf supplies.
+    children : tuple of str
+        Ids of the child links, in file order.
+    performer : str
+        The role in which firms carry out the link's activity: ``producer`` (default) for
         making things, ``seller`` for distribution / retail links (药品流通, 汽车销售) whose firms the
         linker types as sellers, ``user`` for rental / repair / operation links. Gap analysis counts
         the firms whose role is the link's performer.
@@ -231,7 +244,8 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
 
     Parameters
     ----------
-    ref : a chain id (``"nev"``), a path to a template file, or a :class:`ChainSpec` (returned as is).
+    ref : str, os.PathLike or ChainSpec
+        A chain id (``"nev"``), a path to a template file, or a :class:`ChainSpec` (returned as is).
 
     Returns
     -------
@@ -338,8 +352,10 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
 
     Parameters
     ----------
-    G : the graph, modified in place.
-    chain : chain id, template path or :class:`ChainSpec`.
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    chain : str, os.PathLike or ChainSpec
+        Chain id, template path or :class:`ChainSpec`.
 
     Returns
     -------

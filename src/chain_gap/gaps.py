@@ -47,6 +47,17 @@ def load_config(path: str | Path | Mapping[str, Any] | None = None) -> dict[str,
 
     Validated by :func:`chain_gap.config.load_gaps` (unknown keys refused); analyses use the typed
     :class:`~chain_gap.config.GapsConfig` that function returns.
+
+    Parameters
+    ----------
+    path : str, pathlib.Path, Mapping or None
+        A TOML file or a nested mapping shaped like it (only the keys it changes); ``None`` reads the
+        shipped ``graph/config/gaps.toml``.
+
+    Returns
+    -------
+    dict
+        The settings, every section filled in.
     """
     return load_gaps(path).as_dict()
 
@@ -190,8 +201,24 @@ def table_all(
 ) -> pd.DataFrame:
     """Local activity and LQ* for every region of one level at once (vectorised, no verdicts).
 
-    Returns a long DataFrame: region, link, local (firm count), local_activity, region_total,
-    national, national_total, lq_star, activity.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    level : str
+        Region level compared: ``"province"``, ``"city"`` or ``"county"``.
+    activity : str
+        ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``.
+    roles : str, iterable of str or None
+        Link roles counted, as in :func:`table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long, one row per region and link: region, link, local (firm count), local_activity,
+        region_total, national, national_total, lq_star, activity.
     """
     ctx = _Context(G, chain, level, activity, roles)
     lq = _lq_all(ctx.X, ctx.region_total)
@@ -220,19 +247,26 @@ def table(
 
     Parameters
     ----------
-    G : the graph (enterprises linked with :func:`chain_gap.link.attach`).
-    chain : chain id or spec.
-    region : GB/T 2260 code or name (``"411400"``, ``"商丘市"``, ``"商丘"``, ``"河南省"``); its level
+    G : networkx.MultiDiGraph
+        The graph (enterprises linked with :func:`chain_gap.link.attach`).
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name (``"411400"``, ``"商丘市"``, ``"商丘"``, ``"河南省"``); its level
         (province / city / county) sets the peers' level.
-    activity : ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``; the ``activity`` column says which.
-    peers : regions to compare with (same level); default all regions of that level in the data.
-    roles : link roles counted (default ``"performer"``: producers, or the role a distribution / service
+    activity : str
+        ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``; the ``activity`` column says which.
+    peers : iterable of str, optional
+        Regions to compare with (same level); default all regions of that level in the data.
+    roles : str, iterable of str or None
+        Link roles counted (default ``"performer"``: producers, or the role a distribution / service
         link declares; ``None`` counts sellers and users too).
-    config : verdict settings (dict or TOML path); default ``graph/config/gaps.toml``.
+    config : GapsConfig, Mapping, str, pathlib.Path or None
+        Verdict settings (dict or TOML path); default ``graph/config/gaps.toml``.
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         chain, region, region_name, level, link, link_name, link_name_en, stage, group, group_name,
         group_name_en, weight, activity, local, local_activity, region_total, national,
         national_total, lq, lq_star, ci_low, ci_high, hhi, single_firm, cascade_loss, density, pci,
@@ -458,6 +492,19 @@ def summary(
 ) -> dict[str, Any]:
     """Headline numbers of a region's chain.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    gaps : pandas.DataFrame, optional
+        The region's gap table (:func:`table`) when already computed.
+    activity : str
+        Activity variable used when the gap table is computed here.
+
     Returns
     -------
     dict
@@ -497,6 +544,22 @@ def supply_ratio(
     Demand for link s = value bought by firms of the region from producers of s anywhere;
     local supply = the part bought from producers of s in the region. Links without recorded
     demand count 1 when present locally, 0 otherwise.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph with ``SUPPLIES`` edges.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    present : set of str, optional
+        Leaf ids with a local producer, for links without recorded demand.
+
+    Returns
+    -------
+    dict or None
+        Leaf id → ratio in [0, 1]; ``None`` when the graph has no ``SUPPLIES`` edge.
     """
     spec = load_chain(chain)
     reg = codes.resolve_region(region)
@@ -563,7 +626,8 @@ def compare(
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
+        Link name and stage, then ``local``, ``lq_star``, ``verdict``, ``action`` per region.
     """
     regs = [codes.resolve_region(str(r)) for r in regions]
     levels = {r.level for r in regs}
@@ -600,9 +664,20 @@ def anchors(
     reaches the threshold of the chain's category, or when it induces local output through its purchases
     (anchor pull > 0, ORACLES M8) and has at least ``min_local_partners`` local suppliers or customers.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    config : GapsConfig, Mapping, str, pathlib.Path or None
+        Anchor settings (``[anchor]`` of ``gaps.toml``); default the shipped file.
+
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         ent_id, name, link, revenue, reg_capital, size_rule (bool), anchor_pull, local_partners, reason.
     """
     cfg = load_gaps(config).anchor

@@ -194,7 +194,23 @@ def locked(
 
 
 def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The manifest of a bundle as stored; raises :class:`BundleError` when ``path`` is not a readable bundle."""
+    """The manifest of a bundle as stored.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    dict
+        The parsed ``manifest.json``.
+
+    Raises
+    ------
+    BundleError
+        ``path`` is not a readable bundle.
+    """
     return B.read_manifest(Path(path), _schema_version())
 
 
@@ -313,6 +329,16 @@ def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     refused with a one-line :class:`BundleError` naming the file (``bundle-checksum``,
     ``bundle-missing-file``, ``bundle-counts``, ``bundle-damaged``, ``bundle-version``). Version-1
     bundles are read as they are.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Every node and edge with its ``kind`` and properties, and the bundle's graph-level data.
     """
     root = Path(path)
     with _gc_paused():
@@ -342,6 +368,11 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
         Which family of tables.
     kind : str
         The node kind (``"Enterprise"``) or edge kind (``"LINKED_TO"``).
+
+    Returns
+    -------
+    pyarrow.Table
+        The rows of that kind, a row stored in a later part replacing an earlier one with the same id.
     """
     root = Path(path)
 
@@ -356,7 +387,19 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
 
 
 def read_side_table(path: str | os.PathLike[str], name: str) -> pa.Table:
-    """A side table (e.g. ``"contacts"``) stored with :func:`put_table`, verified."""
+    """A side table (e.g. ``"contacts"``) stored with :func:`put_table`, verified.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    name : str
+        Name of the side table.
+
+    Returns
+    -------
+    pyarrow.Table
+    """
     root = Path(path)
 
     def read(manifest: dict[str, Any]) -> pa.Table:
@@ -369,14 +412,40 @@ def read_side_table(path: str | os.PathLike[str], name: str) -> pa.Table:
 
 
 def vintages(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The data vintage of a bundle: one entry per load that changed it (time, source, files + sha256, rows)."""
+    """The data vintage of a bundle: one entry per load that changed it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    list of dict
+        Oldest first, each with ``time``, ``source``, ``files`` (name, sha256, bytes) and ``rows``.
+    """
     return list(B.view(read_manifest(path)).get("loads", []))
 
 
 def vintage(
     files: Iterable[str | os.PathLike[str]], *, source: str | None = None, rows: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The vintage entry of one load, for ``save(..., vintage=)``: UTC time, source files with sha256, rows."""
+    """The vintage entry of one load, for ``save(..., vintage=)``.
+
+    Parameters
+    ----------
+    files : iterable of str or os.PathLike
+        The source files of the load (a folder is recorded by name, without a hash).
+    source : str, optional
+        The mapping or source name (``"qcc"``).
+    rows : dict, optional
+        Row counts of the load, e.g. the ``totals`` of its report.
+
+    Returns
+    -------
+    dict
+        ``time`` (UTC, ISO 8601), ``source``, ``files`` (name, sha256, bytes) and ``rows``.
+    """
     entries: list[dict[str, Any]] = []
     for f in files:
         if os.path.isdir(f):
@@ -638,13 +707,42 @@ def append(path: str | os.PathLike[str], D: nx.MultiDiGraph, *, vintage: dict[st
     there (else ``bundle-append-dangling``) and is not rewritten. ``D.graph`` is
     merged into the bundle's graph-level data. :func:`save` compacts the parts again. A version-1
     bundle is migrated first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    D : networkx.MultiDiGraph
+        The nodes and edges to add, each with a ``kind`` property.
+    vintage : dict, optional
+        The load that produced ``D`` (:func:`vintage`), appended to the manifest's ``loads``.
+
+    Returns
+    -------
+    pathlib.Path
+        The bundle folder.
     """
     with locked(path) as root:
         return _append_locked(root, D, vintage)
 
 
 def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
-    """Store (replace) the side table ``name`` of a bundle, e.g. the contacts table, under the lock."""
+    """Store (replace) the side table ``name`` of a bundle, e.g. the contacts table, under the lock.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder (an existing version-2 bundle).
+    name : str
+        Name of the side table.
+    table : pyarrow.Table
+        Its rows.
+
+    Returns
+    -------
+    pathlib.Path
+        The bundle folder.
+    """
     with locked(path) as root:
         base = _current(root)
         if base is None or base.get("format") != B.FORMAT:
@@ -660,7 +758,18 @@ def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
 
 
 def migrate(path: str | os.PathLike[str]) -> bool:
-    """Rewrite a version-1 bundle as version 2 (under the lock); ``True`` when it was migrated."""
+    """Rewrite a version-1 bundle as version 2 (under the lock).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    bool
+        ``True`` when it was migrated, ``False`` when it was version 2 already or absent.
+    """
     with locked(path) as root:
         base = _current(root)
         if base is None or base.get("format") == B.FORMAT:
@@ -710,6 +819,20 @@ def edit(
             bundle.save(res.graph, vintage=io.vintage(files, source="qcc", rows=res.report["totals"]))
 
     See :func:`locked` for the path rule, ``timeout`` and ``waiting``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder (a bundle or absent).
+    timeout : float, optional
+        Seconds to wait for the lock, as in :func:`locked`.
+    waiting : callable, optional
+        Called once with the bundle path when the wait for another writer starts, as in :func:`locked`.
+
+    Yields
+    ------
+    Edit
+        The held bundle.
     """
     with locked(path, timeout=timeout, waiting=waiting) as root:
         yield Edit(root)
