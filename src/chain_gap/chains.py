@@ -156,7 +156,12 @@ class ChainSpec:
 
 
 def template_paths() -> list[Path]:
-    """Every shipped chain template, ``graph/chains/*.yaml``, sorted by file name."""
+    """Every shipped chain template, ``graph/chains/*.yaml``, sorted by file name.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
     folder = graph_dir() / "chains"
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
@@ -282,10 +287,15 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
 
 
 def list_chains() -> pd.DataFrame:
-    """One row per shipped template: id, name, name_en, category, version, leaves, links, file, problems.
+    """One row per shipped template.
 
     A template with problems is still listed (``problems`` > 0, counts from what could be read), so
     a listing never hides a broken file; :func:`load_chain` refuses it with the first problem.
+
+    Returns
+    -------
+    pandas.DataFrame
+        id, name, name_en, category, version, leaves, links, file, problems.
     """
     rows = []
     for path in template_paths():
