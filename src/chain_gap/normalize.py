@@ -70,6 +70,16 @@ def uscc_check_char(body: str) -> str:
 
     ``(31 - Σ value(c_i) × w_i mod 31) mod 31``, read back through the alphabet.
 
+    Parameters
+    ----------
+    body : str
+        The first 17 characters of the code.
+
+    Returns
+    -------
+    str
+        One character of the USCC alphabet.
+
     Raises
     ------
     ValueError
@@ -85,6 +95,15 @@ def normalize_uscc(s: Any) -> str | None:
     """Canonical form of a credit-code cell: NFKC, upper case, no spaces or hyphens.
 
     Does not validate (see :func:`uscc_valid`); ``None`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A credit-code cell.
+
+    Returns
+    -------
+    str or None
     """
     t = _text(s)
     t = re.sub(r"[\s\-‐‑‒–—―_]", "", t).upper()
@@ -99,6 +118,15 @@ def uscc_valid(s: Any) -> bool:
     python-stdnum wrongly rejects letters here), positions 3–8 the registering authority's
     6-digit division code, 9–17 the organisation code, 18 the check character. The value is
     normalised first (:func:`normalize_uscc`), so lower case and spaces are accepted.
+
+    Parameters
+    ----------
+    s : object
+        A credit-code cell.
+
+    Returns
+    -------
+    bool
     """
     t = normalize_uscc(s)
     if t is None or len(t) != 18 or not _USCC_RE.match(t):
@@ -141,6 +169,15 @@ def normalize_stock_code(s: Any) -> str | None:
     leading zeros in a spreadsheet (``2981`` → ``002981.SZ``). Without a suffix the exchange
     is inferred from the symbol (60/68/90 → SH, 00/30/20 → SZ, 4/8/92 → BJ). A suffix that
     contradicts the symbol (``600519.SZ``) or anything else gives ``None``.
+
+    Parameters
+    ----------
+    s : object
+        A stock-code cell.
+
+    Returns
+    -------
+    str or None
     """
     if isinstance(s, bool):
         return None
@@ -180,6 +217,15 @@ def stock_symbol(code: Any) -> str | None:
     """The 6-digit symbol of a stock code in any spelling (``300229.SZ`` → ``300229``).
 
     ``None`` when the value is not a stock code.
+
+    Parameters
+    ----------
+    code : object
+        A stock code in any spelling :func:`normalize_stock_code` reads.
+
+    Returns
+    -------
+    str or None
     """
     norm = normalize_stock_code(code)
     return norm.split(".", 1)[0] if norm else None
@@ -199,6 +245,15 @@ def clean_name(s: Any) -> str:
     removed, line breaks and runs of whitespace collapsed to one space, spaces between two
     Chinese characters removed (legal names have none), and round brackets written
     full-width （）as Chinese registrations print them. ``""`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A name cell.
+
+    Returns
+    -------
+    str
     """
     t = _text(s)
     if not t:
@@ -220,6 +275,15 @@ def normalize_name(s: Any) -> str:
     有限责任公司 written 有限公司 because registries and vendors use the two for the same
     company; 股份有限公司 is a different legal form and stays distinct. Branch markers
     (分公司) are kept: a branch is its own registration. ``""`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A name cell.
+
+    Returns
+    -------
+    str
     """
     t = _text(s)
     if not t:
@@ -365,6 +429,16 @@ def parse_capital(s: Any) -> tuple[float | None, str | None]:
     ``人民币5000万元``; a bare number is yuan (``12345``). Foreign amounts are converted with the
     fixed :data:`FX_TO_CNY` table. Anything else (two numbers, unknown words, negative
     amounts) gives ``(None, None)``; this function never raises.
+
+    Parameters
+    ----------
+    s : object
+        A registered-capital cell (text or number).
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        The amount in CNY and the ISO currency code it was stated in.
     """
     try:
         return _parse_money(s, allow_negative=False)
@@ -377,6 +451,15 @@ def parse_amount(s: Any) -> float | None:
 
     Same grammar as :func:`parse_capital` (foreign currencies are converted to CNY) but
     negative values are allowed (losses). ``None`` when unreadable; never raises.
+
+    Parameters
+    ----------
+    s : object
+        An amount cell (text or number).
+
+    Returns
+    -------
+    float or None
     """
     try:
         return _parse_money(s, allow_negative=True)[0]
@@ -416,6 +499,15 @@ def parse_date(s: Any) -> str | None:
     as number or text). Impossible dates (2015-02-30), years outside 1800–2100, partial
     dates (2015年3月), day-first spellings (02/03/2015, ambiguous) and Excel's blank date
     1899-12-30 (:func:`is_blank_excel_date`) give ``None``.
+
+    Parameters
+    ----------
+    s : object
+        A date cell: text, number, ``datetime`` or ``date``.
+
+    Returns
+    -------
+    str or None
     """
     if isinstance(s, bool) or _missing(s) or is_blank_excel_date(s):
         return None
@@ -446,6 +538,15 @@ def is_blank_excel_date(s: Any) -> bool:
 
     An empty date cell with a date format, or a formula such as ``=IF(A2="","",A2)`` gone wrong,
     exports as 1899-12-30; no firm was founded that day, so it means "no date", not a date.
+
+    Parameters
+    ----------
+    s : object
+        A date cell.
+
+    Returns
+    -------
+    bool
     """
     if isinstance(s, datetime):
         return s.date() == _EXCEL_EPOCH
@@ -472,6 +573,15 @@ def unwrap_excel_text(s: Any) -> str:
     read as data, the wrapper is not part of the value. Doubled quotes inside are undone. Any other
     value is returned as text unchanged (``""`` for an empty cell); a leading apostrophe is removed
     only before digits, so a neutralised ``'=HYPERLINK(…)`` stays neutralised.
+
+    Parameters
+    ----------
+    s : object
+        A cell value.
+
+    Returns
+    -------
+    str
     """
     if _missing(s):
         return ""
@@ -519,6 +629,15 @@ def unit_from_header(header: Any) -> HeaderUnit | None:
     Reads ``注册资本（单位：万元）``, ``注册资本(万元)``, ``注册资本[万元人民币]``,
     ``注册资本/万元``, ``注册资本 单位:亿元``, ``注册资本（万美元）``. A bracket that holds no money
     unit (``注册资本（认缴）``) gives None: the caller keeps treating such a bare number as unknown.
+
+    Parameters
+    ----------
+    header : object
+        A column header.
+
+    Returns
+    -------
+    HeaderUnit or None
     """
     t = _text(header)
     if not t:
@@ -578,6 +697,15 @@ def parse_staff(s: Any) -> StaffRange | None:
     Also ``"少于50人"`` / ``"50人以下"`` / ``"小于50"`` (0–50), ``"5000人以上"`` / ``"10000+"`` /
     ``"大于1000人"`` (open: 5000–, midpoint 5000), a plain count ``"35"`` / ``"35人"`` (35–35).
     ``None`` for anything else (``"未披露"``, ``"-"``); never raises.
+
+    Parameters
+    ----------
+    s : object
+        A staff-size cell.
+
+    Returns
+    -------
+    StaffRange or None
     """
     if isinstance(s, bool) or _missing(s):
         return None
