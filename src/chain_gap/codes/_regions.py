@@ -154,13 +154,19 @@ class Region:
 
     Attributes
     ----------
-    code : 6-digit GB/T 2260 code.
-    name : official name as in the table (``市辖区`` for municipal placeholders).
-    level : ``province`` | ``city`` | ``county``.
-    province : code of the province (its own code for a province).
-    city : code of the city (its own code for a city, the placeholder for a county of a
+    code : str
+        6-digit GB/T 2260 code.
+    name : str
+        Official name as in the table (``市辖区`` for municipal placeholders).
+    level : str
+        ``province`` | ``city`` | ``county``.
+    province : str
+        Code of the province (its own code for a province).
+    city : str
+        Code of the city (its own code for a city, the placeholder for a county of a
         municipality or a province-governed county, ``""`` for a province).
-    full_name : names from province down, placeholders skipped (``河南省商丘市``,
+    full_name : str
+        Names from province down, placeholders skipped (``河南省商丘市``,
         ``北京市海淀区``, ``河南省济源市``).
     """
 
@@ -217,7 +223,17 @@ class _RegionIndex:
         return row.level == "city" and row.name in PLACEHOLDER_NAMES
 
     def ancestors(self, code: str) -> list[str]:
-        """Codes above ``code``, nearest first."""
+        """Codes above ``code``, nearest first.
+
+        Parameters
+        ----------
+        code : str
+            A 6-digit code.
+
+        Returns
+        -------
+        tuple of str
+        """
         out: list[str] = []
         cur = self.rows[code].parent
         while cur and cur in self.rows and cur not in out and cur != code:
@@ -291,6 +307,10 @@ def regions() -> pd.DataFrame:
 
     Missing parents/cities are ``""``. Codes are unique (see the module notes). A copy is
     returned, so callers may modify it.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     return _regions_df().copy()
 
@@ -343,6 +363,15 @@ def resolve_region(text: str) -> Region:
     When a name fits places at different levels the higher level wins (``吉林`` is 吉林省,
     ``朝阳`` is 朝阳市); places of the same level are an error that lists them (``朝阳区`` is
     in Beijing and in Changchun). An official name always beats a short name.
+
+    Parameters
+    ----------
+    text : str
+        A code or a name.
+
+    Returns
+    -------
+    Region
 
     Raises
     ------
@@ -409,6 +438,11 @@ def region_from_address(address: str) -> Region | None:
     reading stops at the last level that is certain (the deepest common ancestor), which may
     be nothing. A short name directly followed by a street word (``上海路``) is not taken for
     a place. Leading ``中国``/``中华人民共和国`` and separators are skipped.
+
+    Parameters
+    ----------
+    address : str
+        A postal address, e.g. the 注册地址 of a firm.
 
     Returns
     -------
@@ -492,6 +526,21 @@ def region_levels(code: str) -> dict[str, str | None]:
 
     A county of a municipality reports its placeholder city (110108 → city 110100), so
     city-level aggregation keeps every county inside a city.
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code of the table.
+
+    Returns
+    -------
+    dict
+        ``province``, ``city``, ``county`` → code or ``None``.
+
+    Raises
+    ------
+    RegionError
+        The code is not in the table.
     """
     c = _known(code)
     row = _index().rows[c]
@@ -503,18 +552,53 @@ def region_levels(code: str) -> dict[str, str | None]:
 
 
 def parent_code(code: str) -> str | None:
-    """Code of the region directly above (``None`` for a province)."""
+    """Code of the region directly above (``None`` for a province).
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code of the table.
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    RegionError
+        The code is not in the table.
+    """
     c = _known(code)
     return _index().rows[c].parent or None
 
 
 def is_region_code(code: str) -> bool:
-    """True when ``code`` is exactly a 6-digit code of the division table."""
+    """True when ``code`` is exactly a 6-digit code of the division table.
+
+    Parameters
+    ----------
+    code : str
+        Any value.
+
+    Returns
+    -------
+    bool
+    """
     return code in _index().rows
 
 
 def is_county(code: str) -> bool:
-    """True when ``code`` is a county-level code of the table (the most specific level)."""
+    """True when ``code`` is a county-level code of the table (the most specific level).
+
+    Parameters
+    ----------
+    code : str
+        Any value.
+
+    Returns
+    -------
+    bool
+    """
     row = _index().rows.get(code)
     return row is not None and row.level == "county"
 
@@ -537,6 +621,15 @@ def province_of(code: str | None) -> str:
 
     A code not in the table but shaped like one (6 digits) is taken at its word: its first two
     digits name the province (``419999`` → ``410000``), as GB/T 2260 builds codes.
+
+    Parameters
+    ----------
+    code : str or None
+        A region code.
+
+    Returns
+    -------
+    str
     """
     if not code:
         return ""
@@ -553,6 +646,18 @@ def resolve_under(text: str, parent: str) -> str | None:
 
     This settles a short name used in several places (朝阳区 is in Beijing and in Changchun) once
     the province or city around it is known. Memoised: it scans the whole table.
+
+    Parameters
+    ----------
+    text : str
+        A place name, possibly followed by more text (an address).
+    parent : str
+        Code of the province or city to search below.
+
+    Returns
+    -------
+    str or None
+        The region code.
     """
     t = text.strip()
     for code, row in _index().rows.items():
@@ -567,6 +672,15 @@ def most_specific(found: Iterable[str]) -> str | None:
 
     A later code replaces the current one only when it is of a deeper level and lies below it or
     in the same province; a code not in the table counts as a province. ``None`` for no codes.
+
+    Parameters
+    ----------
+    found : iterable of str
+        Region codes, in the order they were read.
+
+    Returns
+    -------
+    str or None
     """
     rows = _index().rows
 
@@ -589,6 +703,11 @@ def province_from_short(name: str) -> str | None:
 
     Such lists put 深圳 (and sometimes 大连, 宁波, 青岛, 厦门) beside the provinces; any such city
     name maps to its province (深圳 → 440000). Vendors also write 内蒙 for 内蒙古.
+
+    Parameters
+    ----------
+    name : str
+        A short province or city name (``河南``, ``深圳``, ``内蒙``).
 
     Returns
     -------
@@ -615,6 +734,18 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
     ``code`` may be anything :func:`resolve_region` accepts. Re-adding is harmless. A
     placeholder city (110100 市辖区) is named by its full name (``北京市市辖区``) so that it
     reads sensibly in tables and maps.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    code : str
+        A region code or name.
+
+    Returns
+    -------
+    str
+        The node id of the region.
     """
     reg = resolve_region(code)
     idx = _index()
