@@ -42,7 +42,18 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn expected errors into one stderr line and exit code 2; hide tracebacks unless --debug."""
+    """Turn expected errors into one stderr line and exit code 2; hide tracebacks unless --debug.
+
+    Parameters
+    ----------
+    fn : callable
+        A click command callback.
+
+    Returns
+    -------
+    callable
+        The wrapped callback.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -137,7 +148,28 @@ def write_frame(
     columns: dict[str, str] | None = None,
     lang: str = "zh",
 ) -> None:
-    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
+    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table.
+    path : str, pathlib.Path or None
+        Output file (``.xlsx`` or ``.csv``); ``None`` prints the table.
+    sheet : str
+        Sheet name of an ``.xlsx`` output.
+    notes : dict, optional
+        Item → note rows of the workbook's notes sheet.
+    columns : dict, optional
+        Column renames applied before writing (e.g. Chinese headers).
+    lang : str
+        ``"zh"`` or ``"en"``, for the notes sheet's name.
+
+    Raises
+    ------
+    click.BadParameter
+        ``path`` has another suffix.
+    """
     import pandas as pd
 
     from chain_gap import report
@@ -179,6 +211,16 @@ def scope(*, region: bool = True) -> Callable[[Callable[..., Any]], Callable[...
     """The options every analysis command shares: BUNDLE, ``--chain`` and (by default) ``--region``.
 
     One decorator (the sqlite-utils pattern), so the commands spell them, and their help, the same way.
+
+    Parameters
+    ----------
+    region : bool
+        Add ``--region`` too.
+
+    Returns
+    -------
+    callable
+        The decorator.
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
