@@ -223,17 +223,7 @@ class _RegionIndex:
         return row.level == "city" and row.name in PLACEHOLDER_NAMES
 
     def ancestors(self, code: str) -> list[str]:
-        """Codes above ``code``, nearest first.
-
-        Parameters
-        ----------
-        code : str
-            A 6-digit code.
-
-        Returns
-        -------
-        tuple of str
-        """
+        """Codes above ``code``, nearest first."""
         out: list[str] = []
         cur = self.rows[code].parent
         while cur and cur in self.rows and cur not in out and cur != code:
@@ -608,6 +598,15 @@ def ancestors(code: str) -> tuple[str, ...]:
     """Codes above ``code``, nearest first (``411402`` → ``("411400", "410000")``).
 
     ``()`` for a province or a code not in the table. Memoised: the table never changes.
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code.
+
+    Returns
+    -------
+    tuple of str
     """
     idx = _index()
     if code not in idx.rows:
