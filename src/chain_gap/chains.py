@@ -134,20 +134,40 @@ class ChainSpec:
     links: Mapping[str, LinkSpec]
 
     def leaves(self) -> list[LinkSpec]:
-        """The leaf links (where enterprises attach), in file order."""
+        """The leaf links (where enterprises attach), in file order.
+
+        Returns
+        -------
+        list of LinkSpec
+        """
         return [lk for lk in self.links.values() if lk.leaf]
 
     def leaf_ids(self) -> list[str]:
-        """Ids of the leaf links, in file order."""
+        """Ids of the leaf links, in file order.
+
+        Returns
+        -------
+        list of str
+        """
         return [lk.id for lk in self.links.values() if lk.leaf]
 
     def stages(self) -> list[str]:
-        """The stages the chain covers, in flow order (upstream → midstream → downstream)."""
+        """The stages the chain covers, in flow order (upstream → midstream → downstream).
+
+        Returns
+        -------
+        list of str
+        """
         present = {lk.stage for lk in self.links.values()}
         return [s for s in STAGES if s in present]
 
     def feeds_edges(self) -> list[tuple[str, str, bool]]:
-        """Every ``feeds`` edge as ``(source leaf, target leaf, essential)``, in file order."""
+        """Every ``feeds`` edge as ``(source leaf, target leaf, essential)``, in file order.
+
+        Returns
+        -------
+        list of tuple of (str, str, bool)
+        """
         return [(lk.id, tgt, ess) for lk in self.links.values() for tgt, ess in lk.feeds]
 
 

@@ -176,7 +176,17 @@ class ChainGapError(Exception):
         super().__init__(message if message is not None else self.code)
 
     def message(self, lang: str | None = None) -> str:
-        """The one-line message in ``lang`` (default: the language in force)."""
+        """The one-line message in ``lang`` (default: the language in force).
+
+        Parameters
+        ----------
+        lang : str, optional
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+        """
         text = render(self.code, self.params, self.text, lang)
         if self.where and self.where not in text:
             text = f"{self.where}: {text}"

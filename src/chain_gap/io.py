@@ -790,15 +790,46 @@ class Edit:
         return is_bundle(self.path)
 
     def load(self) -> nx.MultiDiGraph | None:
-        """The bundle's graph, verified, or ``None`` when the bundle does not exist yet."""
+        """The bundle's graph, verified, or ``None`` when the bundle does not exist yet.
+
+        Returns
+        -------
+        networkx.MultiDiGraph or None
+        """
         return load(self.path) if self.exists else None
 
     def save(self, G: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
-        """:func:`save` ``G`` here (the lock is already held)."""
+        """:func:`save` ``G`` here (the lock is already held).
+
+        Parameters
+        ----------
+        G : networkx.MultiDiGraph
+            The new state of the bundle.
+        vintage : dict, optional
+            The load that produced it (:func:`vintage`).
+
+        Returns
+        -------
+        pathlib.Path
+            The bundle folder.
+        """
         return _save_locked(self.path, G, vintage)
 
     def append(self, D: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
-        """:func:`append` ``D`` here (the lock is already held)."""
+        """:func:`append` ``D`` here (the lock is already held).
+
+        Parameters
+        ----------
+        D : networkx.MultiDiGraph
+            The nodes and edges to add.
+        vintage : dict, optional
+            The load that produced them (:func:`vintage`).
+
+        Returns
+        -------
+        pathlib.Path
+            The bundle folder.
+        """
         return _append_locked(self.path, D, vintage)
 
 
