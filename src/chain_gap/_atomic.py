@@ -67,6 +67,16 @@ def excel_owner_file(path: str | os.PathLike[str]) -> Path | None:
     Excel writes it when it opens ``name.xlsx`` (for names of 8+ characters the first two are dropped,
     so both spellings are checked); while it exists, replacing the workbook fails on the user's machine
     or clobbers their unsaved edits on a share.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The owner file, ``None`` when Excel does not have the workbook open.
     """
     p = Path(path)
     for owner in (p.with_name("~$" + p.name), p.with_name("~$" + p.name[2:])):
@@ -76,7 +86,18 @@ def excel_owner_file(path: str | os.PathLike[str]) -> Path | None:
 
 
 def check_not_open_in_excel(path: str | os.PathLike[str]) -> None:
-    """Refuse (``file-locked``) to replace a workbook that Excel has open (its owner file is present)."""
+    """Refuse (``file-locked``) to replace a workbook that Excel has open (its owner file is present).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file about to be replaced; only spreadsheet suffixes are checked.
+
+    Raises
+    ------
+    WriteError
+        ``file-locked``: Excel has the file open.
+    """
     if Path(path).suffix.lower() in {".xlsx", ".xlsm", ".xls", ".csv"} and excel_owner_file(path) is not None:
         raise WriteError(code="file-locked", file=str(path))
 
@@ -98,7 +119,19 @@ def _silence_finalisers(tb: Any) -> None:
 
 
 def user_error(exc: OSError, path: str | os.PathLike[str]) -> WriteError | None:
-    """The :class:`WriteError` for ``exc`` when it is a fault the user can fix, else ``None``."""
+    """The :class:`WriteError` for ``exc`` when it is a fault the user can fix, else ``None``.
+
+    Parameters
+    ----------
+    exc : OSError
+        The error raised while writing.
+    path : str or os.PathLike
+        The file being written, named in the message.
+
+    Returns
+    -------
+    WriteError or None
+    """
     if isinstance(exc, ChainGapError):
         return None
     code = _CODES.get(exc.errno or -1)
@@ -113,7 +146,17 @@ def user_error(exc: OSError, path: str | os.PathLike[str]) -> WriteError | None:
 
 @contextlib.contextmanager
 def user_os_errors(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Turn disk-full, read-only and locked-file ``OSError`` raised inside the block into :class:`WriteError`."""
+    """Turn disk-full, read-only and locked-file ``OSError`` raised inside the block into :class:`WriteError`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file being written, named in the message.
+
+    Yields
+    ------
+    None
+    """
     try:
         yield
     except Exception as exc:
@@ -148,6 +191,18 @@ def atomic_path(path: str | os.PathLike[str], *, mode: int | None = None) -> Ite
     file gets under the user's umask (``mkstemp`` alone would make it readable by the owner only,
     while outputs are meant to be shared). A workbook open in Excel is refused before anything is
     written, and a full disk or read-only folder becomes a one-line :class:`WriteError`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    mode : int, optional
+        Permission bits of the written file; default :func:`default_mode`.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary path to write to.
     """
     target = Path(path)
     check_not_open_in_excel(target)
@@ -166,7 +221,17 @@ def atomic_path(path: str | os.PathLike[str], *, mode: int | None = None) -> Ite
 
 
 def default_mode(*, folder: bool = False) -> int:
-    """The permissions a new file (or folder) gets under the process umask (0o644 / 0o755 for umask 022)."""
+    """The permissions a new file (or folder) gets under the process umask (0o644 / 0o755 for umask 022).
+
+    Parameters
+    ----------
+    folder : bool
+        The mode of a new folder rather than of a new file.
+
+    Returns
+    -------
+    int
+    """
     return (0o777 if folder else 0o666) & ~_umask()
 
 

@@ -92,7 +92,18 @@ class BundleWarning(UserWarning):
 
 
 def column_type(values: list[Any]) -> str:
-    """Pick one storage type for a property from its non-null values."""
+    """Pick one storage type for a property from its non-null values.
+
+    Parameters
+    ----------
+    values : list
+        The property's values, ``None`` included.
+
+    Returns
+    -------
+    str
+        ``"string"``, ``"bool"``, ``"int"``, ``"float"``, ``"list"`` or ``"json"``.
+    """
     kinds = set(map(type, values))
     kinds.discard(type(None))
     if not kinds:
@@ -135,6 +146,18 @@ def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tupl
 
     Dense properties are read one column at a time; sparse ones in one pass over the rows that
     touches only the properties a row has.
+
+    Parameters
+    ----------
+    keys : dict
+        Key column name → values (one per row).
+    rows : list of dict
+        The properties of each row.
+
+    Returns
+    -------
+    tuple of (pyarrow.Table, dict)
+        The table and property → storage type.
     """
     n = len(rows)
     props: set[str] = set().union(*rows) if rows else set()
@@ -168,7 +191,23 @@ def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tupl
 def decode_columns(
     table: pa.Table, types: dict[str, str], keys: tuple[str, ...], kind: str
 ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
-    """The key columns as lists and one property dict per row (``kind`` first, nulls left out, JSON decoded)."""
+    """The key columns as lists and one property dict per row (``kind`` first, nulls left out, JSON decoded).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        A stored part.
+    types : dict
+        Property → storage type, as recorded in the manifest.
+    keys : tuple of str
+        The key columns.
+    kind : str
+        The node or edge kind of the part.
+
+    Returns
+    -------
+    tuple of (list of list, list of dict)
+    """
     n = table.num_rows
     key_cols = [table.column(k).to_pylist() for k in keys]
     dicts: list[dict[str, Any]] = [{"kind": kind} for _ in range(n)]
@@ -190,7 +229,17 @@ def decode_columns(
 
 
 def parquet_bytes(table: pa.Table) -> pa.Buffer:
-    """``table`` as Parquet bytes (zstd), deterministic for the same table and pyarrow version."""
+    """``table`` as Parquet bytes (zstd), deterministic for the same table and pyarrow version.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The table.
+
+    Returns
+    -------
+    pyarrow.Buffer
+    """
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue()
@@ -200,7 +249,13 @@ def parquet_bytes(table: pa.Table) -> pa.Buffer:
 
 
 def fsync_dir(path: Path) -> None:
-    """Make a rename or new file in folder ``path`` durable (no-op where folders cannot be opened)."""
+    """Make a rename or new file in folder ``path`` durable (no-op where folders cannot be opened).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The folder.
+    """
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -224,7 +279,17 @@ def _write_durably(target: Path, data: bytes | pa.Buffer, tmp: Path) -> None:
 
 
 def sha256_bytes(data: bytes | pa.Buffer) -> str:
-    """Hex sha256 of ``data`` (any object with the buffer protocol)."""
+    """Hex sha256 of ``data`` (any object with the buffer protocol).
+
+    Parameters
+    ----------
+    data : bytes or pyarrow.Buffer
+        The content.
+
+    Returns
+    -------
+    str
+    """
     return hashlib.sha256(memoryview(data)).hexdigest()
 
 
@@ -233,7 +298,26 @@ def _safe(name: str) -> str:
 
 
 def write_part(root: Path, prefix: str, name: str, data: bytes | pa.Buffer, suffix: str) -> dict[str, Any]:
-    """Write one immutable part named by its content (reusing an intact existing copy); its manifest entry."""
+    """Write one immutable part named by its content (reusing an intact existing copy); its manifest entry.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    prefix : str
+        Part family (``nodes``, ``edges``, ``tables``, ``graph``).
+    name : str
+        Kind or table name, part of the file name (``""`` for the graph part).
+    data : bytes or pyarrow.Buffer
+        The content.
+    suffix : str
+        File suffix (``.parquet``, ``.json``).
+
+    Returns
+    -------
+    dict
+        The manifest entry: ``file``, ``sha256``, ``bytes``.
+    """
     sha = sha256_bytes(data)
     rel = f"{PARTS}/{prefix}-{_safe(name) + '-' if name else ''}{sha[:24]}{suffix}"
     target = root / rel
@@ -248,7 +332,15 @@ def write_part(root: Path, prefix: str, name: str, data: bytes | pa.Buffer, suff
 
 
 def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
-    """Swap in ``manifest``: written to a temporary name, fsynced, renamed over ``manifest.json``."""
+    """Swap in ``manifest``: written to a temporary name, fsynced, renamed over ``manifest.json``.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    manifest : dict
+        The new manifest.
+    """
     data = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     fsync_dir(root / PARTS)
     _write_durably(root / MANIFEST, data, root / f".manifest.json.tmp-{os.getpid()}")
@@ -259,7 +351,24 @@ def write_manifest(root: Path, manifest: dict[str, Any]) -> None:
 
 
 def read_manifest(root: Path, schema_version: int) -> dict[str, Any]:
-    """The parsed manifest, refused when missing, unreadable or of an unknown version."""
+    """The parsed manifest, refused when missing, unreadable or of an unknown version.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    schema_version : int
+        The schema version the code reads, for the version check.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    BundleError
+        Missing, unreadable or of an unknown version.
+    """
     p = root / MANIFEST
     if not p.is_file():
         raise BundleError(code="bundle-no-manifest", path=str(root))
@@ -287,7 +396,17 @@ def read_manifest(root: Path, schema_version: int) -> dict[str, Any]:
 
 
 def view(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The manifest in version-2 shape (a version-1 manifest is translated; nothing is written)."""
+    """The manifest in version-2 shape (a version-1 manifest is translated; nothing is written).
+
+    Parameters
+    ----------
+    manifest : dict
+        A manifest of any version.
+
+    Returns
+    -------
+    dict
+    """
     if manifest["format"] == FORMAT:
         for section in ("nodes", "edges", "tables"):
             for meta in manifest[section].values():
@@ -316,7 +435,24 @@ def view(manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_verified(root: Path, entry: dict[str, Any]) -> bytes:
-    """The bytes of one part, after checking that it exists and matches its recorded sha256 and size."""
+    """The bytes of one part, after checking that it exists and matches its recorded sha256 and size.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    entry : dict
+        The part's manifest entry.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    BundleError
+        Missing file or mismatching checksum or size.
+    """
     p = root / entry["file"]
     try:
         data = p.read_bytes()
@@ -330,7 +466,21 @@ def read_verified(root: Path, entry: dict[str, Any]) -> bytes:
 
 
 def read_parquet(root: Path, entry: dict[str, Any], what: str) -> pa.Table:
-    """One verified Parquet part as an Arrow table, its row count checked against the manifest."""
+    """One verified Parquet part as an Arrow table, its row count checked against the manifest.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    entry : dict
+        The part's manifest entry.
+    what : str
+        What the part holds, for the error message (``"nodes Enterprise"``).
+
+    Returns
+    -------
+    pyarrow.Table
+    """
     data = read_verified(root, entry)
     p = root / entry["file"]
     try:
@@ -343,7 +493,19 @@ def read_parquet(root: Path, entry: dict[str, Any], what: str) -> pa.Table:
 
 
 def read_graph_attrs(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
-    """The graph-level data (``G.graph``), verified; it holds reviewers' decisions and the synthetic banner."""
+    """The graph-level data (``G.graph``), verified; it holds reviewers' decisions and the synthetic banner.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    manifest : dict
+        The manifest.
+
+    Returns
+    -------
+    dict
+    """
     entry = manifest["graph"]
     data = read_verified(root, entry)
     try:
@@ -356,7 +518,17 @@ def read_graph_attrs(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def referenced(manifest: dict[str, Any]) -> set[str]:
-    """Every file (relative path) a version-2 manifest refers to."""
+    """Every file (relative path) a version-2 manifest refers to.
+
+    Parameters
+    ----------
+    manifest : dict
+        A version-2 manifest.
+
+    Returns
+    -------
+    set of str
+    """
     files = {manifest["graph"]["file"]}
     for section in ("nodes", "edges", "tables"):
         for meta in manifest.get(section, {}).values():
@@ -370,6 +542,17 @@ def leftovers(root: Path, manifest: dict[str, Any] | None) -> list[Path]:
     Unreferenced parts and temporary files under ``parts/``, hidden temporary manifests, and, once the
     bundle is version 2, the version-1 files (``nodes/*.parquet``, ``edges/*.parquet``, ``graph.json``).
     Anything else in the folder is the user's and is left alone.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The bundle folder.
+    manifest : dict or None
+        The current manifest; ``None`` when there is none yet.
+
+    Returns
+    -------
+    list of pathlib.Path
     """
     keep = referenced(manifest) if manifest is not None and manifest.get("format") == FORMAT else None
     out: list[Path] = []
@@ -390,10 +573,29 @@ def leftovers(root: Path, manifest: dict[str, Any] | None) -> list[Path]:
 
 
 def remove(paths: list[Path], root: Path) -> None:
-    """Delete ``paths`` (leftovers) and the version-1 folders they leave empty."""
+    """Delete ``paths`` (leftovers) and the version-1 folders they leave empty.
+
+    Parameters
+    ----------
+    paths : list of pathlib.Path
+        Files to delete (from :func:`leftovers`).
+    root : pathlib.Path
+        The bundle folder.
+    """
     for f in paths:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
     for section in ("nodes", "edges"):
         with contextlib.suppress(OSError):
             (root / section).rmdir()
+
+
+#: Key columns of the node and edge tables.
+KEYS: dict[str, tuple[str, ...]] = {"nodes": ("id",), "edges": ("start_id", "end_id")}
+
+
+def schema_version() -> int:
+    """The graph schema's version (``graph/schema.yaml``), stored in every manifest."""
+    from chain_gap.schema import schema
+
+    return int(schema()["version"])

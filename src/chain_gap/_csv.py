@@ -65,6 +65,11 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
     file : str
         Named in the warnings.
 
+    Returns
+    -------
+    tuple of (list of Record, list of ReadIssue)
+        ``(line, cells)`` per record, and the warnings.
+
     Raises
     ------
     ReadError

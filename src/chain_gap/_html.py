@@ -46,6 +46,21 @@ def read_html_text(
 ) -> RawTable:
     """The largest table of an HTML page as a :class:`chain_gap._read.RawTable` (``fmt="html"``).
 
+    Parameters
+    ----------
+    text : str
+        The decoded page.
+    fields : Mapping or None
+        Field → header synonyms; the header is the row that matches the most.
+    file : str
+        Named in warnings and errors.
+    suffix : str
+        The file's suffix, named in the messages (an ``.xls`` that is a web page).
+
+    Returns
+    -------
+    RawTable
+
     Raises
     ------
     ReadError

@@ -113,7 +113,19 @@ for _code, (_zh, _en) in _TEMPLATES.items():
 
 
 def cut(value: Any, limit: int = VALUE_LIMIT) -> str:
-    """``value`` as one short line: whitespace runs folded, cut to ``limit`` characters."""
+    """``value`` as one short line: whitespace runs folded, cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+    limit : int
+        Longest result.
+
+    Returns
+    -------
+    str
+    """
     return errors.one_line(str(value), limit=limit)
 
 

@@ -33,6 +33,17 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
     becomes a bad row (the loader rejects it with the line number), not an exception. Well-formed
     files are parsed in one pass (the lines joined into one JSON array); only a file with a broken
     line is parsed line by line to find it.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+    encoding : str
+        The encoding it was decoded with, recorded on the table.
+
+    Returns
+    -------
+    RawTable
     """
     stripped = text.lstrip()
     bad: list[tuple[int, str, str]] = []

@@ -64,7 +64,17 @@ def _resolve(path: str | os.PathLike[str]) -> Path:
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether ``a`` and ``b`` name the same file (resolved paths, then ``samefile`` when both exist)."""
+    """Whether ``a`` and ``b`` name the same file (resolved paths, then ``samefile`` when both exist).
+
+    Parameters
+    ----------
+    a, b : str or os.PathLike
+        The two paths.
+
+    Returns
+    -------
+    bool
+    """
     if _resolve(a) == _resolve(b):
         return True
     try:
@@ -78,6 +88,15 @@ def is_bundle(path: str | os.PathLike[str]) -> bool:
 
     A ``manifest.json`` of another program (web apps, browser extensions have one) does not make a
     folder a bundle, so chain-gap never writes its parts into it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A folder.
+
+    Returns
+    -------
+    bool
     """
     f = Path(path) / MANIFEST
     if not f.is_file():
@@ -93,6 +112,15 @@ def is_own_debris(path: str | os.PathLike[str]) -> bool:
     """Whether the folder ``path`` holds only what an interrupted first save of chain-gap leaves.
 
     An empty folder counts too: there is nothing in it to destroy.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An existing folder.
+
+    Returns
+    -------
+    bool
     """
     p = Path(path)
     for entry in p.iterdir():
@@ -112,6 +140,20 @@ def check_bundle_path(path: str | os.PathLike[str]) -> Path:
     Accepted: a path that does not exist, a bundle (any version), and a folder that is empty or holds
     only the leftovers of an interrupted first save. Refused, with nothing touched: a file, and a
     folder holding anything else (the user's exports, documents, another program's data).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle path given by the user.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    PathError
+        ``bundle-not-a-bundle``.
     """
     p = Path(path)
     if not os.path.lexists(p):
@@ -181,6 +223,20 @@ def check_output_dir(path: str | os.PathLike[str]) -> Path:
     Writing a report into a folder that already holds other files is allowed (re-running a report
     into the same folder replaces only its own named outputs); writing it into a bundle, where it
     would mix with the bundle's parts, is not.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output folder given by the user.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    PathError
+        ``output-not-a-folder`` or ``output-in-bundle``.
     """
     p = Path(path)
     if os.path.lexists(p) and not p.is_dir():

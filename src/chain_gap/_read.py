@@ -496,5 +496,19 @@ def _json_like(text: str) -> bool:
 def read_table_raw(
     path: str | Path, fields: Mapping[str, Sequence[str]] | None = None, sheet: str | None = None
 ) -> RawTable:
-    """:func:`read_raw` for callers holding a ``str`` path: the loader's single entry point."""
+    """:func:`read_raw` for callers holding a ``str`` path: the loader's single entry point.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    fields : Mapping, optional
+        Field → header synonyms.
+    sheet : str, optional
+        Sheet name, or ``"*"`` for every sheet of the best header's shape.
+
+    Returns
+    -------
+    RawTable
+    """
     return read_raw(Path(path), fields, sheet)

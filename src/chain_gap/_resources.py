@@ -15,7 +15,23 @@ _PKG = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    """Return the folder ``graph`` or ``loaders`` wherever it is installed."""
+    """Return the folder ``graph`` or ``loaders`` wherever it is installed.
+
+    Parameters
+    ----------
+    name : str
+        ``"graph"`` or ``"loaders"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The installed copy (``chain_gap/_data/<name>``), else the source tree's.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither exists.
+    """
     for candidate in (_PKG / "_data" / name, _PKG.parents[1] / name):
         if candidate.is_dir():
             return candidate
@@ -26,10 +42,20 @@ def data_dir(name: str) -> Path:
 
 
 def graph_dir() -> Path:
-    """The ``graph/`` folder: schema, chain templates, code tables, Cypher."""
+    """The ``graph/`` folder: schema, chain templates, code tables, Cypher.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return data_dir("graph")
 
 
 def loaders_dir() -> Path:
-    """The ``loaders/`` folder: one YAML mapping per source format."""
+    """The ``loaders/`` folder: one YAML mapping per source format.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     return data_dir("loaders")

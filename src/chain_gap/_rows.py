@@ -37,7 +37,17 @@ _SERIAL_HEADERS = frozenset(["序号", "编号", "行号", "no", "no.", "#", "�
 
 
 def footer_cell(text: str) -> bool:
-    """True when a row whose first non-empty cell is ``text`` is a footer, not data."""
+    """True when a row whose first non-empty cell is ``text`` is a footer, not data.
+
+    Parameters
+    ----------
+    text : str
+        The first non-empty cell of a row.
+
+    Returns
+    -------
+    bool
+    """
     t = text.strip()
     if not t or len(t) > 200 or t[0] not in _FOOTER_START:
         return False
@@ -126,7 +136,17 @@ class RowJudge:
 
 
 def one_cell(rec: Sequence[str]) -> bool:
-    """True when exactly one cell of ``rec`` holds text (a title line)."""
+    """True when exactly one cell of ``rec`` holds text (a title line).
+
+    Parameters
+    ----------
+    rec : sequence of str
+        The cells of a row.
+
+    Returns
+    -------
+    bool
+    """
     return sum(1 for c in rec if c and not c.isspace()) == 1
 
 

@@ -131,6 +131,10 @@ def read_xlsx(path: Path, fields: Mapping[str, Sequence[str]] | None, sheet: str
         sheet); None: the one sheet whose header matches best. When several sheets share that
         header (one per county is common) the workbook is refused (``xlsx-multiple-sheets``) rather
         than silently read in part; other non-empty sheets get an ``xlsx-sheet-ignored`` warning.
+
+    Returns
+    -------
+    RawTable
     """
     wb = _xlsx.open_workbook(path)
     try:
@@ -155,6 +159,27 @@ def pick_sheets(
     """The sheet(s) of a workbook to read (see :func:`read_xlsx` for the policy).
 
     ``probe`` gives a sheet's first rows (for the header search), ``full`` the sheet as a table.
+
+    Parameters
+    ----------
+    file : str
+        The workbook, named in warnings and errors.
+    sheets : sequence of Sheet
+        The workbook's sheets.
+    probe : callable
+        Sheet → its first rows as ``(row number, cells)``.
+    full : callable
+        Sheet → the sheet as a table.
+    fields : Mapping or None
+        Field → header synonyms.
+    sheet : str or None
+        The sheet asked for, as in :func:`read_xlsx`.
+    fmt : str
+        The table's format (``"xlsx"``, ``"xml2003"``).
+
+    Returns
+    -------
+    RawTable
     """
     names = [s.name for s in sheets]
     if not names:

@@ -52,6 +52,15 @@ def _value(cell: Any) -> str:
 def parse(data: bytes) -> list[tuple[str, Records, list[tuple[int, int, int, int]]]]:
     """``(sheet name, records, vertical merges)`` of every worksheet.
 
+    Parameters
+    ----------
+    data : bytes
+        The file.
+
+    Returns
+    -------
+    list of tuple
+
     Raises
     ------
     ReadError
@@ -87,7 +96,23 @@ def parse(data: bytes) -> list[tuple[str, Records, list[tuple[int, int, int, int
 
 
 def read(data: bytes, file: str, fields: Mapping[str, Sequence[str]] | None, sheet: str | None) -> RawTable:
-    """An Excel 2003 XML spreadsheet as a :class:`chain_gap._read.RawTable` (``fmt="xml2003"``)."""
+    """An Excel 2003 XML spreadsheet as a :class:`chain_gap._read.RawTable` (``fmt="xml2003"``).
+
+    Parameters
+    ----------
+    data : bytes
+        The file.
+    file : str
+        Named in warnings and errors.
+    fields : Mapping or None
+        Field → header synonyms.
+    sheet : str or None
+        The sheet asked for, as in :func:`chain_gap._sheets.read_xlsx`.
+
+    Returns
+    -------
+    RawTable
+    """
     sheets = parse(data)
     by_name = {name: (records, merges) for name, records, merges in sheets}
     meta = [Sheet(name, "") for name, _, _ in sheets]

@@ -45,7 +45,17 @@ class Suggestion:
 
 
 def fold(text: str) -> str:
-    """``text`` as compared: NFKC (full-width letters and digits folded), lower case, no spaces."""
+    """``text`` as compared: NFKC (full-width letters and digits folded), lower case, no spaces.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+    """
     return "".join(unicodedata.normalize("NFKC", str(text)).lower().split())
 
 
@@ -55,7 +65,17 @@ def _keep(run: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def pinyin_key(text: str) -> tuple[str, ...]:
-    """The toneless pinyin syllables of ``text`` (non-Chinese runs kept as typed, one item each)."""
+    """The toneless pinyin syllables of ``text`` (non-Chinese runs kept as typed, one item each).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    tuple of str
+    """
     return tuple(lazy_pinyin(fold(text), errors=_keep))  # type: ignore[arg-type]  # pypinyin accepts a list-returning callback
 
 
@@ -131,6 +151,20 @@ def suggest(
 
 
 def shortlist(query: str, choices: Iterable[str], limit: int = 50) -> list[str]:
-    """A cheap first cut over many names (rapidfuzz's C scorer) before :func:`suggest` ranks them."""
+    """A cheap first cut over many names (rapidfuzz's C scorer) before :func:`suggest` ranks them.
+
+    Parameters
+    ----------
+    query : str
+        What the user typed.
+    choices : iterable of str
+        The known names.
+    limit : int
+        Most names kept.
+
+    Returns
+    -------
+    list of str
+    """
     q = fold(query)
     return [c for c, _, _ in process.extract(q, list(choices), scorer=fuzz.ratio, processor=fold, limit=limit)]

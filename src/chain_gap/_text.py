@@ -132,6 +132,15 @@ def read_bytes(path: Path) -> bytes:
     A zip (XLSX) or OLE (legacy .xls) container gives its first 4 KiB only: it is read from the
     path by its own reader, so a 100 MB workbook is not held in memory twice.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    bytes
+
     Raises
     ------
     ReadError
@@ -210,6 +219,17 @@ def sniff(path: Path, data: bytes) -> str:
     """What ``data`` is: ``xlsx``, ``xls``, ``html``, ``mhtml``, ``spreadsheetml``, ``jsonl``, ``tsv``, ``csv``
     or a refusal.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for its suffix and the messages.
+    data : bytes
+        Its first bytes (:func:`read_bytes`).
+
+    Returns
+    -------
+    str
+
     Raises
     ------
     ReadError
@@ -281,6 +301,15 @@ def ole_kind(path: Path) -> str:
     """What an OLE compound file is: ``encrypted`` (a password-protected .xlsx), ``xls``, ``doc`` or ``ole``.
 
     The stream names sit in the file's directory sectors as UTF-16 text; the first 8 MiB are searched.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The OLE file.
+
+    Returns
+    -------
+    str
     """
     try:
         with open(path, "rb") as fh:
@@ -297,7 +326,17 @@ def ole_kind(path: Path) -> str:
 
 
 def mhtml_html(data: bytes) -> bytes | None:
-    """The HTML part of an MHTML web archive (Excel's "single file web page" saved as .xls), or None."""
+    """The HTML part of an MHTML web archive (Excel's "single file web page" saved as .xls), or None.
+
+    Parameters
+    ----------
+    data : bytes
+        The archive.
+
+    Returns
+    -------
+    bytes or None
+    """
     import email
     from email.message import Message
 
@@ -384,6 +423,16 @@ def _damaged_utf8(data: bytes) -> tuple[str, list[int]] | None:
 
 def decode_text(data: bytes) -> Text:
     """Decode file bytes strictly; see the module docstring for the order of attempts.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    Text
+        The text and the encoding it was decoded with.
 
     Raises
     ------

@@ -96,7 +96,17 @@ def _ref(ref: str) -> tuple[int, int]:
 
 
 def merge_range(ref: str) -> tuple[int, int, int, int] | None:
-    """``(row1, col1, row2, col2)`` of ``"A5:B9"`` (rows 1-based, columns 0-based), None if unreadable."""
+    """``(row1, col1, row2, col2)`` of ``"A5:B9"`` (rows 1-based, columns 0-based), None if unreadable.
+
+    Parameters
+    ----------
+    ref : str
+        A cell range.
+
+    Returns
+    -------
+    tuple of int or None
+    """
     try:
         a, _, b = ref.partition(":")
         r1, c1 = _ref(a)
@@ -464,7 +474,17 @@ def _xml_detail(exc: BaseException) -> str:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """:class:`Workbook` of ``path`` (see there for the errors)."""
+    """:class:`Workbook` of ``path`` (see there for the errors).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workbook.
+
+    Returns
+    -------
+    Workbook
+    """
     return Workbook(path)
 
 

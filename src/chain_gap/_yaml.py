@@ -186,12 +186,17 @@ def load_file(path: Any, label: str | None = None, **limits: int) -> YamlDoc:
 
     Parameters
     ----------
-    path
+    path : str or os.PathLike
         The YAML file.
-    label
+    label : str, optional
         How the file is named in messages (default: the path as given).
     **limits
         ``max_bytes`` and ``max_depth``, as in :func:`load`.
+
+    Returns
+    -------
+    YamlDoc
+        The data and the duplicated keys, as :func:`load`.
     """
     import os
 

@@ -387,7 +387,8 @@ def validate_file(path: str | os.PathLike[str]) -> list[str]:
 
     Parameters
     ----------
-    path : a ``<id>.yaml`` template file.
+    path : str or os.PathLike
+        A ``<id>.yaml`` template file.
 
     Returns
     -------

@@ -66,19 +66,32 @@ class LinkSpec:
 
     Attributes
     ----------
-    id : link id, unique within the chain (``[a-z0-9_]+``).
-    name, name_en : Chinese and English names.
-    stage : ``upstream`` | ``midstream`` | ``downstream``, inherited from the top-level link.
-    level : 2 for top-level links, up to 5.
-    parent : id of the parent link, or ``None`` for a top-level link (whose parent is the chain).
-    leaf : True when the link has no children; only leaves carry the fields below.
-    weight : share of the chain (leaves sum to 1); ``None`` for non-leaves.
-    keywords, exclusions, products : phrases the linker searches for / that veto a match.
-    industry_codes : GB/T 4754-2017 小类 codes whose firms produce the link's output.
-    sei_path : 战略性新兴产业分类(2018) path, when given.
-    feeds : ``(target leaf id, essential)`` pairs, the downstream leaves this leaf supplies.
-    children : ids of the child links, in file order.
-    performer : the role in which firms carry out the link's activity: ``producer`` (default) for
+    id : str
+        Link id, unique within the chain (``[a-z0-9_]+``).
+    name, name_en : str
+        Chinese and English names.
+    stage : str
+        ``upstream`` | ``midstream`` | ``downstream``, inherited from the top-level link.
+    level : int
+        2 for top-level links, up to 5.
+    parent : str or None
+        Id of the parent link, or ``None`` for a top-level link (whose parent is the chain).
+    leaf : bool
+        True when the link has no children; only leaves carry the fields below.
+    weight : float or None
+        Share of the chain (leaves sum to 1); ``None`` for non-leaves.
+    keywords, exclusions, products : tuple of str
+        Phrases the linker searches for / that veto a match.
+    industry_codes : tuple of str
+        GB/T 4754-2017 小类 codes whose firms produce the link's output.
+    sei_path : str or None
+        战略性新兴产业分类(2018) path, when given.
+    feeds : tuple of (str, bool)
+        ``(target leaf id, essential)`` pairs, the downstream leaves this leaf supplies.
+    children : tuple of str
+        Ids of the child links, in file order.
+    performer : str
+        The role in which firms carry out the link's activity: ``producer`` (default) for
         making things, ``seller`` for distribution / retail links (药品流通, 汽车销售) whose firms the
         linker types as sellers, ``user`` for rental / repair / operation links. Gap analysis counts
         the firms whose role is the link's performer.
@@ -123,20 +136,40 @@ class ChainSpec:
     links: Mapping[str, LinkSpec]
 
     def leaves(self) -> list[LinkSpec]:
-        """The leaf links (where enterprises attach), in file order."""
+        """The leaf links (where enterprises attach), in file order.
+
+        Returns
+        -------
+        list of LinkSpec
+        """
         return [lk for lk in self.links.values() if lk.leaf]
 
     def leaf_ids(self) -> list[str]:
-        """Ids of the leaf links, in file order."""
+        """Ids of the leaf links, in file order.
+
+        Returns
+        -------
+        list of str
+        """
         return [lk.id for lk in self.links.values() if lk.leaf]
 
     def stages(self) -> list[str]:
-        """The stages the chain covers, in flow order (upstream → midstream → downstream)."""
+        """The stages the chain covers, in flow order (upstream → midstream → downstream).
+
+        Returns
+        -------
+        list of str
+        """
         present = {lk.stage for lk in self.links.values()}
         return [s for s in STAGES if s in present]
 
     def feeds_edges(self) -> list[tuple[str, str, bool]]:
-        """Every ``feeds`` edge as ``(source leaf, target leaf, essential)``, in file order."""
+        """Every ``feeds`` edge as ``(source leaf, target leaf, essential)``, in file order.
+
+        Returns
+        -------
+        list of tuple of (str, str, bool)
+        """
         return [(lk.id, tgt, ess) for lk in self.links.values() for tgt, ess in lk.feeds]
 
 
@@ -145,7 +178,12 @@ class ChainSpec:
 
 
 def template_paths() -> list[Path]:
-    """Every shipped chain template, ``graph/chains/*.yaml``, sorted by file name."""
+    """Every shipped chain template, ``graph/chains/*.yaml``, sorted by file name.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
     folder = graph_dir() / "chains"
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
@@ -244,7 +282,8 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
 
     Parameters
     ----------
-    ref : a chain id (``"nev"``), a path to a template file, or a :class:`ChainSpec` (returned as is).
+    ref : str, os.PathLike or ChainSpec
+        A chain id (``"nev"``), a path to a template file, or a :class:`ChainSpec` (returned as is).
 
     Returns
     -------
@@ -292,10 +331,15 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
 
 
 def list_chains() -> pd.DataFrame:
-    """One row per shipped template: id, name, name_en, category, version, leaves, links, file, problems.
+    """One row per shipped template.
 
     A template with problems is still listed (``problems`` > 0, counts from what could be read), so
     a listing never hides a broken file; :func:`load_chain` refuses it with the first problem.
+
+    Returns
+    -------
+    pandas.DataFrame
+        id, name, name_en, category, version, leaves, links, file, problems.
     """
     rows = []
     for path in template_paths():
@@ -362,8 +406,10 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
 
     Parameters
     ----------
-    G : the graph, modified in place.
-    chain : chain id, template path or :class:`ChainSpec`.
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    chain : str, os.PathLike or ChainSpec
+        Chain id, template path or :class:`ChainSpec`.
 
     Returns
     -------

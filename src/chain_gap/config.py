@@ -81,7 +81,12 @@ class PriorityWeights:
     gap: float = 0.3
 
     def as_dict(self) -> dict[str, float]:
-        """The weights as a plain ``{feature: weight}`` mapping."""
+        """The weights as a plain ``{feature: weight}`` mapping.
+
+        Returns
+        -------
+        dict
+        """
         return {f.name: float(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
@@ -96,7 +101,17 @@ class AnchorSettings:
     min_local_partners: int = 3
 
     def revenue_threshold(self, category: str) -> float:
-        """Revenue (CNY) an anchor of a chain of this category reaches."""
+        """Revenue (CNY) an anchor of a chain of this category reaches.
+
+        Parameters
+        ----------
+        category : str
+            The chain's category (``traditional``, ``emerging``, ``future``); an unknown one reads as emerging.
+
+        Returns
+        -------
+        float
+        """
         return float(getattr(self, f"{category}_revenue", self.emerging_revenue))
 
 
@@ -129,7 +144,12 @@ class GapsConfig:
     source: str = "graph/config/gaps.toml"
 
     def as_dict(self) -> dict[str, Any]:
-        """The settings as the nested mapping the TOML file holds."""
+        """The settings as the nested mapping the TOML file holds.
+
+        Returns
+        -------
+        dict
+        """
         return {
             "verdict": dataclasses.asdict(self.verdict),
             "priority": self.priority.as_dict(),
@@ -176,7 +196,17 @@ class TargetProfile:
     side_line_share: float = 0.05
 
     def year(self, vintage: str | None = None) -> int:
-        """The year ages are counted to: the profile's, else the data vintage's, else today's."""
+        """The year ages are counted to: the profile's, else the data vintage's, else today's.
+
+        Parameters
+        ----------
+        vintage : str, optional
+            The data vintage (``"2024-06"``), whose first four digits are a year.
+
+        Returns
+        -------
+        int
+        """
         if self.reference_year:
             return int(self.reference_year)
         if vintage and str(vintage)[:4].isdigit():

@@ -26,6 +26,23 @@ def run(
 ) -> dict[str, Any]:
     """Run the demo pipeline and write its outputs into ``out``.
 
+    Parameters
+    ----------
+    out : str or pathlib.Path
+        Output folder, created when missing.
+    n : int
+        Number of synthetic enterprises to generate.
+    seed : int
+        Seed of the generator, so a run is reproducible.
+    region : str
+        GB/T 2260 code or name of the region analysed.
+    chain : str
+        Chain id.
+    lang : str
+        Language of the outputs' text, ``"zh"`` or ``"en"``.
+    progress : callable, optional
+        Called with one line of progress text per step; default silent.
+
     Returns
     -------
     dict

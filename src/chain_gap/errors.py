@@ -32,7 +32,13 @@ _lang_stack: list[str] = []
 
 
 def current_lang() -> str:
-    """The language messages are rendered in now: ``use_lang``'s, else ``CHAIN_GAP_LANG``, else ``zh``."""
+    """The language messages are rendered in now: ``use_lang``'s, else ``CHAIN_GAP_LANG``, else ``zh``.
+
+    Returns
+    -------
+    str
+        ``"zh"`` or ``"en"``.
+    """
     if _lang_stack:
         return _lang_stack[-1]
     env = os.environ.get("CHAIN_GAP_LANG", "").strip().lower()
@@ -41,7 +47,22 @@ def current_lang() -> str:
 
 @contextlib.contextmanager
 def use_lang(lang: str) -> Iterator[None]:
-    """Render messages (and errors raised inside the block) in ``lang`` (``"zh"`` or ``"en"``)."""
+    """Render messages (and errors raised inside the block) in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    ValueError
+        ``lang`` is not a known language.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     _lang_stack.append(lang)
@@ -56,10 +77,20 @@ def register(code: str, zh: str, en: str) -> str:
 
     Parameters
     ----------
-    code
+    code : str
         Stable, lower-case, hyphenated identifier; once published it never changes meaning.
-    zh, en
+    zh, en : str
         ``str.format`` templates; their fields are the keyword arguments the error is raised with.
+
+    Returns
+    -------
+    str
+        ``code``.
+
+    Raises
+    ------
+    ValueError
+        ``code`` is already registered with other templates.
     """
     if code in MESSAGES and MESSAGES[code] != {"zh": zh, "en": en}:
         raise ValueError(f"error code {code!r} registered twice with different templates")
@@ -68,7 +99,23 @@ def register(code: str, zh: str, en: str) -> str:
 
 
 def render(code: str, params: dict[str, Any], fallback: str | None = None, lang: str | None = None) -> str:
-    """The message of ``code`` in ``lang`` with ``params`` filled in (one line), else ``fallback`` as given."""
+    """The message of ``code`` in ``lang`` with ``params`` filled in (one line).
+
+    Parameters
+    ----------
+    code : str
+        A registered error code.
+    params : dict
+        Values for the template's fields.
+    fallback : str, optional
+        Returned as given when no template of the code can be filled in; default the code itself.
+    lang : str, optional
+        ``"zh"`` or ``"en"``; default :func:`current_lang`. The English template is tried next.
+
+    Returns
+    -------
+    str
+    """
     lang = lang or current_lang()
     templates = MESSAGES.get(code, {})
     for template in (templates.get(lang), templates.get("en")):
@@ -83,7 +130,19 @@ def render(code: str, params: dict[str, Any], fallback: str | None = None, lang:
 
 
 def one_line(text: str, limit: int = 500) -> str:
-    """``text`` folded to one readable line of at most ``limit`` characters (long values are cut)."""
+    """``text`` folded to one readable line of at most ``limit`` characters (long values are cut).
+
+    Parameters
+    ----------
+    text : str
+        Any text; runs of whitespace, newlines included, become one space.
+    limit : int
+        Longest result; a longer line is cut and ends with ``…``.
+
+    Returns
+    -------
+    str
+    """
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -93,11 +152,11 @@ class ChainGapError(Exception):
 
     Parameters
     ----------
-    message
+    message : str, optional
         Free text, used when no template is registered for the code (or as the English fallback).
-    code
+    code : str, optional
         The stable code; defaults to the class's ``default_code``.
-    where
+    where : str, optional
         What the message is about (a file path), put in front of it unless it already names it.
     **params
         Values the code's template names (file, row, field, value …); kept on ``exc.params``.
@@ -117,7 +176,17 @@ class ChainGapError(Exception):
         super().__init__(message if message is not None else self.code)
 
     def message(self, lang: str | None = None) -> str:
-        """The one-line message in ``lang`` (default: the language in force)."""
+        """The one-line message in ``lang`` (default: the language in force).
+
+        Parameters
+        ----------
+        lang : str, optional
+            ``"zh"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+        """
         text = render(self.code, self.params, self.text, lang)
         if self.where and self.where not in text:
             text = f"{self.where}: {text}"

@@ -112,7 +112,18 @@ def _freeze(value: Any) -> Any:
 
 
 def rows(df: pd.DataFrame) -> Iterator[Any]:
-    """The rows of ``df`` as named tuples (``itertuples``), typed loosely for the analyses' loops."""
+    """The rows of ``df`` as named tuples (``itertuples``), typed loosely for the analyses' loops.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any tidy table.
+
+    Returns
+    -------
+    iterator
+        One named tuple per row, the index first.
+    """
     return iter(df.itertuples())
 
 
@@ -122,6 +133,16 @@ def region_levels(codes: pd.Series) -> pd.DataFrame:
     A code ending in ``0000`` is a province (no city or county known), one ending in ``00`` a city
     (including the ``市辖区`` rows of municipalities and the 省直辖县级 placeholders such as 419000),
     anything else a county. Unknown or malformed codes give empty strings at every level.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        6-digit GB/T 2260 region codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``province``, ``city``, ``county`` on the index of ``codes``.
     """
     return pd.DataFrame(
         {level: region_level(codes, level) for level in ("province", "city", "county")}, index=codes.index
@@ -132,6 +153,23 @@ def region_level(codes: pd.Series, level: str) -> pd.Series:
     """The code of one level (``province``, ``city`` or ``county``) for each 6-digit region code.
 
     :func:`region_levels` gives all three; region totals of a million firms need only one.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        6-digit GB/T 2260 region codes.
+    level : str
+        ``"province"``, ``"city"`` or ``"county"``.
+
+    Returns
+    -------
+    pandas.Series
+        The code at that level, ``""`` when the code is malformed or coarser than ``level``.
+
+    Raises
+    ------
+    ValueError
+        ``level`` is not one of the three.
     """
     s = codes.fillna("").astype(str).str.strip()
     ok = (s.str.len() == 6) & s.str.isdigit()
@@ -150,6 +188,16 @@ def region_names(codes: pd.Series) -> pd.Series:
     """Full names ("河南省商丘市梁园区") of 6-digit region codes, vectorised; "" when unknown.
 
     The placeholder rows of the admin table (市辖区, 省直辖县级行政区划) are left out of the name.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        6-digit GB/T 2260 region codes.
+
+    Returns
+    -------
+    pandas.Series
+        The full name of each code, on the index of ``codes``.
     """
     from chain_gap.codes import regions
 
@@ -214,13 +262,17 @@ def enterprises(
 
     Parameters
     ----------
-    columns : attributes to extract (default all of :data:`ENTERPRISE_COLUMNS`); asking only for what an
+    G : networkx.MultiDiGraph
+        The graph.
+    columns : iterable of str, optional
+        Attributes to extract (default all of :data:`ENTERPRISE_COLUMNS`); asking only for what an
         analysis needs (e.g. ``["region"]`` for region totals) saves most of the time on a million firms.
-    levels : region levels to derive from ``region`` (default all three).
+    levels : iterable of str
+        Region levels to derive from ``region`` (default all three).
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         ``ent_id``, the requested attributes and, when ``region`` is among them, ``province``, ``city``,
         ``county``; ``reg_capital`` and ``revenue`` in CNY (NaN when unknown), ``tags`` a list.
     """
@@ -240,8 +292,18 @@ def enterprises(
 def links(G: nx.MultiDiGraph, chain: str | ChainSpec) -> pd.DataFrame:
     """The leaf links of ``chain`` in template order, with their level-2 group and weights.
 
-    Columns: link, link_node, link_name, link_name_en, stage, group, group_name, group_name_en,
-    weight, industry_codes, upstream (leaf ids feeding it), downstream (leaf ids it feeds).
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (the template itself is read from ``chain``).
+    chain : str or ChainSpec
+        Chain id or spec.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns link, link_node, link_name, link_name_en, stage, group, group_name, group_name_en,
+        weight, industry_codes, upstream (leaf ids feeding it), downstream (leaf ids it feeds).
     """
     spec = load_chain(chain)
     rows = []
@@ -282,16 +344,28 @@ def members(
 
     Parameters
     ----------
-    chain : chain id or spec, optional
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec, optional
         Restrict to one chain (default: all chains present in the graph).
-    roles : ``"performer"`` (default): firms whose role is the one that carries out the link — producers,
+    roles : str, iterable of str or None
+        ``"performer"`` (default): firms whose role is the one that carries out the link — producers,
         or sellers / users for the distribution and service links a template marks with ``performer``;
         this is what gap analysis counts. A tuple of roles keeps those roles; None keeps all.
-    decisions : decisions to keep (default confirmed); None keeps all.
-    ents : the result of :func:`enterprises` when the caller already has it; by default the attributes of
+    decisions : iterable of str or None
+        Decisions to keep (default confirmed); None keeps all.
+    ents : pandas.DataFrame, optional
+        The result of :func:`enterprises` when the caller already has it; by default the attributes of
         the member firms only are read from the graph.
-    active_only : leave out firms whose tags say they no longer operate (delisted, 注销, 吊销 …;
+    active_only : bool
+        Leave out firms whose tags say they no longer operate (delisted, 注销, 吊销 …;
         :data:`chain_gap.vocab.INACTIVE_TAGS`); gap analysis and targeting set it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ent_id``, ``chain``, ``link``, ``role``, ``confidence``, ``decision``, ``primary``, ``method``,
+        ``evidence``, then the enterprise attributes (the columns of ``ents`` when given).
     """
     chain_id = load_chain(chain).id if chain is not None else None
     performer_only = roles == "performer"

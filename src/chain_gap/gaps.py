@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from chain_gap import codes, frames, metrics, reasons, vocab
+from chain_gap._gapctx import GapError, _complexity, _Context, _local_cascade, _lq_all, _peer_index
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.config import GapsConfig, PriorityWeights, VerdictSettings, load_gaps
-from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 
 ACTIVITIES = ACTIVITY_LABELS["zh"]
@@ -36,148 +35,24 @@ ACTION_ZH = ACTION_LABELS["zh"]
 LEVEL_ZH = {"province": "省", "city": "市", "county": "县区"}
 
 
-class GapError(ChainGapError, ValueError):
-    """Bad arguments to a gap analysis (unknown activity, region outside the data...)."""
-
-    default_code = "gap-error"
-
-
 def load_config(path: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The verdict, priority and anchor settings as a nested mapping (default ``graph/config/gaps.toml``).
 
     Validated by :func:`chain_gap.config.load_gaps` (unknown keys refused); analyses use the typed
     :class:`~chain_gap.config.GapsConfig` that function returns.
+
+    Parameters
+    ----------
+    path : str, pathlib.Path, Mapping or None
+        A TOML file or a nested mapping shaped like it (only the keys it changes); ``None`` reads the
+        shipped ``graph/config/gaps.toml``.
+
+    Returns
+    -------
+    dict
+        The settings, every section filled in.
     """
     return load_gaps(path).as_dict()
-
-
-def _activity(ents: pd.DataFrame, activity: str) -> pd.Series:
-    if activity not in ACTIVITIES:
-        raise GapError(f"unknown activity {activity!r}; choose one of {', '.join(ACTIVITIES)}")
-    if activity == "firms":
-        return pd.Series(1.0, index=ents.index)
-    return pd.to_numeric(ents[activity], errors="coerce").fillna(0.0).astype(float)
-
-
-def _size(df: pd.DataFrame) -> pd.Series:
-    """Firm size for concentration: revenue, else registered capital; NaN when neither is known."""
-    rev = pd.to_numeric(df["revenue"], errors="coerce")
-    cap = pd.to_numeric(df["reg_capital"], errors="coerce")
-    return rev.where(rev > 0, cap).where(lambda s: s > 0).astype(float)
-
-
-class _Context:
-    """Everything one chain needs for all regions of one level, computed once (vectorised)."""
-
-    def __init__(
-        self, G: nx.MultiDiGraph, chain: str | ChainSpec, level: str, activity: str, roles: Iterable[str] | None
-    ):
-        if level not in ("province", "city", "county"):
-            raise GapError(f"unknown region level {level!r}")
-        self.G = G
-        self.spec = load_chain(chain)
-        self.level = level
-        self.activity = activity
-        self.links = frames.links(G, self.spec)
-        want = ["region", "linkable", "tags"] + ([activity] if activity != "firms" else [])
-        ents = frames.enterprises(G, want, levels=[level])
-        inactive = ents["tags"].map(vocab.is_inactive).astype(bool)
-        self.inactive = int(inactive.sum())
-        ents = ents[~inactive].drop(columns=["tags"])
-        # level coverage: the share of located firms whose code reaches the asked level
-        located = ents["region"].fillna("").astype(str).str.len() == 6
-        self.level_coverage = float((ents.loc[located, level] != "").mean()) if located.any() else 0.0
-        # the reference population: firms the linker can read (evidence of any kind), when it said so
-        linkable = ents["linkable"]
-        if linkable.notna().any():
-            ents = ents[linkable.fillna(False).astype(bool)]
-        self.population = "linkable" if linkable.notna().any() else "all"
-        self.ents = ents.drop(columns=["linkable"])
-        self.ents["_act"] = _activity(self.ents, activity)
-        mem = frames.members(G, self.spec, roles=roles, active_only=True)
-        mem = mem.drop_duplicates(["ent_id", "link"])
-        mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
-        mem["_size"] = _size(mem) if len(mem) else []
-        self.mem = mem
-        self.national_firms = int(mem["ent_id"].nunique()) if len(mem) else 0
-        ents_l = self.ents[self.ents[level] != ""]
-        self.region_total = ents_l.groupby(level)["_act"].sum()
-        leaf_ids = list(self.links["link"])
-        mem_l = mem[mem[level].fillna("") != ""] if len(mem) else mem
-        if len(mem_l):
-            X = mem_l.groupby([level, "link"])["_act"].sum().unstack(fill_value=0).astype(float)
-        else:
-            X = pd.DataFrame(dtype=float)
-        self.X = X.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0.0).fillna(0.0)
-        counts = (
-            mem_l.groupby([level, "link"]).size().unstack(fill_value=0) if len(mem_l) else pd.DataFrame(dtype=float)
-        )
-        self.counts = counts.reindex(index=self.region_total.index, columns=leaf_ids, fill_value=0).fillna(0)
-        self.feeds = nx.DiGraph()
-        self.feeds.add_nodes_from(leaf_ids)
-        for a, b, ess in self.spec.feeds_edges():
-            self.feeds.add_edge(a, b, essential=ess)
-
-
-def _lq_all(X: pd.DataFrame, Er: pd.Series) -> pd.DataFrame:
-    """LQ* of every region × link (rest-of-nation reference), 0 where there is no local activity."""
-    E = float(Er.sum())
-    Ep = X.sum(axis=0)
-    num = X.div(Er.replace(0, np.nan), axis=0)
-    den = (Ep - X).div((E - Er).replace(0, np.nan), axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = num / den
-    return out.where(X > 0, 0.0)
-
-
-def _peer_index(ctx: _Context, code: str, peers: Iterable[str] | None) -> pd.Index:
-    if peers is None:
-        return ctx.X.index
-    idx = []
-    for p in peers:
-        r = codes.resolve_region(p)
-        if r.level != ctx.level:
-            raise GapError(f"peer {p} ({r.name}) is a {r.level}, not a {ctx.level} like the region")
-        idx.append(r.code)
-    idx = list(dict.fromkeys(idx + [code]))
-    return pd.Index([i for i in idx if i in ctx.X.index])
-
-
-def _local_cascade(ctx: _Context, local: pd.DataFrame) -> dict[str, float]:
-    """Largest share of the local chain's value lost when one local firm of a link fails (M5)."""
-    present = set(local["link"])
-    if not present:
-        return {}
-    needs = {
-        b: [a for a, _, d in ctx.feeds.in_edges(b, data=True) if d.get("essential", True) and a in present]
-        for b in present
-    }
-    makers = local.groupby("link")["ent_id"].apply(list).to_dict()
-    w = ctx.links.set_index("link")["weight"]
-    values = {p: float(w.get(p, 0.0)) for p in present}
-    if sum(values.values()) <= 0:
-        return {}
-    loss = metrics.cascade_loss(needs, makers, values)
-    out: dict[str, float] = {}
-    for link, firms in makers.items():
-        out[str(link)] = max(float(loss.get(f, 0.0)) for f in firms)
-    return out
-
-
-def _complexity(ctx: _Context, peer_idx: pd.Index, code: str) -> tuple[pd.Series, pd.Series, str]:
-    X = ctx.X.loc[peer_idx]
-    X = X.loc[X.sum(axis=1) > 0, X.sum(axis=0) > 0]
-    if X.shape[0] < 2 or X.shape[1] < 2:
-        return pd.Series(dtype=float), pd.Series(dtype=float), "地区或环节过少，未计算复杂度"
-    note = ""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        cx = metrics.complexity(X)
-    if any(issubclass(c.category, metrics.SmallSampleWarning) for c in caught):
-        note = f"仅{X.shape[0]}个地区（少于50），复杂度指标仅供参考"
-    pci = cx.drop_duplicates("link").set_index("link")["pci"]
-    cog = cx[cx["region"] == code].set_index("link")["cog"] if code in set(cx["region"]) else pd.Series(dtype=float)
-    return pci, cog, note
 
 
 def table_all(
@@ -190,8 +65,24 @@ def table_all(
 ) -> pd.DataFrame:
     """Local activity and LQ* for every region of one level at once (vectorised, no verdicts).
 
-    Returns a long DataFrame: region, link, local (firm count), local_activity, region_total,
-    national, national_total, lq_star, activity.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    level : str
+        Region level compared: ``"province"``, ``"city"`` or ``"county"``.
+    activity : str
+        ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``.
+    roles : str, iterable of str or None
+        Link roles counted, as in :func:`table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long, one row per region and link: region, link, local (firm count), local_activity,
+        region_total, national, national_total, lq_star, activity.
     """
     ctx = _Context(G, chain, level, activity, roles)
     lq = _lq_all(ctx.X, ctx.region_total)
@@ -220,19 +111,26 @@ def table(
 
     Parameters
     ----------
-    G : the graph (enterprises linked with :func:`chain_gap.link.attach`).
-    chain : chain id or spec.
-    region : GB/T 2260 code or name (``"411400"``, ``"商丘市"``, ``"商丘"``, ``"河南省"``); its level
+    G : networkx.MultiDiGraph
+        The graph (enterprises linked with :func:`chain_gap.link.attach`).
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name (``"411400"``, ``"商丘市"``, ``"商丘"``, ``"河南省"``); its level
         (province / city / county) sets the peers' level.
-    activity : ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``; the ``activity`` column says which.
-    peers : regions to compare with (same level); default all regions of that level in the data.
-    roles : link roles counted (default ``"performer"``: producers, or the role a distribution / service
+    activity : str
+        ``"firms"`` (count), ``"revenue"`` or ``"reg_capital"``; the ``activity`` column says which.
+    peers : iterable of str, optional
+        Regions to compare with (same level); default all regions of that level in the data.
+    roles : str, iterable of str or None
+        Link roles counted (default ``"performer"``: producers, or the role a distribution / service
         link declares; ``None`` counts sellers and users too).
-    config : verdict settings (dict or TOML path); default ``graph/config/gaps.toml``.
+    config : GapsConfig, Mapping, str, pathlib.Path or None
+        Verdict settings (dict or TOML path); default ``graph/config/gaps.toml``.
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         chain, region, region_name, level, link, link_name, link_name_en, stage, group, group_name,
         group_name_en, weight, activity, local, local_activity, region_total, national,
         national_total, lq, lq_star, ci_low, ci_high, hhi, single_firm, cascade_loss, density, pci,
@@ -458,6 +356,19 @@ def summary(
 ) -> dict[str, Any]:
     """Headline numbers of a region's chain.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    gaps : pandas.DataFrame, optional
+        The region's gap table (:func:`table`) when already computed.
+    activity : str
+        Activity variable used when the gap table is computed here.
+
     Returns
     -------
     dict
@@ -497,6 +408,22 @@ def supply_ratio(
     Demand for link s = value bought by firms of the region from producers of s anywhere;
     local supply = the part bought from producers of s in the region. Links without recorded
     demand count 1 when present locally, 0 otherwise.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph with ``SUPPLIES`` edges.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    present : set of str, optional
+        Leaf ids with a local producer, for links without recorded demand.
+
+    Returns
+    -------
+    dict or None
+        Leaf id → ratio in [0, 1]; ``None`` when the graph has no ``SUPPLIES`` edge.
     """
     spec = load_chain(chain)
     reg = codes.resolve_region(region)
@@ -563,7 +490,8 @@ def compare(
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
+        Link name and stage, then ``local``, ``lq_star``, ``verdict``, ``action`` per region.
     """
     regs = [codes.resolve_region(r) for r in regions]
     levels = {r.level for r in regs}
@@ -600,9 +528,20 @@ def anchors(
     reaches the threshold of the chain's category, or when it induces local output through its purchases
     (anchor pull > 0, ORACLES M8) and has at least ``min_local_partners`` local suppliers or customers.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    config : GapsConfig, Mapping, str, pathlib.Path or None
+        Anchor settings (``[anchor]`` of ``gaps.toml``); default the shipped file.
+
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         ent_id, name, link, revenue, reg_capital, size_rule (bool), anchor_pull, local_partners, reason.
     """
     cfg = load_gaps(config).anchor

@@ -33,15 +33,14 @@ from typing import Any
 import filelock
 import networkx as nx
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
 from chain_gap import _fastgraph, errors
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
+from chain_gap._bundle_write import _commit, _current, _encode_section, _graph_part, _group, _stale, _undo_on_error
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
-from chain_gap.schema import schema
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -73,12 +72,12 @@ errors.register(
     "retry when it is done",
 )
 
-_KEYS = {"nodes": ("id",), "edges": ("start_id", "end_id")}
+_KEYS = B.KEYS
 _held = threading.local()
 
 
 def _schema_version() -> int:
-    return int(schema()["version"])
+    return B.schema_version()
 
 
 @contextlib.contextmanager
@@ -194,7 +193,23 @@ def locked(
 
 
 def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The manifest of a bundle as stored; raises :class:`BundleError` when ``path`` is not a readable bundle."""
+    """The manifest of a bundle as stored.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    dict
+        The parsed ``manifest.json``.
+
+    Raises
+    ------
+    BundleError
+        ``path`` is not a readable bundle.
+    """
     return B.read_manifest(Path(path), _schema_version())
 
 
@@ -264,6 +279,16 @@ def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     refused with a one-line :class:`BundleError` naming the file (``bundle-checksum``,
     ``bundle-missing-file``, ``bundle-counts``, ``bundle-damaged``, ``bundle-version``). Version-1
     bundles are read as they are.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Every node and edge with its ``kind`` and properties, and the bundle's graph-level data.
     """
     root = Path(path)
     with _gc_paused():
@@ -293,6 +318,11 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
         Which family of tables.
     kind : str
         The node kind (``"Enterprise"``) or edge kind (``"LINKED_TO"``).
+
+    Returns
+    -------
+    pyarrow.Table
+        The rows of that kind, a row stored in a later part replacing an earlier one with the same id.
     """
     root = Path(path)
 
@@ -307,7 +337,19 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
 
 
 def read_side_table(path: str | os.PathLike[str], name: str) -> pa.Table:
-    """A side table (e.g. ``"contacts"``) stored with :func:`put_table`, verified."""
+    """A side table (e.g. ``"contacts"``) stored with :func:`put_table`, verified.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    name : str
+        Name of the side table.
+
+    Returns
+    -------
+    pyarrow.Table
+    """
     root = Path(path)
 
     def read(manifest: dict[str, Any]) -> pa.Table:
@@ -320,14 +362,40 @@ def read_side_table(path: str | os.PathLike[str], name: str) -> pa.Table:
 
 
 def vintages(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The data vintage of a bundle: one entry per load that changed it (time, source, files + sha256, rows)."""
+    """The data vintage of a bundle: one entry per load that changed it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    list of dict
+        Oldest first, each with ``time``, ``source``, ``files`` (name, sha256, bytes) and ``rows``.
+    """
     return list(B.view(read_manifest(path)).get("loads", []))
 
 
 def vintage(
     files: Iterable[str | os.PathLike[str]], *, source: str | None = None, rows: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The vintage entry of one load, for ``save(..., vintage=)``: UTC time, source files with sha256, rows."""
+    """The vintage entry of one load, for ``save(..., vintage=)``.
+
+    Parameters
+    ----------
+    files : iterable of str or os.PathLike
+        The source files of the load (a folder is recorded by name, without a hash).
+    source : str, optional
+        The mapping or source name (``"qcc"``).
+    rows : dict, optional
+        Row counts of the load, e.g. the ``totals`` of its report.
+
+    Returns
+    -------
+    dict
+        ``time`` (UTC, ISO 8601), ``source``, ``files`` (name, sha256, bytes) and ``rows``.
+    """
     entries: list[dict[str, Any]] = []
     for f in files:
         if os.path.isdir(f):
@@ -347,129 +415,6 @@ def vintage(
 
 
 # ------------------------------------------------------------------ writing
-
-
-def _current(root: Path) -> dict[str, Any] | None:
-    """The manifest at ``root`` in v2 shape, or ``None`` for a new bundle (a damaged one is overwritten)."""
-    if not is_bundle(root):
-        return None
-    try:
-        return B.view(read_manifest(root))
-    except BundleError as exc:
-        if exc.code == "bundle-version":
-            raise  # written by a newer chain-gap: never downgrade it
-        return None
-
-
-def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any], ...]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for kind in sorted(groups):
-        *key_cols, rows = groups[kind]
-        names = _KEYS[section]
-        table, types = B.encode_table(dict(zip(names, key_cols, strict=True)), rows)
-        # Columns are read in graph order (memory locality), then Arrow sorts the table by its keys:
-        # UTF-8 byte order is code point order, so the rows come out as a Python sort would put them.
-        table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in names]))
-        entry = B.write_part(root, section, kind, B.parquet_bytes(table), ".parquet")
-        entry.update(rows=table.num_rows, columns=types)
-        out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
-    return out
-
-
-def _group(
-    G: nx.MultiDiGraph, skip: set[str] | frozenset[str] = frozenset()
-) -> tuple[dict[str, tuple[list[Any], ...]], dict[str, tuple[list[Any], ...]], int]:
-    """Columns of keys and the rows, by node kind and by edge kind (read straight from networkx's dicts).
-
-    Nodes in ``skip`` (references to nodes stored already) are not rows.
-    """
-    nodes: dict[str, tuple[list[Any], ...]] = {}
-    for nid, attrs in G._node.items():
-        if nid in skip:
-            continue
-        kind = attrs.get("kind")
-        group = nodes.get(kind)
-        if group is None:
-            if kind is None:
-                raise BundleError(f"node {nid!r} has no 'kind'; cannot save")
-            group = nodes[kind] = ([], [])
-        group[0].append(nid)
-        group[1].append(attrs)
-    edges: dict[str, tuple[list[Any], ...]] = {}
-    n_edges = 0
-    for u, nbrs in G._succ.items():
-        for v, keydict in nbrs.items():
-            for attrs in keydict.values():
-                kind = attrs.get("kind")
-                group = edges.get(kind)
-                if group is None:
-                    if kind is None:
-                        raise BundleError(f"edge {u!r} -> {v!r} has no 'kind'; cannot save")
-                    group = edges[kind] = ([], [], [])
-                group[0].append(u)
-                group[1].append(v)
-                group[2].append(attrs)
-                n_edges += 1
-    return nodes, edges, n_edges
-
-
-def _graph_part(root: Path, attrs: dict[str, Any]) -> dict[str, Any]:
-    import json
-
-    data = json.dumps(attrs, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode("utf-8")
-    return B.write_part(root, "graph", "", data, ".json")
-
-
-def _commit(root: Path, base: dict[str, Any] | None, manifest: dict[str, Any], stale: list[Path], vin: Any) -> None:
-    """Swap in ``manifest`` (unless nothing changed), then remove what no manifest refers to any more."""
-    unchanged = (
-        base is not None
-        and base.get("format") == B.FORMAT
-        and {k: v for k, v in base.items() if k != "loads"} == {k: v for k, v in manifest.items() if k != "loads"}
-    )
-    if unchanged and base is not None:
-        now = base
-    else:
-        if vin is not None:
-            manifest["loads"] = [*manifest["loads"], vin]
-        B.write_manifest(root, manifest)
-        now = manifest
-    B.remove(B.leftovers(root, now), root)
-    keep = B.referenced(now)
-    cleaned = [p for p in stale if p.relative_to(root).as_posix() not in keep]
-    if base is not None and base.get("format") == 1:
-        warnings.warn(f"{root}: bundle migrated from format 1 to {B.FORMAT}", BundleWarning, stacklevel=4)
-    if cleaned:
-        names = ", ".join(p.relative_to(root).as_posix() for p in cleaned[:5]) + (" …" if len(cleaned) > 5 else "")
-        warnings.warn(
-            f"{root}: removed {len(cleaned)} leftover file(s) of an interrupted write ({names})",
-            BundleWarning,
-            stacklevel=4,
-        )
-
-
-def _stale(root: Path, base: dict[str, Any] | None) -> list[Path]:
-    files = B.leftovers(root, base)
-    if base is not None and base.get("format") == 1:  # v1 files are superseded by the migration, not debris
-        files = [f for f in files if f.parent.name == B.PARTS or f.name.startswith(".manifest")]
-    return files
-
-
-@contextlib.contextmanager
-def _undo_on_error(root: Path, base: dict[str, Any] | None, stale: list[Path]) -> Iterator[None]:
-    """On any failure before the manifest swap (an error, Ctrl-C), delete the parts this write made.
-
-    The old manifest and its parts are untouched either way; this keeps the folder as clean as it was.
-    Leftovers that were there before (``stale``) stay for the next write to report.
-    """
-    try:
-        yield
-    except BaseException:
-        if base is None or not (root / B.MANIFEST).is_file() or B.view(read_manifest(root)) == base:
-            before = set(stale)
-            with contextlib.suppress(OSError, BundleError):
-                B.remove([f for f in B.leftovers(root, base) if f not in before], root)
-        raise
 
 
 def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
@@ -589,13 +534,42 @@ def append(path: str | os.PathLike[str], D: nx.MultiDiGraph, *, vintage: dict[st
     there (else ``bundle-append-dangling``) and is not rewritten. ``D.graph`` is
     merged into the bundle's graph-level data. :func:`save` compacts the parts again. A version-1
     bundle is migrated first.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+    D : networkx.MultiDiGraph
+        The nodes and edges to add, each with a ``kind`` property.
+    vintage : dict, optional
+        The load that produced ``D`` (:func:`vintage`), appended to the manifest's ``loads``.
+
+    Returns
+    -------
+    pathlib.Path
+        The bundle folder.
     """
     with locked(path) as root:
         return _append_locked(root, D, vintage)
 
 
 def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
-    """Store (replace) the side table ``name`` of a bundle, e.g. the contacts table, under the lock."""
+    """Store (replace) the side table ``name`` of a bundle, e.g. the contacts table, under the lock.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder (an existing version-2 bundle).
+    name : str
+        Name of the side table.
+    table : pyarrow.Table
+        Its rows.
+
+    Returns
+    -------
+    pathlib.Path
+        The bundle folder.
+    """
     with locked(path) as root:
         base = _current(root)
         if base is None or base.get("format") != B.FORMAT:
@@ -611,7 +585,18 @@ def put_table(path: str | os.PathLike[str], name: str, table: pa.Table) -> Path:
 
 
 def migrate(path: str | os.PathLike[str]) -> bool:
-    """Rewrite a version-1 bundle as version 2 (under the lock); ``True`` when it was migrated."""
+    """Rewrite a version-1 bundle as version 2 (under the lock).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder.
+
+    Returns
+    -------
+    bool
+        ``True`` when it was migrated, ``False`` when it was version 2 already or absent.
+    """
     with locked(path) as root:
         base = _current(root)
         if base is None or base.get("format") == B.FORMAT:
@@ -632,15 +617,46 @@ class Edit:
         return is_bundle(self.path)
 
     def load(self) -> nx.MultiDiGraph | None:
-        """The bundle's graph, verified, or ``None`` when the bundle does not exist yet."""
+        """The bundle's graph, verified, or ``None`` when the bundle does not exist yet.
+
+        Returns
+        -------
+        networkx.MultiDiGraph or None
+        """
         return load(self.path) if self.exists else None
 
     def save(self, G: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
-        """:func:`save` ``G`` here (the lock is already held)."""
+        """:func:`save` ``G`` here (the lock is already held).
+
+        Parameters
+        ----------
+        G : networkx.MultiDiGraph
+            The new state of the bundle.
+        vintage : dict, optional
+            The load that produced it (:func:`vintage`).
+
+        Returns
+        -------
+        pathlib.Path
+            The bundle folder.
+        """
         return _save_locked(self.path, G, vintage)
 
     def append(self, D: nx.MultiDiGraph, *, vintage: dict[str, Any] | None = None) -> Path:
-        """:func:`append` ``D`` here (the lock is already held)."""
+        """:func:`append` ``D`` here (the lock is already held).
+
+        Parameters
+        ----------
+        D : networkx.MultiDiGraph
+            The nodes and edges to add.
+        vintage : dict, optional
+            The load that produced them (:func:`vintage`).
+
+        Returns
+        -------
+        pathlib.Path
+            The bundle folder.
+        """
         return _append_locked(self.path, D, vintage)
 
 
@@ -661,6 +677,20 @@ def edit(
             bundle.save(res.graph, vintage=io.vintage(files, source="qcc", rows=res.report["totals"]))
 
     See :func:`locked` for the path rule, ``timeout`` and ``waiting``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The bundle folder (a bundle or absent).
+    timeout : float, optional
+        Seconds to wait for the lock, as in :func:`locked`.
+    waiting : callable, optional
+        Called once with the bundle path when the wait for another writer starts, as in :func:`locked`.
+
+    Yields
+    ------
+    Edit
+        The held bundle.
     """
     with locked(path, timeout=timeout, waiting=waiting) as root:
         yield Edit(root)

@@ -415,8 +415,9 @@ def hhi(sizes: Iterable[float] | pd.Series | np.ndarray) -> float:
 
     Parameters
     ----------
-    sizes : iterable of float, or mapping firm → size
-        One non-negative size per local firm (revenue, capital, employees: say which).
+    sizes : iterable of float, pandas.Series or numpy.ndarray
+        One non-negative size per local firm (revenue, capital, employees: say which); a Series
+        may be indexed by firm.
 
     Returns
     -------
@@ -433,6 +434,13 @@ def hhi(sizes: Iterable[float] | pd.Series | np.ndarray) -> float:
 
 def concentration_flags(sizes: Iterable[float] | pd.Series | np.ndarray, threshold: float = 0.4) -> dict[str, Any]:
     """HHI with the "concentrated" and "single firm" flags of a link (M4).
+
+    Parameters
+    ----------
+    sizes : iterable of float, pandas.Series or numpy.ndarray
+        One non-negative size per local firm, as in :func:`hhi`.
+    threshold : float
+        HHI above which the link counts as concentrated.
 
     Returns
     -------
@@ -637,9 +645,14 @@ def rca(activity: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    activity : DataFrame
+    activity : pandas.DataFrame
         Regions (index) × links (columns), non-negative activity (firm count, revenue...), no NaN:
         fill absent combinations with 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        RCA, same index and columns as ``activity``.
     """
     x = _nonneg_frame(activity, "activity")
     return pd.DataFrame(_rca_array(x), index=activity.index, columns=activity.columns)
@@ -649,7 +662,17 @@ def proximity(activity: pd.DataFrame) -> pd.DataFrame:
     """Proximity between links from co-presence across regions (M6).
 
     ``φ_pq = |{r: M_rp = M_rq = 1}| / max(ubiquity_p, ubiquity_q)`` with ``M = 1[RCA >= 1]``;
-    the diagonal is 0 and 0/0 (a link present nowhere) is 0. Links × links, symmetric.
+    the diagonal is 0 and 0/0 (a link present nowhere) is 0.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        Regions × links, as in :func:`rca`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Links × links, symmetric, values in [0, 1].
     """
     m = _presence(_nonneg_frame(activity, "activity"))
     return pd.DataFrame(_proximity_array(m), index=activity.columns, columns=activity.columns)
@@ -1059,8 +1082,9 @@ def supplier_fit(edges: Iterable[tuple[Hashable, Hashable]] | pd.DataFrame) -> p
 
     Parameters
     ----------
-    edges : iterable of (supplier, buyer) or DataFrame
-        Existing supply relations; a DataFrame needs columns ``supplier`` and ``buyer``.
+    edges : iterable of tuple or pandas.DataFrame
+        Existing supply relations as ``(supplier, buyer)`` pairs; a DataFrame needs columns ``supplier`` and
+        ``buyer``.
         Duplicates are counted once (the relation is binary).
 
     Returns

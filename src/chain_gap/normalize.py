@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -72,6 +71,16 @@ def uscc_check_char(body: str) -> str:
 
     ``(31 - Σ value(c_i) × w_i mod 31) mod 31``, read back through the alphabet.
 
+    Parameters
+    ----------
+    body : str
+        The first 17 characters of the code.
+
+    Returns
+    -------
+    str
+        One character of the USCC alphabet.
+
     Raises
     ------
     ValueError
@@ -87,6 +96,15 @@ def normalize_uscc(s: Any) -> str | None:
     """Canonical form of a credit-code cell: NFKC, upper case, no spaces or hyphens.
 
     Does not validate (see :func:`uscc_valid`); ``None`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A credit-code cell.
+
+    Returns
+    -------
+    str or None
     """
     t = _text(s)
     t = re.sub(r"[\s\-‐‑‒–—―_]", "", t).upper()
@@ -101,6 +119,15 @@ def uscc_valid(s: Any) -> bool:
     python-stdnum wrongly rejects letters here), positions 3–8 the registering authority's
     6-digit division code, 9–17 the organisation code, 18 the check character. The value is
     normalised first (:func:`normalize_uscc`), so lower case and spaces are accepted.
+
+    Parameters
+    ----------
+    s : object
+        A credit-code cell.
+
+    Returns
+    -------
+    bool
     """
     t = normalize_uscc(s)
     if t is None or len(t) != 18 or not _USCC_RE.match(t):
@@ -143,6 +170,15 @@ def normalize_stock_code(s: Any) -> str | None:
     leading zeros in a spreadsheet (``2981`` → ``002981.SZ``). Without a suffix the exchange
     is inferred from the symbol (60/68/90 → SH, 00/30/20 → SZ, 4/8/92 → BJ). A suffix that
     contradicts the symbol (``600519.SZ``) or anything else gives ``None``.
+
+    Parameters
+    ----------
+    s : object
+        A stock-code cell.
+
+    Returns
+    -------
+    str or None
     """
     if isinstance(s, bool):
         return None
@@ -182,6 +218,15 @@ def stock_symbol(code: Any) -> str | None:
     """The 6-digit symbol of a stock code in any spelling (``300229.SZ`` → ``300229``).
 
     ``None`` when the value is not a stock code.
+
+    Parameters
+    ----------
+    code : object
+        A stock code in any spelling :func:`normalize_stock_code` reads.
+
+    Returns
+    -------
+    str or None
     """
     norm = normalize_stock_code(code)
     return norm.split(".", 1)[0] if norm else None
@@ -201,6 +246,15 @@ def clean_name(s: Any) -> str:
     removed, line breaks and runs of whitespace collapsed to one space, spaces between two
     Chinese characters removed (legal names have none), and round brackets written
     full-width （）as Chinese registrations print them. ``""`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A name cell.
+
+    Returns
+    -------
+    str
     """
     t = _text(s)
     if not t:
@@ -222,6 +276,15 @@ def normalize_name(s: Any) -> str:
     有限责任公司 written 有限公司 because registries and vendors use the two for the same
     company; 股份有限公司 is a different legal form and stays distinct. Branch markers
     (分公司) are kept: a branch is its own registration. ``""`` for an empty cell.
+
+    Parameters
+    ----------
+    s : object
+        A name cell.
+
+    Returns
+    -------
+    str
     """
     t = _text(s)
     if not t:
@@ -367,6 +430,16 @@ def parse_capital(s: Any) -> tuple[float | None, str | None]:
     ``人民币5000万元``; a bare number is yuan (``12345``). Foreign amounts are converted with the
     fixed :data:`FX_TO_CNY` table. Anything else (two numbers, unknown words, negative
     amounts) gives ``(None, None)``; this function never raises.
+
+    Parameters
+    ----------
+    s : object
+        A registered-capital cell (text or number).
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        The amount in CNY and the ISO currency code it was stated in.
     """
     try:
         return _parse_money(s, allow_negative=False)
@@ -379,6 +452,15 @@ def parse_amount(s: Any) -> float | None:
 
     Same grammar as :func:`parse_capital` (foreign currencies are converted to CNY) but
     negative values are allowed (losses). ``None`` when unreadable; never raises.
+
+    Parameters
+    ----------
+    s : object
+        An amount cell (text or number).
+
+    Returns
+    -------
+    float or None
     """
     try:
         return _parse_money(s, allow_negative=True)[0]
@@ -418,6 +500,15 @@ def parse_date(s: Any) -> str | None:
     as number or text). Impossible dates (2015-02-30), years outside 1800–2100, partial
     dates (2015年3月), day-first spellings (02/03/2015, ambiguous) and Excel's blank date
     1899-12-30 (:func:`is_blank_excel_date`) give ``None``.
+
+    Parameters
+    ----------
+    s : object
+        A date cell: text, number, ``datetime`` or ``date``.
+
+    Returns
+    -------
+    str or None
     """
     if isinstance(s, bool) or _missing(s) or is_blank_excel_date(s):
         return None
@@ -448,6 +539,15 @@ def is_blank_excel_date(s: Any) -> bool:
 
     An empty date cell with a date format, or a formula such as ``=IF(A2="","",A2)`` gone wrong,
     exports as 1899-12-30; no firm was founded that day, so it means "no date", not a date.
+
+    Parameters
+    ----------
+    s : object
+        A date cell.
+
+    Returns
+    -------
+    bool
     """
     if isinstance(s, datetime):
         return s.date() == _EXCEL_EPOCH
@@ -464,150 +564,11 @@ def is_blank_excel_date(s: Any) -> bool:
     )
 
 
-# ========================================================================= Excel text cells
-
-
-def unwrap_excel_text(s: Any) -> str:
-    """The text of a cell written as an Excel text formula: ``="000001"`` → ``"000001"``.
-
-    Exporters write codes as ``="000001"`` (or ``'000001``) so that Excel keeps their leading zeros;
-    read as data, the wrapper is not part of the value. Doubled quotes inside are undone. Any other
-    value is returned as text unchanged (``""`` for an empty cell); a leading apostrophe is removed
-    only before digits, so a neutralised ``'=HYPERLINK(…)`` stays neutralised.
-    """
-    if _missing(s):
-        return ""
-    t = str(s)
-    m = re.fullmatch(r'\s*=\s*"((?:[^"]|"")*)"\s*', t)
-    if m:
-        return m.group(1).replace('""', '"')
-    if re.fullmatch(r"'\d[\d\s\-]*", t):
-        return t[1:]
-    return t
-
-
-# =========================================================================== header units
-
-
-@dataclass(frozen=True)
-class HeaderUnit:
-    """A unit announced in a header: ``注册资本（单位：万元）`` → text 万元, multiplier 1e4, CNY.
-
-    Attributes
-    ----------
-    text : str
-        The unit as written, without 单位： and brackets (``"万元"``, ``"万美元"``).
-    multiplier : float
-        What a bare number in the column is multiplied by to be in units of the currency.
-    currency : str
-        ISO code of the currency (``"CNY"`` when the unit names none but 元).
-    """
-
-    text: str
-    multiplier: float
-    currency: str
-
-
-_UNIT_PATTERNS = (
-    re.compile(r"单位\s*[:：]?\s*([^\s)）\]】,，;；]+)"),
-    re.compile(r"[（(\[【]\s*([^）)\]】]*?)\s*[）)\]】]"),
-    re.compile(r"[/／]\s*([^\s/／]+)\s*$"),
+# the Excel text cells, header units and staff ranges live in _cells (kept importable from here)
+from chain_gap._cells import (  # noqa: E402
+    HeaderUnit,
+    StaffRange,
+    parse_staff,
+    unit_from_header,
+    unwrap_excel_text,
 )
-
-
-def unit_from_header(header: Any) -> HeaderUnit | None:
-    """The money unit a header announces, or None when it announces none (or something else).
-
-    Reads ``注册资本（单位：万元）``, ``注册资本(万元)``, ``注册资本[万元人民币]``,
-    ``注册资本/万元``, ``注册资本 单位:亿元``, ``注册资本（万美元）``. A bracket that holds no money
-    unit (``注册资本（认缴）``) gives None: the caller keeps treating such a bare number as unknown.
-    """
-    t = _text(header)
-    if not t:
-        return None
-    for pat in _UNIT_PATTERNS:
-        for m in pat.finditer(t):
-            unit = re.sub(r"^单位\s*[:：]?\s*", "", m.group(1).strip())
-            parsed = _money_unit(unit)
-            if parsed is not None:
-                return HeaderUnit(unit, *parsed)
-    return None
-
-
-def _money_unit(unit: str) -> tuple[float, str] | None:
-    """(multiplier, currency) of a unit text such as 万元 / 亿元人民币 / 万美元, else None."""
-    low = re.sub(r"[\s()（）]", "", unit.lower()).replace("人民币元", "人民币")
-    toks = _tokens(low)
-    if not low or not toks:
-        return None
-    mults = [tok for tok in toks if tok in _MULTIPLIERS]
-    currencies = {_CURRENCY_WORDS[tok] for tok in toks if tok in _CURRENCY_WORDS}
-    has_money = bool(currencies) or any(tok in _YUAN_WORDS for tok in toks)
-    if len(mults) > 1 or len(currencies) > 1 or not has_money:
-        return None
-    return (_MULTIPLIERS[mults[0]] if mults else 1.0), (currencies.pop() if currencies else "CNY")
-
-
-# ============================================================================ staff sizes
-
-
-@dataclass(frozen=True)
-class StaffRange:
-    """A staff size as 企查查 / 天眼查 state it: a range with a midpoint.
-
-    Attributes
-    ----------
-    low : int
-        Smallest head count the text allows (0 for "少于50人").
-    high : int or None
-        Largest head count, None for an open range ("5000人以上").
-    mid : float
-        The midpoint of a closed range, the bound of an open one (a lower bound, not an estimate).
-    """
-
-    low: int
-    high: int | None
-    mid: float
-
-
-_STAFF_NUM = r"(\d[\d,]*)"
-_STAFF_UNIT = r"\s*(?:人|名|位)?"
-
-
-def parse_staff(s: Any) -> StaffRange | None:
-    """A staff-size cell as a range: ``"100-499人"`` → 100–499, midpoint 299.5.
-
-    Also ``"少于50人"`` / ``"50人以下"`` / ``"小于50"`` (0–50), ``"5000人以上"`` / ``"10000+"`` /
-    ``"大于1000人"`` (open: 5000–, midpoint 5000), a plain count ``"35"`` / ``"35人"`` (35–35).
-    ``None`` for anything else (``"未披露"``, ``"-"``); never raises.
-    """
-    if isinstance(s, bool) or _missing(s):
-        return None
-    if isinstance(s, int):
-        return StaffRange(s, s, float(s)) if s >= 0 else None
-    if isinstance(s, float):
-        return StaffRange(int(s), int(s), s) if s.is_integer() and s >= 0 else None
-    t = re.sub(r"\s+", "", _text(s))
-    t = t.replace("，", ",")
-    try:
-        if m := re.fullmatch(rf"{_STAFF_NUM}{_STAFF_UNIT}(?:-|~|～|—|–|至|到){_STAFF_NUM}{_STAFF_UNIT}", t):
-            lo, hi = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
-            if lo > hi:
-                return None
-            return StaffRange(lo, hi, (lo + hi) / 2)
-        if m := re.fullmatch(
-            rf"(?:少于|小于|不足|低于|<){_STAFF_NUM}{_STAFF_UNIT}|{_STAFF_NUM}{_STAFF_UNIT}(?:以下|以内)", t
-        ):
-            hi = int((m.group(1) or m.group(2)).replace(",", ""))
-            return StaffRange(0, hi, hi / 2)
-        if m := re.fullmatch(
-            rf"(?:多于|大于|超过|>){_STAFF_NUM}{_STAFF_UNIT}|{_STAFF_NUM}{_STAFF_UNIT}(?:以上|及以上|\+)", t
-        ):
-            lo = int((m.group(1) or m.group(2)).replace(",", ""))
-            return StaffRange(lo, None, float(lo))
-        if m := re.fullmatch(rf"{_STAFF_NUM}(?:\.0+)?{_STAFF_UNIT}", t):
-            n = int(m.group(1).replace(",", ""))
-            return StaffRange(n, n, float(n))
-    except (ValueError, TypeError):
-        return None
-    return None

@@ -18,7 +18,19 @@ ACTION_ZH = ACTION_LABELS["zh"]
 
 
 def fmt(x: float | None, nd: int = 2) -> str:
-    """A number with ``nd`` decimals, or ``—`` when it is missing."""
+    """A number with ``nd`` decimals, or ``—`` when it is missing.
+
+    Parameters
+    ----------
+    x : float or None
+        The number; ``None`` and NaN are missing.
+    nd : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+    """
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{nd}f}"
 
 

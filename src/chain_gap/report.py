@@ -93,7 +93,23 @@ def _one_read(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
-    """本地企业清单: every firm of the region linked to the chain (all roles and decisions)."""
+    """本地企业清单: every firm of the region linked to the chain (all roles and decisions).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per firm and link: ent_id, name, uscc, region, region_name, link, role, confidence,
+        decision, primary, reg_capital, revenue, evidence; by link, role, then revenue descending.
+    """
     from chain_gap import codes, frames
 
     reg = codes.resolve_region(region)
@@ -220,6 +236,23 @@ def write_pack(
     (see :func:`chain_gap.render.excel.write_workbook`). Missing tables are computed from ``G``
     under ``config`` (the gaps settings; default the shipped ones), which the notes also state.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook to write (``.xlsx``).
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+    gaps_table, targets_table : pandas.DataFrame, optional
+        Precomputed tables (computed from ``G`` when missing).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+    config : mapping, optional
+        The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+
     Returns
     -------
     pathlib.Path
@@ -291,6 +324,21 @@ def html_report(
     Content-Security-Policy that allows no script and no network request at all, so it opens
     on an intranet PC and a hostile firm name can only ever be text.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+    gaps_table, targets_table : pandas.DataFrame, optional
+        Precomputed tables (computed from ``G`` when missing).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+    config : mapping, optional
+        The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+
     Returns
     -------
     str
@@ -318,6 +366,23 @@ def write_outputs(
     report.xlsx (the Excel pack) and report.html. The gap table and the targets are computed once
     (or taken as given) and shared, so all files show the same numbers; ``config`` (the gaps
     settings, default the shipped ones) is used for the table and stated in every note.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+    out : str or os.PathLike
+        Output folder, created when missing.
+    gaps_table, targets_table : pandas.DataFrame, optional
+        Precomputed tables (computed from ``G`` when missing).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+    config : mapping, optional
+        The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
 
     Returns
     -------
@@ -358,9 +423,27 @@ def write_outputs(
 def write_report(
     G: Any, chain: str | ChainSpec, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
 ) -> dict[str, Path]:
-    """Write everything staff open for one (chain, region) into ``out_dir``; returns name → path.
+    """Write everything staff open for one (chain, region) into ``out_dir``.
 
     map.html, panorama.png, panorama.svg, report.xlsx (the pack), report.html, gaps.xlsx and
     targets.xlsx. This is what ``chain-gap report BUNDLE --chain ID --region R --out DIR`` calls.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+    out_dir : str or os.PathLike
+        Output folder, created when missing.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Output name → written path, as :func:`write_outputs`.
     """
     return write_outputs(G, chain, region, out_dir, lang=lang)

@@ -27,23 +27,57 @@ class SchemaError(ChainGapError, ValueError):
 
 @cache
 def schema() -> dict[str, Any]:
-    """The parsed ``graph/schema.yaml``."""
+    """The parsed ``graph/schema.yaml``.
+
+    Returns
+    -------
+    dict
+        ``nodes`` and ``edges``, each kind → its spec (prefix, required and optional properties).
+    """
     with open(graph_dir() / "schema.yaml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
 def node_kinds() -> list[str]:
-    """Names of the node kinds, in schema order."""
+    """Names of the node kinds, in schema order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(schema()["nodes"])
 
 
 def edge_kinds() -> list[str]:
-    """Names of the edge kinds, in schema order."""
+    """Names of the edge kinds, in schema order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(schema()["edges"])
 
 
 def node_id(kind: str, key: str) -> str:
-    """The namespaced id of a node, e.g. ``node_id("Region", "411400") == "region:411400"``."""
+    """The namespaced id of a node, e.g. ``node_id("Region", "411400") == "region:411400"``.
+
+    Parameters
+    ----------
+    kind : str
+        A node kind of the schema (``"Enterprise"``, ``"Region"`` …).
+    key : str
+        The node's key within its kind; surrounding blanks are stripped.
+
+    Returns
+    -------
+    str
+        ``<prefix>:<key>``.
+
+    Raises
+    ------
+    SchemaError
+        Unknown kind or empty key.
+    """
     spec = schema()["nodes"].get(kind)
     if spec is None:
         raise SchemaError(f"unknown node kind {kind!r}; expected one of {node_kinds()}")
@@ -54,12 +88,37 @@ def node_id(kind: str, key: str) -> str:
 
 
 def link_id(chain: str, link: str) -> str:
-    """Id of a chain link node: ``link:<chain>/<link>``."""
+    """Id of a chain link node: ``link:<chain>/<link>``.
+
+    Parameters
+    ----------
+    chain : str
+        Chain id.
+    link : str
+        Link id within the chain.
+
+    Returns
+    -------
+    str
+    """
     return node_id(vocab.LINK, f"{chain}/{link}")
 
 
 def name_hash(name_norm: str, region: str | None = None) -> str:
-    """Stable short hash used as enterprise key when there is no USCC or stock code."""
+    """Stable short hash used as enterprise key when there is no USCC or stock code.
+
+    Parameters
+    ----------
+    name_norm : str
+        The normalised firm name.
+    region : str, optional
+        Region code, so that namesakes in different regions get different keys.
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters.
+    """
     raw = f"{name_norm}|{region or ''}".encode()
     return hashlib.sha1(raw).hexdigest()[:16]
 
@@ -70,6 +129,27 @@ def add_node(G: nx.MultiDiGraph, kind: str, key: str, **props: Any) -> str:
     Properties given as ``None`` are not stored, so a later source cannot erase a
     known value with a blank one. Required properties must be present after the
     update.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    kind : str
+        A node kind of the schema.
+    key : str
+        The node's key within its kind.
+    **props
+        Node properties; ``None`` values are skipped.
+
+    Returns
+    -------
+    str
+        The node id.
+
+    Raises
+    ------
+    SchemaError
+        Unknown kind, a node of another kind with that id, or a required property missing.
     """
     nid = node_id(kind, key)
     spec = schema()["nodes"][kind]
@@ -94,6 +174,27 @@ def add_edge(G: nx.MultiDiGraph, u: str, v: str, kind: str, **props: Any) -> str
 
     The edge key is the kind, so adding the same edge twice updates it instead of
     duplicating it: loads stay idempotent.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    u, v : str
+        Ids of the start and end nodes, both already in ``G``.
+    kind : str
+        An edge kind of the schema, allowed between the kinds of ``u`` and ``v``.
+    **props
+        Edge properties; ``None`` values are skipped.
+
+    Returns
+    -------
+    str
+        The edge key (``kind``).
+
+    Raises
+    ------
+    SchemaError
+        Unknown kind, a missing end node, ends of the wrong kinds or a required property missing.
     """
     spec = schema()["edges"].get(kind)
     if spec is None:
@@ -115,7 +216,18 @@ def add_edge(G: nx.MultiDiGraph, u: str, v: str, kind: str, **props: Any) -> str
 
 
 def validate(G: nx.MultiDiGraph) -> list[str]:
-    """Check every node and edge against the schema; return a list of problems (empty if valid)."""
+    """Check every node and edge against the schema.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph.
+
+    Returns
+    -------
+    list of str
+        One line per problem; empty when the graph is valid.
+    """
     problems: list[str] = []
     nodes = schema()["nodes"]
     edges = schema()["edges"]

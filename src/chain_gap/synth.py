@@ -69,7 +69,18 @@ _MFG_PROVINCES = {
 
 
 def uscc_with_check(body17: str) -> str:
-    """Append the GB 32100-2015 check character to a 17-character body."""
+    """Append the GB 32100-2015 check character to a 17-character body.
+
+    Parameters
+    ----------
+    body17 : str
+        The first 17 characters of a unified social credit code.
+
+    Returns
+    -------
+    str
+        The 18-character code.
+    """
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body17, _USCC_W))
     return body17 + _USCC_CHARS[(31 - total % 31) % 31]
 
@@ -283,7 +294,18 @@ def _name_word(leaf: object) -> str:
 
 
 def rng_road(i: int) -> str:
-    """A deterministic street address suffix."""
+    """A deterministic street address suffix.
+
+    Parameters
+    ----------
+    i : int
+        Any integer, e.g. the firm's index; the same ``i`` gives the same address.
+
+    Returns
+    -------
+    str
+        A road name and house number (``建设路12号``).
+    """
     roads = ["建设路", "人民路", "工业大道", "科技路", "长江路", "黄河路", "创业路", "经开大道"]
     return f"{roads[i % len(roads)]}{(i * 7919) % 999 + 1}号"
 

@@ -83,6 +83,21 @@ def parse_filters(items: Iterable[str] | Mapping[str, Any] | Filters | None) -> 
     "5000万"), ``required_tags`` (comma-separated), ``skip_present`` (true/false), ``side_lines``
     (true/false: also rank firms for which the link is a side line, below the profile's
     ``side_line_share`` of their revenue).
+
+    Parameters
+    ----------
+    items : iterable of str, Mapping, Filters or None
+        ``key=value`` strings, a mapping of the same keys, or filters (returned as is); ``None`` gives
+        the defaults (no filter, firms already present skipped).
+
+    Returns
+    -------
+    Filters
+
+    Raises
+    ------
+    TargetError
+        A string without ``=``, an unknown key or a value that cannot be read.
     """
     if isinstance(items, Filters):
         return items
@@ -307,19 +322,28 @@ def rank(
 
     Parameters
     ----------
-    G : the linked graph.
-    chain, region : chain id; region code or name.
-    top : keep the best ``top`` rows (default all).
-    weights : weight profile (TOML path, mapping or :class:`Profile`); default ``graph/config/targets.toml``.
-    filters : ``["min_capital=5000万", "required_tags=专精特新", "exclude_regions=河南省"]``, a mapping or
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name of the region that attracts the firms.
+    top : int, optional
+        Keep the best ``top`` rows (default all).
+    weights : str, pathlib.Path, Mapping, Profile or None
+        Weight profile (TOML path, mapping or :class:`Profile`); default ``graph/config/targets.toml``.
+    filters : iterable of str, Mapping, Filters or None
+        ``["min_capital=5000万", "required_tags=专精特新", "exclude_regions=河南省"]``, a mapping or
         :class:`Filters`. Firms already present in the region are skipped unless ``skip_present=false``.
-    gap_table : the region's gap table if already computed.
-    with_stability : add a ``stability`` column: the share of ±20 % weight draws that keep the firm in
+    gap_table : pandas.DataFrame, optional
+        The region's gap table if already computed.
+    with_stability : bool
+        Add a ``stability`` column: the share of ±20 % weight draws that keep the firm in
         the top ``min(top, 20)`` (see :func:`stability`).
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         One row per firm (its best link): rank, ent_id, name, uscc, region, region_name, province_name,
         link, link_name, action, action_zh, score, link_priority, gap, density, resilience, quality,
         fit, same_province, reg_capital, revenue, founded, tags, other_links, reasons.
@@ -426,9 +450,30 @@ def stability(
     The components are computed once; each of the ``n`` draws multiplies the link-priority weights,
     alpha and the proximity bonus by independent U(1 − jitter, 1 + jitter) factors and re-ranks.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    top : int
+        Length of the top list whose membership is tested.
+    n : int
+        Number of weight draws.
+    jitter : float
+        Relative half-width of each weight's uniform draw (0.2 = ±20 %).
+    seed : int
+        Seed of the random generator, so the figures are reproducible.
+    weights : str, pathlib.Path, Mapping, Profile or None
+        Weight profile, as in :func:`rank`.
+    filters : iterable of str, Mapping, Filters or None
+        Candidate filters, as in :func:`rank`.
+
     Returns
     -------
-    Series
+    pandas.Series
         Indexed by ent_id (the firms in the baseline top list), values in [0, 1].
     """
     profile = load_profile(weights)
@@ -466,6 +511,17 @@ def what_if(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, enterprise_
 
     Each firm is cloned into the region (its confirmed links copied) for the computation and removed
     afterwards, so ``G`` is unchanged on return.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph (unchanged on return).
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name of the region the firms set up in.
+    enterprise_ids : iterable of str
+        Enterprise node ids (``ent:…``) of the firms, e.g. the top rows of :func:`rank`.
 
     Returns
     -------
@@ -552,9 +608,20 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     a link that ``feeds`` the anchor's link (product adjacency), then the M10 fit of suppliers that sell
     to firms like the anchor.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        GB/T 2260 code or name.
+    per_anchor : int
+        Most suppliers listed per anchor firm.
+
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         anchor_id, anchor_name, anchor_link, ent_id, name, region, link, link_name, evidence, score.
     """
     spec = load_chain(chain)

@@ -184,7 +184,17 @@ INACTIVE_TAGS: Final[frozenset[str]] = frozenset({"delisted", "注销", "吊销"
 
 
 def is_inactive(tags: object) -> bool:
-    """Whether a firm's tags say it no longer operates (see :data:`INACTIVE_TAGS`)."""
+    """Whether a firm's tags say it no longer operates (see :data:`INACTIVE_TAGS`).
+
+    Parameters
+    ----------
+    tags : object
+        The firm's ``tags``: a list of tags, one tag as a string, or nothing.
+
+    Returns
+    -------
+    bool
+    """
     if not tags or isinstance(tags, str | bytes):
         return bool(tags) and str(tags) in INACTIVE_TAGS
     try:
@@ -226,10 +236,35 @@ NO_VALUE_WORDS: Final[frozenset[str]] = frozenset(
 
 
 def is_no_value(text: object) -> bool:
-    """Whether a cell means "no value" (see :data:`NO_VALUE_WORDS`)."""
+    """Whether a cell means "no value" (see :data:`NO_VALUE_WORDS`).
+
+    Parameters
+    ----------
+    text : object
+        A cell value; ``None`` counts as blank.
+
+    Returns
+    -------
+    bool
+    """
     return str(text if text is not None else "").strip().lower() in NO_VALUE_WORDS
 
 
 def label(table: dict[str, dict[str, str]], key: str, lang: str = "zh") -> str:
-    """The label of ``key`` in one of the tables above, in ``lang`` (falls back to the key)."""
+    """The label of ``key`` in one of the tables above, in ``lang``.
+
+    Parameters
+    ----------
+    table : dict
+        One of the label tables, language → key → label.
+    key : str
+        The value to label (a verdict, an action …).
+    lang : str
+        ``"zh"`` or ``"en"``; an unknown language reads the Chinese table.
+
+    Returns
+    -------
+    str
+        The label, or ``key`` itself when the table has none.
+    """
     return table.get(lang, table["zh"]).get(key, key)

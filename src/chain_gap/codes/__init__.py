@@ -9,6 +9,7 @@ common face: ``from chain_gap import codes; codes.resolve_region("商丘")``.
 
 from __future__ import annotations
 
+from chain_gap.codes._address import region_from_address
 from chain_gap.codes._errors import CodeError, IndustryError, RegionError
 from chain_gap.codes._industries import (
     add_industry,
@@ -31,7 +32,6 @@ from chain_gap.codes._regions import (
     parent_code,
     province_from_short,
     province_of,
-    region_from_address,
     region_levels,
     regions,
     resolve_region,

@@ -62,17 +62,38 @@ def _industry_index() -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, .
 
 
 def industries() -> pd.DataFrame:
-    """GB/T 4754-2017 table: level (int 1–4), code, name, parent_code, section, tags and paths."""
+    """GB/T 4754-2017 table: level (int 1–4), code, name, parent_code, section, tags and paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code of every level.
+    """
     return _industries_df().copy()
 
 
 def class_codes() -> frozenset[str]:
-    """All 小类 (level-4) codes, e.g. ``"3841"``."""
+    """All 小类 (level-4) codes, e.g. ``"3841"``.
+
+    Returns
+    -------
+    frozenset of str
+    """
     return _industry_index()[2]
 
 
 def is_class_code(code: Any) -> bool:
-    """True when ``code`` is exactly a 4-digit 小类 code of the table."""
+    """True when ``code`` is exactly a 4-digit 小类 code of the table.
+
+    Parameters
+    ----------
+    code : object
+        Any value; only a string holding a 小类 code of the table (blanks around it allowed) passes.
+
+    Returns
+    -------
+    bool
+    """
     return isinstance(code, str) and code.strip() in class_codes()
 
 
@@ -85,7 +106,22 @@ def _industry_row(code: Any) -> dict[str, Any]:
 
 
 def industry_name(code: str) -> str:
-    """Official name of an industry code (门类 letter, 2-, 3- or 4-digit code)."""
+    """Official name of an industry code (门类 letter, 2-, 3- or 4-digit code).
+
+    Parameters
+    ----------
+    code : str
+        A code of the table.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    IndustryError
+        The code is not in the table.
+    """
     return str(_industry_row(code)["name"])
 
 
@@ -100,6 +136,11 @@ def resolve_industry(text: Any) -> str | None:
     A name shared by several levels resolves to the most detailed one. When both a code
     and a name are given they must agree (an old GB/T 4754-2011 code with its name would
     not); a section letter must be the code's 门类.
+
+    Parameters
+    ----------
+    text : object
+        A code, a name, or a code followed by its name.
 
     Returns
     -------
@@ -130,7 +171,17 @@ def resolve_industry(text: Any) -> str | None:
 
 
 def strategic_path(code: str) -> list[str]:
-    """战略性新兴产业分类(2018) paths of a 小类 (``产业 > 子产业 > 活动``), empty if none."""
+    """战略性新兴产业分类(2018) paths of a 小类 (``产业 > 子产业 > 活动``), empty if none.
+
+    Parameters
+    ----------
+    code : str
+        A 小类 code.
+
+    Returns
+    -------
+    list of str
+    """
     raw = str(_industry_row(code).get("strategic_paths") or "")
     out = []
     for p in raw.split("||"):
@@ -144,6 +195,18 @@ def add_industry(G: nx.MultiDiGraph, code: str) -> str:
     """Add ``industry:gb4754:<code>`` and its ancestors (PART_OF child → parent); return its id.
 
     ``code`` may be anything :func:`resolve_industry` accepts.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    code : str
+        An industry code or name.
+
+    Returns
+    -------
+    str
+        The node id of the industry.
 
     Raises
     ------

@@ -41,7 +41,6 @@ __all__ = [
     "parent_code",
     "province_from_short",
     "province_of",
-    "region_from_address",
     "region_levels",
     "regions",
     "resolve_region",
@@ -154,13 +153,19 @@ class Region:
 
     Attributes
     ----------
-    code : 6-digit GB/T 2260 code.
-    name : official name as in the table (``市辖区`` for municipal placeholders).
-    level : ``province`` | ``city`` | ``county``.
-    province : code of the province (its own code for a province).
-    city : code of the city (its own code for a city, the placeholder for a county of a
+    code : str
+        6-digit GB/T 2260 code.
+    name : str
+        Official name as in the table (``市辖区`` for municipal placeholders).
+    level : str
+        ``province`` | ``city`` | ``county``.
+    province : str
+        Code of the province (its own code for a province).
+    city : str
+        Code of the city (its own code for a city, the placeholder for a county of a
         municipality or a province-governed county, ``""`` for a province).
-    full_name : names from province down, placeholders skipped (``河南省商丘市``,
+    full_name : str
+        Names from province down, placeholders skipped (``河南省商丘市``,
         ``北京市海淀区``, ``河南省济源市``).
     """
 
@@ -291,6 +296,10 @@ def regions() -> pd.DataFrame:
 
     Missing parents/cities are ``""``. Codes are unique (see the module notes). A copy is
     returned, so callers may modify it.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     return _regions_df().copy()
 
@@ -343,6 +352,15 @@ def resolve_region(text: str | Region) -> Region:
     When a name fits places at different levels the higher level wins (``吉林`` is 吉林省,
     ``朝阳`` is 朝阳市); places of the same level are an error that lists them (``朝阳区`` is
     in Beijing and in Changchun). An official name always beats a short name.
+
+    Parameters
+    ----------
+    text : str
+        A code or a name.
+
+    Returns
+    -------
+    Region
 
     Raises
     ------
@@ -397,108 +415,6 @@ def _did_you_mean(idx: _RegionIndex, t: str) -> str:
     return " / ".join(h.label for h in hits)
 
 
-def _match_at(idx: _RegionIndex, t: str, pos: int, cur: str | None) -> tuple[int, list[str]] | None:
-    """Longest region name at ``t[pos:]`` with a candidate below ``cur``: (length, candidates)."""
-    window = t[pos : pos + idx.maxlen]
-    longest = idx.trie.longest_prefix(window)
-    for n in range(longest, 1, -1):
-        part = window[:n]
-        full = idx.full.get(part, ())
-        alias = idx.alias.get(part, ())
-        if not full and not alias:
-            continue
-        cands = [c for c in full if cur is None or idx.under(c, cur)]
-        short = [c for c in alias if c not in cands and (cur is None or idx.under(c, cur))]
-        if short and pos + n < len(t) and t[pos + n] in _STREETISH:
-            # 上海路, 平原路: keep a short name only when a smaller place under it follows
-            short = [c for c in short if _match_at(idx, t, pos + n, c) is not None]
-        cands += short
-        if cands:
-            return n, cands
-    return None
-
-
-def region_from_address(address: str) -> Region | None:
-    """The most specific region named at the start of a Chinese address.
-
-    The address is read left to right as province → city → county, each part the longest
-    official or short name that lies inside what was read before (``河南省商丘市梁园区平原路1号``
-    → 411402; ``深圳市南山区…`` → 440305; ``济源市…`` → 419001). A county name used in several
-    places (鼓楼区) is settled by the province or city read before it; if it stays ambiguous,
-    reading stops at the last level that is certain (the deepest common ancestor), which may
-    be nothing. A short name directly followed by a street word (``上海路``) is not taken for
-    a place. Leading ``中国``/``中华人民共和国`` and separators are skipped.
-
-    Returns
-    -------
-    Region or None
-        ``None`` when the address does not start with a known place.
-    """
-    if not isinstance(address, str):
-        if address is None or (isinstance(address, float) and address != address):
-            return None
-        address = str(address)
-    t = _clean_text(address)
-    idx = _index()
-    pos = 0
-    changed = True
-    while changed:
-        changed = False
-        while pos < len(t) and t[pos] in _SEPARATORS:
-            pos += 1
-        for pre in _ADDRESS_PREFIXES:
-            if t.startswith(pre, pos):
-                pos += len(pre)
-                changed = True
-    cur: str | None = None
-    for _ in range(4):
-        while pos < len(t) and t[pos] in _SEPARATORS:
-            pos += 1
-        if pos >= len(t):
-            break
-        m = _match_at(idx, t, pos, cur)
-        if m is None:
-            # a repeated name (深圳市深圳市南山区) is skipped, anything else ends the read
-            rep = _repeat_at(idx, t, pos, cur) if cur is not None else 0
-            if rep:
-                pos += rep
-                continue
-            break
-        n, cands = m
-        top = min(_RANK[idx.rows[c].level] for c in cands)
-        best = [c for c in cands if _RANK[idx.rows[c].level] == top]
-        if len(best) > 1:
-            common = _common_ancestor(idx, best)
-            if common is not None and (cur is None or common == cur or idx.under(common, cur)):
-                cur = common
-            break
-        cur = best[0]
-        pos += n
-        if idx.rows[cur].level == "county":
-            break
-    if cur is None:
-        return None
-    return idx.region(cur)
-
-
-def _repeat_at(idx: _RegionIndex, t: str, pos: int, cur: str) -> int:
-    """Length of a name of ``cur`` itself at ``t[pos:]`` (0 if none)."""
-    window = t[pos : pos + idx.maxlen]
-    for n in range(idx.trie.longest_prefix(window), 1, -1):
-        if cur in idx.full.get(window[:n], ()) or cur in idx.alias.get(window[:n], ()):
-            return n
-    return 0
-
-
-def _common_ancestor(idx: _RegionIndex, codes: list[str]) -> str | None:
-    chains = [[c, *idx.ancestors(c)] for c in codes]
-    shared = set(chains[0]).intersection(*chains[1:])
-    for c in chains[0]:
-        if c in shared and not idx.is_placeholder(c):
-            return c
-    return None
-
-
 def _known(code: Any) -> str:
     c = _clean_text(code)
     if c not in _index().rows:
@@ -511,6 +427,21 @@ def region_levels(code: str) -> dict[str, str | None]:
 
     A county of a municipality reports its placeholder city (110108 → city 110100), so
     city-level aggregation keeps every county inside a city.
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code of the table.
+
+    Returns
+    -------
+    dict
+        ``province``, ``city``, ``county`` → code or ``None``.
+
+    Raises
+    ------
+    RegionError
+        The code is not in the table.
     """
     c = _known(code)
     row = _index().rows[c]
@@ -522,18 +453,53 @@ def region_levels(code: str) -> dict[str, str | None]:
 
 
 def parent_code(code: str) -> str | None:
-    """Code of the region directly above (``None`` for a province)."""
+    """Code of the region directly above (``None`` for a province).
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code of the table.
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    RegionError
+        The code is not in the table.
+    """
     c = _known(code)
     return _index().rows[c].parent or None
 
 
 def is_region_code(code: str) -> bool:
-    """True when ``code`` is exactly a 6-digit code of the division table."""
+    """True when ``code`` is exactly a 6-digit code of the division table.
+
+    Parameters
+    ----------
+    code : str
+        Any value.
+
+    Returns
+    -------
+    bool
+    """
     return code in _index().rows
 
 
 def is_county(code: str) -> bool:
-    """True when ``code`` is a county-level code of the table (the most specific level)."""
+    """True when ``code`` is a county-level code of the table (the most specific level).
+
+    Parameters
+    ----------
+    code : str
+        Any value.
+
+    Returns
+    -------
+    bool
+    """
     row = _index().rows.get(code)
     return row is not None and row.level == "county"
 
@@ -543,6 +509,15 @@ def ancestors(code: str) -> tuple[str, ...]:
     """Codes above ``code``, nearest first (``411402`` → ``("411400", "410000")``).
 
     ``()`` for a province or a code not in the table. Memoised: the table never changes.
+
+    Parameters
+    ----------
+    code : str
+        A 6-digit code.
+
+    Returns
+    -------
+    tuple of str
     """
     idx = _index()
     if code not in idx.rows:
@@ -556,6 +531,15 @@ def province_of(code: str | None) -> str:
 
     A code not in the table but shaped like one (6 digits) is taken at its word: its first two
     digits name the province (``419999`` → ``410000``), as GB/T 2260 builds codes.
+
+    Parameters
+    ----------
+    code : str or None
+        A region code.
+
+    Returns
+    -------
+    str
     """
     if not code:
         return ""
@@ -572,6 +556,18 @@ def resolve_under(text: str, parent: str) -> str | None:
 
     This settles a short name used in several places (朝阳区 is in Beijing and in Changchun) once
     the province or city around it is known. Memoised: it scans the whole table.
+
+    Parameters
+    ----------
+    text : str
+        A place name, possibly followed by more text (an address).
+    parent : str
+        Code of the province or city to search below.
+
+    Returns
+    -------
+    str or None
+        The region code.
     """
     t = text.strip()
     for code, row in _index().rows.items():
@@ -586,6 +582,15 @@ def most_specific(found: Iterable[str]) -> str | None:
 
     A later code replaces the current one only when it is of a deeper level and lies below it or
     in the same province; a code not in the table counts as a province. ``None`` for no codes.
+
+    Parameters
+    ----------
+    found : iterable of str
+        Region codes, in the order they were read.
+
+    Returns
+    -------
+    str or None
     """
     rows = _index().rows
 
@@ -608,6 +613,11 @@ def province_from_short(name: str) -> str | None:
 
     Such lists put 深圳 (and sometimes 大连, 宁波, 青岛, 厦门) beside the provinces; any such city
     name maps to its province (深圳 → 440000). Vendors also write 内蒙 for 内蒙古.
+
+    Parameters
+    ----------
+    name : str
+        A short province or city name (``河南``, ``深圳``, ``内蒙``).
 
     Returns
     -------
@@ -634,6 +644,18 @@ def add_region(G: nx.MultiDiGraph, code: str) -> str:
     ``code`` may be anything :func:`resolve_region` accepts. Re-adding is harmless. A
     placeholder city (110100 市辖区) is named by its full name (``北京市市辖区``) so that it
     reads sensibly in tables and maps.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph, modified in place.
+    code : str
+        A region code or name.
+
+    Returns
+    -------
+    str
+        The node id of the region.
     """
     reg = resolve_region(code)
     idx = _index()

@@ -185,6 +185,20 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     each distinct cell text of a column is parsed once, before the row loop; the loop then only
     assembles records in file order and reports warnings and rejects exactly where a per-row
     parse would (same order, same texts).
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the enterprise table.
+    m : Mapping
+        The table's source mapping.
+
+    Returns
+    -------
+    callable
+        Called as ``handler(rows, i, row_no, st, src, m)`` once per row, in file order.
     """
     f = m.fields
     n = rows.n

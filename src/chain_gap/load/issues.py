@@ -77,7 +77,17 @@ REASON_CODES: tuple[tuple[str, str], ...] = (
 
 
 def issue_code(reason: str) -> str:
-    """The stable code of a loader reason (``load-other`` when no rule names it)."""
+    """The stable code of a loader reason (``load-other`` when no rule names it).
+
+    Parameters
+    ----------
+    reason : str
+        The reason text of a warning, reject or skipped row.
+
+    Returns
+    -------
+    str
+    """
     for needle, code in REASON_CODES:
         if needle in reason:
             return code
@@ -176,6 +186,13 @@ def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write the rejected rows as CSV (UTF-8 with BOM so Excel opens it), atomically.
 
     Formula-like values are neutralised with a leading ``'`` so opening the file runs nothing.
+
+    Parameters
+    ----------
+    result : LoadResult
+        The result of a load.
+    path : str or os.PathLike
+        The CSV file to write.
     """
     _write_issues(result.rejects, path)
 
@@ -194,6 +211,15 @@ def issues_frame(result: LoadResult) -> pd.DataFrame:
     Columns ``kind`` (warning / skipped / conflict) and those of :data:`ISSUE_COLUMNS`; a conflict's
     ``file`` and ``row`` are where the value not kept came from, its ``value`` the value kept and the
     one not kept.
+
+    Parameters
+    ----------
+    result : LoadResult
+        The result of a load.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     parts = [
         result.warnings.assign(kind="warning"),
@@ -227,13 +253,28 @@ def write_warnings(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write every warning, skipped row and merge conflict (with codes) as CSV, atomically.
 
     UTF-8 with BOM so Excel opens it; formula-like values neutralised with a leading ``'``.
+
+    Parameters
+    ----------
+    result : LoadResult
+        The result of a load.
+    path : str or os.PathLike
+        The CSV file to write.
     """
     _write_issues(issues_frame(result), path)
 
 
 def write_load_report(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write the load report (per-file and total counts) as JSON (UTF-8, Chinese kept readable),
-    atomically."""
+    atomically.
+
+    Parameters
+    ----------
+    result : LoadResult
+        The result of a load.
+    path : str or os.PathLike
+        The JSON file to write.
+    """
 
     def write(fh: Any) -> None:
         json.dump(result.report, fh, ensure_ascii=False, indent=2)

@@ -128,12 +128,26 @@ def _mapping_from_dict(data: Any, where: str, parent_id: str | None = None) -> M
 
 
 def list_mappings() -> list[str]:
-    """Ids of the mappings shipped in ``loaders/``."""
+    """Ids of the mappings shipped in ``loaders/``.
+
+    Returns
+    -------
+    list of str
+    """
     return sorted(p.stem for p in loaders_dir().glob("*.yaml"))
 
 
 def load_mapping(name_or_path: str | os.PathLike[str] | Mapping) -> Mapping:
     """Load a source mapping by id (``"qcc"``) or from a YAML file path.
+
+    Parameters
+    ----------
+    name_or_path : str, os.PathLike or Mapping
+        A shipped mapping id, a YAML file, or a mapping (returned as is).
+
+    Returns
+    -------
+    Mapping
 
     Raises
     ------

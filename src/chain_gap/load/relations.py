@@ -107,7 +107,23 @@ def product_ids(ld: Loader, values: Sequence[str]) -> list[tuple[str, str] | Non
 
 
 def makes(ld: Loader, nid: str, name: str, share: float | None) -> bool:
-    """The MAKES edge from enterprise ``nid`` to the product ``name``; True when new."""
+    """The MAKES edge from enterprise ``nid`` to the product ``name``; True when new.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress.
+    nid : str
+        Enterprise node id.
+    name : str
+        Product name (the Product node is created when missing).
+    share : float or None
+        Share of the firm's revenue from the product, when known.
+
+    Returns
+    -------
+    bool
+    """
     pid = product(ld, name)
     if pid is None:
         return False
@@ -117,7 +133,21 @@ def makes(ld: Loader, nid: str, name: str, share: float | None) -> bool:
 
 
 def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -> None:
-    """A product list: one Product node per distinct name."""
+    """A product list: one Product node per distinct name.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the table adds.
+    m : Mapping
+        The table's source mapping.
+    """
     col = rows.column("name")
     ids = product_ids(ld, col)
     nodes, add_node_, numbers, extra = ld.fg.nodes, ld.fg.add_node, rows.numbers, bool(rows.extra)
@@ -144,7 +174,21 @@ def load_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -
 
 
 def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -> None:
-    """Firm → product rows: a MAKES edge with the revenue ``share`` when given."""
+    """Firm → product rows: a MAKES edge with the revenue ``share`` when given.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the table adds.
+    m : Mapping
+        The table's source mapping.
+    """
     prods = rows.column("product")
     ids = product_ids(ld, prods)
     has_share = "share" in m.fields
@@ -210,7 +254,21 @@ def load_enterprise_products(ld: Loader, rows: Rows, st: FileStats, src: str, m:
 
 def load_product_relations(ld: Loader, rows: Rows, st: FileStats, src: str, m: Mapping) -> None:
     """Product → product rows; the mapping's ``relations`` say which edge each ``rel`` is and
-    whether it runs backwards (上游材料: ``to`` is an input of ``from``)."""
+    whether it runs backwards (上游材料: ``to`` is an input of ``from``).
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the table adds.
+    m : Mapping
+        The table's source mapping.
+    """
     A, B, R = rows.column("from"), rows.column("to"), rows.column("rel")
     ida, idb = product_ids(ld, A), product_ids(ld, B)
     rel_of: dict[str, tuple[bool, str] | None] = {}
@@ -330,7 +388,25 @@ def _add_industry(ld: Loader, m: Mapping, code: str, name: str) -> str:
 
 
 def industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
-    """An industry of the list: code and name."""
+    """An industry of the list: code and name.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    i : int
+        Index of the row in ``rows``.
+    row_no : int
+        The row's number in the file, for warnings and rejects.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the row adds.
+    m : Mapping
+        The table's source mapping.
+    """
     code, name = rows.first("code", i), rows.first("name", i)
     if not code or not name:
         ld.reject(st, row_no, "code" if not code else "name", code or name, "industry needs a code and a name")
@@ -344,7 +420,25 @@ def industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src
 
 
 def industry_parent_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
-    """Child industry PART_OF its parent; both must be in the list already."""
+    """Child industry PART_OF its parent; both must be in the list already.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    i : int
+        Index of the row in ``rows``.
+    row_no : int
+        The row's number in the file, for warnings and rejects.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the row adds.
+    m : Mapping
+        The table's source mapping.
+    """
     prefix = _prefix(m)
     child, parent = rows.first("child", i), rows.first("parent", i)
     u, v = f"industry:{prefix}:{child}", f"industry:{prefix}:{parent}"
@@ -356,7 +450,25 @@ def industry_parent_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileSta
 
 
 def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
-    """A firm CLASSIFIED_AS an industry; an industry missing from the list is added when named."""
+    """A firm CLASSIFIED_AS an industry; an industry missing from the list is added when named.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    i : int
+        Index of the row in ``rows``.
+    row_no : int
+        The row's number in the file, for warnings and rejects.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the row adds.
+    m : Mapping
+        The table's source mapping.
+    """
     code = rows.first("industry_code", i)
     iid = f"industry:{_prefix(m)}:{code}"
     if not code:
@@ -376,7 +488,25 @@ def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: Fil
 
 
 def industry_upstream_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
-    """An industry and the industries it buys from: UPSTREAM_OF up → industry with the count."""
+    """An industry and the industries it buys from: UPSTREAM_OF up → industry with the count.
+
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    i : int
+        Index of the row in ``rows``.
+    row_no : int
+        The row's number in the file, for warnings and rejects.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the row adds.
+    m : Mapping
+        The table's source mapping.
+    """
     name, ups_raw = rows.first("industry", i), rows.first("ups", i)
     target = ld.sw_by_name.get(name)
     if target is None:

@@ -57,7 +57,22 @@ def _dedupe(header: Sequence[str]) -> list[str]:
 def read_raw_table(
     path: str | os.PathLike[str], *, sheet: str | None = None, fields: Mapping | dict[str, Any] | None = None
 ) -> tuple[RawTable, dict[str, Any]]:
-    """:func:`read_table` without the DataFrame: the raw columns the loader iterates over."""
+    """:func:`read_table` without the DataFrame: the raw columns the loader iterates over.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file, as in :func:`read_table`.
+    sheet : str or None
+        XLSX sheet name, as in :func:`read_table`.
+    fields : Mapping, dict or None
+        A :class:`Mapping`, or field → synonyms, as in :func:`read_table`.
+
+    Returns
+    -------
+    tuple of (RawTable, dict)
+        The columns as read and the ``info`` of :func:`read_table`.
+    """
     p = Path(path)
     synonyms, specs = _field_synonyms(fields)
     try:
@@ -92,6 +107,15 @@ def split_sheets(raw: RawTable) -> list[RawTable]:
 
     Rows of different sheets share row numbers (each sheet starts at its own header), so the loader
     counts, rejects and warns per sheet; a table of one sheet comes back as it is.
+
+    Parameters
+    ----------
+    raw : RawTable
+        A table read with ``sheet="*"``.
+
+    Returns
+    -------
+    list of RawTable
     """
     if raw.row_sheets is None:
         return [raw]

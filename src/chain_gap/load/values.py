@@ -52,7 +52,17 @@ _SPLIT = re.compile(r"[,，;；、|｜\n]+")
 
 
 def clean(v: Any) -> str:
-    """The cell stripped, ``""`` for a "no value" word or None."""
+    """The cell stripped, ``""`` for a "no value" word or None.
+
+    Parameters
+    ----------
+    v : object
+        A cell value.
+
+    Returns
+    -------
+    str
+    """
     if v is None:
         return ""
     t = str(v).strip()
@@ -62,18 +72,50 @@ def clean(v: Any) -> str:
 
 
 def split(text: str) -> list[str]:
-    """The parts of a list cell (``,，;；、|`` or line breaks between them), "no value" parts dropped."""
+    """The parts of a list cell (``,，;；、|`` or line breaks between them), "no value" parts dropped.
+
+    Parameters
+    ----------
+    text : str
+        A list cell.
+
+    Returns
+    -------
+    list of str
+    """
     return [p.strip() for p in _SPLIT.split(text) if p.strip() and p.strip().lower() not in EMPTY]
 
 
 def short(v: Any, n: int = 200) -> str:
-    """The value as text, cut to ``n`` characters (with the count cut) for reports."""
+    """The value as text, cut to ``n`` characters (with the count cut) for reports.
+
+    Parameters
+    ----------
+    v : object
+        Any value; ``None`` gives ``""``.
+    n : int
+        Longest text kept.
+
+    Returns
+    -------
+    str
+    """
     s = "" if v is None else str(v)
     return s if len(s) <= n else s[:n] + f"…(+{len(s) - n} chars)"
 
 
 def first_cells(col: Sequence[str]) -> list[str]:
-    """Cells as the first value of a field: stripped, ``""`` for the "no value" words."""
+    """Cells as the first value of a field: stripped, ``""`` for the "no value" words.
+
+    Parameters
+    ----------
+    col : sequence of str
+        The cells of one column.
+
+    Returns
+    -------
+    list of str
+    """
     # "" is one of the EMPTY words; no "no value" word is longer than 5 characters. Each distinct
     # cell is checked once; the column is rewritten only when one of them is such a word.
     cells = list(map(str.strip, col))
@@ -85,7 +127,22 @@ def first_cells(col: Sequence[str]) -> list[str]:
 
 def map_unique(fn: Callable[[str], Any], values: Sequence[str], distinct: bool = False) -> list[Any]:
     """``[fn(v) for v in values]`` computing ``fn`` once per distinct value (exports repeat cells);
-    ``distinct=True`` for columns whose values rarely repeat (names), where a memo costs more."""
+    ``distinct=True`` for columns whose values rarely repeat (names), where a memo costs more.
+
+    Parameters
+    ----------
+    fn : callable
+        The per-cell function.
+    values : sequence of str
+        The cells.
+    distinct : bool
+        Skip the memo and call ``fn`` on every cell.
+
+    Returns
+    -------
+    list
+        ``fn(v)`` per cell, in order.
+    """
     if distinct:
         return list(map(fn, values))
     uniq = list(dict.fromkeys(values))
@@ -107,14 +164,34 @@ _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def clean_name(raw: str) -> str:
-    """``normalize.clean_name(raw) or ""`` with a fast path for plain CJK / ASCII names."""
+    """``normalize.clean_name(raw) or ""`` with a fast path for plain CJK / ASCII names.
+
+    Parameters
+    ----------
+    raw : str
+        A name cell.
+
+    Returns
+    -------
+    str
+    """
     if FAST_NAME.fullmatch(raw):
         return raw.replace("(", "（").replace(")", "）")
     return normalize.clean_name(raw) or ""
 
 
 def norm_name(name: str) -> str:
-    """``normalize.normalize_name(name)`` with a fast path for plain CJK / ASCII names."""
+    """``normalize.normalize_name(name)`` with a fast path for plain CJK / ASCII names.
+
+    Parameters
+    ----------
+    name : str
+        A name cell.
+
+    Returns
+    -------
+    str
+    """
     if FAST_NAME.fullmatch(name):
         return (
             name.replace("（", "")
@@ -134,6 +211,16 @@ def valid_usccs(values: Sequence[str]) -> dict[str, str | None]:
     checked together with numpy: the check character is ``(31 - Σ value × weight mod 31) mod 31``
     over positions 1–17. Other spellings (lower case, spaces, full-width) go through
     ``normalize.normalize_uscc`` and ``normalize.uscc_valid``.
+
+    Parameters
+    ----------
+    values : sequence of str
+        Credit-code cells.
+
+    Returns
+    -------
+    dict
+        Cell text → canonical USCC, or ``None`` when the cell is not a valid code.
     """
     import numpy as np
 
@@ -166,6 +253,21 @@ def parse_money_text(text: str, unit: str | None, capital: bool) -> tuple[float 
     A bare number is yuan: it is read directly (what ``normalize.parse_capital`` would return);
     everything else goes through ``parse_capital`` / ``parse_amount``. A header unit (万元) applies
     to a bare number.
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+    unit : str or None
+        The money unit the column header announces (``万元``), if any.
+    capital : bool
+        Read as registered capital (:func:`~chain_gap.normalize.parse_capital`, which also gives the
+        currency) rather than as an amount such as revenue (negative values allowed, no currency).
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        The value in CNY and the currency it was stated in (``None`` for an amount that is not capital).
     """
     val: float | None
     cur: str | None
@@ -189,14 +291,34 @@ def parse_money_text(text: str, unit: str | None, capital: bool) -> tuple[float 
 
 
 def parse_int_text(text: str) -> int | None:
-    """A whole number written as ``1,200``, ``35人``, ``12.0``; None otherwise."""
+    """A whole number written as ``1,200``, ``35人``, ``12.0``; None otherwise.
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+
+    Returns
+    -------
+    int or None
+    """
     t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     m = re.fullmatch(r"(\d+)(?:\.0+)?\s*(人|名|个|年)?", t)
     return int(m.group(1)) if m else None
 
 
 def parse_date_text(text: str) -> str | None:
-    """ISO date (or what ``normalize.parse_date`` keeps as text) of a date cell; None if unreadable."""
+    """ISO date (or what ``normalize.parse_date`` keeps as text) of a date cell; None if unreadable.
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+
+    Returns
+    -------
+    str or None
+    """
     try:
         d = normalize.parse_date(text)
     except (ValueError, TypeError):
@@ -208,12 +330,32 @@ def parse_date_text(text: str) -> str | None:
 
 @cache
 def stock_symbol(code: Any) -> str | None:
-    """``normalize.stock_symbol`` memoised: the index asks for the same few thousand codes."""
+    """``normalize.stock_symbol`` memoised: the index asks for the same few thousand codes.
+
+    Parameters
+    ----------
+    code : object
+        A stock code in any spelling.
+
+    Returns
+    -------
+    str or None
+    """
     return normalize.stock_symbol(code)
 
 
 def num_eq(a: Any, b: Any) -> bool:
-    """Equal values, numbers compared with a tolerance (a merge is not a conflict over 1e-12)."""
+    """Equal values, numbers compared with a tolerance (a merge is not a conflict over 1e-9, relative or absolute).
+
+    Parameters
+    ----------
+    a, b : object
+        The two values.
+
+    Returns
+    -------
+    bool
+    """
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return a == b

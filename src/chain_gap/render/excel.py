@@ -93,6 +93,18 @@ def neutralise(value: Any) -> Any:
     ``'``; anything else (numbers, other text, ``None``) is returned unchanged. Numbers are not
     touched: a negative number is data, a string ``"-1+1"`` could be a formula.
 
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    object
+        ``value``, or the text with a leading ``'``.
+
+    Examples
+    --------
     >>> neutralise('=HYPERLINK("x")')
     '\\'=HYPERLINK("x")'
     >>> neutralise("商丘市")
@@ -108,6 +120,17 @@ def is_code_column(name: str, text_columns: Iterable[str] = ()) -> bool:
 
     True for the names in :data:`CODE_COLUMNS`, anything ending in ``_code``, ``_id`` or
     ``uscc``, and any name in ``text_columns``.
+
+    Parameters
+    ----------
+    name : str
+        A column name.
+    text_columns : iterable of str
+        More names to treat as code columns.
+
+    Returns
+    -------
+    bool
     """
     n = str(name).strip().lower()
     return n in CODE_COLUMNS or n.endswith(("_code", "_id", "uscc")) or str(name) in set(text_columns)
@@ -297,7 +320,20 @@ def write_workbook(
 
 
 def write_csv(path: str | os.PathLike[str], df: pd.DataFrame) -> Path:
-    """Write a CSV that Excel opens correctly (UTF-8 with BOM), formula-like cells neutralised, atomically."""
+    """Write a CSV that Excel opens correctly (UTF-8 with BOM), formula-like cells neutralised, atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file to write.
+    df : pandas.DataFrame
+        The table.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
     target = Path(path)
     safe = df.copy()
     for col in safe.columns:

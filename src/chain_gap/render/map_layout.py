@@ -30,6 +30,16 @@ def columns_per_stage(totals: Mapping[str, float]) -> dict[str, int]:
     A single tall column per stage would make a 100-link chain a thin strip whose labels are
     unreadable at "fit"; too many columns the other way round. Tries column heights from four
     rows up and keeps the one whose overall aspect ratio is closest to a landscape screen.
+
+    Parameters
+    ----------
+    totals : Mapping
+        Stage → total height of its blocks (canvas units).
+
+    Returns
+    -------
+    dict
+        Stage → number of columns.
     """
     biggest = max(totals.values(), default=0.0)
     best: tuple[float, dict[str, int]] | None = None
@@ -54,7 +64,21 @@ def layout(
 ) -> tuple[dict[str, tuple[float, float]], list[dict], list[dict]]:
     """Fixed positions: stages as bands left to right, groups as headed blocks flowed into columns.
 
-    Returns node positions, stage bands and group headings (canvas coordinates).
+    Parameters
+    ----------
+    nodes : list of dict
+        The map's nodes, each with ``id``, ``stage``, ``group`` and ``group_name``.
+    with_headers : bool
+        Head each group's block with its name (the leaf view); ``False`` flows the nodes without headings.
+    lang : str
+        ``"zh"`` or ``"en"``, for the band labels.
+    leaf_counts : Mapping
+        Stage → number of leaf links, for the band labels.
+
+    Returns
+    -------
+    tuple of (dict, list of dict, list of dict)
+        Node id → ``(x, y)``, the stage bands and the group headings, in canvas coordinates.
     """
     pos: dict[str, tuple[float, float]] = {}
     headers: list[dict] = []

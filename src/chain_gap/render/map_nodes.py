@@ -39,7 +39,22 @@ def _fmt_activity(v: Any, activity: str, lang: str) -> str:
 def firm_lists(
     local_firms: pd.DataFrame | None, links: set[str], lang: str
 ) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Local firms per link, producers first then by revenue and capital; rejected links apart."""
+    """Local firms per link, producers first then by revenue and capital; rejected links apart.
+
+    Parameters
+    ----------
+    local_firms : pandas.DataFrame or None
+        The local firm list (:func:`chain_gap.report.local_firms`); ``None`` gives no lists.
+    links : set of str
+        Leaf ids of the map; firms of other links are ignored.
+    lang : str
+        ``"zh"`` or ``"en"``, for role labels and amounts.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        Link → firm records, and link → number of firms a reviewer rejected.
+    """
     if local_firms is None:
         return {}, {}
     check_columns(local_firms, _FIRM_REQUIRED, "local firms")
@@ -73,7 +88,20 @@ def firm_lists(
 
 
 def target_lists(targets: pd.DataFrame | None, links: set[str]) -> dict[str, list[dict]]:
-    """Ranked targets per link (by rank, then score, then input order); ``{}`` without a target list."""
+    """Ranked targets per link (by rank, then score, then input order); ``{}`` without a target list.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame or None
+        The ranked targets (:func:`chain_gap.targets.rank`).
+    links : set of str
+        Leaf ids of the map; targets of other links are ignored.
+
+    Returns
+    -------
+    dict
+        Link → target records.
+    """
     if targets is None:
         return {}
     check_columns(targets, _TARGET_REQUIRED, "targets")
@@ -102,7 +130,17 @@ def target_lists(targets: pd.DataFrame | None, links: set[str]) -> dict[str, lis
 
 
 def public(items: list[dict]) -> list[dict]:
-    """The records without their private (``_``-prefixed) sort keys, as the page receives them."""
+    """The records without their private (``_``-prefixed) sort keys, as the page receives them.
+
+    Parameters
+    ----------
+    items : list of dict
+        Firm or target records.
+
+    Returns
+    -------
+    list of dict
+    """
     return [{k: v for k, v in it.items() if not k.startswith("_")} for it in items]
 
 
@@ -203,6 +241,18 @@ def aggregate(leaves: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     Colour = the verdict holding the largest template weight among the group's leaves (ties go
     to the more severe verdict), so a group mostly missing shows red even if one leaf is strong;
     the tooltip lists the count of leaves per verdict so nothing is hidden by the summary.
+
+    Parameters
+    ----------
+    leaves : list of dict
+        The leaf nodes of the map.
+    lang : str
+        ``"zh"`` or ``"en"``, for the labels and tooltips.
+
+    Returns
+    -------
+    list of dict
+        One node per group, in the order the groups first appear.
     """
     t = MAP_TEXT[lang]
     groups: dict[str, list[dict]] = {}

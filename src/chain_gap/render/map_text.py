@@ -127,7 +127,19 @@ HEADER_ONLY: frozenset[str] = frozenset(
 
 
 def firms_unit(n: str, lang: str) -> str:
-    """A firm count with its unit ("12家", "12 firms", "1 firm"); ``n`` is already formatted."""
+    """A firm count with its unit ("12家", "12 firms", "1 firm"); ``n`` is already formatted.
+
+    Parameters
+    ----------
+    n : str
+        The formatted count.
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     if lang == "en" and n == "1":
         return "1 firm"
     return MAP_TEXT[lang]["unit_firms"].format(n=n)

@@ -37,7 +37,17 @@ _SYNTHETIC_NOTE = "合成演示数据，非真实企业 / synthetic demo data, n
 
 
 def vintage(G: Any) -> str:
-    """The data vintage recorded on the graph (``G.graph["vintage"]``), or ``""``."""
+    """The data vintage recorded on the graph (``G.graph["vintage"]``), or ``""``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph.
+
+    Returns
+    -------
+    str
+    """
     return str(G.graph.get("vintage") or "") if G is not None else ""
 
 
@@ -67,7 +77,17 @@ def settings(config: Mapping[str, Any] | None = None, table: pd.DataFrame | None
 
 
 def fmt_param(v: Any) -> str:
-    """A setting as text: mappings as ``k=v；…``, floats without trailing zeros."""
+    """A setting as text: mappings as ``k=v；…``, floats without trailing zeros.
+
+    Parameters
+    ----------
+    v : object
+        A setting value.
+
+    Returns
+    -------
+    str
+    """
     if isinstance(v, Mapping):
         return "；".join(f"{k}={fmt_param(x)}" for k, x in v.items())
     if isinstance(v, float):
@@ -88,7 +108,19 @@ def _verdict_cfg(cfg: Mapping[str, Any]) -> dict[str, str]:
 
 
 def verdict_rules(cfg: Mapping[str, Any], lang: str = "zh") -> str:
-    """The verdict rules in one sentence, with the thresholds of ``cfg`` (see ``graph/config/gaps.toml``)."""
+    """The verdict rules in one sentence, with the thresholds of ``cfg`` (see ``graph/config/gaps.toml``).
+
+    Parameters
+    ----------
+    cfg : Mapping
+        The gaps settings.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     p = _verdict_cfg(cfg)
     if lang == "zh":
         return (
@@ -106,7 +138,19 @@ def verdict_rules(cfg: Mapping[str, Any], lang: str = "zh") -> str:
 
 
 def lq_method(cfg: Mapping[str, Any], lang: str = "zh") -> str:
-    """How LQ* and its interval are computed, at the confidence level of ``cfg``."""
+    """How LQ* and its interval are computed, at the confidence level of ``cfg``.
+
+    Parameters
+    ----------
+    cfg : Mapping
+        The gaps settings.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     level = _verdict_cfg(cfg)["level"]
     if lang == "zh":
         return (

@@ -97,7 +97,19 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
 
 
 def sheet_name(kind: str, lang: str = "zh") -> str:
-    """Sheet name of an output (``gaps``, ``targets``, ``local``, ``notes``) in the chosen language."""
+    """Sheet name of an output (``gaps``, ``targets``, ``local``, ``notes``) in the chosen language.
+
+    Parameters
+    ----------
+    kind : str
+        "gaps", "targets", "local" or "notes".
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
     zh, en = SHEET_NAMES[kind]
     return zh if lang == "zh" else en
 
@@ -119,12 +131,36 @@ def _labelled(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: st
 
 
 def gap_sheet(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The gap table with stable Chinese (or English) column names, as staff see it."""
+    """The gap table with stable Chinese (or English) column names, as staff see it.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        A gap table (:func:`chain_gap.gaps.table`).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return _labelled(gaps, GAP_COLUMNS, lang)
 
 
 def target_sheet(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The target list with stable Chinese (or English) column names."""
+    """The target list with stable Chinese (or English) column names.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        A target list (:func:`chain_gap.targets.rank`).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     return _labelled(targets, TARGET_COLUMNS, lang)
 
 
@@ -155,9 +191,19 @@ DECISION_LABELS = {
 def text_headers(columns: Mapping[str, tuple[str, str]], lang: str) -> tuple[str, ...]:
     """Output headers of the code columns (USCC, region code, ids) of a labelled sheet.
 
-    The sheets are written with Chinese headers, which :func:`chain_gap.render.excel.is_code_column` cannot
-    recognise,
-    so the code columns are named explicitly and always written as text.
+    The sheets are written with Chinese headers, which :func:`chain_gap.render.excel.is_code_column`
+    cannot recognise, so the code columns are named explicitly and always written as text.
+
+    Parameters
+    ----------
+    columns : Mapping
+        Column → (Chinese header, English header) of a labelled sheet.
+    lang : str
+        "zh" or "en".
+
+    Returns
+    -------
+    tuple of str
     """
     return tuple(v[0 if lang == "zh" else 1] for k, v in columns.items() if is_code_column(k) or k == "link")
 
@@ -168,6 +214,19 @@ def local_sheet(firms: pd.DataFrame, chain: Any, lang: str = "zh") -> pd.DataFra
     ``firms`` is :func:`chain_gap.report.local_firms`; every membership is listed (one row per firm and link),
     including sellers, users and links a reviewer rejected, each saying so, so the list can be
     reconciled with the registry and with the gap table's counts (which use confirmed producers).
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        The local firm list.
+    chain : ChainSpec
+        The chain, for the link names.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     from chain_gap.chains import load_chain
 

@@ -58,7 +58,17 @@ def render(name: str, **context: Any) -> str:
 
 @functools.cache
 def asset(name: str) -> str:
-    """The text of the static asset ``assets/<name>`` (a script or a style sheet), cached."""
+    """The text of the static asset ``assets/<name>`` (a script or a style sheet), cached.
+
+    Parameters
+    ----------
+    name : str
+        File name inside ``render/assets``.
+
+    Returns
+    -------
+    str
+    """
     return (importlib.resources.files("chain_gap.render") / "assets" / name).read_text(encoding="utf-8")
 
 
@@ -90,7 +100,17 @@ def inline(code: str, what: str) -> Any:
 
 
 def script_data(obj: Any) -> Any:
-    """``obj`` as JSON safe inside ``<script>`` (see :func:`chain_gap.render.text.script_json`), as Markup."""
+    """``obj`` as JSON safe inside ``<script>`` (see :func:`chain_gap.render.text.script_json`), as Markup.
+
+    Parameters
+    ----------
+    obj : object
+        Any JSON-serialisable value.
+
+    Returns
+    -------
+    markupsafe.Markup
+    """
     from markupsafe import Markup
 
     return Markup(script_json(obj))  # <, >, & and U+2028/9 are escaped by script_json
@@ -103,6 +123,11 @@ def _version_key(p: Path) -> tuple[int, ...]:
 @functools.lru_cache(maxsize=1)
 def vis_network() -> tuple[str, str]:
     """The vis-network library shipped by pyvis: (JavaScript, CSS) of its newest bundled version.
+
+    Returns
+    -------
+    tuple of (str, str)
+        The JavaScript and the CSS.
 
     Raises
     ------

@@ -30,7 +30,17 @@ __all__ = [
 
 
 def plain(v: Any) -> Any:
-    """Plain Python value: numpy scalars unwrapped, NaN / NA / NaT as ``None``; containers unchanged."""
+    """Plain Python value: numpy scalars unwrapped, NaN / NA / NaT as ``None``; containers unchanged.
+
+    Parameters
+    ----------
+    v : object
+        Any value.
+
+    Returns
+    -------
+    object
+    """
     if v is None:
         return None
     if isinstance(v, (list, tuple, dict)):
@@ -49,13 +59,33 @@ def plain(v: Any) -> Any:
 
 
 def text(v: Any) -> str:
-    """``v`` as text; a missing value is the empty string."""
+    """``v`` as text; a missing value is the empty string.
+
+    Parameters
+    ----------
+    v : object
+        Any value.
+
+    Returns
+    -------
+    str
+    """
     v = plain(v)
     return "" if v is None else str(v)
 
 
 def number(v: Any) -> float | None:
-    """``v`` as a float, or ``None`` when it is missing or not a number."""
+    """``v`` as a float, or ``None`` when it is missing or not a number.
+
+    Parameters
+    ----------
+    v : object
+        Any value.
+
+    Returns
+    -------
+    float or None
+    """
     v = plain(v)
     if v is None or isinstance(v, bool):
         return None if v is None else float(v)
@@ -66,7 +96,17 @@ def number(v: Any) -> float | None:
 
 
 def is_missing(v: Any) -> bool:
-    """None, NaN, NaT or pd.NA (scalars only; containers are never missing)."""
+    """None, NaN, NaT or pd.NA (scalars only; containers are never missing).
+
+    Parameters
+    ----------
+    v : object
+        Any value.
+
+    Returns
+    -------
+    bool
+    """
     try:
         res = pd.isna(v)
     except (TypeError, ValueError):
@@ -77,7 +117,19 @@ def is_missing(v: Any) -> bool:
 
 
 def fmt_num(v: Any, nd: int = 2) -> str:
-    """A number with thousands separators and ``nd`` decimals; "—" when missing, "∞" when infinite."""
+    """A number with thousands separators and ``nd`` decimals; "—" when missing, "∞" when infinite.
+
+    Parameters
+    ----------
+    v : object
+        A number (or a missing value).
+    nd : int
+        Decimals shown.
+
+    Returns
+    -------
+    str
+    """
     x = number(v)
     if x is None:
         return "—"
@@ -87,18 +139,51 @@ def fmt_num(v: Any, nd: int = 2) -> str:
 
 
 def fmt_int(v: Any) -> str:
-    """A count with thousands separators; "—" when missing or infinite."""
+    """A count with thousands separators; "—" when missing or infinite.
+
+    Parameters
+    ----------
+    v : object
+        A count (or a missing value).
+
+    Returns
+    -------
+    str
+    """
     x = number(v)
     return "—" if x is None or math.isinf(x) else f"{round(x):,}"
 
 
 def fmt_pct(v: Any) -> str:
-    """A share as a percentage with one decimal (0.755 → "75.5%"); "—" when missing."""
+    """A share as a percentage with one decimal (0.755 → "75.5%"); "—" when missing.
+
+    Parameters
+    ----------
+    v : object
+        A share, 1 = 100 % (or a missing value).
+
+    Returns
+    -------
+    str
+    """
     return "—" if is_missing(v) else f"{float(v) * 100:.1f}%"
 
 
 def fmt_money(v: Any, lang: str) -> str:
-    """CNY amounts as staff quote them: 万元 in Chinese, millions in English."""
+    """CNY amounts as staff quote them: 万元 in Chinese, millions in English.
+
+    Parameters
+    ----------
+    v : object
+        An amount in CNY (or a missing value).
+    lang : str
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        ``"—"`` when missing or infinite.
+    """
     x = number(v)
     if x is None or math.isinf(x):
         return "—"
@@ -110,17 +195,47 @@ def fmt_money(v: Any, lang: str) -> str:
 
 
 def level_text(level: float) -> str:
-    """A confidence level as a percentage for prose: 0.95 → "95%", 0.9 → "90%", 0.975 → "97.5%"."""
+    """A confidence level as a percentage for prose: 0.95 → "95%", 0.9 → "90%", 0.975 → "97.5%".
+
+    Parameters
+    ----------
+    level : float
+        A confidence level in (0, 1).
+
+    Returns
+    -------
+    str
+    """
     return f"{round(float(level) * 100, 6):g}%"
 
 
 def display_width(s: str) -> int:
-    """Width of ``s`` in Excel character units: CJK and full-width characters count double."""
+    """Width of ``s`` in Excel character units: CJK and full-width characters count double.
+
+    Parameters
+    ----------
+    s : str
+        The text.
+
+    Returns
+    -------
+    int
+    """
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
 def unit_width(s: str) -> float:
-    """Width of ``s`` in em: CJK / full-width glyphs 1 em, others about 0.55 em."""
+    """Width of ``s`` in em: CJK / full-width glyphs 1 em, others about 0.55 em.
+
+    Parameters
+    ----------
+    s : str
+        The text.
+
+    Returns
+    -------
+    float
+    """
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.56 for ch in s)
 
 
@@ -130,6 +245,15 @@ def script_json(obj: Any) -> str:
     ``<``, ``>`` and ``&`` only occur inside JSON strings, so escaping them as ``\\u003c`` etc.
     keeps the value identical for ``JSON.parse`` while making ``</script>`` and ``<!--``
     impossible; U+2028/2029 are escaped for old JavaScript parsers.
+
+    Parameters
+    ----------
+    obj : object
+        Any JSON-serialisable value.
+
+    Returns
+    -------
+    str
     """
     s = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return (
