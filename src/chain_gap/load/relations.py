@@ -27,6 +27,26 @@ from chain_gap.load.table import Rows
 from chain_gap.load.values import FAST_NAME, MAX_NAME, clean_name, norm_name
 from chain_gap.schema import SchemaError, add_node
 
+ROW_HANDLER_PARAMETERS = """\
+    Parameters
+    ----------
+    ld : Loader
+        The load in progress (graph, identity index, counts).
+    rows : Rows
+        Column access to the table.
+    i : int
+        Index of the row in ``rows``.
+    row_no : int
+        The row's number in the file, for warnings and rejects.
+    st : FileStats
+        Counts of the file, updated in place.
+    src : str
+        File name recorded as the source of what the row adds.
+    m : Mapping
+        The table's source mapping.
+"""
+"""What every row handler of the loader takes (the loader calls them all the same way)."""
+
 __all__ = [
     "enterprise_industry_row",
     "industry_parent_row",
@@ -390,22 +410,8 @@ def _add_industry(ld: Loader, m: Mapping, code: str, name: str) -> str:
 def industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """An industry of the list: code and name.
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     code, name = rows.first("code", i), rows.first("name", i)
     if not code or not name:
@@ -422,22 +428,8 @@ def industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src
 def industry_parent_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """Child industry PART_OF its parent; both must be in the list already.
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     prefix = _prefix(m)
     child, parent = rows.first("child", i), rows.first("parent", i)
@@ -452,22 +444,8 @@ def industry_parent_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileSta
 def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """A firm CLASSIFIED_AS an industry; an industry missing from the list is added when named.
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     code = rows.first("industry_code", i)
     iid = f"industry:{_prefix(m)}:{code}"
@@ -490,22 +468,8 @@ def enterprise_industry_row(ld: Loader, rows: Rows, i: int, row_no: int, st: Fil
 def industry_upstream_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """An industry and the industries it buys from: UPSTREAM_OF up → industry with the count.
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     name, ups_raw = rows.first("industry", i), rows.first("ups", i)
     target = ld.sw_by_name.get(name)

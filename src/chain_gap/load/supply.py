@@ -79,22 +79,8 @@ def _party(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str,
 def supply_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """A supplier → customer pair: SUPPLIES with value, year and source (the later year wins).
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     u = _party(ld, rows, i, row_no, st, src, m, "supplier")
     if u is None:
@@ -119,22 +105,8 @@ def supply_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: 
 def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
     """A reviewer's decision on one firm and one leaf link, kept in ``G.graph["overrides"]``.
 
-    Parameters
-    ----------
-    ld : Loader
-        The load in progress (graph, identity index, counts).
-    rows : Rows
-        Column access to the table.
-    i : int
-        Index of the row in ``rows``.
-    row_no : int
-        The row's number in the file, for warnings and rejects.
-    st : FileStats
-        Counts of the file, updated in place.
-    src : str
-        File name recorded as the source of what the row adds.
-    m : Mapping
-        The table's source mapping.
+    The row handler's parameters (``ld, rows, i, row_no, st, src, m``) are described once, in
+    :data:`chain_gap.load.relations.ROW_HANDLER_PARAMETERS`.
     """
     text = rows.first("enterprise", i)
     nid, how = ld.lookup(text) if text else (None, "unknown")
