@@ -184,3 +184,30 @@ def test_observed_terms_link_vehicle_makers_and_need_a_source(tmp_path):
     bad = tmp_path / "toy.yaml"
     bad.write_text(text, encoding="utf-8")
     assert any("terms_source" in p for p in validate_file(bad))
+
+
+def test_observed_terms_count_only_as_the_head_of_a_product_line():
+    """Words observed in product lines (锂离子电池, 传感器, 稀土) are generic: they name the link when they head
+    a product line of the firm, never inside a registered scope or the firm's name, nor when more name
+    follows them (a structural part for the product is another product)."""
+    spec = load_chain("nev")
+    cell = next(leaf for leaf in spec.leaves() if leaf.id == "battery_cell")
+    assert "锂离子电池" in cell.observed_terms and "锂离子电池" not in cell.keywords
+    G = _graph({"LINE": {}, "SCOPE": {"scope": "锂离子电池的销售；电子产品销售"}, "PART": {}, "SYS": {}})
+    _product(G, "LINE", "二次锂离子电池", 0.77)
+    _product(G, "PART", "锂离子电池结构件", 0.55)
+    _product(G, "SYS", "动力电池系统", 0.82)  # what cell makers call their cells sold as systems
+    add_node(G, "Enterprise", "NAME", name="测试锂离子电池有限公司")
+    link.attach(G, ["nev"], crosswalk=XW.iloc[0:0])
+
+    def edge(key, leaf):
+        u, v = f"ent:{key}", link_id("nev", leaf)
+        return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
+
+    assert edge("LINE", "battery_cell")["decision"] == "confirmed"
+    assert "产品:锂离子电池" in edge("LINE", "battery_cell")["evidence"]
+    assert edge("SCOPE", "battery_cell") is None
+    assert edge("NAME", "battery_cell") is None
+    assert edge("PART", "battery_cell") is None
+    assert edge("SYS", "battery_cell")["decision"] == "confirmed"
+    assert edge("SYS", "battery_pack")["decision"] == "confirmed"

@@ -81,8 +81,12 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
                 terms[kw].append((lid, "kw"))
-            for prod in (*leaf.products, *leaf.observed_terms):
+            for prod in leaf.products:
                 terms[prod].append((lid, "kw"))
+            # words observed in firms' product lines name the link only as a product line's head
+            # (see _head_hits); in a registered scope or a firm's name they are too generic
+            for prod in leaf.observed_terms:
+                terms[prod].append((lid, "line"))
             for ex in leaf.exclusions:
                 terms[ex].append((lid, "ex"))
             for code in leaf.industry_codes:
@@ -106,14 +110,21 @@ def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]
     return [(end, term, payload) for end, (term, payload) in A.iter(text)]
 
 
-def _hits(A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str]) -> list[tuple[int, str, str]]:
+def _hits(
+    A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str], *, line: bool = False
+) -> list[tuple[int, str, str]]:
     """Keyword hits of ``text`` that survive the exclusions, as (end, term, link node id).
+
+    ``line`` says ``text`` is a product-line name: only then do the leaves' ``observed_terms`` count.
 
     An exclusion vetoes the hits of its link in the same clause (between ；;。 separators, or the same
     product name), so "锂离子电池、充电宝的生产" is no cell maker while a firm with an unrelated
     excluded product elsewhere keeps its real link. Exclusions are recorded on the evidence.
     """
     found = _scan(A, text)
+    if not line:
+        found = [(end, term, tuple(p for p in payload if p[1] != "line")) for end, term, payload in found]
+        found = [f for f in found if f[2]]
     if not found:
         return []
     excluded: set[tuple[str, int]] = set()
@@ -161,7 +172,7 @@ def _head_hits(A: Any, pname: str, evs: dict[str, _Evidence], leaf_chain: dict[s
     part or service for it — unless a term of the same link ends the name ("磷酸铁锂正极材料").
     On equipment links the machine's own name is a term ("切片机"), so the machine is the product there.
     """
-    hits = _hits(A, pname, evs, leaf_chain)
+    hits = _hits(A, pname, evs, leaf_chain, line=True)
     ends = {(lid, end) for end, _, lid in hits}
     last = len(pname) - 1
     return [h for h in hits if _HEAD_TAIL.match(pname[h[0] + 1 :]) or (h[2], last) in ends]
