@@ -138,7 +138,7 @@ def test_a_product_line_is_own_output_whatever_its_verb():
 def test_shipped_crosswalk_names_real_leaves_and_valid_strengths():
     xw = link.load_shenwan_crosswalk()
     leaves = {c: {leaf.id for leaf in load_chain(c).leaves()} for c in set(xw["chain"])}
-    assert all(r.link in leaves[r.chain] for r in xw.itertuples())
+    assert all(r.link in leaves[r.chain] or (r.link == "*" and r.strength < 0) for r in xw.itertuples())
     assert xw["sw_code"].str.fullmatch(r"\d{6}").all()
     assert not xw.duplicated(["sw_code", "chain", "link"]).any()
     assert ((xw["strength"] != 0) & (xw["strength"].abs() <= 1)).all()
@@ -211,3 +211,39 @@ def test_observed_terms_count_only_as_the_head_of_a_product_line():
     assert edge("PART", "battery_cell") is None
     assert edge("SYS", "battery_cell")["decision"] == "confirmed"
     assert edge("SYS", "battery_pack")["decision"] == "confirmed"
+
+
+def test_machine_maker_industries_name_their_customers_not_their_products():
+    """A ``*`` counter-industry row (lithium-battery equipment makers, supply-chain traders) vetoes the product
+    hits of every leaf of the chain the industry does not map itself: such firms report revenue by the
+    industry they serve (a "锂电池" segment of a winding-machine maker). Machine links stay open to them."""
+    xw = pd.concat(
+        [
+            XW,
+            pd.DataFrame(
+                [
+                    {
+                        "sw_code": "630703",
+                        "sw_name": "锂电专用设备",
+                        "chain": "toy",
+                        "link": "*",
+                        "strength": -1,
+                        "note": "",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    G = _graph({"EQUIP": {}, "MAKER": {}})
+    _sw(G, "EQUIP", "630703", "锂电专用设备")
+    _product(G, "EQUIP", "锂离子电池", 0.92)  # revenue by customer industry
+    _product(G, "MAKER", "锂离子电池", 0.92)
+    link.attach(G, [toy_chain()], crosswalk=xw)
+    assert _edge(G, "MAKER", "cell")["decision"] == "confirmed"
+    e = _edge(G, "EQUIP", "cell")
+    assert e is None or e["decision"] == "rejected"
+    assert e is None or "申万:锂电专用设备" in e["evidence"]
+    machines = link._machine_links([load_chain("electronics")])
+    assert link_id("electronics", "semi_equipment") in machines
+    assert link_id("electronics", "wafer_fab") not in machines

@@ -99,6 +99,7 @@ class AnchorSettings:
     future_revenue: float = 5.0e8
     capital_factor: float = 0.2
     min_local_partners: int = 3
+    listed_main_share: float = 0.30
 
     def revenue_threshold(self, category: str) -> float:
         """Revenue (CNY) an anchor of a chain of this category reaches.

@@ -527,6 +527,9 @@ def anchors(
     A local producer is an anchor when its revenue (else registered capital × ``capital_factor``)
     reaches the threshold of the chain's category, or when it induces local output through its purchases
     (anchor pull > 0, ORACLES M8) and has at least ``min_local_partners`` local suppliers or customers.
+    Where the data carry no size for the firm (listed-company data), a listed firm whose main business
+    is the link (its lines there ≥ ``listed_main_share`` of revenue, or its Shenwan industry is the
+    link's) is an anchor by proxy.
 
     Parameters
     ----------
@@ -542,7 +545,8 @@ def anchors(
     Returns
     -------
     pandas.DataFrame
-        ent_id, name, link, revenue, reg_capital, size_rule (bool), anchor_pull, local_partners, reason.
+        ent_id, name, link, revenue, reg_capital, size_rule (bool), proxy_rule (bool: the listed-company
+        proxy of data without sizes), anchor_pull, local_partners, reason.
     """
     cfg = load_gaps(config).anchor
     spec = load_chain(chain)
@@ -554,7 +558,18 @@ def anchors(
         code = str(region)
     mem = _ctx.mem
     local = mem[mem[_ctx.level] == code] if len(mem) else mem
-    cols = ["ent_id", "name", "link", "revenue", "reg_capital", "size_rule", "anchor_pull", "local_partners", "reason"]
+    cols = [
+        "ent_id",
+        "name",
+        "link",
+        "revenue",
+        "reg_capital",
+        "size_rule",
+        "proxy_rule",
+        "anchor_pull",
+        "local_partners",
+        "reason",
+    ]
     if not len(local):
         return pd.DataFrame(columns=cols)
     thr = cfg.revenue_threshold(spec.category)
@@ -562,6 +577,7 @@ def anchors(
     rev = pd.to_numeric(local["revenue"], errors="coerce")
     cap = pd.to_numeric(local["reg_capital"], errors="coerce")
     size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
+    proxy_rule = rev.isna() & cap.isna() & _listed_main_business(local, cfg.listed_main_share)
     firms = set(local["ent_id"])
     Z: dict[tuple[str, str], float] = {}
     for u in firms:
@@ -588,12 +604,14 @@ def anchors(
             pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
     min_p = cfg.min_local_partners
     rows = []
-    for r, sr in zip(frames.rows(local), size_rule):
+    for r, sr, pr in zip(frames.rows(local), size_rule, proxy_rule):
         net = pull.get(r.ent_id, 0.0) > 0 and partners.get(r.ent_id, 0) >= min_p
-        if not (sr or net):
+        if not (sr or net or pr):
             continue
         why = reasons.anchor_reason(
             size_rule=bool(sr),
+            proxy=bool(pr),
+            line_share=r.line_share,
             revenue=r.revenue,
             reg_capital=r.reg_capital,
             category=spec.category,
@@ -608,9 +626,18 @@ def anchors(
                 "revenue": r.revenue,
                 "reg_capital": r.reg_capital,
                 "size_rule": bool(sr),
+                "proxy_rule": bool(pr),
                 "anchor_pull": float(pull.get(r.ent_id, 0.0)),
                 "local_partners": partners.get(r.ent_id, 0),
                 "reason": why,
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+def _listed_main_business(local: pd.DataFrame, main_share: float) -> pd.Series:
+    """Whether each membership row is a listed firm whose main business is the link (the 链主 proxy)."""
+    listed = local["tags"].map(lambda t: vocab.LISTED_TAG in (t or ()) and not vocab.is_inactive(t))
+    share = pd.to_numeric(local["line_share"], errors="coerce")
+    shenwan = local["evidence"].astype(str).str.contains("申万:", regex=False)
+    return listed & ((share >= main_share) | shenwan)

@@ -323,7 +323,9 @@ def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
         One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float:
         in (0, 1] the evidence strength of the industry for that link in the noisy-OR; negative, a
         counter-industry whose firms use the link's words for their market (a parts maker's
-        "乘用车" line): the link's term hits are vetoed and recorded as such.
+        "乘用车" line): the link's term hits are vetoed and recorded as such. ``link`` may be ``*``
+        with a negative strength: the industry is a counter-industry for every leaf of the chain that
+        it does not map itself, machine links (设备 / 装备 in the leaf's name) excepted.
     """
     src = Path(path) if path is not None else graph_dir() / SHENWAN_CROSSWALK
     df = pd.read_csv(src, dtype={"sw_code": str}, encoding="utf-8")
@@ -353,15 +355,33 @@ def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def _shenwan_index(
-    G: nx.MultiDiGraph, leaf_ids: set[str], crosswalk: pd.DataFrame | None
+    G: nx.MultiDiGraph, leaf_ids: set[str], crosswalk: pd.DataFrame | None, machine_links: frozenset[str] = frozenset()
 ) -> tuple[dict[str, list[tuple[str, str, float]]], dict[str, list[str]]]:
-    """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes)."""
+    """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes).
+
+    A crosswalk row with link ``*`` (a counter-industry for a whole chain) expands to every leaf of the
+    chain except those the industry maps itself and the machine links (``machine_links``).
+    """
     xw: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
     if crosswalk is not None:
+        wild = []
         for r in frames_rows(crosswalk):
+            if str(r.link) == "*":
+                wild.append(r)
+                continue
             lid = link_id(str(r.chain), str(r.link))
             if lid in leaf_ids:
                 xw[str(r.sw_code)].append((lid, str(r.sw_name), float(r.strength)))
+        # "*" stands for every leaf of the chain that the industry does not map itself and that is not a
+        # machine link: the firms of a machine-maker or trading industry report revenue by the industry
+        # they serve ("锂电池" for lithium-battery equipment), so their lines name no product of theirs
+        for r in wild:
+            code = str(r.sw_code)
+            own = {lid for lid, _, _ in xw.get(code, ())}
+            prefix = link_id(str(r.chain), "")
+            for lid in sorted(leaf_ids):
+                if lid.startswith(prefix) and lid not in own and lid not in machine_links:
+                    xw[code].append((lid, str(r.sw_name), float(r.strength)))
     ent_sw: dict[str, list[str]] = defaultdict(list)
     if xw:
         for u, v, k in G.edges(keys=True):
@@ -370,6 +390,14 @@ def _shenwan_index(
                 if a.get("scheme") == _SW_SCHEME and str(a.get("code", "")) in xw:
                     ent_sw[u].append(str(a["code"]))
     return dict(xw), dict(ent_sw)
+
+
+#: a leaf whose name says it is a machine link (半导体设备, 电子专用设备, 充电设备): its product is the machine
+_MACHINE_NAME = re.compile(r"设备|装备|机床")
+
+
+def _machine_links(specs: list[ChainSpec]) -> frozenset[str]:
+    return frozenset(link_id(ch.id, leaf.id) for ch in specs for leaf in ch.leaves() if _MACHINE_NAME.search(leaf.name))
 
 
 def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
@@ -422,7 +450,7 @@ def attach(
     G.remove_edges_from([(u, v, vocab.LINKED_TO) for u, v in old])
     if not isinstance(crosswalk, pd.DataFrame):
         crosswalk = load_shenwan_crosswalk(crosswalk)
-    sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk)
+    sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk, _machine_links(specs))
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
     product_shares = _product_shares(G)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]

@@ -190,7 +190,15 @@ def target_reason(r: Any, region_name: str) -> str:
 
 
 def anchor_reason(
-    *, size_rule: bool, revenue: float | None, reg_capital: float | None, category: str, pull: float, partners: int
+    *,
+    size_rule: bool,
+    revenue: float | None,
+    reg_capital: float | None,
+    category: str,
+    pull: float,
+    partners: int,
+    proxy: bool = False,
+    line_share: float | None = None,
 ) -> str:
     """Why a local firm counts as a 链主 (anchor) of the chain.
 
@@ -206,6 +214,10 @@ def anchor_reason(
         Local output induced by its purchases (ORACLES M8), 0 when not a network anchor.
     partners : int
         Local suppliers and customers; cited when ``pull`` > 0.
+    proxy : bool
+        Whether the firm is an anchor by the listed-company proxy (size unknown, main business the link).
+    line_share : float or None
+        The share of its revenue in the link's products, cited by the proxy reason.
 
     Returns
     -------
@@ -217,4 +229,11 @@ def anchor_reason(
         why.append(f"达到{category}类链主门槛")
     if pull > 0:
         why.append(f"带动本地产值{pull:,.0f}，本地上下游伙伴{partners}家")
+    if proxy and not size_rule:
+        main = (
+            f"本环节产品占营收{line_share:.0%}"
+            if line_share is not None and not _isnan(line_share)
+            else "申万行业即本环节"
+        )
+        why.append(f"上市公司，{main}（主营）；规模数据缺失，按上市公司主营代理认定")
     return "，".join(why)

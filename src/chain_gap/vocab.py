@@ -178,6 +178,10 @@ ACTIVITY_LABELS: Final[dict[str, dict[str, str]]] = {
     "en": {"firms": "firm count", "revenue": "revenue", "reg_capital": "registered capital"},
 }
 
+#: The tag of a firm listed on a stock exchange (the A-share list, registry exports' 上市 flag); the 链主
+#: proxy of data without sizes reads it.
+LISTED_TAG: Final[str] = "listed"
+
 #: Tags that say a firm no longer operates as registered (exchange delisting, 注销 / 吊销 / 撤销 …):
 #: such a firm is never counted as a local producer nor recommended as a target.
 INACTIVE_TAGS: Final[frozenset[str]] = frozenset({"delisted", "注销", "吊销", "撤销", "迁出", "停业", "清算"})
