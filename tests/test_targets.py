@@ -130,3 +130,18 @@ def test_targets_discriminate_on_what_the_data_carry():
     assert "占其营收90%" in cell["reasons"].iloc[0]
     with_side = targets.rank(G, toy_chain(), REGION, filters=["side_lines=true"])
     assert "企业C4" in set(with_side["name"])
+
+
+def test_two_candidates_of_one_link_never_share_a_reason_sentence():
+    """Firms the data cannot tell apart (same region, no size, no lines) still get reasons of their own."""
+    from factories import OTHERS, REGION, add_firm, toy_chain, verdict_graph
+
+    G = verdict_graph()
+    for key in ("TWIN1", "TWIN2", "TWIN3"):
+        add_firm(G, key, OTHERS[0], link="cell", tags=["listed"])
+    ranked = targets.rank(G, toy_chain(), REGION, top=500)
+    for _, grp in ranked.groupby("link"):
+        assert grp["reasons"].is_unique
+    twins = ranked[ranked["ent_id"].str.contains("TWIN")]
+    assert len(twins) == 3 and twins["reasons"].str.contains("本环节候选第").all()
+    assert not ranked["reasons"].str.contains("listed").any()  # tags in Chinese

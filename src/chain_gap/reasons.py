@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Set
 from typing import Any
 
 from chain_gap.config import GapsConfig
+from chain_gap import vocab
 from chain_gap.vocab import ACTION_LABELS, ACTIVITY_LABELS, LEVEL_LABELS
 
 ACTION_ZH = ACTION_LABELS["zh"]
@@ -181,9 +182,19 @@ def target_reason(r: Any, region_name: str) -> str:
         bits.append(f"依据 {ev[:40]}")
     if comps:
         bits.append("优势：" + "、".join(f"{n}{v:.2f}" for n, v in comps))
-    tags = [t for t in (r.tags or []) if t]
+    where = getattr(r, "region_name", "") or ""
+    if where:
+        bits.append(f"位于{where}")
+    years = getattr(r, "listed_years", None)
+    has_years = years is not None and not _isnan(years) and years > 0
+    if has_years:
+        bits.append(f"上市{int(years)}年")
+    tags = [vocab.TAG_ZH.get(t, t) for t in (r.tags or []) if t and not (has_years and t == vocab.LISTED_TAG)]
     if tags:
         bits.append("标签：" + "、".join(tags))
+    other = getattr(r, "other_links", "") or ""
+    if other:
+        bits.append(f"另涉本链「{other}」")
     if r.same_province:
         bits.append("同省企业，招引距离近")
     return "；".join(bits)

@@ -409,7 +409,9 @@ def rank(
     best["region_name"] = frames.region_names(best["region"]).to_numpy()
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
-    best["reasons"] = [reasons.target_reason(r, comp.region.name) for r in frames.rows(best)]
+    if "listed_on" in best:
+        best["listed_years"] = _years(best["listed_on"], profile.year(G.graph.get("vintage"))).to_numpy()
+    best["reasons"] = _distinct(best, [reasons.target_reason(r, comp.region.name) for r in frames.rows(best)])
     best["rank"] = np.arange(1, len(best) + 1)
     best["score"] = best["score"].round(6)
     for col in ("quality", "fit", "link_priority", "resilience", "density", "gap"):
@@ -697,3 +699,18 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
                 }
             )
     return pd.DataFrame(rows, columns=cols)
+
+
+def _distinct(best: pd.DataFrame, texts: list[str]) -> list[str]:
+    """Two firms of one link never share one reason: a sentence two candidates would share gets each
+    firm's rank among the link's candidates (the list is sorted by score), which is what tells them apart."""
+    keys = list(zip(best["link"], texts))
+    seen: dict[tuple[str, str], int] = {}
+    for k in keys:
+        seen[k] = seen.get(k, 0) + 1
+    nth: dict[str, int] = {}
+    out = []
+    for (lk, text), link in zip(keys, best["link"]):
+        nth[link] = nth.get(link, 0) + 1
+        out.append(f"{text}；本环节候选第{nth[link]}位" if seen[(lk, text)] > 1 else text)
+    return out

@@ -8,6 +8,8 @@ verdict, new actions) are added here, with their labels, and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 # --------------------------------------------------------------------------------------------------
@@ -181,6 +183,9 @@ ACTIVITY_LABELS: Final[dict[str, dict[str, str]]] = {
 #: The tag of a firm listed on a stock exchange (the A-share list, registry exports' 上市 flag); the 链主
 #: proxy of data without sizes reads it.
 LISTED_TAG: Final[str] = "listed"
+
+#: Chinese words of the tags the shipped loaders set (other tags are the source's own words)
+TAG_ZH: Final[Mapping[str, str]] = MappingProxyType({"listed": "上市公司", "delisted": "已退市"})
 
 #: Tags that say a firm no longer operates as registered (exchange delisting, 注销 / 吊销 / 撤销 …):
 #: such a firm is never counted as a local producer nor recommended as a target.
