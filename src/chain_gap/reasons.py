@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable, Iterable, Set
 from typing import Any
 
-from chain_gap.config import GapsConfig
 from chain_gap import vocab
+from chain_gap.config import GapsConfig
 from chain_gap.vocab import ACTION_LABELS, ACTIVITY_LABELS, LEVEL_LABELS
 
 ACTION_ZH = ACTION_LABELS["zh"]
@@ -188,7 +188,7 @@ def target_reason(r: Any, region_name: str) -> str:
     years = getattr(r, "listed_years", None)
     has_years = years is not None and not _isnan(years) and years > 0
     if has_years:
-        bits.append(f"上市{int(years)}年")
+        bits.append(f"上市{int(years or 0)}年")
     tags = [vocab.TAG_ZH.get(t, t) for t in (r.tags or []) if t and not (has_years and t == vocab.LISTED_TAG)]
     if tags:
         bits.append("标签：" + "、".join(tags))
