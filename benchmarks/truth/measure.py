@@ -33,7 +33,6 @@ import argparse
 import csv
 import hashlib
 import pickle
-import random
 import sys
 import time
 from collections import Counter, defaultdict
@@ -239,14 +238,18 @@ def cluster_block(
 def draw_sample(
     edges: pd.DataFrame, seed: int, n: int, chain: str | None = None, exclude: frozenset = frozenset()
 ) -> pd.DataFrame:
-    """``n`` confirmed edges (of ``chain`` or both), uniformly, ``random.Random(seed)`` over a sorted list."""
+    """``n`` confirmed edges (of ``chain`` or both), uniformly: the ``n`` with the smallest
+    sha256(seed|firm|link) (a bottom-k sample). Each edge keeps its key when the linker changes, so a
+    change that adds or removes a few edges moves only those in the sample and the judgements stay usable."""
     conf = edges[edges["decision"] == "confirmed"]
     if chain is not None:
         conf = conf[conf["chain"] == chain]
     conf = conf[[(e, v) not in exclude for e, v in zip(conf["ent"], conf["link"], strict=True)]]
-    conf = conf.sort_values(["chain", "ent", "link"], ignore_index=True)
-    idx = sorted(random.Random(seed).sample(range(len(conf)), min(n, len(conf))))
-    return conf.iloc[idx].reset_index(drop=True)
+    key = [
+        hashlib.sha256(f"{seed}|{e}|{v}".encode()).hexdigest() for e, v in zip(conf["ent"], conf["link"], strict=True)
+    ]
+    conf = conf.assign(_key=key).sort_values("_key", ignore_index=True).head(n)
+    return conf.drop(columns="_key").sort_values(["chain", "ent", "link"], ignore_index=True)
 
 
 def _show(G: nx.MultiDiGraph, sample: pd.DataFrame, start: int) -> None:
