@@ -117,13 +117,13 @@ def test_numbers_bools_and_infinity(book):
     _, wb = book
     ws = wb["链条诊断"]
     assert ws["C2"].value == 0.5 and ws["C3"].value == "∞"
-    assert ws["D2"].value is True and ws["E3"].value == 14
+    assert ws["D2"].value == "是" and ws["D3"].value == "否" and ws["E3"].value == 14  # staff read 是/否, not TRUE
 
 
 def test_frozen_header_and_autofilter(book):
     _, wb = book
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
+        assert ws.freeze_panes == "B2", ws.title  # the header row and the first column
     assert wb["本地企业清单"].auto_filter.ref == "A1:H4"
     assert wb["链条诊断"].auto_filter.ref == "A1:E3"
 
@@ -224,11 +224,11 @@ def test_pack_sheets_and_headers(pack, demo_graph):
     _, wb = pack
     assert wb.sheetnames == ["链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
     gap_head = [c.value for c in wb["链条诊断"][1]]
-    assert gap_head[:6] == ["地区代码", "地区", "环节位置", "环节大类", "环节代码", "环节"]
-    assert "诊断" in gap_head and "诊断依据" in gap_head
+    assert gap_head[:4] == ["环节", "诊断", "招商方向", "诊断依据"]  # what an officer reads first
+    assert {"地区代码", "环节代码", "环节复杂度PCI", "机会增益COG"} <= set(gap_head[gap_head.index("缺口") :])
     assert wb["链条诊断"].max_row == len(gaps.table(G, "nev", "411400")) + 1 == 51
-    assert [c.value for c in wb["招商目标企业清单"][1]][:3] == ["排名", "企业名称", "统一社会信用代码"]
-    assert [c.value for c in wb["本地企业清单"][1]][:4] == ["企业名称", "统一社会信用代码", "所在地区代码", "所在地区"]
+    assert [c.value for c in wb["招商目标企业清单"][1]][:5] == ["排名", "企业名称", "目标环节", "招商方向", "推荐理由"]
+    assert [c.value for c in wb["本地企业清单"][1]][:3] == ["企业名称", "所属环节", "环节位置"]
     assert wb["本地企业清单"].max_row == len(local_firms(G, "nev", "411400")) + 1
     assert [c.value for c in wb["数据说明"][1]] == ["项目", "说明"]
 

@@ -51,8 +51,15 @@ def write_frame(
     notes: dict[str, str] | None = None,
     columns: dict[str, str] | None = None,
     lang: str = "zh",
+    kind: str | None = None,
+    page: Any = None,
 ) -> None:
-    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None."""
+    """Write ``df`` to ``path`` by suffix (.xlsx, .csv) or print it when ``path`` is None.
+
+    ``kind`` names the labelled sheet (``gaps``, ``targets``, ``review``) whose column specs format
+    the workbook; other tables get formats from their column names and dtypes. ``page`` is the
+    printed header / footer (:func:`chain_gap.render.notes.page`).
+    """
     import pandas as pd
 
     from chain_gap import report
@@ -67,7 +74,15 @@ def write_frame(
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".xlsx":
-        report.write_workbook(p, {sheet: out}, notes=notes, notes_sheet=report.sheet_name("notes", lang))
+        report.write_workbook(
+            p,
+            {sheet: out},
+            notes=notes,
+            notes_sheet=report.sheet_name("notes", lang),
+            columns={sheet: report.sheet_columns(kind, lang)} if kind else None,
+            lang=lang,
+            page=page,
+        )
     elif suffix == ".csv":
         report.write_csv(p, out)
     else:
@@ -283,18 +298,18 @@ def review() -> None:
 @bundle_arg
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="review.xlsx or .csv")
 @click.option("--chain", default=None, help="Only this chain.")
+@lang_opt
 @friendly
-def review_export(bundle: str, output: str, chain: str | None) -> None:
-    """List uncertain links with their evidence; fill the `decision` column with confirm/reject.
+def review_export(bundle: str, output: str, chain: str | None, lang: str) -> None:
+    """List uncertain links with their evidence; staff fill 复核结论 with 确认 / 排除 / 待定 (a dropdown in Excel).
 
     \b
     Example: chain-gap review export city.bundle -o review.xlsx
     """
-    from chain_gap import link
+    from chain_gap import link, report
 
     q = link.review_queue(_bundle(bundle), chain)
-    q["link"] = q["chain"] + "/" + q["link"]
-    write_frame(q.rename(columns={"ent_id": "enterprise"}), output, sheet="review")
+    write_frame(report.review_sheet(q, lang), output, sheet=report.sheet_name("review", lang), lang=lang, kind="review")
 
 
 @review.command("apply")
@@ -316,8 +331,8 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     t = res.load.report["totals"]
     click.echo(
         f"{bundle}: {res.in_force} override(s) in force "
-        f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {t.get('rejected', 0)} rows "
-        f"without a usable decision); re-linked {', '.join(res.chains) or 'all chains'}"
+        f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {res.pending} 待定 / pending, "
+        f"{t.get('rejected', 0)} rows without a usable decision); re-linked {', '.join(res.chains) or 'all chains'}"
     )
     rej = res.load.rejects
     blank = (rej["field"] == "decision") & (rej["value"].astype(str).str.strip() == "")
@@ -368,6 +383,8 @@ def gaps_cmd(
         sheet=report.sheet_name("gaps", lang),
         notes=report.gap_notes(t, lang, G),
         lang=lang,
+        kind="gaps",
+        page=report.page(t, G, lang),
     )
     _no_data_exit(t)
 
@@ -444,6 +461,8 @@ def targets_cmd(
         sheet=report.sheet_name("targets", lang),
         notes=report.target_notes(t, weights, list(filters), lang, G),
         lang=lang,
+        kind="targets",
+        page=report.page(t, G, lang),
     )
     _no_data_exit(t)
 

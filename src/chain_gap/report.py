@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from chain_gap.render.excel import (
     write_workbook,
 )
 from chain_gap.render.html_report import report_page
-from chain_gap.render.notes import ATTRIBUTION, gap_notes, pack_notes, target_notes, vintage
+from chain_gap.render.notes import ATTRIBUTION, gap_notes, pack_notes, page, target_notes, vintage
 from chain_gap.render.sheets import (
     GAP_COLUMNS,
     LOCAL_COLUMNS,
@@ -42,9 +43,10 @@ from chain_gap.render.sheets import (
     TARGET_COLUMNS,
     gap_sheet,
     local_sheet,
+    review_sheet,
+    sheet_columns,
     sheet_name,
     target_sheet,
-    text_headers,
 )
 
 __all__ = [
@@ -65,6 +67,9 @@ __all__ = [
     "local_sheet",
     "neutralise",
     "pack_notes",
+    "page",
+    "review_sheet",
+    "sheet_columns",
     "sheet_name",
     "target_notes",
     "target_sheet",
@@ -260,20 +265,28 @@ def write_pack(
     """
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
     lf = local_firms(G, spec, str(gt["region"].iloc[0]))
-    text_cols = text_headers(GAP_COLUMNS, lang) + text_headers(TARGET_COLUMNS, lang) + text_headers(LOCAL_COLUMNS, lang)
     sheets = {
         sheet_name("gaps", lang): gap_sheet(gt, lang),
         sheet_name("targets", lang): target_sheet(tg, lang),
         sheet_name("local", lang): local_sheet(lf, spec, lang),
     }
+    kinds = dict(zip(sheets, ("gaps", "targets", "local")))
     return write_workbook(
         path,
         sheets,
-        text_columns=text_cols,
         notes=pack_notes(G, spec, gt, tg, lang, config=config),
         notes_sheet=sheet_name("notes", lang),
         notes_header=("项目", "说明") if lang == "zh" else ("Item", "Note"),
+        columns={name: sheet_columns(kind, lang) for name, kind in kinds.items()},
+        lang=lang,
+        page=_page_info(gt, spec, G, lang),
     )
+
+
+def _page_info(table: pd.DataFrame, spec: ChainSpec, G: Any, lang: str) -> Any:
+    """The printed header / footer of a workbook of ``spec``: region, chain name, data vintage."""
+    p = page(table, G, lang)
+    return replace(p, chain=spec.name if lang == "zh" else spec.name_en)
 
 
 def _panorama_for(G: Any, gt: pd.DataFrame, lang: str) -> Any:
@@ -398,16 +411,20 @@ def write_outputs(
         "gaps": write_workbook(
             outd / "gaps.xlsx",
             {sheet_name("gaps", lang): gap_sheet(gt, lang)},
-            text_columns=text_headers(GAP_COLUMNS, lang),
             notes=gap_notes(gt, lang, G, config=config),
             notes_sheet=sheet_name("notes", lang),
+            columns={sheet_name("gaps", lang): sheet_columns("gaps", lang)},
+            lang=lang,
+            page=_page_info(gt, spec, G, lang),
         ),
         "targets": write_workbook(
             outd / "targets.xlsx",
             {sheet_name("targets", lang): target_sheet(tg, lang)},
-            text_columns=text_headers(TARGET_COLUMNS, lang),
             notes=target_notes(tg, None, None, lang, G),
             notes_sheet=sheet_name("notes", lang),
+            columns={sheet_name("targets", lang): sheet_columns("targets", lang)},
+            lang=lang,
+            page=_page_info(gt, spec, G, lang),
         ),
         "map": write_map(G, spec, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config),
         "panorama_png": png,

@@ -55,6 +55,8 @@ DECISIONS: Final[tuple[str, ...]] = (CONFIRMED, UNCERTAIN, REJECTED)
 DECISION_WORDS: Final[dict[str, str]] = {
     "confirm": CONFIRMED,
     "confirmed": CONFIRMED,
+    "accept": CONFIRMED,
+    "accepted": CONFIRMED,
     "yes": CONFIRMED,
     "y": CONFIRMED,
     "确认": CONFIRMED,
@@ -68,9 +70,11 @@ DECISION_WORDS: Final[dict[str, str]] = {
     "驳回": REJECTED,
     "否": REJECTED,
     "剔除": REJECTED,
+    "排除": REJECTED,
     "拒绝": REJECTED,
     "uncertain": UNCERTAIN,
     "待定": UNCERTAIN,
+    "pending": UNCERTAIN,
     "待核实": UNCERTAIN,
 }
 

@@ -19,7 +19,10 @@ from chain_gap.load.mapping import Mapping
 from chain_gap.load.table import Rows
 from chain_gap.load.values import MAX_NAME, parse_int_text, parse_money_text
 
-__all__ = ["overrides_row", "supply_row"]
+__all__ = ["PENDING_CODE", "overrides_row", "supply_row"]
+
+#: Issue code of a review row left 待定 / pending (counted among the skipped rows of the load).
+PENDING_CODE = "decision-pending"
 
 _LINK_RE = re.compile(r"^(?:link:)?([a-z0-9_]+)/([a-z0-9_]+)$")
 
@@ -129,9 +132,13 @@ def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, sr
         ld.reject(st, row_no, "link", link, problem)
         return
     raw_dec = rows.first("decision", i)
-    decision = _DECISIONS.get(vocab.decision_of(raw_dec) or "") if raw_dec else None
+    meant = vocab.decision_of(raw_dec) if raw_dec else None
+    if meant == vocab.UNCERTAIN:  # 待定: the reviewer left it open; counted, the link stays as linked
+        ld.skip(st, row_no, "decision", raw_dec, "待定 / pending: left undecided", PENDING_CODE)
+        return
+    decision = _DECISIONS.get(meant or "")
     if decision is None:
-        ld.reject(st, row_no, "decision", raw_dec, "decision must be confirm or reject (确认 / 驳回)")
+        ld.reject(st, row_no, "decision", raw_dec, "decision must be confirm or reject (确认 / 排除 / 待定)")
         return
     entry: dict[str, Any] = {"ent_id": nid, "link": f"{chain}/{leaf}", "decision": decision}
     role = rows.first("role", i).lower() if "role" in m.fields else ""
@@ -157,8 +164,8 @@ def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, sr
     ld.G.graph["overrides"] = ovs
 
 
-#: The decision an override stores (what reviewers may write is vocab.DECISION_WORDS); 待定 / uncertain
-#: is not a decision a reviewer can apply, so such a row is rejected with the reason.
+#: The decision an override stores (what reviewers may write is vocab.DECISION_WORDS); 待定 / pending
+#: (uncertain) leaves the link undecided: the row is skipped with :data:`PENDING_CODE`, not rejected.
 _DECISIONS = {vocab.CONFIRMED: "confirm", vocab.REJECTED: "reject"}
 _ROLES = vocab.ROLE_WORDS
 

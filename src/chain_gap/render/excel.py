@@ -31,11 +31,14 @@ import pandas as pd
 
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
+from chain_gap.render._layout import Formats, Page, write_sheet
+from chain_gap.render.columns import Col
 from chain_gap.render.text import display_width, is_missing
 
 __all__ = [
     "CODE_COLUMNS",
     "FORMULA_PREFIXES",
+    "Page",
     "ReportError",
     "display_width",
     "is_code_column",
@@ -80,10 +83,7 @@ CODE_COLUMNS: frozenset[str] = frozenset(
     }
 )
 
-_MAX_CELL = 32_767  # Excel's limit on characters per cell
 _INVALID_SHEET = re.compile(r"[\[\]:*?/\\]")
-_SAMPLE_ROWS = 2_000  # rows scanned to size columns
-_MAX_WIDTH = 60
 
 
 def neutralise(value: Any) -> Any:
@@ -205,43 +205,6 @@ def _frame(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _write_sheet(wb: Any, ws: Any, df: pd.DataFrame, text_columns: Iterable[str], fmts: Mapping[str, Any]) -> None:
-    df = _frame(df)
-    headers = [str(c) for c in df.columns]
-    codes = [is_code_column(h, text_columns) for h in headers]
-    widths = [display_width(h) for h in headers]
-    for j, h in enumerate(headers):
-        ws.write_string(0, j, neutralise(h), fmts["header"])
-    columns = [df.iloc[:, j].tolist() for j in range(len(headers))]
-    for j, values in enumerate(columns):
-        for i, v in enumerate(values, start=1):
-            kind, val = _cell(v, codes[j])
-            if kind == "blank":
-                continue
-            if kind in ("text", "literal"):
-                text = neutralise(val) if kind == "text" else val
-                if len(text) > _MAX_CELL:
-                    text = text[: _MAX_CELL - 1] + "…"
-                ws.write_string(i, j, text, fmts["code"] if codes[j] else None)
-                if i <= _SAMPLE_ROWS:
-                    widths[j] = max(widths[j], max((display_width(x) for x in text.split("\n")), default=0))
-            elif kind == "number":
-                ws.write_number(i, j, val)
-                if i <= _SAMPLE_ROWS:
-                    widths[j] = max(widths[j], len(f"{val:,.4g}") if isinstance(val, float) else len(str(val)))
-            elif kind == "bool":
-                ws.write_boolean(i, j, val)
-                widths[j] = max(widths[j], 5)
-            else:
-                ws.write_datetime(i, j, val, fmts["date"])
-                widths[j] = max(widths[j], 11)
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, min(max(w + 2, 6), _MAX_WIDTH))
-    if headers:
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, len(df), len(headers) - 1)
-
-
 def write_workbook(
     path: str | os.PathLike[str],
     sheets: Mapping[str, pd.DataFrame],
@@ -250,6 +213,9 @@ def write_workbook(
     notes: Mapping[str, Any] | None = None,
     notes_sheet: str = "数据说明",
     notes_header: tuple[str, str] = ("项目", "说明"),
+    columns: Mapping[str, Mapping[str, Col]] | None = None,
+    lang: str = "zh",
+    page: Page | None = None,
 ) -> Path:
     """Write DataFrames to one ``.xlsx`` workbook that is safe to hand to staff.
 
@@ -270,9 +236,20 @@ def write_workbook(
         Optional key/value rows (sources, vintage, parameters, method notes, attribution) written
         to a last sheet named ``notes_sheet`` with the header ``notes_header`` (项目 / 说明).
 
-    Every sheet gets a bold, frozen header row, an auto-filter and column widths that count CJK
-    characters double. Missing values are empty cells, lists are joined with "、", dicts become
-    JSON, text is passed through :func:`neutralise`.
+    columns
+        Sheet name → header → column spec (:mod:`chain_gap.render.columns`): number format, width,
+        wrap, verdict fill, dropdown, outline group. Headers without a spec get one from their name
+        and dtype (:func:`chain_gap.render.columns.raw_col`).
+    lang
+        ``"zh"`` (default) or ``"en"``: booleans as 是/否 or yes/no, the dropdown words, the footer.
+    page
+        What the printed header and footer say (title, region, chain, data vintage); without it
+        the footer says the run date.
+
+    Every sheet gets a bold, wrapped, frozen header row (repeated on every printed page), frozen
+    leading column(s), an auto-filter, landscape A4 fit to one page wide, and a footer with page X
+    of Y. Missing values are empty cells, lists are joined with "、", dicts become JSON, booleans
+    read 是/否, text is passed through :func:`neutralise`.
 
     Returns
     -------
@@ -303,18 +280,30 @@ def write_workbook(
                 "nan_inf_to_errors": False,
             },
         )
-        fmts = {
-            "header": wb.add_format(
-                {"bold": True, "bg_color": "#E8EEF5", "bottom": 1, "text_wrap": False, "valign": "vcenter"}
-            ),
-            "code": wb.add_format({"num_format": "@"}),
-            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-        }
-        for name, df in sheets.items():
-            _write_sheet(wb, wb.add_worksheet(name), df, text_columns, fmts)
+        fmts = Formats(wb)
+        specs = dict(columns or {})
+        tables = dict(sheets)
         if notes is not None:
-            rows = pd.DataFrame({notes_header[0]: [str(k) for k in notes], notes_header[1]: list(notes.values())})
-            _write_sheet(wb, wb.add_worksheet(notes_sheet), rows, (), fmts)
+            tables[notes_sheet] = pd.DataFrame(
+                {notes_header[0]: [str(k) for k in notes], notes_header[1]: list(notes.values())}
+            )
+            specs[notes_sheet] = {
+                notes_header[0]: Col("item", notes_header[0], notes_header[0], "reason", 32, freeze=True),
+                notes_header[1]: Col("note", notes_header[1], notes_header[1], "reason", 100),
+            }
+        for name, df in tables.items():
+            write_sheet(
+                wb.add_worksheet(name),
+                _frame(df),
+                fmts,
+                cell=_cell,
+                neutralise=neutralise,
+                text_columns=text_columns,
+                columns=specs.get(name),
+                lang=lang,
+                page=page,
+                sheet=name,
+            )
         wb.close()
     return target
 

@@ -21,6 +21,7 @@ __all__ = [
     "gap_notes",
     "lq_method",
     "pack_notes",
+    "page",
     "settings",
     "target_notes",
     "verdict_rules",
@@ -49,6 +50,36 @@ def vintage(G: Any) -> str:
     str
     """
     return str(G.graph.get("vintage") or "") if G is not None else ""
+
+
+def page(table: pd.DataFrame | None, G: Any = None, lang: str = "zh", title: str = "") -> Any:
+    """What the printed pages of a workbook say: region and chain of ``table``, the data vintage, a title.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or None
+        A gap table or target list (its ``attrs`` name the region and chain).
+    G : networkx.MultiDiGraph, optional
+        The graph, for the data vintage (``G.graph["vintage"]``); without one the footer says the run date.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+    title : str
+        The printed title (default: the sheet name).
+
+    Returns
+    -------
+    chain_gap.render.excel.Page
+    """
+    from chain_gap.render._layout import Page
+
+    a = table.attrs if table is not None else {}
+    region = str(a.get("region_name") or "")
+    if not region and table is not None and "region_name" in table and len(table):
+        region = str(table["region_name"].iloc[0])
+    chain = str(a.get("chain_name") or a.get("chain") or "")
+    if lang == "en" and a.get("chain"):
+        chain = str(a.get("chain_name_en") or a.get("chain"))
+    return Page(title=title, region=region, chain=chain, vintage=vintage(G))
 
 
 def settings(config: Mapping[str, Any] | None = None, table: pd.DataFrame | None = None) -> Mapping[str, Any]:

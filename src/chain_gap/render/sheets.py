@@ -13,79 +13,41 @@ from typing import Any
 import pandas as pd
 
 from chain_gap.labels import ACTION_LABELS, ROLE_LABELS, STAGE_LABELS, VERDICT_LABELS
+from chain_gap.render.columns import GAP_SPEC, LOCAL_SPEC, REVIEW_SPEC, TARGET_SPEC, Col, by_header, labels
 from chain_gap.render.excel import is_code_column
 
 __all__ = [
     "DECISION_LABELS",
     "GAP_COLUMNS",
     "LOCAL_COLUMNS",
+    "REVIEW_COLUMNS",
     "SHEET_NAMES",
     "TARGET_COLUMNS",
     "gap_sheet",
     "local_sheet",
+    "review_sheet",
+    "sheet_columns",
     "sheet_name",
     "target_sheet",
     "text_headers",
 ]
 
-#: Stable output columns of the gap table: name → (Chinese header, English header).
-GAP_COLUMNS: dict[str, tuple[str, str]] = {
-    "region": ("地区代码", "region code"),
-    "region_name": ("地区", "region"),
-    "stage": ("环节位置", "stage"),
-    "group_name": ("环节大类", "group"),
-    "link": ("环节代码", "link id"),
-    "link_name": ("环节", "link"),
-    "weight": ("权重", "weight"),
-    "activity": ("活动变量", "activity"),
-    "local": ("本地企业数", "local firms"),
-    "local_activity": ("本地活动量", "local activity"),
-    "national": ("全国企业数", "national firms"),
-    "lq": ("区位熵LQ", "LQ"),
-    "lq_star": ("区位熵LQ*", "LQ*"),
-    "ci_low": ("LQ*区间下限", "LQ* CI low"),
-    "ci_high": ("LQ*区间上限", "LQ* CI high"),
-    "hhi": ("集中度HHI", "HHI"),
-    "single_firm": ("仅一家", "single firm"),
-    "cascade_loss": ("级联损失", "cascade loss"),
-    "density": ("关联密度", "density"),
-    "pci": ("环节复杂度PCI", "PCI"),
-    "cog": ("机会增益COG", "COG"),
-    "peer_percentile": ("同级百分位", "peer percentile"),
-    "anchor_firms": ("链主企业", "anchor firms"),
-    "verdict_label": ("诊断", "verdict"),
-    "action_label": ("招商方向", "action"),
-    "gap": ("缺口", "gap"),
-    "priority": ("优先级", "priority"),
-    "top_local": ("本地主要企业", "top local firms"),
-    "reasons": ("诊断依据", "reasons"),
-}
+#: Stable output columns of the gap table: name → (Chinese header, English header), in output order;
+#: kinds, widths and groups are in :data:`chain_gap.render.columns.GAP_SPEC`.
+GAP_COLUMNS: dict[str, tuple[str, str]] = labels(GAP_SPEC, "zh")
 
-TARGET_COLUMNS: dict[str, tuple[str, str]] = {
-    "rank": ("排名", "rank"),
-    "name": ("企业名称", "name"),
-    "uscc": ("统一社会信用代码", "USCC"),
-    "region": ("所在地区代码", "region code"),
-    "region_name": ("所在地区", "region"),
-    "link_name": ("目标环节", "link"),
-    "action_label": ("招商方向", "action"),
-    "score": ("综合得分", "score"),
-    "link_priority": ("环节优先级", "link priority"),
-    "gap": ("环节缺口", "gap"),
-    "density": ("可行性(关联密度)", "feasibility (density)"),
-    "resilience": ("韧性增益", "resilience gain"),
-    "quality": ("企业质量(TOPSIS)", "firm quality (TOPSIS)"),
-    "fit": ("本地配套契合度", "fit to local buyers"),
-    "confidence": ("挂链置信度", "link confidence"),
-    "same_province": ("同省", "same province"),
-    "reg_capital": ("注册资本(元)", "registered capital (CNY)"),
-    "revenue": ("营业收入(元)", "revenue (CNY)"),
-    "founded": ("成立日期", "founded"),
-    "tags": ("企业标签", "tags"),
-    "other_links": ("其他所属环节", "other links"),
-    "stability": ("排名稳定性", "rank stability"),
-    "reasons": ("推荐理由", "reasons"),
-    "ent_id": ("企业ID", "enterprise id"),
+TARGET_COLUMNS: dict[str, tuple[str, str]] = labels(TARGET_SPEC, "zh")
+
+LOCAL_COLUMNS: dict[str, tuple[str, str]] = labels(LOCAL_SPEC, "zh")
+
+REVIEW_COLUMNS: dict[str, tuple[str, str]] = labels(REVIEW_SPEC, "zh")
+
+#: Sheet kind → its column specs.
+SPECS: dict[str, tuple[Col, ...]] = {
+    "gaps": GAP_SPEC,
+    "targets": TARGET_SPEC,
+    "local": LOCAL_SPEC,
+    "review": REVIEW_SPEC,
 }
 
 SHEET_NAMES: dict[str, tuple[str, str]] = {
@@ -93,6 +55,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "targets": ("招商目标企业清单", "Target list"),
     "local": ("本地企业清单", "Local firms"),
     "notes": ("数据说明", "Notes"),
+    "review": ("挂链复核", "Link review"),
 }
 
 
@@ -114,8 +77,39 @@ def sheet_name(kind: str, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
-def _labelled(df: pd.DataFrame, columns: Mapping[str, tuple[str, str]], lang: str) -> pd.DataFrame:
-    d = df.copy()
+def sheet_columns(kind: str, lang: str = "zh") -> dict[str, Col]:
+    """Header → column spec of a labelled sheet (``gaps``, ``targets``, ``local``, ``review``), for the Excel writer.
+
+    Parameters
+    ----------
+    kind : str
+        The sheet kind.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    dict
+    """
+    return by_header(SPECS[kind], lang)
+
+
+def _scaled(d: pd.DataFrame, spec: tuple[Col, ...]) -> pd.DataFrame:
+    """Money in the unit its header says (元 → 万元) and ISO date text as dates."""
+    for c in spec:
+        if c.key not in d:
+            continue
+        if c.scale != 1.0:
+            d[c.key] = pd.to_numeric(d[c.key], errors="coerce") * c.scale
+        elif c.kind == "date" and not pd.api.types.is_datetime64_any_dtype(d[c.key]):
+            parsed = pd.to_datetime(d[c.key], errors="coerce", format="mixed")
+            d[c.key] = parsed.where(parsed.notna(), d[c.key])
+    return d
+
+
+def _labelled(df: pd.DataFrame, spec: tuple[Col, ...], lang: str) -> pd.DataFrame:
+    d = _scaled(df.copy(), spec)
+    columns = labels(spec, lang)
     if "verdict" in d:
         d["verdict_label"] = d["verdict"].map(VERDICT_LABELS[lang])
     if "action" in d:
@@ -144,7 +138,7 @@ def gap_sheet(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    return _labelled(gaps, GAP_COLUMNS, lang)
+    return _labelled(gaps, GAP_SPEC, lang)
 
 
 def target_sheet(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -161,26 +155,8 @@ def target_sheet(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    return _labelled(targets, TARGET_COLUMNS, lang)
+    return _labelled(targets, TARGET_SPEC, lang)
 
-
-LOCAL_COLUMNS: dict[str, tuple[str, str]] = {
-    "name": ("企业名称", "name"),
-    "uscc": ("统一社会信用代码", "USCC"),
-    "region": ("所在地区代码", "region code"),
-    "region_name": ("所在地区", "region"),
-    "stage": ("环节位置", "stage"),
-    "link_name": ("所属环节", "link"),
-    "role_label": ("角色", "role"),
-    "decision_label": ("挂链状态", "review status"),
-    "confidence": ("挂链置信度", "confidence"),
-    "primary": ("主营环节", "primary link"),
-    "reg_capital": ("注册资本(元)", "registered capital (CNY)"),
-    "revenue": ("营业收入(元)", "revenue (CNY)"),
-    "evidence": ("挂链依据", "evidence"),
-    "link": ("环节代码", "link id"),
-    "ent_id": ("企业ID", "enterprise id"),
-}
 
 DECISION_LABELS = {
     "zh": {"confirmed": "已确认", "uncertain": "待核实", "rejected": "已排除"},
@@ -238,5 +214,33 @@ def local_sheet(firms: pd.DataFrame, chain: Any, lang: str = "zh") -> pd.DataFra
     d["stage"] = d["link"].map(stages).map(STAGE_LABELS[lang])
     d["role_label"] = d["role"].map(ROLE_LABELS[lang]).fillna(d["role"])
     d["decision_label"] = d["decision"].map(DECISION_LABELS[lang]).fillna(d["decision"])
+    d = _scaled(d, LOCAL_SPEC)
     keep = [c for c in LOCAL_COLUMNS if c in d.columns]
     return d[keep].rename(columns={c: LOCAL_COLUMNS[c][0 if lang == "zh" else 1] for c in keep})
+
+
+def review_sheet(queue: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The link review sheet staff fill in, Chinese first: one row per uncertain link, a 复核结论 column.
+
+    ``queue`` is :func:`chain_gap.link.review_queue`. The ``link`` column becomes ``<chain>/<link>``
+    (what the overrides mapping reads back), roles read 生产 / 销售 / 应用, and the headers are
+    synonyms of the ``overrides`` mapping, so the filled-in file loads with ``chain-gap review apply``.
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        The review queue.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    d = queue.copy()
+    if len(d):
+        d["link"] = d["chain"].astype(str) + "/" + d["link"].astype(str)
+        d["role"] = d["role"].map(ROLE_LABELS[lang]).fillna(d["role"])
+    d["note"] = ""
+    keep = [c.key for c in REVIEW_SPEC if c.key in d.columns]
+    return d[keep].rename(columns={c.key: c.label(lang) for c in REVIEW_SPEC})
