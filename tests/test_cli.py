@@ -132,7 +132,7 @@ def test_load_link_review_round_trip(demo_dir, tmp_path):
     assert (b / "manifest.json").read_text() == m1
     run("link", str(b), "--chain", "nev")
     run("review", "export", str(b), "-o", str(tmp_path / "review.csv"))
-    assert "evidence" in (tmp_path / "review.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "挂链依据" in (tmp_path / "review.csv").read_text(encoding="utf-8-sig").splitlines()[0]
 
 
 def test_user_errors_are_one_line(demo_dir, tmp_path):
@@ -172,9 +172,9 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "review.xlsx")
     ws = wb.active
     header = [c.value for c in ws[1]]
-    ent, lnk, dec = header.index("enterprise") + 1, header.index("link") + 1, header.index("decision") + 1
-    ws.cell(2, dec).value = "confirm"
-    ws.cell(3, dec).value = "reject"
+    ent, lnk, dec = header.index("企业ID") + 1, header.index("环节代码") + 1, header.index("复核结论") + 1
+    ws.cell(2, dec).value = "确认"
+    ws.cell(3, dec).value = "排除"
     first = (ws.cell(2, ent).value, ws.cell(2, lnk).value)
     second = (ws.cell(3, ent).value, ws.cell(3, lnk).value)
     wb.save(tmp_path / "decided.xlsx")
@@ -191,7 +191,7 @@ def test_review_export_apply_survives_relinking(demo_dir, tmp_path):
     import pandas as pd
 
     after = pd.read_csv(q, dtype=str, encoding="utf-8-sig")
-    assert not ((after["enterprise"] == first[0]) & (after["link"] == first[1])).any()
+    assert not ((after["企业ID"] == first[0]) & (after["环节代码"] == first[1])).any()
 
 
 def test_review_apply_lists_rows_without_a_usable_decision(demo_dir, tmp_path):
@@ -202,11 +202,12 @@ def test_review_apply_lists_rows_without_a_usable_decision(demo_dir, tmp_path):
     run("review", "export", str(b), "-o", str(tmp_path / "review.xlsx"))
     wb = openpyxl.load_workbook(tmp_path / "review.xlsx")
     ws = wb.active
-    dec = [c.value for c in ws[1]].index("decision") + 1
-    ws.cell(2, dec).value = "confirm"
+    dec = [c.value for c in ws[1]].index("复核结论") + 1
+    ws.cell(2, dec).value = "确认"
     ws.cell(3, dec).value = "maybe"
-    ws.cell(4, dec).value = "待定"
+    ws.cell(4, dec).value = "待定"  # left open: counted as pending, not an unusable decision
     wb.save(tmp_path / "decided.xlsx")
     res = run("review", "apply", str(b), str(tmp_path / "decided.xlsx"))
     lines = [ln for ln in res.output.splitlines() if "[decision-invalid]" in ln]
-    assert len(lines) == 2 and any("decided.xlsx:3" in ln for ln in lines) and any(":4 " in ln for ln in lines)
+    assert len(lines) == 1 and "decided.xlsx:3" in lines[0]
+    assert "1 待定 / pending" in res.output

@@ -113,9 +113,9 @@ def _fill_review(path: Path) -> int:
     wb = openpyxl.load_workbook(path)
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
-    col = header.index("decision") + 1
+    col = header.index("复核结论") + 1
     n = 0
-    for row, decision in zip(range(2, ws.max_row + 1), ("confirm", "reject")):
+    for row, decision in zip(range(2, ws.max_row + 1), ("确认", "排除")):
         ws.cell(row=row, column=col, value=decision)
         n += 1
     wb.save(path)
