@@ -205,6 +205,7 @@ def test_review_sheet_is_chinese_first_with_a_decision_dropdown(demo, tmp_path):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_apply_review_reads_the_dropdown_words(demo, tmp_path, lang):
     from chain_gap import io, link
+    from chain_gap.load import supply
 
     b = tmp_path / "r.bundle"
     shutil.copytree(demo / "bundle", b)
@@ -222,7 +223,7 @@ def test_apply_review_reads_the_dropdown_words(demo, tmp_path, lang):
     wb.save(tmp_path / "filled.xlsx")
     G = io.load(b)
     res = link.apply_review(G, [tmp_path / "filled.xlsx"])
-    assert res.pending == 1 and res.in_force == 2
+    assert supply.pending(res.load) == 1 and res.in_force == 2
     rej = res.load.rejects
     assert not (rej["value"].astype(str).str.strip() != "").any()  # only the rows left blank: 排除 / 待定 are read
     (u1, v1), (u2, v2), (u3, v3) = picked

@@ -323,6 +323,7 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     Example: chain-gap review apply city.bundle review.xlsx
     """
     from chain_gap import io, link
+    from chain_gap.load import supply
 
     with io.edit(bundle, waiting=_waiting) as b:
         G = io.load(bundle)
@@ -331,7 +332,7 @@ def review_apply(bundle: str, files: tuple[str, ...]) -> None:
     t = res.load.report["totals"]
     click.echo(
         f"{bundle}: {res.in_force} override(s) in force "
-        f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {res.pending} 待定 / pending, "
+        f"(this file: {t.get('loaded', 0)} new, {t.get('merged', 0)} repeated, {supply.pending(res.load)} 待定 / pending, "
         f"{t.get('rejected', 0)} rows without a usable decision); re-linked {', '.join(res.chains) or 'all chains'}"
     )
     rej = res.load.rejects

@@ -703,14 +703,11 @@ class ReviewResult:
         Overrides now held by the graph (from every review so far).
     chains : list of str
         The chains re-linked so the decisions take effect.
-    pending : int
-        Rows the reviewers marked 待定 / pending: left undecided, the links stay as linked.
     """
 
     load: Any
     in_force: int
     chains: list[str]
-    pending: int = 0
 
 
 def apply_review(G: nx.MultiDiGraph, files: Iterable[str | Path]) -> ReviewResult:
@@ -732,5 +729,4 @@ def apply_review(G: nx.MultiDiGraph, files: Iterable[str | Path]) -> ReviewResul
     res = load_mod.load(list(files), "overrides", G)
     chains = linked_chains(G)
     attach(G, chains or None)
-    pending = int((res.skipped["code"] == "decision-pending").sum()) if len(res.skipped) else 0
-    return ReviewResult(load=res, in_force=len(G.graph.get("overrides", []) or []), chains=chains, pending=pending)
+    return ReviewResult(load=res, in_force=len(G.graph.get("overrides", []) or []), chains=chains)

@@ -19,7 +19,7 @@ from chain_gap.load.mapping import Mapping
 from chain_gap.load.table import Rows
 from chain_gap.load.values import MAX_NAME, parse_int_text, parse_money_text
 
-__all__ = ["PENDING_CODE", "overrides_row", "supply_row"]
+__all__ = ["PENDING_CODE", "overrides_row", "pending", "supply_row"]
 
 #: Issue code of a review row left 待定 / pending (counted among the skipped rows of the load).
 PENDING_CODE = "decision-pending"
@@ -162,6 +162,22 @@ def overrides_row(ld: Loader, rows: Rows, i: int, row_no: int, st: FileStats, sr
         ovs.append(entry)
         st.loaded += 1
     ld.G.graph["overrides"] = ovs
+
+
+def pending(result: Any) -> int:
+    """Rows of a review load left 待定 / pending (skipped with :data:`PENDING_CODE`; the links stay as linked).
+
+    Parameters
+    ----------
+    result : chain_gap.load.LoadResult
+        The load of the reviewers' files (``chain_gap.link.apply_review(...).load``).
+
+    Returns
+    -------
+    int
+    """
+    skipped = result.skipped
+    return int((skipped["code"] == PENDING_CODE).sum()) if len(skipped) else 0
 
 
 #: The decision an override stores (what reviewers may write is vocab.DECISION_WORDS); 待定 / pending
