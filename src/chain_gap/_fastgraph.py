@@ -139,23 +139,36 @@ def replace_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]
     return new
 
 
-def replace_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
+def replace_edges(
+    G: nx.MultiDiGraph,
+    kind: str,
+    us: list[str],
+    vs: list[str],
+    dicts: list[dict[str, Any]],
+    canon: dict[str, str] | None = None,
+) -> int:
     """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
 
     As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
     (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
+    ``canon`` maps a node id to the very string object the node dict holds, so the adjacency keys of
+    millions of edges share their ends' strings instead of holding a copy each.
     """
     succ, pred = G._succ, G._pred
+    for x in {*us, *vs}.difference(succ):
+        G.add_node(x)
+    if canon is not None:
+        get = canon.get
+        us = [get(u, u) for u in us]
+        vs = [get(v, v) for v in vs]
     new = 0
     for u, v, d in zip(us, vs, dicts, strict=True):
-        if u not in succ:
-            G.add_node(u)
-        if v not in succ:
-            G.add_node(v)
-        keydict = succ[u].get(v)
+        su = succ[u]
+        keydict = su.get(v)
         if keydict is None:
-            keydict = succ[u][v] = {}
-            pred[v][u] = keydict
+            su[v] = pred[v][u] = {kind: d}
+            new += 1
+            continue
         old = keydict.get(kind)
         if old is None:
             keydict[kind] = d
