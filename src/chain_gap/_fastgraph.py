@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["FastGraph", "clear_cache", "replace_edges", "replace_nodes"]
+__all__ = ["FastGraph", "clear_cache", "node_dict", "pred_dict", "replace_edges", "replace_nodes"]
 
 
 class FastGraph:
@@ -113,6 +113,16 @@ class FastGraph:
         cache = getattr(self.G, "__networkx_cache__", None)
         if cache:
             cache.clear()
+
+
+def node_dict(G: nx.MultiDiGraph) -> dict[Any, dict[str, Any]]:
+    """Node id → attribute dict of ``G`` (what ``G.nodes[n]`` returns, without a view per call); read only."""
+    return G._node
+
+
+def pred_dict(G: nx.MultiDiGraph) -> dict[Any, dict[Any, dict[Any, dict[str, Any]]]]:
+    """Node → predecessor → key → edge data of ``G`` (what ``G.pred`` shows); read only."""
+    return G._pred
 
 
 # the bundle reader: rows of immutable parts, a later part replacing an earlier row
