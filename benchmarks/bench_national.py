@@ -4,7 +4,8 @@ Prints time and peak RSS per stage (not a test). Usage::
 
     python benchmarks/bench_national.py 1000000 [5000000 ...] [--chains nev] [--region 411400]
 
-Each size runs in a fresh subprocess so peak RSS is per run. Goals on the 2-core build machine:
+Each size runs in a fresh subprocess so peak RSS is per run (peak RSS is the process's high-water
+mark: a stage's figure is the largest so far, not its own). Goals on the 2-core build machine:
 1M end to end ≤ 120 s and ≤ 6 GB peak; 5M within 6× the 1M time.
 
 Baselines measured in the same run, so the ratios do not depend on the machine:
@@ -12,7 +13,11 @@ Baselines measured in the same run, so the ratios do not depend on the machine:
   the graph's confirmed LINKED_TO edges, with a pandas groupby (what the all-cities gap table, which
   also computes LQ*, must not be much slower than; goal ≤ 3×);
 - ``pandas_scan``: a plain pandas ``str.contains`` pass of one keyword over the scope column (the floor
-  of any keyword linker).
+  of any keyword linker);
+- ``pyarrow write`` / ``pyarrow read``: ``write_table`` (zstd) + sha256 and sha256 + ``read_table`` of the
+  very tables the bundle holds (the floor of ``io.save`` / ``io.load``, goal ≤ 3×);
+- ``pyarrow read needed``: a fresh process that imports pyarrow, hashes and reads the parts
+  ``chain-gap gaps`` needs (the floor of that command as a whole process, goal ≤ 5×).
 """
 
 from __future__ import annotations
@@ -29,6 +34,70 @@ from pathlib import Path
 
 def _rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def _floors(out: Path) -> dict[str, dict[str, float]]:
+    """pyarrow write + sha256 and read + sha256 of the very tables the bundle holds (checksums in both)."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    from chain_gap import io
+
+    m = io.read_manifest(out / "bundle")
+    files = [out / "bundle" / p["file"] for s in ("nodes", "edges") for meta in m[s].values() for p in meta["parts"]]
+    tables = [pq.read_table(f) for f in files]
+    (out / "floor").mkdir(exist_ok=True)
+    t0 = time.perf_counter()
+    for i, tb in enumerate(tables):
+        f = out / "floor" / f"{i}.parquet"
+        pq.write_table(tb, f, compression="zstd")
+        hashlib.sha256(f.read_bytes()).hexdigest()
+    w = time.perf_counter() - t0
+    del tables
+    t0 = time.perf_counter()
+    for i in range(len(files)):
+        f = out / "floor" / f"{i}.parquet"
+        hashlib.sha256(f.read_bytes()).hexdigest()
+        pq.read_table(f)
+    r = time.perf_counter() - t0
+    return {"baseline pyarrow write": {"s": round(w, 3)}, "baseline pyarrow read": {"s": round(r, 3)}}
+
+
+def _cli_gaps(bundle: Path, chain: str, region: str) -> dict[str, dict[str, float]]:
+    """`chain-gap gaps BUNDLE` as a whole process, and a bare pyarrow read (its own process) of the
+    parts it needs (enterprises, LINKED_TO, the Link nodes of the chain), with checksums."""
+    from chain_gap import io
+
+    m = io.read_manifest(bundle)
+    need = [
+        str(bundle / p["file"])
+        for s, kinds in (("nodes", ("Enterprise", "Link")), ("edges", ("LINKED_TO",)))
+        for k in kinds
+        for p in m[s].get(k, {"parts": []})["parts"]
+    ]
+    code = (
+        "import hashlib, sys, pyarrow as pa, pyarrow.parquet as pq\n"
+        "for f in sys.argv[1:]:\n"
+        "    d = open(f, 'rb').read(); hashlib.sha256(d).hexdigest(); pq.read_table(pa.BufferReader(d))\n"
+    )
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *need], check=True)
+    floor = time.perf_counter() - t0
+    cmd = [sys.executable, "-m", "chain_gap.cli", "gaps", str(bundle), "--chain", chain, "--region", region]
+    timef = bundle.parent / "time.txt"
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "-o", str(timef), *cmd, "-o", str(bundle.parent / "gaps.csv")],
+        capture_output=True,
+        text=True,
+    )
+    s = time.perf_counter() - t0
+    if p.returncode not in (0, 3):
+        raise SystemExit(p.stderr[-2000:])
+    rss = int(timef.read_text().split()[-1]) / 1024 / 1024
+    print(f"  {'cli gaps (process)':<22} {s:8.2f} s   (children peak RSS {rss:.2f} GB)", flush=True)
+    return {"cli gaps process": {"s": round(s, 2)}, "baseline pyarrow read needed": {"s": round(floor, 3)}}
 
 
 def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
@@ -57,6 +126,15 @@ def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     t = mark("link", t)
     io.save(G, out / "bundle")
     t = mark("save bundle", t)
+    del G, res  # res.graph is the same graph: drop both, so load bundle's peak is its own
+    import gc
+
+    gc.collect()
+    t = time.perf_counter()
+    G = io.load(out / "bundle")
+    t = mark("load bundle", t)
+    stages.update(_floors(out))
+    t = time.perf_counter()
     all_cities = gaps.table_all(G, chains[0], "city")
     t = mark("gaps all cities", t)
     gt = gaps.table(G, chains[0], region)
@@ -88,7 +166,12 @@ def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     t0 = time.perf_counter()
     scopes.str.contains("电池", regex=False).sum()
     stages["baseline pandas_scan"] = {"s": round(time.perf_counter() - t0, 3)}
-    total = sum(v["s"] for k, v in stages.items() if not k.startswith("baseline") and k != "write csv")
+    stages.update(_cli_gaps(out / "bundle", chains[0], region))
+    total = sum(
+        v["s"]
+        for k, v in stages.items()
+        if not k.startswith(("baseline", "cli")) and k not in ("write csv", "load bundle")
+    )
     return {
         "n": n,
         "stages": stages,
@@ -132,6 +215,18 @@ def main() -> None:
             f"gaps all cities / pandas groupby = "
             f"{s['gaps all cities']['s'] / max(s['baseline pandas_groupby']['s'], 1e-3):.1f}x; "
             f"link / pandas one-keyword scan = {s['link']['s'] / max(s['baseline pandas_scan']['s'], 1e-3):.1f}x"
+        )
+
+        def ratio(a: str, b: str, s: dict = s) -> str:
+            return f"{s[a]['s'] / max(s[b]['s'], 1e-3):.1f}x"
+
+        print(
+            f"   save / pyarrow write+sha = {ratio('save bundle', 'baseline pyarrow write')} (goal ≤ 3x); "
+            f"load / pyarrow read+sha = {ratio('load bundle', 'baseline pyarrow read')} (goal ≤ 3x); "
+            f"cli gaps process / pyarrow read of its parts = "
+            f"{ratio('cli gaps process', 'baseline pyarrow read needed')} (goal ≤ 5x); "
+            f"gaps all cities ≤ 3x goal; KB per enterprise (peak RSS / n) = "
+            f"{res['peak_rss_gb'] * 1024 * 1024 / res['n']:.2f}"
         )
     if len(results) > 1:
         print(

@@ -124,10 +124,38 @@ def _progress(label: str) -> Callable[[int, int], None]:
     return cb
 
 
-def _bundle(path: str) -> Any:
+#: What ``chain-gap gaps`` reads of a bundle (kind → properties, None = all): the firms' attributes
+#: of the gap table, the links, their memberships and the supply edges of the anchor rule. Not the
+#: region / industry / product nodes and edges, nor the firms' scopes, products and provenance —
+#: most of a large bundle. ``tests/test_cli_gaps_reads.py`` checks the table is the same as from the
+#: whole bundle.
+GAPS_READS: dict[str, tuple[str, ...] | None] = {
+    "Enterprise": (
+        "name",
+        "uscc",
+        "stock_code",
+        "region",
+        "industry_code",
+        "reg_capital",
+        "revenue",
+        "employees",
+        "founded",
+        "listed_on",
+        "tags",
+        "synthetic",
+        "linkable",
+    ),
+    "Chain": None,
+    "Link": None,
+    "LINKED_TO": None,
+    "SUPPLIES": None,
+}
+
+
+def _bundle(path: str, only: dict[str, tuple[str, ...] | None] | None = None) -> Any:
     from chain_gap import io
 
-    return io.load(path)
+    return io.load(path, only=only)
 
 
 bundle_arg = click.argument("bundle", type=click.Path(exists=True, file_okay=False))

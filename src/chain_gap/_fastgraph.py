@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["FastGraph", "clear_cache", "replace_edges", "replace_nodes"]
+__all__ = ["FastGraph", "clear_cache", "node_dict", "pred_dict", "replace_edges", "replace_nodes"]
 
 
 class FastGraph:
@@ -115,6 +115,16 @@ class FastGraph:
             cache.clear()
 
 
+def node_dict(G: nx.MultiDiGraph) -> dict[Any, dict[str, Any]]:
+    """Node id → attribute dict of ``G`` (what ``G.nodes[n]`` returns, without a view per call); read only."""
+    return G._node
+
+
+def pred_dict(G: nx.MultiDiGraph) -> dict[Any, dict[Any, dict[Any, dict[str, Any]]]]:
+    """Node → predecessor → key → edge data of ``G`` (what ``G.pred`` shows); read only."""
+    return G._pred
+
+
 # the bundle reader: rows of immutable parts, a later part replacing an earlier row
 
 
@@ -139,23 +149,36 @@ def replace_nodes(G: nx.MultiDiGraph, ids: list[str], dicts: list[dict[str, Any]
     return new
 
 
-def replace_edges(G: nx.MultiDiGraph, kind: str, us: list[str], vs: list[str], dicts: list[dict[str, Any]]) -> int:
+def replace_edges(
+    G: nx.MultiDiGraph,
+    kind: str,
+    us: list[str],
+    vs: list[str],
+    dicts: list[dict[str, Any]],
+    canon: dict[str, str] | None = None,
+) -> int:
     """Add one part's edge rows with key ``kind``; an existing (u, v, kind) is replaced. Returns the new edges.
 
     As ``MultiDiGraph.add_edge`` does, the successor and predecessor maps share one key dict per
     (u, v); an end that is not a node becomes a bare node (the totals check then refuses the bundle).
+    ``canon`` maps a node id to the very string object the node dict holds, so the adjacency keys of
+    millions of edges share their ends' strings instead of holding a copy each.
     """
     succ, pred = G._succ, G._pred
+    for x in {*us, *vs}.difference(succ):
+        G.add_node(x)
+    if canon is not None:
+        get = canon.get
+        us = [get(u, u) for u in us]
+        vs = [get(v, v) for v in vs]
     new = 0
     for u, v, d in zip(us, vs, dicts, strict=True):
-        if u not in succ:
-            G.add_node(u)
-        if v not in succ:
-            G.add_node(v)
-        keydict = succ[u].get(v)
+        su = succ[u]
+        keydict = su.get(v)
         if keydict is None:
-            keydict = succ[u][v] = {}
-            pred[v][u] = keydict
+            su[v] = pred[v][u] = {kind: d}
+            new += 1
+            continue
         old = keydict.get(kind)
         if old is None:
             keydict[kind] = d

@@ -26,6 +26,7 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     EXIT_INTERNAL,
     EXIT_NO_DATA,
     EXIT_USER,
+    GAPS_READS,
     _bundle,
     _guard_paths,
     _no_data_exit,
@@ -376,7 +377,7 @@ def gaps_cmd(
     """
     from chain_gap import gaps, report
 
-    G = _bundle(bundle)
+    G = _bundle(bundle, only=GAPS_READS)
     t = gaps.table(G, chain, region, activity=activity, peers=[p for p in peers.split(",") if p] if peers else None)
     write_frame(
         report.gap_sheet(t, lang),

@@ -25,7 +25,7 @@ import os
 import shutil
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
-from chain_gap import _fastgraph, errors
+from chain_gap import errors
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
+from chain_gap._bundle_read import build as _build
 from chain_gap._bundle_write import _commit, _current, _encode_section, _graph_part, _group, _stale, _undo_on_error
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
 
@@ -213,37 +214,6 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     return B.read_manifest(Path(path), _schema_version())
 
 
-def _build(root: Path, manifest: dict[str, Any]) -> nx.MultiDiGraph:
-    mpath = str(root / B.MANIFEST)
-    G = nx.MultiDiGraph()
-    G.graph.update(B.read_graph_attrs(root, manifest))
-    totals = {"nodes": 0, "edges": 0}
-    for section in ("nodes", "edges"):
-        for kind, meta in manifest[section].items():
-            added = 0
-            for part in meta["parts"]:
-                table = B.read_parquet(root, part, f"{section} {kind}")
-                keys, dicts = B.decode_columns(table, part.get("columns", meta["columns"]), _KEYS[section], kind)
-                del table
-                if section == "nodes":
-                    added += _fastgraph.replace_nodes(G, keys[0], dicts)
-                else:
-                    added += _fastgraph.replace_edges(G, kind, keys[0], keys[1], dicts)
-            if added != meta["count"]:
-                raise BundleError(
-                    code="bundle-counts", file=mpath, what=f"{section} {kind}", found=added, expected=meta["count"]
-                )
-            totals[section] += added
-    totals["nodes"] = G.number_of_nodes()  # bare nodes made by edges to unknown ends count here
-    for what, found in totals.items():
-        if found != manifest["totals"][what]:
-            raise BundleError(
-                code="bundle-counts", file=mpath, what=what, found=found, expected=manifest["totals"][what]
-            )
-    _fastgraph.clear_cache(G)
-    return G
-
-
 def _manifest_stamp(root: Path) -> tuple[int, int] | None:
     try:
         st = os.stat(root / B.MANIFEST)
@@ -271,7 +241,7 @@ def _read_consistent(root: Path, fn: Callable[[dict[str, Any]], Any], attempts: 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
+def load(path: str | os.PathLike[str], *, only: Mapping[str, Iterable[str] | None] | None = None) -> nx.MultiDiGraph:
     """Read a bundle into a ``networkx.MultiDiGraph``, verifying it first.
 
     Every file read is checked against the manifest (exists, sha256, row count), and the counts per
@@ -284,15 +254,21 @@ def load(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
     ----------
     path : str or os.PathLike
         The bundle folder.
+    only : mapping, optional
+        Node or edge kind → the properties to read (``None``: all). Only those kinds are read (and
+        only their parts verified); edges to a node of a kind not read are left out. For a command
+        that reads a few kinds of a large bundle (``chain-gap gaps`` reads firms, links and their
+        memberships: :data:`chain_gap._cli.GAPS_READS`). Default: the whole bundle.
 
     Returns
     -------
     networkx.MultiDiGraph
-        Every node and edge with its ``kind`` and properties, and the bundle's graph-level data.
+        Every node and edge with its ``kind`` and properties (of the kinds asked for), and the
+        bundle's graph-level data.
     """
     root = Path(path)
     with _gc_paused():
-        return _read_consistent(root, lambda m: _build(root, m))
+        return _read_consistent(root, lambda m: _build(root, m, only))
 
 
 def _merge_parts(tables: list[pa.Table], keys: tuple[str, ...]) -> pa.Table:
