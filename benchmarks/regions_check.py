@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             inside = 0
             if len(ranked):
                 reg = codes.resolve_region(region)
-                inside = sum(
-                    1 for c in ranked["region"].astype(str) if reg.code == c or reg.code in codes.ancestors(c)
-                )
+                inside = sum(1 for c in ranked["region"].astype(str) if reg.code == c or reg.code in codes.ancestors(c))
             print(
                 f"{region} × {chain} [{label}]: coverage {a['level_coverage']:.1%}, inferred "
                 f"{a.get('level_inferred', 0.0):.1%}, verdicts {verdicts}, targets {len(ranked)} "
