@@ -609,7 +609,9 @@ def test_real_chain_kg_and_ashare_counts():
     assert set(res.rejects.loc[res.rejects.file.str.endswith("product_product.json"), "reason"]) == {
         "a product related to itself (self-loop)"
     }
-    assert ek["INPUT_OF"] + ek["PART_OF"] - 480 == pp["loaded"]  # PART_OF also holds industry_industry
+    # PART_OF also holds industry_industry and the region hierarchy of the codes legal names give
+    part_of = sum(1 for u, _, k in G.edges(keys=True) if k == "PART_OF" and G.nodes[u].get("kind") != "Region")
+    assert ek["INPUT_OF"] + part_of - 480 == pp["loaded"]
     assert ek["CLASSIFIED_AS"] == 4430
     assert G.has_edge("industry:sw:110100", "industry:sw:110000", "PART_OF")
     # listed companies get their province from the A-share list
@@ -617,9 +619,12 @@ def test_real_chain_kg_and_ashare_counts():
     conserved(res2)
     assert res2.report["files"][0]["rows_in"] == 5806
     catl = G.nodes["ent:stock:300750"]
-    assert catl["region"] == "350000" and catl["name"] == "宁德时代新能源科技股份有限公司"
-    assert G.has_edge("ent:stock:300750", "region:350000", "LOCATED_IN")
-    assert G.nodes["ent:stock:000001"]["region"] == "440000"  # 深圳 → 广东
+    # 福建 stated, 宁德 read at the head of the legal name: 宁德市, marked inferred
+    assert catl["region"] == "350900" and catl["name"] == "宁德时代新能源科技股份有限公司"
+    assert catl["region_inferred"] == "name_head"
+    assert G.has_edge("ent:stock:300750", "region:350900", "LOCATED_IN")
+    assert G.nodes["ent:stock:000001"]["region"] == "440300"  # the area 深圳 is the city
+    assert G.nodes["ent:stock:000001"]["region_inferred"] == "area_city"
     delisted = [a for _, a in G.nodes(data=True) if "delisted" in (a.get("tags") or [])]
     assert delisted and all("listed" not in a["tags"] for a in delisted)
     assert validate(G) == []

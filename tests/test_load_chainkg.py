@@ -121,9 +121,11 @@ def test_companies_by_stock_code_with_or_without_suffix(mini):
 
 def test_chain_kg_gives_no_region_and_an_ashare_list_adds_provinces(mini, tmp_path):
     G = mini.graph.copy()
-    # company.json's `location` is the stock exchange, not a place: nothing is located
-    assert not any(k == "LOCATED_IN" for *_, k in G.edges(keys=True))
-    assert not any("region" in a for _, a in G.nodes(data=True))
+    # company.json's `location` is the stock exchange, not a place: nothing is stated; only the firms
+    # whose legal name starts with a place get an inferred code (tests/test_regions_inferred.py)
+    located = {n for n, a in G.nodes(data=True) if "region" in a}
+    assert located and all(G.nodes[n]["region_inferred"] == "name_head" for n in located)
+    assert not {"ent:stock:300901", "ent:stock:600901"} & located
     path = tmp_path / "stock_basic.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -135,7 +137,9 @@ def test_chain_kg_gives_no_region_and_an_ashare_list_adds_provinces(mini, tmp_pa
     assert _files(res)["stock_basic.csv"]["merged"] == 2  # found by stock code, nothing new
     assert G.nodes["ent:stock:300901"]["region"] == "350000"
     assert G.has_edge("ent:stock:300901", "region:350000", "LOCATED_IN")
-    assert G.nodes["ent:stock:600901"]["region"] == "440000"  # 深圳 → 广东
+    assert G.nodes["ent:stock:600901"]["region"] == "440300"  # the area 深圳 is the city, marked inferred
+    assert G.nodes["ent:stock:600901"]["region_inferred"] == "area_city"
+    assert "region_inferred" not in G.nodes["ent:stock:300901"]
 
 
 def test_products_makes_and_product_relations(mini):

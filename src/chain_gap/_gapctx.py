@@ -56,14 +56,20 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
-        want = ["region", "linkable", "tags"] + ([activity] if activity != "firms" else [])
+        want = ["region", "region_inferred", "linkable", "tags"] + ([activity] if activity != "firms" else [])
         ents = frames.enterprises(G, want, levels=[level])
         inactive = ents["tags"].map(vocab.is_inactive).astype(bool)
         self.inactive = int(inactive.sum())
         ents = ents[~inactive].drop(columns=["tags"])
-        # level coverage: the share of located firms whose code reaches the asked level
+        # level coverage: the share of located firms whose code reaches the asked level, inferred
+        # codes (region_inferred: name head, A-share area city) included; level_inferred is the share
+        # of those that reach it only by inference
         located = ents["region"].fillna("").astype(str).str.len() == 6
-        self.level_coverage = float((ents.loc[located, level] != "").mean()) if located.any() else 0.0
+        reach = located & (ents[level] != "")
+        self.level_coverage = float(reach.sum() / located.sum()) if located.any() else 0.0
+        inferred = ents["region_inferred"].notna() & (ents["region_inferred"].astype(str) != "")
+        self.level_inferred = float((reach & inferred).sum() / reach.sum()) if reach.any() else 0.0
+        ents = ents.drop(columns=["region_inferred"])
         # the reference population: firms the linker can read (evidence of any kind), when it said so
         linkable = ents["linkable"]
         if linkable.notna().any():

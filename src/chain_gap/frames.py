@@ -215,6 +215,7 @@ _ATTRS = [
     "uscc",
     "stock_code",
     "region",
+    "region_inferred",
     "industry_code",
     "reg_capital",
     "revenue",

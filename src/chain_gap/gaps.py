@@ -261,6 +261,9 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
         )
     elif n_nodata:
         banner = f"全国仅{ctx.national_firms}家企业可挂链，{n_nodata}个环节全国无企业挂链（无数据，不作诊断）"
+    inferred = reasons.inferred_note(reg.level, ctx.level_inferred)
+    if inferred:
+        banner = f"{banner}；{inferred}" if banner else inferred
     if ctx.inactive:
         note = f"已剔除{ctx.inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）"
         banner = f"{banner}；{note}" if banner else note
@@ -274,6 +277,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "chain": ctx.spec.id,
             "chain_name": ctx.spec.name,
             "level_coverage": ctx.level_coverage,
+            "level_inferred": ctx.level_inferred,
             "level_has_data": level_ok,
             "population": ctx.population,
             "national_firms": ctx.national_firms,

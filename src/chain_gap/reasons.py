@@ -138,6 +138,31 @@ def gap_reason(
     return "；".join(parts)
 
 
+def inferred_note(level: str, share: float) -> str:
+    """The banner sentence saying that codes at ``level`` are partly inferred ('' when none is, or at
+    province level, where an inferred code only ever narrows a stated province).
+
+    Parameters
+    ----------
+    level : str
+        The region level of the analysis.
+    share : float
+        Share of the firms located at that level whose code is inferred (``region_inferred``: the
+        place at the head of the legal name, the A-share ``area`` naming a city), see docs/regions.md.
+
+    Returns
+    -------
+    str
+    """
+    if level == "province" or share <= 0:
+        return ""
+    lvl = LEVEL_LABELS["zh"].get(level, "地区")
+    return (
+        f"{lvl}级定位中{share:.0%}为推断（企业全称开头的地名、交易所地域），非登记地址，"
+        f"企业表region_inferred列标明推断规则"
+    )
+
+
 def target_reason(r: Any, region_name: str) -> str:
     """The reason one candidate firm is on the target list (Chinese, the numbers cited).
 

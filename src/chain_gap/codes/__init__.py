@@ -2,7 +2,8 @@
 
 Both tables ship in ``graph/codes/`` and are read once, lazily, on first use:
 :mod:`chain_gap.codes._regions` resolves region codes and names (``resolve_region``,
-``region_from_address``, the ancestors and province of a code), :mod:`chain_gap.codes._industries`
+``region_from_address``, the ancestors and province of a code), :mod:`chain_gap.codes._namehead` reads
+the place at the head of a legal name (``infer_from_name``), :mod:`chain_gap.codes._industries`
 resolves industry codes and names (``resolve_industry``, ``strategic_path``). This package is their
 common face: ``from chain_gap import codes; codes.resolve_region("商丘")``.
 """
@@ -20,6 +21,7 @@ from chain_gap.codes._industries import (
     resolve_industry,
     strategic_path,
 )
+from chain_gap.codes._namehead import NameHead, NameInference, city_from_short, infer_from_name, name_head
 from chain_gap.codes._regions import (
     LEVELS,
     PLACEHOLDER_NAMES,
@@ -44,18 +46,23 @@ __all__ = [
     "PLACEHOLDER_NAMES",
     "CodeError",
     "IndustryError",
+    "NameHead",
+    "NameInference",
     "Region",
     "RegionError",
     "add_industry",
     "add_region",
     "ancestors",
+    "city_from_short",
     "class_codes",
     "industries",
     "industry_name",
+    "infer_from_name",
     "is_class_code",
     "is_county",
     "is_region_code",
     "most_specific",
+    "name_head",
     "parent_code",
     "province_from_short",
     "province_of",

@@ -220,6 +220,9 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     stock_raw = col("stock_code")
     stocks = map_unique(lambda v: ld.stock(v)[0] if v else None, stock_raw) if has_stock else []
     region_texts = list(zip(*(col(x) for x in REGION_FIELDS)))
+    # an A-share `area` that names a city (深圳) rather than a province: the city, marked inferred
+    area_fields = [x for x in REGION_FIELDS if x in f and f[x].resolve == "province_short"]
+    area_cities = [map_unique(lambda v: codes.city_from_short(v) if v else None, col(x)) for x in area_fields]
     region_memo = ld.region_fields_memo.setdefault(id(m), {})
     has_address = "address" in f
     addresses = col("address")
@@ -329,6 +332,11 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
         region = _region_of(
             ld, m, region_memo, region_texts[i], addresses[i] if has_address else None, st, row_no, uscc
         )
+        for cities in area_cities:
+            city = cities[i]
+            if city and region == codes.province_of(city):
+                region = city
+                rec["region_inferred"] = "area_city"
         if region:
             rec["region"] = region
         if has_industry:

@@ -25,6 +25,7 @@ import networkx as nx
 from chain_gap import codes, normalize, vocab
 from chain_gap._fastgraph import FastGraph
 from chain_gap.load.issues import FileStats, issue_code
+from chain_gap.load.regions import infer_name_heads, merge_region
 from chain_gap.load.table import Rows
 from chain_gap.load.values import FORMULA, MAX_NAME, clean, clean_name, num_eq, short, stock_symbol
 from chain_gap.schema import add_edge, add_node, name_hash
@@ -73,6 +74,7 @@ class Loader:
         self.product_ids_memo: dict[str, tuple[str, str] | None] = {"": None}
         self._stock_memo: dict[str, tuple[str | None, str | None]] = {}
         self._region_nodes: dict[str, str] = {}
+        self.name_head_memo: dict[tuple[str, str | None], codes.NameInference] = {}
         self._industry_nodes: dict[str, str] = {}
         # shapes (edge kind, from kind, to kind) and kinds already validated through the schema:
         # the rest of their kind is written through self.fg
@@ -247,7 +249,9 @@ class Loader:
         return p
 
     def finish(self) -> None:
-        """Write the provenance of every enterprise touched, and clear networkx's cache."""
+        """Infer the regions legal names give, write the provenance of every enterprise touched,
+        and clear networkx's cache."""
+        infer_name_heads(self, list(self.touched))
         self.fg.changed()
         nodes = self.fg.nodes
         keys_memo: dict[tuple[str, ...], list[str]] = {}
@@ -313,6 +317,13 @@ class Loader:
         a = G.nodes[nid]
         p = self._prov(nid)
         changed_identity = False
+        if "region" in rec:
+            rec = dict(rec)
+            new_region, rule = rec.pop("region"), rec.pop("region_inferred", None)
+            old_region = a.get("region")
+            changed_identity, clash = merge_region(a, p, new_region, rule, where)
+            if clash:
+                self.conflicts.append((nid, "region", short(old_region), short(new_region), p.get("region", ""), where))
         for k, v in rec.items():
             old = a.get(k)
             if k == "name_norm":
@@ -344,14 +355,6 @@ class Loader:
                     continue
                 if not legal:
                     continue  # a short name never contradicts a legal name
-            elif k == "region":
-                if old == v or v in codes.ancestors(str(old)):
-                    continue
-                if str(old) in codes.ancestors(v):
-                    a[k] = v
-                    p[k] = where
-                    changed_identity = True
-                    continue
             elif k in ("short_name", "uscc_raw"):
                 continue  # 简称 change over time (ST, A-share suffixes): not identity, not a conflict
             elif k == "stock_code" and stock_symbol(str(old)) == stock_symbol(str(v)):
@@ -367,6 +370,12 @@ class Loader:
             nid = self._rekey(nid)
         self._edges(nid)
         return nid, False
+
+    def relocate(self, nid: str) -> str:
+        """Re-key and re-link an enterprise whose region changed outside :meth:`upsert`; its id."""
+        nid = self._rekey(nid)
+        self._edges(nid)
+        return nid
 
     def _rekey(self, nid: str) -> str:
         a = self.G.nodes[nid]
