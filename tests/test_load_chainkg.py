@@ -53,7 +53,7 @@ def test_every_file_is_loaded_in_dependency_order_and_reconciles(mini):
     assert counts == {
         "industry.json": (11, 9, 1, 1),
         "industry_industry.json": (9, 7, 1, 1),
-        "company.json": (8, 6, 1, 1),
+        "company.json": (17, 15, 1, 1),
         "company_industry.json": (10, 7, 1, 2),
         "product.json": (11, 8, 2, 1),
         "company_product.json": (13, 9, 1, 3),
@@ -101,6 +101,9 @@ def test_companies_by_stock_code_with_or_without_suffix(mini):
         "ent:stock:300904",  # only company_industry names it: created from its 简称
         "ent:stock:300905",  # only company_product names it
         next(n for n in ents if n.startswith("ent:name:")),  # ABC123 is no stock code: by name
+    } | {  # the legal-name-head firms of tests/test_regions_inferred.py
+        f"ent:stock:{c}"
+        for c in ("600911", "000911", "600912", "000912", "000913", "600913", "300911", "300912", "300913")
     }
     jd = ents["ent:stock:300901"]
     assert jd["name"] == "示例甲电新能源科技股份有限公司" and jd["short_name"] == "甲电科技"
