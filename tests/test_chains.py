@@ -429,9 +429,12 @@ def test_load_by_id_path_and_spec(tmp_path, base):
 
 
 def test_unknown_id_lists_known_chains():
+    from chain_gap.errors import use_lang
+
     with pytest.raises(ChainError) as err:
         load_chain("nevv")
-    msg = str(err.value)
+    with use_lang("en"):
+        msg = str(err.value)
     assert "unknown chain 'nevv'" in msg and "nev" in msg.split("known chains:")[1]
     assert "electronics" in msg
     assert isinstance(err.value, ValueError)

@@ -126,7 +126,7 @@ def test_load_link_review_round_trip(demo_dir, tmp_path):
     rep = json.loads((tmp_path / "rep.json").read_text(encoding="utf-8"))
     f = rep["files"][0]
     assert f["rows_in"] == f["loaded"] + f["merged"] + f["rejected"] == 6000
-    assert "loaded=" in res.output
+    assert "新增 6000" in res.output  # Chinese status line by default
     m1 = (b / "manifest.json").read_text()
     run("load", str(src), "--source", "enterprises", "--into", str(b))  # idempotent
     assert (b / "manifest.json").read_text() == m1
@@ -138,10 +138,10 @@ def test_load_link_review_round_trip(demo_dir, tmp_path):
 def test_user_errors_are_one_line(demo_dir, tmp_path):
     b = str(demo_dir / "bundle")
     res = run("gaps", b, "--chain", "nev", "--region", "火星市", ok=False)
-    assert res.exit_code == 2 and res.output.strip().startswith("Error:") and len(res.output.strip().splitlines()) == 1
+    assert res.exit_code == 2 and res.output.strip().startswith("错误：") and len(res.output.strip().splitlines()) == 1
     res = run("gaps", b, "--chain", "nope", "--region", "商丘市", ok=False)
     assert res.exit_code == 2 and "nope" in res.output
-    res = run("gaps", str(tmp_path), "--chain", "nev", "--region", "商丘市", ok=False)
+    res = run("gaps", str(tmp_path), "--chain", "nev", "--region", "商丘市", "--lang", "en", ok=False)
     assert res.exit_code == 2 and "not a chain-gap bundle" in res.output
     garbage = tmp_path / "garbage.csv"
     garbage.write_bytes(b"\x00\x01\x02\xff\xfe" * 100)

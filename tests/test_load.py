@@ -342,7 +342,7 @@ def test_supply_and_overrides_bad_rows_are_rejected_with_reasons():
     r = res.rejects.set_index("row")["reason"]
     assert "not in the graph" in r[2]
     assert "<chain>/<link>" in r[3]
-    assert "unknown chain" in r[4]
+    assert "未找到产业链「nosuchchain」" in r[4]  # staff read the rejects file: Chinese by default
     assert "confirm or reject" in r[5]
     assert not G.graph.get("overrides")
 

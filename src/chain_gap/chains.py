@@ -38,6 +38,7 @@ from chain_gap.chain_rules import (
     validate_file,
 )
 from chain_gap.errors import ChainGapError
+from chain_gap.errors import register as _register
 from chain_gap.schema import add_edge, add_node, link_id, node_id
 
 __all__ = [
@@ -273,6 +274,39 @@ def _names() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _by_name(ref: str, by_name: dict[str, tuple[str, ...]]) -> str | None:
+    """The template whose id, Chinese or English name is ``ref`` (case, width and spaces ignored)."""
+    from chain_gap._suggest import fold
+
+    q = fold(ref)
+    return next((cid for cid, names in by_name.items() if q in {fold(n) for n in names}), None)
+
+
+_register(
+    "chain-unknown",
+    "未找到产业链「{ref}」{hint_zh}已有产业链：{known_zh}（运行 chain-gap chains list 查看）",
+    "unknown chain {ref!r}; {hint_en}known chains: {known_en}",
+)
+
+
+def _unknown_chain(ref: str, by_name: dict[str, tuple[str, ...]]) -> ChainError:
+    """The error for a chain nobody knows: the closest templates and every id with its Chinese name."""
+    from chain_gap._suggest import suggest
+
+    hits = suggest(ref, by_name)
+    name = {k: v[1] for k, v in by_name.items()}
+    hint_zh = "，您是否要找：" + "、".join(f"{name[h.key]}（{h.key}）" for h in hits) + "？" if hits else "。"
+    hint_en = "did you mean " + " / ".join(f"{name[h.key]} ({h.key})" for h in hits) + "? " if hits else ""
+    return ChainError(
+        code="chain-unknown",
+        ref=ref,
+        hint_zh=hint_zh,
+        hint_en=hint_en,
+        known_zh="、".join(f"{k}（{v}）" for k, v in name.items()) or "无",
+        known_en=", ".join(f"{k} ({v})" for k, v in name.items()) or "none",
+    )
+
+
 def _known_ids() -> list[str]:
     return [p.stem for p in template_paths()]
 
@@ -309,17 +343,9 @@ def load_chain(ref: str | os.PathLike[str] | ChainSpec) -> ChainSpec:
         path = graph_dir() / "chains" / f"{ref}.yaml"
         if not _ID_RE.match(ref) or not path.is_file():
             by_name = _names()
-            hit = next((cid for cid, names in by_name.items() if ref.strip() in names), None)
+            hit = _by_name(ref, by_name)
             if hit is None:
-                from chain_gap._suggest import suggest
-
-                hint = " / ".join(
-                    s.label for s in suggest(ref, by_name, {k: f"{v[1]} ({k})" for k, v in by_name.items()})
-                )
-                known = ", ".join(_known_ids()) or "none"
-                raise ChainError(
-                    f"unknown chain {ref!r}; " + (f"did you mean {hint}? " if hint else "") + f"known chains: {known}"
-                )
+                raise _unknown_chain(ref, by_name)
             path = graph_dir() / "chains" / f"{hit}.yaml"
     else:
         raise ChainError(f"expected a chain id, a template path or a ChainSpec, got {type(ref).__name__}")

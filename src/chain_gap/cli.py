@@ -27,6 +27,7 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     EXIT_NO_DATA,
     EXIT_USER,
     GAPS_READS,
+    BilingualGroup,
     _bundle,
     _guard_paths,
     _no_data_exit,
@@ -40,7 +41,9 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     lang_opt,
     out_opt,
     region_opt,
+    say,
     scope,
+    zh_en,
 )
 
 
@@ -88,21 +91,28 @@ def write_frame(
         report.write_csv(p, out)
     else:
         raise click.BadParameter(
-            f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv", param_hint="-o"
+            zh_en(
+                f"{p.name}：不认识的输出格式 {suffix or '（无后缀）'}，请用 .xlsx 或 .csv",
+                f"{p.name}: unknown output format {suffix or '(none)'}; use .xlsx or .csv",
+            ),
+            param_hint="-o",
         )
-    click.echo(f"wrote {p} ({len(out)} rows)", err=True)
+    say(f"已写入 {p}（{len(out)} 行）", f"wrote {p} ({len(out)} rows)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=BilingualGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chain-gap")
-@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.option("--debug", is_flag=True, help="意外错误时显示完整回溯。Show full tracebacks for unexpected errors.")
 def main(debug: bool) -> None:
-    """chain-gap: industrial-chain gap analysis for 招商 (investment promotion).
+    """chain-gap：产业链缺链诊断与招商目标（产业链招商）。
+
+    chain-gap: industrial-chain gap analysis for 招商 (investment promotion).
+    每个命令加 --lang en 输出英文；Add --lang en to a command for English.
 
     \b
-    Quick start (synthetic demo data, 商丘市, NEV chain):
+    快速开始 Quick start (合成演示数据 synthetic demo data, 商丘市, NEV chain):
       chain-gap demo --out demo-out
-    Real workflow:
+    实际流程 Real workflow:
       chain-gap load export.xlsx --source qcc --into city.bundle --rejects rejects.csv --report load.json
       chain-gap link city.bundle
       chain-gap gaps city.bundle --chain nev --region 商丘市 -o gaps.xlsx
@@ -122,7 +132,7 @@ def _show_bundle_warnings_as_one_line() -> None:
 
     def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if category.__name__ == "BundleWarning":
-            click.echo(f"Note: {message}", err=True)
+            say(f"注意：{message}", f"Note: {message}")
         else:
             shown(message, category, *args, **kwargs)
 
@@ -133,13 +143,13 @@ def _show_bundle_warnings_as_one_line() -> None:
 # ---------------------------------------------------------------- chains
 @main.group()
 def chains() -> None:
-    """Chain templates: list, show, validate."""
+    """产业链模板：列出、查看、校验。Chain templates: list, show, validate."""
 
 
 @chains.command("list")
 @friendly
 def chains_list() -> None:
-    """List the shipped chain templates.
+    """列出内置产业链模板。List the shipped chain templates.
 
     \b
     Example: chain-gap chains list
@@ -155,7 +165,7 @@ def chains_list() -> None:
 @lang_opt
 @friendly
 def chains_show(chain_id: str, lang: str) -> None:
-    """Show a template's links as a tree.
+    """以树状显示模板的环节。Show a template's links as a tree.
 
     \b
     Example: chain-gap chains show nev
@@ -180,7 +190,9 @@ def chains_show(chain_id: str, lang: str) -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @friendly
 def chains_validate(files: tuple[str, ...]) -> None:
-    """Validate template files (default: all shipped templates); exit 1 on problems.
+    """校验模板文件（默认全部内置模板），有问题时退出码 1。
+
+    Validate template files (default: all shipped templates); exit 1 on problems.
 
     \b
     Example: chain-gap chains validate
@@ -209,24 +221,37 @@ def chains_validate(files: tuple[str, ...]) -> None:
 @click.option(
     "--source",
     required=True,
-    help="Mapping in loaders/ (qcc, tianyancha, enterprises, ashare, "
-    "chain-kg, supply, overrides) or a mapping YAML file.",
+    help="数据来源映射（loaders/ 中的 qcc、tianyancha、enterprises、ashare、chain-kg、supply、overrides）或映射 YAML 文件。"
+    "Mapping in loaders/ (qcc, tianyancha, enterprises, ashare, chain-kg, supply, overrides) or a mapping YAML file.",
 )
 @click.option(
-    "--into", "into", required=True, type=click.Path(file_okay=False), help="Bundle folder to create or update."
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="要创建或更新的数据包文件夹。Bundle folder to create or update.",
 )
-@click.option("--rejects", type=click.Path(dir_okay=False), help="Write rejected rows (CSV) here.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the load report (JSON) here.")
+@click.option(
+    "--rejects", type=click.Path(dir_okay=False), help="被拒绝的行写到这里（CSV）。Write rejected rows (CSV) here."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="导入报告写到这里（JSON）。Write the load report (JSON) here.",
+)
 @click.option(
     "--warnings",
     "warnings_path",
     type=click.Path(dir_okay=False),
-    help="Write every warning, skipped row and merge conflict, with codes (CSV), here.",
+    help="所有警告、跳过的行和合并冲突（带代码）写到这里（CSV）。"
+    "Write every warning, skipped row and merge conflict, with codes (CSV), here.",
 )
 @click.option(
     "--sheet",
     default=None,
-    help="Workbook sheet to read; '*' reads every sheet of the same shape (e.g. one per county).",
+    help="读取的工作表；'*' 读取所有同结构的工作表（如每县一张）。"
+    "Workbook sheet to read; '*' reads every sheet of the same shape (e.g. one per county).",
 )
 @friendly
 def load_cmd(
@@ -238,7 +263,9 @@ def load_cmd(
     warnings_path: str | None,
     sheet: str | None,
 ) -> None:
-    """Load source files into a bundle (created if missing; loading again is idempotent).
+    """把源文件导入数据包（不存在则创建；重复导入结果不变）。
+
+    Load source files into a bundle (created if missing; loading again is idempotent).
 
     \b
     Example: chain-gap load export.csv --source enterprises --into city.bundle \\
@@ -259,23 +286,32 @@ def load_cmd(
     )
     t = res.report["totals"]
     click.echo(
-        f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "
-        f"rejected={t.get('rejected')} skipped={t.get('skipped')} warnings={t.get('warnings')}"
+        zh_en(
+            f"{into}：读入 {t.get('rows_in')} 行，新增 {t.get('loaded')}，合并 {t.get('merged')}，"
+            f"拒绝 {t.get('rejected')}，跳过 {t.get('skipped')}，警告 {t.get('warnings')}",
+            f"{into}: rows_in={t.get('rows_in')} loaded={t.get('loaded')} merged={t.get('merged')} "
+            f"rejected={t.get('rejected')} skipped={t.get('skipped')} warnings={t.get('warnings')}",
+        )
     )
     codes = res.report.get("codes") or {}
     if codes:
-        click.echo("  by code: " + ", ".join(f"{k}={v}" for k, v in codes.items()))
+        click.echo(zh_en("  按代码：", "  by code: ") + ", ".join(f"{k}={v}" for k, v in codes.items()))
     if t.get("loaded", 0) == 0 and t.get("merged", 0) == 0 and t.get("rows_in", 0) > 0:
         sys.exit(1)
 
 
 @main.command("link")
 @bundle_arg
-@click.option("--chain", "chain_ids", multiple=True, help="Chain id (repeatable); default all templates.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False), help="Link scoring TOML.")
+@click.option(
+    "--chain",
+    "chain_ids",
+    multiple=True,
+    help="产业链 id（可重复）；默认全部模板。Chain id (repeatable); default all templates.",
+)
+@click.option("--config", type=click.Path(exists=True, dir_okay=False), help="挂链打分配置 TOML。Link scoring TOML.")
 @friendly
 def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> None:
-    """Attach enterprises to chain links (挂链) and save the bundle.
+    """把企业挂到产业链环节（挂链）并保存数据包。Attach enterprises to chain links and save the bundle.
 
     \b
     Example: chain-gap link city.bundle --chain nev
@@ -287,22 +323,35 @@ def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> Non
         link.attach(G, list(chain_ids) or None, config, progress=_progress("linking"))
         b.save(G)
     decisions = link.decision_counts(G)
-    click.echo(f"{bundle}: LINKED_TO edges " + ", ".join(f"{k}={v}" for k, v in decisions.items()))
+    click.echo(
+        zh_en(f"{bundle}：挂链关系 ", f"{bundle}: LINKED_TO edges ")
+        + ", ".join(f"{k}={v}" for k, v in decisions.items())
+    )
 
 
 @main.group()
 def review() -> None:
-    """Review loop for uncertain links: export to Excel, apply decisions."""
+    """挂链复核：导出待核实的挂链到 Excel，再导入复核结论。
+
+    Review loop for uncertain links: export to Excel, apply decisions."""
 
 
 @review.command("export")
 @bundle_arg
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="review.xlsx or .csv")
-@click.option("--chain", default=None, help="Only this chain.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="复核表 review.xlsx 或 .csv。Review sheet, .xlsx or .csv.",
+)
+@click.option("--chain", default=None, help="只导出这条产业链。Only this chain.")
 @lang_opt
 @friendly
 def review_export(bundle: str, output: str, chain: str | None, lang: str) -> None:
-    """List uncertain links with their evidence; staff fill 复核结论 with 确认 / 排除 / 待定 (a dropdown in Excel).
+    """列出待核实的挂链及依据，在「复核结论」列选 确认 / 排除 / 待定（Excel 下拉）。
+
+    List uncertain links with their evidence; staff fill 复核结论 with 确认 / 排除 / 待定 (a dropdown in Excel).
 
     \b
     Example: chain-gap review export city.bundle -o review.xlsx
@@ -318,7 +367,9 @@ def review_export(bundle: str, output: str, chain: str | None, lang: str) -> Non
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @friendly
 def review_apply(bundle: str, files: tuple[str, ...]) -> None:
-    """Load reviewers' decisions (overrides mapping) and re-link so they take effect.
+    """导入复核结论（overrides 映射）并重新挂链使其生效。
+
+    Load reviewers' decisions (overrides mapping) and re-link so they take effect.
 
     \b
     Example: chain-gap review apply city.bundle review.xlsx
@@ -361,16 +412,22 @@ REVIEW_ROWS_SHOWN = 20
     type=click.Choice(["firms", "revenue", "reg_capital"]),
     default="firms",
     show_default=True,
-    help="Activity variable of LQ and counts.",
+    help="区位熵和计数所用的活动变量：企业数、营业收入、注册资本。Activity variable of LQ and counts.",
 )
-@click.option("--peers", default=None, help="Comma-separated peer regions (same level); default all.")
+@click.option(
+    "--peers",
+    default=None,
+    help="对比地区，逗号分隔（同一级别）；默认全部。Comma-separated peer regions (same level); default all.",
+)
 @out_opt
 @lang_opt
 @friendly
 def gaps_cmd(
     bundle: str, chain: str, region: str, activity: str, peers: str | None, output: str | None, lang: str
 ) -> None:
-    """Gap table: one row per leaf link with verdict, action and reasons.
+    """链条诊断表：每个末级环节一行，含诊断、招商方向和依据。
+
+    Gap table: one row per leaf link with verdict, action and reasons.
 
     \b
     Example: chain-gap gaps city.bundle --chain nev --region 商丘市 -o gaps.xlsx
@@ -393,11 +450,15 @@ def gaps_cmd(
 
 @main.command("compare")
 @scope(region=False)
-@click.option("--regions", required=True, help="Comma-separated regions of one level, e.g. 商丘市,周口市,开封市")
+@click.option(
+    "--regions",
+    required=True,
+    help="要对比的地区，逗号分隔、同一级别，如 商丘市,周口市,开封市。Comma-separated regions of one level.",
+)
 @out_opt
 @friendly
 def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> None:
-    """Compare several regions link by link.
+    """逐环节对比多个地区。Compare several regions link by link.
 
     \b
     Example: chain-gap compare city.bundle --chain nev --regions 商丘市,周口市
@@ -413,7 +474,7 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> No
 @out_opt
 @friendly
 def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
-    """链主 (anchor firms) of a chain in a region.
+    """本地区某条产业链的链主企业。链主 (anchor firms) of a chain in a region.
 
     \b
     Example: chain-gap anchors city.bundle --chain nev --region 商丘市
@@ -425,15 +486,21 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> Non
 
 @main.command("targets")
 @scope()
-@click.option("--top", type=int, default=None, help="Keep the best N.")
-@click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="Weight profile TOML.")
+@click.option("--top", type=int, default=None, help="只保留前 N 家。Keep the best N.")
+@click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="权重配置 TOML。Weight profile TOML.")
 @click.option(
     "--filter",
     "filters",
     multiple=True,
-    help="key=value: exclude_regions=…, min_capital=5000万, required_tags=专精特新, skip_present=false",
+    help="筛选条件 key=value（可重复）。Filter key=value: exclude_regions=…, min_capital=5000万, "
+    "required_tags=专精特新, skip_present=false",
 )
-@click.option("--stability", "with_stability", is_flag=True, help="Add the top-K rank stability column.")
+@click.option(
+    "--stability",
+    "with_stability",
+    is_flag=True,
+    help="增加前 K 名排名稳定性一列。Add the top-K rank stability column.",
+)
 @out_opt
 @lang_opt
 @friendly
@@ -448,7 +515,9 @@ def targets_cmd(
     output: str | None,
     lang: str,
 ) -> None:
-    """招商目标企业清单: ranked firms elsewhere that would close the region's gaps.
+    """招商目标企业清单：外地可补本地缺口的企业，按得分排序。
+
+    Ranked firms elsewhere that would close the region's gaps.
 
     \b
     Example: chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 --stability -o targets.xlsx
@@ -471,10 +540,17 @@ def targets_cmd(
 
 @main.command("whatif")
 @scope()
-@click.option("--add", "add", required=True, help="Comma-separated enterprise ids (ent:…) to add to the region.")
+@click.option(
+    "--add",
+    "add",
+    required=True,
+    help="假设落地的企业 id（ent:…），逗号分隔。Comma-separated enterprise ids (ent:…) to add to the region.",
+)
 @friendly
 def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
-    """What if these firms set up in the region? Prints the change in completeness and verdicts.
+    """假设这些企业落地本地区：链条完整度和诊断的变化。
+
+    What if these firms set up in the region? Prints the change in completeness and verdicts.
 
     \b
     Example: chain-gap whatif city.bundle --chain nev --region 商丘市 --add ent:91…,ent:91…
@@ -497,7 +573,7 @@ def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
 @out_opt
 @friendly
 def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
-    """以商招商: likely out-of-region suppliers of each local anchor firm.
+    """以商招商：本地链主企业可能的外地供应商。Likely out-of-region suppliers of each local anchor firm.
 
     \b
     Example: chain-gap anchor-suppliers city.bundle --chain nev --region 商丘市
@@ -509,11 +585,15 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
 
 @main.command("map")
 @scope()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="map.html")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="产业链地图 map.html。Output map.html."
+)
 @lang_opt
 @friendly
 def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> None:
-    """Interactive chain map (one self-contained HTML file, works offline).
+    """交互式产业链地图（单个 HTML 文件，可离线打开）。
+
+    Interactive chain map (one self-contained HTML file, works offline).
 
     \b
     Example: chain-gap map city.bundle --chain nev --region 商丘市 -o map.html
@@ -522,25 +602,33 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> Non
 
     G = _bundle(bundle)
     report.write_map(G, chain, region, output, lang=lang)
-    click.echo(f"wrote {output}", err=True)
+    say(f"已写入 {output}", f"wrote {output}")
 
 
 # ---------------------------------------------------------------- neo4j
 @main.group("neo4j")
 def neo4j_group() -> None:
-    """Neo4j as the system of record: push, pull, bulk-import files.
+    """Neo4j 作为主数据库：推送、拉取、批量导入文件。
 
-    Credentials come only from the environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
+    Neo4j as the system of record: push, pull, bulk-import files.
+
+    连接信息只从环境变量读取。Credentials come only from the environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
     """
 
 
 @neo4j_group.command("push")
 @bundle_arg
-@click.option("--database", default=None, help="Neo4j database (default: the server's default).")
-@click.option("--batch-size", default=10_000, show_default=True)
+@click.option(
+    "--database",
+    default=None,
+    help="Neo4j 数据库（默认服务器的默认库）。Neo4j database (default: the server's default).",
+)
+@click.option("--batch-size", default=10_000, show_default=True, help="每批写入的行数。Rows per batch.")
 @friendly
 def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
-    """Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
+    """把数据包推送到 Neo4j（先建约束，再分批 MERGE；可重复执行）。
+
+    Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
 
     \b
     Example: NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=… chain-gap neo4j push city.bundle
@@ -553,12 +641,24 @@ def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
 
 @neo4j_group.command("pull")
 @chain_opt
-@click.option("--region", default=None, help="Only enterprises of this region (national totals then change).")
-@click.option("--database", default=None)
-@click.option("--into", "into", required=True, type=click.Path(file_okay=False), help="Bundle folder to write.")
+@click.option(
+    "--region",
+    default=None,
+    help="只拉取该地区的企业（全国合计随之改变）。Only enterprises of this region (national totals then change).",
+)
+@click.option("--database", default=None, help="Neo4j 数据库。Neo4j database.")
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="写入的数据包文件夹。Bundle folder to write.",
+)
 @friendly
 def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) -> None:
-    """Pull one chain's subgraph from Neo4j into a bundle that every analysis accepts.
+    """从 Neo4j 拉取一条产业链的子图，存为数据包。
+
+    Pull one chain's subgraph from Neo4j into a bundle that every analysis accepts.
 
     \b
     Example: chain-gap neo4j pull --chain nev --into nev.bundle
@@ -574,10 +674,14 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
 @neo4j_group.command("export")
 @bundle_arg
 @click.argument("out_dir", type=click.Path(file_okay=False))
-@click.option("--database", default="neo4j", show_default=True, help="Database name in the import command.")
+@click.option(
+    "--database", default="neo4j", show_default=True, help="导入命令中的数据库名。Database name in the import command."
+)
 @friendly
 def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
-    """Write neo4j-admin database import files (CSV + README with the exact command).
+    """写出 neo4j-admin 批量导入文件（CSV 和含完整命令的 README）。
+
+    Write neo4j-admin database import files (CSV + README with the exact command).
 
     \b
     Example: chain-gap neo4j export city.bundle import/
@@ -590,11 +694,13 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
 
 @main.command("report")
 @scope()
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
 @lang_opt
 @friendly
 def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> None:
-    """Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
+    """工作人员要打开的全部成果：地图、全景图、Excel、HTML 报告、诊断表和目标清单。
+
+    Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
 
     \b
     Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
@@ -607,15 +713,19 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
 
 
 @main.command("demo")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--n", "n", default=20_000, show_default=True, help="Synthetic enterprises to generate.")
-@click.option("--seed", default=0, show_default=True)
-@click.option("--region", default="411400", show_default=True, help="Region to analyse (default 商丘市).")
-@click.option("--chain", default="nev", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
+@click.option(
+    "--n", "n", default=20_000, show_default=True, help="生成的合成企业数。Synthetic enterprises to generate."
+)
+@click.option("--seed", default=0, show_default=True, help="随机种子。Random seed.")
+@click.option("--region", default="411400", show_default=True, help="分析的地区（默认商丘市）。Region to analyse.")
+@click.option("--chain", default="nev", show_default=True, help="产业链 id 或名称。Chain id or name.")
 @lang_opt
 @friendly
 def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) -> None:
-    """Run the whole pipeline on synthetic national data (clearly labelled synthetic).
+    """用合成的全国数据跑通全流程（明确标注为合成数据）。
+
+    Run the whole pipeline on synthetic national data (clearly labelled synthetic).
 
     Writes into OUT: gaps.xlsx, targets.xlsx, map.html, panorama.png/.svg, report.xlsx (the pack),
     report.html and the bundle; the generated CSV files sit in OUT/data.
@@ -630,7 +740,7 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) ->
         out, n=n, seed=seed, region=region, chain=chain, lang=lang, progress=lambda msg: click.echo(msg, err=True)
     )
     click.echo(json.dumps({k: str(v) for k, v in res.items()}, ensure_ascii=False, indent=1))
-    click.echo(f"done in {time.perf_counter() - t0:.1f} s", err=True)
+    say(f"完成，用时 {time.perf_counter() - t0:.1f} 秒", f"done in {time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import pandas as pd
 from chain_gap import vocab
 from chain_gap._resources import graph_dir
 from chain_gap.codes._errors import RegionError
+from chain_gap.errors import register
 from chain_gap.schema import add_edge, add_node
 
 __all__ = [
@@ -394,15 +395,26 @@ def resolve_region(text: str | Region) -> Region:
     found = _segment(idx, t, None)
     if found:
         return _pick(t, found)
-    hint = _did_you_mean(idx, t)
+    hits = _did_you_mean(idx, t)
     raise RegionError(
-        f"unknown region {t!r}: not a GB/T 2260 code or a province/city/county name in graph/codes/regions.csv"
-        + (f"; did you mean {hint}?" if hint else "")
+        code="region-unknown",
+        text=t,
+        hint_zh="，您是否要找：" + "、".join(f"{idx.rows[h].name}（{h}）" for h in hits) + "？"
+        if hits
+        else "：它不是 GB/T 2260 代码，也不是 graph/codes/regions.csv 中的省、市、县名称",
+        hint_en="; did you mean " + " / ".join(f"{idx.rows[h].name} ({h})" for h in hits) + "?" if hits else "",
     )
 
 
-def _did_you_mean(idx: _RegionIndex, t: str) -> str:
-    """The closest regions to a typo, as ``商丘市 (411400)``, or ``""``."""
+register(
+    "region-unknown",
+    "未找到地区「{text}」{hint_zh}",
+    "unknown region {text!r}: not a GB/T 2260 code or a province/city/county name in graph/codes/regions.csv{hint_en}",
+)
+
+
+def _did_you_mean(idx: _RegionIndex, t: str) -> list[str]:
+    """The codes of the regions closest to a typo, best first (empty when none is close)."""
     from chain_gap._suggest import suggest
 
     names: dict[str, list[str]] = {}
@@ -410,9 +422,7 @@ def _did_you_mean(idx: _RegionIndex, t: str) -> str:
         for name, codes_ in table.items():
             for code in codes_:
                 names.setdefault(code, []).append(name)
-    labels = {code: f"{idx.rows[code].name} ({code})" for code in names if code in idx.rows}
-    hits = suggest(t, names, labels)
-    return " / ".join(h.label for h in hits)
+    return [h.key for h in suggest(t, names) if h.key in idx.rows]
 
 
 def _known(code: Any) -> str:
