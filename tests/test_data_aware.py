@@ -138,7 +138,7 @@ def test_cli_says_no_data_with_its_own_exit_code(tmp_path):
         main, ["gaps", str(tmp_path / "b.bundle"), "--chain", chain, "--region", REGION, "-o", str(out)]
     )
     assert r.exit_code == EXIT_NO_DATA, r.output
-    assert "No data" in r.output and out.exists()
+    assert "无数据" in r.output and out.exists()
     r = CliRunner().invoke(main, ["targets", str(tmp_path / "b.bundle"), "--chain", chain, "--region", REGION])
     assert r.exit_code == EXIT_NO_DATA, r.output
     r = CliRunner().invoke(main, ["gaps", str(tmp_path / "b.bundle"), "--chain", chain, "--region", "410000"])

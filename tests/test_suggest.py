@@ -93,10 +93,10 @@ def test_typos_in_regions_and_chains_get_a_did_you_mean():
 
     with pytest.raises(codes.RegionError) as exc:
         codes.resolve_region("商邱")
-    assert "商丘市 (411400)" in str(exc.value)
+    assert "商丘市（411400）" in str(exc.value)
     with pytest.raises(chains.ChainError) as exc:
         chains.load_chain("新能源汽")
-    assert "(nev)" in str(exc.value)
+    assert "新能源汽车（nev）" in str(exc.value)
     # the Chinese name of a shipped chain is accepted as its id
     assert chains.load_chain("新能源汽车").id == "nev"
     # a resolved region passes through unchanged (resolved once at the boundary)
