@@ -108,7 +108,7 @@ def test_cli_refuses_county_sheets_naming_them_and_loads_them_with_sheet_star(tm
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "rows_in=9" in r.output and "skipped=0" in r.output
+    assert "读入 9 行" in r.output and "跳过 0" in r.output
 
 
 def test_cli_writes_coded_warnings_for_recoverable_faults(tmp_path):
@@ -118,7 +118,7 @@ def test_cli_writes_coded_warnings_for_recoverable_faults(tmp_path):
         main, ["load", str(src), "--source", "qcc", "--into", str(tmp_path / "b"), "--warnings", str(warn)]
     )
     assert r.exit_code == 0, r.output
-    assert "skipped=6" in r.output and "row-footer=6" in r.output
+    assert "跳过 6" in r.output and "row-footer=6" in r.output
     w = pd.read_csv(warn, encoding="utf-8-sig", dtype=str)
     assert {"kind", "file", "row", "field", "value", "reason", "code", "sheet"} <= set(w.columns)
     assert (w.loc[w["kind"] == "skipped", "code"] == "row-footer").sum() == 6
