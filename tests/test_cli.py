@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -105,7 +106,11 @@ def test_whatif(demo_dir):
     G = chain_gap.io.load(b)
     top = chain_gap.targets.rank(G, "nev", "411400", top=3)
     res = run("whatif", b, "--chain", "nev", "--region", "商丘市", "--add", ",".join(top["ent_id"]))
-    assert "completeness C" in res.output
+    m = re.search(r"缺失环节 (\d+) → (\d+) 个", res.output)
+    assert m and int(m.group(2)) < int(m.group(1)), res.output  # three targets on missing links fill some
+    assert "诊断（前）" in res.output and "诊断（后）" in res.output
+    en = run("whatif", b, "--chain", "nev", "--region", "商丘市", "--add", top["ent_id"].iloc[0], "--lang", "en")
+    assert "completeness" in en.output and "verdict before" in en.output
 
 
 def test_load_link_review_round_trip(demo_dir, tmp_path):

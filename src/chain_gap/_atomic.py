@@ -38,7 +38,7 @@ errors.register(
 )
 errors.register(
     "file-locked",
-    "{file}：文件正被其他程序占用（例如在 Excel 中打开）；请在 Excel 中关闭它后重试",
+    "{file}：文件被占用（可能已在 Excel 中打开），请关闭后重试",
     "{file}: the file is in use by another program (e.g. open in Excel); close it in Excel and retry",
 )
 

@@ -14,12 +14,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics, vocab
+from chain_gap import codes, errors, frames, metrics, vocab
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTIVITY_LABELS
 
 ACTIVITIES = ACTIVITY_LABELS["zh"]
+
+
+errors.register(
+    "gaps-chain-unlinked",
+    "数据包尚未对产业链「{name}」（{chain}）挂链，无法诊断；请先运行 chain-gap link BUNDLE --chain {chain}",
+    "The bundle was never linked to the chain {chain} ({name}), so it cannot be analysed; run "
+    "chain-gap link BUNDLE --chain {chain} first",
+)
 
 
 class GapError(ChainGapError, ValueError):
@@ -56,6 +64,8 @@ class _Context:
         self.level = level
         self.activity = activity
         self.links = frames.links(G, self.spec)
+        if not any(n in G for n in self.links["link_node"]):
+            raise GapError(code="gaps-chain-unlinked", chain=self.spec.id, name=self.spec.name)
         want = ["region", "region_inferred", "linkable", "tags"] + ([activity] if activity != "firms" else [])
         ents = frames.enterprises(G, want, levels=[level])
         inactive = ents["tags"].map(vocab.is_inactive).astype(bool)

@@ -70,6 +70,8 @@ def write_frame(
 
     out = df.rename(columns=columns) if columns else df
     if path is None:
+        yes, no = zh_en("是", "yes"), zh_en("否", "no")
+        out = out.assign(**{str(c): out[c].map({True: yes, False: no}) for c in out.columns if out[c].dtype == bool})
         with pd.option_context(
             "display.max_rows", 200, "display.max_columns", 30, "display.width", 200, "display.max_colwidth", 60
         ):
@@ -472,16 +474,32 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> No
 @main.command("anchors")
 @scope()
 @out_opt
+@lang_opt
 @friendly
-def anchors_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
+def anchors_cmd(bundle: str, chain: str, region: str, output: str | None, lang: str) -> None:
     """本地区某条产业链的链主企业。链主 (anchor firms) of a chain in a region.
 
     \b
     Example: chain-gap anchors city.bundle --chain nev --region 商丘市
     """
-    from chain_gap import gaps
+    from chain_gap import gaps, report
+    from chain_gap._cli_tables import with_names
 
-    write_frame(gaps.anchors(_bundle(bundle), chain, region), output, sheet="anchors")
+    G = _bundle(bundle)
+    t = gaps.anchors(G, chain, region)
+    if t.empty:
+        say(
+            "本地区在该链上没有链主企业：没有企业达到规模门槛、上市主营代理或本地配套带动规则（见 gaps.toml [anchor]）",
+            "No anchor firm in this region on this chain: none meets the size threshold, the listed-company "
+            "proxy or the local-partner rule (see gaps.toml [anchor])",
+        )
+    write_frame(
+        report.analysis_sheet(with_names(t, chain), "anchors", lang),
+        output,
+        sheet=report.sheet_name("anchors", lang),
+        lang=lang,
+        kind="anchors",
+    )
 
 
 @main.command("targets")
@@ -546,8 +564,10 @@ def targets_cmd(
     required=True,
     help="假设落地的企业 id（ent:…），逗号分隔。Comma-separated enterprise ids (ent:…) to add to the region.",
 )
+@out_opt
+@lang_opt
 @friendly
-def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
+def whatif_cmd(bundle: str, chain: str, region: str, add: str, output: str | None, lang: str) -> None:
     """假设这些企业落地本地区：链条完整度和诊断的变化。
 
     What if these firms set up in the region? Prints the change in completeness and verdicts.
@@ -555,32 +575,49 @@ def whatif_cmd(bundle: str, chain: str, region: str, add: str) -> None:
     \b
     Example: chain-gap whatif city.bundle --chain nev --region 商丘市 --add ent:91…,ent:91…
     """
-    from chain_gap import targets
+    from chain_gap import report, targets
+    from chain_gap._cli_tables import whatif_lines, whatif_table
 
     res = targets.what_if(_bundle(bundle), chain, region, [a.strip() for a in add.split(",") if a.strip()])
-    d = res["delta"]
-    click.echo(
-        f"completeness C {d['c'][0]:.3f} → {d['c'][1]:.3f}; WC {d['wc'][0]:.3f} → {d['wc'][1]:.3f}; "
-        f"missing links {d['missing'][0]} → {d['missing'][1]}; "
-        f"total cascade loss {d['cascade_total'][0]:.3f} → {d['cascade_total'][1]:.3f}"
-    )
-    if len(res["changes"]):
-        click.echo(res["changes"].to_string(index=False))
+    click.echo(whatif_lines(res, lang))
+    t = whatif_table(res, lang)
+    if len(t) or output:
+        write_frame(
+            report.analysis_sheet(t, "whatif", lang),
+            output,
+            sheet=report.sheet_name("whatif", lang),
+            lang=lang,
+            kind="whatif",
+        )
 
 
 @main.command("anchor-suppliers")
 @scope()
 @out_opt
+@lang_opt
 @friendly
-def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | None) -> None:
+def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | None, lang: str) -> None:
     """以商招商：本地链主企业可能的外地供应商。Likely out-of-region suppliers of each local anchor firm.
 
     \b
     Example: chain-gap anchor-suppliers city.bundle --chain nev --region 商丘市
     """
-    from chain_gap import targets
+    from chain_gap import report, targets
+    from chain_gap._cli_tables import anchor_supplier_notice, with_names
 
-    write_frame(targets.anchor_suppliers(_bundle(bundle), chain, region), output, sheet="anchor_suppliers")
+    G = _bundle(bundle)
+    t = targets.anchor_suppliers(G, chain, region)
+    notice = anchor_supplier_notice(G, chain, region, t)
+    if notice:
+        say(*notice)
+    if len(t) or output:
+        write_frame(
+            report.analysis_sheet(with_names(t, chain), "anchor_suppliers", lang),
+            output,
+            sheet=report.sheet_name("anchor_suppliers", lang),
+            lang=lang,
+            kind="anchor_suppliers",
+        )
 
 
 @main.command("map")
@@ -705,11 +742,24 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
     \b
     Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
     """
-    from chain_gap import report
+    from chain_gap import gaps, report, targets
 
-    paths = report.write_report(_bundle(bundle), chain, region, out, lang=lang)
-    for key, path in paths.items():
-        click.echo(f"{key:<14} {path}")
+    G = _bundle(bundle)
+    gt = gaps.table(G, chain, region)
+    tg = targets.rank(G, chain, region, top=100, gap_table=gt)
+    try:
+        paths = report.write_outputs(G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang)
+        failed: dict[str, str] = {}
+    except report.OutputsIncomplete as exc:
+        paths, failed = exc.written, exc.failed
+    click.echo(report.headline(G, chain, gt, tg, lang))
+    click.echo("\n".join(report.output_lines(paths, lang)))
+    for key, why in failed.items():
+        zh, en = report.OUTPUT_LABELS.get(key, (key, key))
+        say(f"未写入{zh}：{why}", f"NOT written, {en}: {why}")
+    if failed:
+        sys.exit(EXIT_USER)
+    _no_data_exit(gt)
 
 
 @main.command("demo")
@@ -739,7 +789,10 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) ->
     res = demo.run(
         out, n=n, seed=seed, region=region, chain=chain, lang=lang, progress=lambda msg: click.echo(msg, err=True)
     )
-    click.echo(json.dumps({k: str(v) for k, v in res.items()}, ensure_ascii=False, indent=1))
+    from chain_gap import report
+
+    click.echo(res["headline"])
+    click.echo("\n".join(report.output_lines({k: v for k, v in res.items() if isinstance(v, Path)}, lang)))
     say(f"完成，用时 {time.perf_counter() - t0:.1f} 秒", f"done in {time.perf_counter() - t0:.1f} s")
 
 

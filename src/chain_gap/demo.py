@@ -49,17 +49,21 @@ def run(
         Paths of the outputs (gaps, targets, map, report, bundle) and headline numbers.
     """
     say = progress or (lambda msg: None)
+
+    def t(zh: str, en: str) -> str:
+        return zh if lang == "zh" else en
+
     out = Path(out)
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
     reg = codes.resolve_region(region)
-    say(f"generating {n:,} synthetic enterprises (seed {seed}) …")
+    say(t(f"生成 {n:,} 家合成企业（随机种子 {seed}）…", f"generating {n:,} synthetic enterprises (seed {seed}) …"))
     ents, supply = synth.generate(n=n, seed=seed, chains=(chain,))
     ent_csv = data / "synthetic_enterprises.csv"
     sup_csv = data / "synthetic_supply.csv"
     ents.drop(columns=["true_link"]).to_csv(ent_csv, index=False, encoding="utf-8")
     supply.to_csv(sup_csv, index=False, encoding="utf-8")
-    say("loading through the enterprises and supply mappings …")
+    say(t("按企业名单与供货关系映射读入 …", "loading through the enterprises and supply mappings …"))
     res = load.load([ent_csv], "enterprises")
     G = res.graph
     load.load([sup_csv], "supply", G)
@@ -67,10 +71,10 @@ def run(
     G.graph["synthetic"] = True
     load.write_rejects(res, out / "rejects.csv")
     load.write_load_report(res, out / "load_report.json")
-    say("linking enterprises to the chain (挂链) …")
+    say(t("企业挂链 …", "linking enterprises to the chain (挂链) …"))
     link.attach(G, [chain])
     bundle = io.save(G, out / "bundle")
-    say(f"gap analysis and targets for {reg.name} …")
+    say(t(f"{reg.name}：链条诊断与招商目标 …", f"gap analysis and targets for {reg.name} …"))
     gt = gaps.table(G, chain, reg.code)
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
     paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang)
@@ -83,4 +87,5 @@ def run(
         "completeness": s["c"],
         "verdicts": s["verdicts"],
         "n_targets": len(tg),
+        "headline": report.headline(G, chain, gt, tg, lang),
     }

@@ -19,8 +19,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from chain_gap import frames
+from chain_gap import errors, frames
 from chain_gap.chains import ChainSpec
+from chain_gap.errors import ChainGapError
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
 from chain_gap.render.chain_map import chain_map
@@ -41,6 +42,7 @@ from chain_gap.render.sheets import (
     LOCAL_COLUMNS,
     SHEET_NAMES,
     TARGET_COLUMNS,
+    analysis_sheet,
     gap_sheet,
     local_sheet,
     review_sheet,
@@ -57,15 +59,19 @@ __all__ = [
     "LOCAL_COLUMNS",
     "SHEET_NAMES",
     "TARGET_COLUMNS",
+    "OutputsIncomplete",
     "ReportError",
+    "analysis_sheet",
     "display_width",
     "gap_notes",
     "gap_sheet",
+    "headline",
     "html_report",
     "is_code_column",
     "local_firms",
     "local_sheet",
     "neutralise",
+    "output_lines",
     "pack_notes",
     "page",
     "review_sheet",
@@ -161,6 +167,76 @@ def _inputs(
     gt = gaps_table if gaps_table is not None else gaps_mod.table(G, spec, region, config=_as_dict(config))
     tg = targets_table if targets_table is not None else targets.rank(G, spec, region, top=top, gap_table=gt)
     return spec, gt, tg
+
+
+#: What each output of a report is, as the CLI lists them (output name → zh, en); other names print as they are.
+OUTPUT_LABELS: dict[str, tuple[str, str]] = {
+    "map": ("产业链地图（浏览器打开）", "chain map (open in a browser)"),
+    "pack": ("Excel 汇总包（可打印）", "Excel pack (printable)"),
+    "report": ("一页式 HTML 报告", "one-page HTML report"),
+    "gaps": ("链条诊断表", "gap table"),
+    "targets": ("招商目标企业清单", "target list"),
+    "panorama_png": ("产业链全景图 PNG", "panorama PNG"),
+    "panorama_svg": ("产业链全景图 SVG", "panorama SVG"),
+    "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
+}
+
+
+def output_lines(paths: Mapping[str, Any], lang: str = "zh") -> list[str]:
+    """One line per written output, what it is first: ``产业链地图（浏览器打开）  out/map.html``."""
+    from chain_gap.render.text import display_width
+
+    order = [k for k in OUTPUT_LABELS if k in paths] + [k for k in paths if k not in OUTPUT_LABELS]
+    names = [OUTPUT_LABELS.get(k, (k, k))[0 if lang == "zh" else 1] for k in order]
+    pad = max((display_width(n) for n in names), default=0) + 2
+    return [f"  {n}{' ' * (pad - display_width(n))}{paths[k]}" for k, n in zip(order, names)]
+
+
+def headline(G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.DataFrame, lang: str = "zh") -> str:
+    """The headline numbers of a (chain, region) as one or two lines staff read aloud (demo and report print it).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    gaps_table, targets_table : pandas.DataFrame
+        The gap table and the target list of the region.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
+    from chain_gap import gaps as gaps_mod
+    from chain_gap.labels import ACTION_LABELS, VERDICT_LABELS
+
+    s = gaps_mod.summary(G, chain, s_region(gaps_table), gaps=gaps_table)
+    vl, al = VERDICT_LABELS[lang], ACTION_LABELS[lang]
+    sep = "、" if lang == "zh" else ", "
+    verdicts = sep.join(f"{vl[v]} {n}" for v, n in s["verdicts"].items() if n)
+    actions = sep.join(f"{al[a]} {n}" for a, n in s["actions"].items() if n and a != "none")
+    top = sep.join(name for _, name, _, _ in s["top_priorities"][:3])
+    if lang == "zh":
+        lines = [
+            f"{s['region_name']} · {s['chain_name']}：{s['links']} 个环节（{verdicts}）；"
+            f"链条完整度 {s['c']:.0%}（加权 {s['wc']:.0%}）",
+            f"建议：{actions or '无'}；优先环节：{top or '无'}；招商目标企业 {len(targets_table)} 家",
+        ]
+    else:
+        lines = [
+            f"{s['region_name']} · {s['chain']}: {s['links']} links ({verdicts}); "
+            f"completeness {s['c']:.0%} (weighted {s['wc']:.0%})",
+            f"actions: {actions or 'none'}; top links: {top or 'none'}; {len(targets_table)} target firms",
+        ]
+    return "\n".join(lines)
+
+
+def s_region(gaps_table: pd.DataFrame) -> str:
+    """The region code of a gap table."""
+    return str(gaps_table["region"].iloc[0])
 
 
 def _as_dict(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -406,35 +482,118 @@ def write_outputs(
     outd.mkdir(parents=True, exist_ok=True)
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
     fig = _panorama_for(G, gt, lang)
-    png, svg = pano.write_panorama(fig, outd / "panorama.png", outd / "panorama.svg")
-    paths = {
-        "gaps": write_workbook(
-            outd / "gaps.xlsx",
-            {sheet_name("gaps", lang): gap_sheet(gt, lang)},
-            notes=gap_notes(gt, lang, G, config=config),
-            notes_sheet=sheet_name("notes", lang),
-            columns={sheet_name("gaps", lang): sheet_columns("gaps", lang)},
-            lang=lang,
-            page=_page_info(gt, spec, G, lang),
+    page = _page_info(gt, spec, G, lang)
+    steps: list[tuple[tuple[str, ...], Callable[[], Any]]] = [
+        (
+            ("panorama_png", "panorama_svg"),
+            lambda: pano.write_panorama(fig, outd / "panorama.png", outd / "panorama.svg"),
         ),
-        "targets": write_workbook(
-            outd / "targets.xlsx",
-            {sheet_name("targets", lang): target_sheet(tg, lang)},
-            notes=target_notes(tg, None, None, lang, G),
-            notes_sheet=sheet_name("notes", lang),
-            columns={sheet_name("targets", lang): sheet_columns("targets", lang)},
-            lang=lang,
-            page=_page_info(gt, spec, G, lang),
+        (
+            ("gaps",),
+            lambda: write_workbook(
+                outd / "gaps.xlsx",
+                {sheet_name("gaps", lang): gap_sheet(gt, lang)},
+                notes=gap_notes(gt, lang, G, config=config),
+                notes_sheet=sheet_name("notes", lang),
+                columns={sheet_name("gaps", lang): sheet_columns("gaps", lang)},
+                lang=lang,
+                page=page,
+            ),
         ),
-        "map": write_map(G, spec, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config),
-        "panorama_png": png,
-        "panorama_svg": svg,
-        "pack": write_pack(
-            outd / "report.xlsx", G, spec, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
+        (
+            ("targets",),
+            lambda: write_workbook(
+                outd / "targets.xlsx",
+                {sheet_name("targets", lang): target_sheet(tg, lang)},
+                notes=target_notes(tg, None, None, lang, G),
+                notes_sheet=sheet_name("notes", lang),
+                columns={sheet_name("targets", lang): sheet_columns("targets", lang)},
+                lang=lang,
+                page=page,
+            ),
         ),
-        "report": write_html(_page(G, spec, gt, tg, lang, png.read_bytes(), config), outd / "report.html"),
-    }
+        (
+            ("map",),
+            lambda: write_map(
+                G, spec, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config
+            ),
+        ),
+        (
+            ("pack",),
+            lambda: write_pack(
+                outd / "report.xlsx", G, spec, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
+            ),
+        ),
+        (
+            ("report",),
+            lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
+        ),
+    ]
+    return _run_steps(steps)
+
+
+def _png_bytes(outd: Path, fig: Any) -> bytes:
+    """The panorama PNG for the HTML report: the file written, else (it could not be written) drawn in memory."""
+    p = outd / "panorama.png"
+    return p.read_bytes() if p.is_file() else pano.png_bytes(fig)
+
+
+def _run_steps(steps: list[tuple[tuple[str, ...], Callable[[], Any]]]) -> dict[str, Path]:
+    """Write each output on its own: a file the user cannot replace now (open in Excel, read-only, disk
+    full) is reported and the other outputs are still written; the error lists what failed and what was
+    written (:class:`OutputsIncomplete`). Other errors (bugs) stop at once as before."""
+    from chain_gap import _atomic
+
+    paths: dict[str, Path] = {}
+    failed: dict[str, str] = {}
+    for names, step in steps:
+        try:
+            res = step()
+        except _atomic.WriteError as exc:
+            failed[names[0]] = str(exc)
+            continue
+        except OSError as exc:
+            err = _atomic.user_error(exc, exc.filename or names[0])
+            if err is None:
+                raise
+            failed[names[0]] = str(err)
+            continue
+        values = res if isinstance(res, tuple) else (res,)
+        paths.update({n: Path(v) for n, v in zip(names, values)})
+    if failed:
+        raise OutputsIncomplete(paths, failed)
     return paths
+
+
+errors.register(
+    "report-incomplete",
+    "{n_failed} 个文件未能写入（其余 {n_written} 个已写入）：{first}",
+    "{n_failed} output(s) not written (the other {n_written} were): {first}",
+)
+
+
+class OutputsIncomplete(ChainGapError):
+    """Some outputs of a report could not be written (a file open in Excel …); the others were.
+
+    Attributes
+    ----------
+    written : dict
+        Output name → path of what was written.
+    failed : dict
+        Output name → the one-line reason it was not.
+    """
+
+    default_code = "report-incomplete"
+
+    def __init__(self, written: dict[str, Path], failed: dict[str, str]):
+        self.written = written
+        self.failed = failed
+        super().__init__(
+            code="report-incomplete",
+            n_failed=len(failed),
+            n_written=len(written),
+            first=next(iter(failed.values())),
+        )
 
 
 def write_report(

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "ANCHOR_SPEC",
+    "ANCHOR_SUPPLIER_SPEC",
     "GAP_SPEC",
     "KIND_FORMATS",
     "LOCAL_SPEC",
@@ -23,6 +25,7 @@ __all__ = [
     "REVIEW_CHOICES",
     "REVIEW_SPEC",
     "TARGET_SPEC",
+    "WHATIF_SPEC",
     "Col",
     "by_header",
     "labels",
@@ -166,6 +169,50 @@ LOCAL_SPEC: Final[tuple[Col, ...]] = (
     Col("region", "所在地区代码", "region code", "code", group="tech"),
     Col("link", "环节代码", "link id", "code", group="tech"),
     Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+)
+
+#: 链主 (anchor firms) of a region: ``chain-gap anchors``.
+ANCHOR_SPEC: Final[tuple[Col, ...]] = (
+    Col("name", "企业名称", "name", "reason", 22, freeze=True),
+    Col("link_name", "所在环节", "link", "reason", 14),
+    Col("reason", "认定依据", "why an anchor", "reason", REASON_WIDTH),
+    Col("revenue", "营业收入(万元)", "revenue (10k CNY)", "money", 11, scale=_WAN),
+    Col("reg_capital", "注册资本(万元)", "registered capital (10k CNY)", "money", 11, scale=_WAN),
+    Col("size_rule", "规模达标", "size rule", "bool", 6),
+    Col("proxy_rule", "上市主营代理", "listed-company proxy", "bool", 8),
+    Col("anchor_pull", "本地带动系数", "anchor pull", "ratio", 8),
+    Col("local_partners", "本地配套企业数", "local partners", "count", 8),
+    Col("link", "环节代码", "link id", "code", group="tech"),
+    Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+)
+
+#: 以商招商: likely out-of-region suppliers of each local anchor firm (``chain-gap anchor-suppliers``).
+ANCHOR_SUPPLIER_SPEC: Final[tuple[Col, ...]] = (
+    Col("anchor_name", "本地链主", "local anchor", "reason", 20, freeze=True),
+    Col("name", "可引进的供应商", "supplier to attract", "reason", 22, freeze=True),
+    Col("region_name", "所在地区", "region", "reason", 12),
+    Col("link_name", "供应商所在环节", "supplier's link", "reason", 14),
+    Col("evidence", "依据", "evidence", "reason", REASON_WIDTH),
+    Col("score", "得分", "score", "score", 7),
+    Col("anchor_link", "链主环节代码", "anchor's link id", "code", group="tech"),
+    Col("anchor_id", "链主企业ID", "anchor id", "code", group="tech"),
+    Col("region", "所在地区代码", "region code", "code", group="tech"),
+    Col("link", "环节代码", "link id", "code", group="tech"),
+    Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+)
+
+#: What changes when firms are assumed to set up locally (``chain-gap whatif``).
+WHATIF_SPEC: Final[tuple[Col, ...]] = (
+    Col("link_name", "环节", "link", "reason", 16, freeze=True),
+    Col("local_before", "本地企业数（前）", "local firms before", "count", 8),
+    Col("local_after", "本地企业数（后）", "local firms after", "count", 8),
+    Col("verdict_before", "诊断（前）", "verdict before", "label", 9),
+    Col("verdict_after", "诊断（后）", "verdict after", "label", 9),
+    Col("action_before", "招商方向（前）", "action before", "label", 9),
+    Col("action_after", "招商方向（后）", "action after", "label", 9),
+    Col("cascade_before", "级联损失（前）", "cascade loss before", "share", 8),
+    Col("cascade_after", "级联损失（后）", "cascade loss after", "share", 8),
+    Col("link", "环节代码", "link id", "code", group="tech"),
 )
 
 #: The review sheet staff fill in (``chain-gap review export``). The headers are synonyms of the

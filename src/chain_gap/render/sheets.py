@@ -12,8 +12,19 @@ from typing import Any
 
 import pandas as pd
 
-from chain_gap.labels import ACTION_LABELS, ROLE_LABELS, STAGE_LABELS, VERDICT_LABELS
-from chain_gap.render.columns import GAP_SPEC, LOCAL_SPEC, REVIEW_SPEC, TARGET_SPEC, Col, by_header, labels
+from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, ROLE_LABELS, STAGE_LABELS, VERDICT_LABELS
+from chain_gap.render.columns import (
+    ANCHOR_SPEC,
+    ANCHOR_SUPPLIER_SPEC,
+    GAP_SPEC,
+    LOCAL_SPEC,
+    REVIEW_SPEC,
+    TARGET_SPEC,
+    WHATIF_SPEC,
+    Col,
+    by_header,
+    labels,
+)
 from chain_gap.render.excel import is_code_column
 
 __all__ = [
@@ -23,6 +34,7 @@ __all__ = [
     "REVIEW_COLUMNS",
     "SHEET_NAMES",
     "TARGET_COLUMNS",
+    "analysis_sheet",
     "gap_sheet",
     "local_sheet",
     "review_sheet",
@@ -48,6 +60,9 @@ SPECS: dict[str, tuple[Col, ...]] = {
     "targets": TARGET_SPEC,
     "local": LOCAL_SPEC,
     "review": REVIEW_SPEC,
+    "anchors": ANCHOR_SPEC,
+    "anchor_suppliers": ANCHOR_SUPPLIER_SPEC,
+    "whatif": WHATIF_SPEC,
 }
 
 SHEET_NAMES: dict[str, tuple[str, str]] = {
@@ -56,6 +71,9 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "local": ("本地企业清单", "Local firms"),
     "notes": ("数据说明", "Notes"),
     "review": ("挂链复核", "Link review"),
+    "anchors": ("链主企业", "Anchor firms"),
+    "anchor_suppliers": ("以商招商", "Suppliers of anchors"),
+    "whatif": ("落地模拟", "What if"),
 }
 
 
@@ -116,12 +134,33 @@ def _labelled(df: pd.DataFrame, spec: tuple[Col, ...], lang: str) -> pd.DataFram
         d["action_label"] = d["action"].map(ACTION_LABELS[lang])
     if "stage" in d:
         d["stage"] = d["stage"].map(STAGE_LABELS[lang]).fillna(d["stage"])
+    if "activity" in d:
+        d["activity"] = d["activity"].map(ACTIVITY_LABELS[lang]).fillna(d["activity"])
     if lang == "en" and "link_name_en" in d:
         d["link_name"] = d["link_name_en"]
         if "group_name_en" in d:
             d["group_name"] = d["group_name_en"]
     keep = [c for c in columns if c in d.columns]
     return d[keep].rename(columns={c: columns[c][0 if lang == "zh" else 1] for c in keep})
+
+
+def analysis_sheet(df: pd.DataFrame, kind: str, lang: str = "zh") -> pd.DataFrame:
+    """An analysis table (``anchors``, ``anchor_suppliers``, ``whatif``) with its labelled columns.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as the analysis returns it.
+    kind : str
+        Its sheet kind (a key of :data:`SPECS`).
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    return _labelled(df, SPECS[kind], lang)
 
 
 def gap_sheet(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
