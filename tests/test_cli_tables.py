@@ -111,3 +111,14 @@ def test_gap_sheet_shows_the_activity_in_chinese(demo_dir):
     header = [c.value for c in ws[1]]
     col = header.index("活动变量")
     assert {r[col] for r in ws.iter_rows(min_row=2, values_only=True)} == {"企业数"}
+
+
+def test_loader_tags_read_in_chinese_on_staff_sheets_and_stay_ids_in_english():
+    import pandas as pd
+
+    from chain_gap.render.sheets import target_sheet
+
+    t = pd.DataFrame({"name": ["甲", "乙"], "tags": [["listed", "专精特新"], "delisted;高新技术企业"]})
+    zh = target_sheet(t)["企业标签"].tolist()
+    assert zh == [["上市公司", "专精特新"], "已退市;高新技术企业"]
+    assert target_sheet(t, "en")["tags"].tolist()[0] == ["listed", "专精特新"]

@@ -125,6 +125,17 @@ def _scaled(d: pd.DataFrame, spec: tuple[Col, ...]) -> pd.DataFrame:
     return d
 
 
+def _tags_zh(tags: Any) -> Any:
+    """The tags the shipped loaders set (``listed`` …) in Chinese; the source's own words as they are."""
+    from chain_gap.vocab import TAG_ZH
+
+    if isinstance(tags, str):
+        return ";".join(TAG_ZH.get(t, t) for t in tags.split(";"))
+    if isinstance(tags, (list, tuple, set, frozenset)):
+        return [TAG_ZH.get(str(t), t) for t in tags]
+    return tags
+
+
 def _labelled(df: pd.DataFrame, spec: tuple[Col, ...], lang: str) -> pd.DataFrame:
     d = _scaled(df.copy(), spec)
     columns = labels(spec, lang)
@@ -134,6 +145,8 @@ def _labelled(df: pd.DataFrame, spec: tuple[Col, ...], lang: str) -> pd.DataFram
         d["action_label"] = d["action"].map(ACTION_LABELS[lang])
     if "stage" in d:
         d["stage"] = d["stage"].map(STAGE_LABELS[lang]).fillna(d["stage"])
+    if "tags" in d and lang == "zh":
+        d["tags"] = d["tags"].map(_tags_zh)
     if "activity" in d:
         d["activity"] = d["activity"].map(ACTIVITY_LABELS[lang]).fillna(d["activity"])
     if lang == "en" and "link_name_en" in d:
