@@ -222,7 +222,7 @@ def test_pack_sheets_and_headers(pack, demo_graph):
 
     G, _, _ = demo_graph
     _, wb = pack
-    assert wb.sheetnames == ["链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
+    assert wb.sheetnames == ["概览", "链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
     gap_head = [c.value for c in wb["链条诊断"][1]]
     assert gap_head[:4] == ["环节", "诊断", "招商方向", "诊断依据"]  # what an officer reads first
     assert {"地区代码", "环节代码", "环节复杂度PCI", "机会增益COG"} <= set(gap_head[gap_head.index("缺口") :])
@@ -231,6 +231,28 @@ def test_pack_sheets_and_headers(pack, demo_graph):
     assert [c.value for c in wb["本地企业清单"][1]][:3] == ["企业名称", "所属环节", "环节位置"]
     assert wb["本地企业清单"].max_row == len(local_firms(G, "nev", "411400")) + 1
     assert [c.value for c in wb["数据说明"][1]] == ["项目", "说明"]
+
+
+def test_pack_opens_on_an_overview_a_leader_reads_first(pack, demo_graph):
+    from chain_gap import gaps, targets
+
+    G, _, _ = demo_graph
+    _, wb = pack
+    assert wb.sheetnames[0] == "概览" and wb.active.title == "概览"
+    rows = {r[0]: r[1] for r in wb["概览"].iter_rows(min_row=2, values_only=True)}
+    gt = gaps.table(G, "nev", "411400")
+    s = gaps.summary(G, "nev", "411400", gaps=gt)
+    assert rows["地区"] == "商丘市（411400）" and rows["产业链"].startswith("新能源汽车")
+    assert rows["链条完整度"].startswith(f"{s['c']:.0%}")
+    # the verdict counts add up to the links, the priority links are the gap table's, in its order
+    assert sum(int(n) for n in re.findall(r"\d+", rows["环节诊断"].split("：", 1)[1])) == len(gt) == 50
+    todo = gt[gt["action"] != "none"].sort_values("priority", ascending=False)
+    for i, name in enumerate(todo["link_name"].head(5), 1):
+        assert rows[f"优先环节 {i}"].startswith(f"{name}：")
+    tg = targets.rank(G, "nev", "411400", top=100, gap_table=gt)
+    assert rows["招商目标 1"].startswith(str(tg["name"].iloc[0]).lstrip("'=+-@"))
+    ws = wb["概览"]
+    assert ws.column_dimensions["B"].width > 60 and ws["B2"].alignment.wrap_text
 
 
 def test_pack_codes_are_text(pack):
@@ -279,7 +301,7 @@ def test_pack_in_english(demo_graph, tmp_path):
 
     G, _, _ = demo_graph
     wb = openpyxl.load_workbook(write_pack(tmp_path / "en.xlsx", G, "nev", "411400", lang="en"))
-    assert wb.sheetnames == ["Gap analysis", "Target list", "Local firms", "Notes"]
+    assert wb.sheetnames == ["Overview", "Gap analysis", "Target list", "Local firms", "Notes"]
     assert [c.value for c in wb["Notes"][1]] == ["Item", "Note"]
     assert "USCC" in [c.value for c in wb["Local firms"][1]]
     stages = {c.value for c in _col(wb["Gap analysis"], "stage")}

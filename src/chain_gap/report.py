@@ -72,6 +72,7 @@ __all__ = [
     "local_sheet",
     "neutralise",
     "output_lines",
+    "overview",
     "pack_notes",
     "page",
     "review_sheet",
@@ -234,6 +235,89 @@ def headline(G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.Dat
     return "\n".join(lines)
 
 
+def overview(
+    G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.DataFrame, lang: str = "zh", *, top: int = 5
+) -> pd.DataFrame:
+    """The overview a leader reads first: region, chain, data vintage, verdicts, completeness, the links
+    to act on first (with their reason) and the first targets, as (item, value) rows.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    gaps_table, targets_table : pandas.DataFrame
+        The region's gap table and target list.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+    top : int
+        Links and targets listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns item, value.
+    """
+    from chain_gap import gaps as gaps_mod
+    from chain_gap.labels import ACTION_LABELS, VERDICT_LABELS
+
+    zh = lang == "zh"
+    s = gaps_mod.summary(G, chain, s_region(gaps_table), gaps=gaps_table)
+    vl, al = VERDICT_LABELS[lang], ACTION_LABELS[lang]
+    sep = "、" if zh else ", "
+    rows: list[tuple[str, str]] = [
+        (
+            "地区" if zh else "Region",
+            f"{s['region_name']}（{s['region']}）" if zh else f"{s['region_name']} ({s['region']})",
+        ),
+        (
+            "产业链" if zh else "Chain",
+            f"{s['chain_name']}（{s['chain']}）" if zh else f"{s['chain_name']} ({s['chain']})",
+        ),
+        ("数据时点" if zh else "Data vintage", vintage(G) or ("未注明" if zh else "not stated")),
+        (
+            "环节诊断" if zh else "Verdicts",
+            f"{s['links']} 个环节：" + sep.join(f"{vl[v]} {n}" for v, n in s["verdicts"].items() if n)
+            if zh
+            else f"{s['links']} links: " + sep.join(f"{vl[v]} {n}" for v, n in s["verdicts"].items() if n),
+        ),
+        (
+            "链条完整度" if zh else "Completeness",
+            f"{s['c']:.0%}（按权重 {s['wc']:.0%}）" if zh else f"{s['c']:.0%} (weighted {s['wc']:.0%})",
+        ),
+        (
+            "招商方向" if zh else "Actions",
+            sep.join(
+                f"{al[a]} {n} 个环节" if zh else f"{al[a]} {n}" for a, n in s["actions"].items() if n and a != "none"
+            )
+            or ("无" if zh else "none"),
+        ),
+    ]
+    todo = gaps_table[gaps_table["action"] != "none"].sort_values("priority", ascending=False).head(top)
+    for i, r in enumerate(frames.rows(todo), 1):
+        first = str(r.reasons or "").split("；")[0] if zh else str(r.reasons or "").split("; ")[0]
+        rows.append(
+            (
+                f"优先环节 {i}" if zh else f"Priority link {i}",
+                f"{r.link_name}：{vl.get(r.verdict, r.verdict)} → {al.get(r.action, r.action)}。{first}"
+                if zh
+                else f"{r.link_name}: {vl.get(r.verdict, r.verdict)} → {al.get(r.action, r.action)}. {first}",
+            )
+        )
+    for i, r in enumerate(frames.rows(targets_table.head(top)), 1):
+        where = getattr(r, "region_name", "") or ""
+        rows.append(
+            (
+                f"招商目标 {i}" if zh else f"Target {i}",
+                f"{r.name}（{where}）→ {r.link_name}" if zh else f"{r.name} ({where}) → {r.link_name}",
+            )
+        )
+    if not len(targets_table):
+        rows.append(("招商目标" if zh else "Targets", "无（见数据说明）" if zh else "none (see the notes)"))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
 def s_region(gaps_table: pd.DataFrame) -> str:
     """The region code of a gap table."""
     return str(gaps_table["region"].iloc[0])
@@ -311,7 +395,7 @@ def write_pack(
 ) -> Path:
     """Write the Excel pack of one (chain, region): the workbook handed to leadership and partners.
 
-    Sheets: 链条诊断 (gap table), 招商目标企业清单 (targets), 本地企业清单 (local firms) and
+    Sheets: 概览 (the headline numbers, the links to act on first, the first targets), 链条诊断 (gap table), 招商目标企业清单 (targets), 本地企业清单 (local firms) and
     数据说明 (sources, vintage, parameters, method, attribution); English names with
     ``lang="en"``. USCC, region codes and ids are text; formula-like cells are neutralised
     (see :func:`chain_gap.render.excel.write_workbook`). Missing tables are computed from ``G``
@@ -342,11 +426,12 @@ def write_pack(
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
     lf = local_firms(G, spec, str(gt["region"].iloc[0]))
     sheets = {
+        sheet_name("overview", lang): analysis_sheet(overview(G, spec, gt, tg, lang), "overview", lang),
         sheet_name("gaps", lang): gap_sheet(gt, lang),
         sheet_name("targets", lang): target_sheet(tg, lang),
         sheet_name("local", lang): local_sheet(lf, spec, lang),
     }
-    kinds = dict(zip(sheets, ("gaps", "targets", "local")))
+    kinds = dict(zip(sheets, ("overview", "gaps", "targets", "local")))
     return write_workbook(
         path,
         sheets,

@@ -21,6 +21,7 @@ __all__ = [
     "GAP_SPEC",
     "KIND_FORMATS",
     "LOCAL_SPEC",
+    "OVERVIEW_SPEC",
     "RAW_COLUMNS",
     "REVIEW_CHOICES",
     "REVIEW_SPEC",
@@ -169,6 +170,12 @@ LOCAL_SPEC: Final[tuple[Col, ...]] = (
     Col("region", "所在地区代码", "region code", "code", group="tech"),
     Col("link", "环节代码", "link id", "code", group="tech"),
     Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+)
+
+#: The first sheet of the Excel pack: what a leader reads before any table (``report.overview``).
+OVERVIEW_SPEC: Final[tuple[Col, ...]] = (
+    Col("item", "项目", "item", "label", 16, freeze=True),
+    Col("value", "内容", "content", "reason", 96),
 )
 
 #: 链主 (anchor firms) of a region: ``chain-gap anchors``.

@@ -18,6 +18,7 @@ from chain_gap.render.columns import (
     ANCHOR_SUPPLIER_SPEC,
     GAP_SPEC,
     LOCAL_SPEC,
+    OVERVIEW_SPEC,
     REVIEW_SPEC,
     TARGET_SPEC,
     WHATIF_SPEC,
@@ -63,6 +64,7 @@ SPECS: dict[str, tuple[Col, ...]] = {
     "anchors": ANCHOR_SPEC,
     "anchor_suppliers": ANCHOR_SUPPLIER_SPEC,
     "whatif": WHATIF_SPEC,
+    "overview": OVERVIEW_SPEC,
 }
 
 SHEET_NAMES: dict[str, tuple[str, str]] = {
@@ -74,6 +76,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "anchors": ("链主企业", "Anchor firms"),
     "anchor_suppliers": ("以商招商", "Suppliers of anchors"),
     "whatif": ("落地模拟", "What if"),
+    "overview": ("概览", "Overview"),
 }
 
 
