@@ -122,3 +122,20 @@ def test_loader_tags_read_in_chinese_on_staff_sheets_and_stay_ids_in_english():
     zh = target_sheet(t)["企业标签"].tolist()
     assert zh == [["上市公司", "专精特新"], "已退市;高新技术企业"]
     assert target_sheet(t, "en")["tags"].tolist()[0] == ["listed", "专精特新"]
+
+
+def test_target_notes_state_the_weights_in_words_not_json():
+    from chain_gap.render.notes import weights_text
+
+    text = weights_text(
+        {
+            "alpha": 0.5,
+            "proximity": 0.1,
+            "priority": {"density": 0.4, "gap": 0.6},
+            "tags": {"上市": 3.0, "listed": 3.0, "专精特新": 1.5},
+            "side_line_share": 0.05,
+        }
+    )
+    assert "{" not in text and "listed" not in text
+    assert "α = 0.5" in text and "同省加成 10%" in text and "关联密度 0.4、缺口 0.6" in text
+    assert "上市 3、专精特新 1.5" in text and "5%" in text

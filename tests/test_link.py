@@ -36,7 +36,10 @@ def test_producer_seller_and_user_roles():
     p = _edge(G, "P", "cell")
     assert p["role"] == "producer" and p["decision"] == "confirmed"
     assert "经营范围" in p["evidence"] and "行业代码:3841" in p["evidence"]
+    # the evidence staff read names the roles in Chinese, never the internal ids
+    assert "（生产" in p["evidence"] and "producer" not in p["evidence"]
     assert _edge(G, "S", "cell")["role"] == "seller"
+    assert "（销售）" in _edge(G, "S", "cell")["evidence"]
     assert _edge(G, "U", "pack")["role"] == "user"
 
 

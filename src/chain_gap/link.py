@@ -221,7 +221,8 @@ def _score(
         for _ in kws[: cfg.scope_max_clues]:
             parts.append((cfg.scope, "scope", ""))
         roles = {r for r in ev.scope.values() if r}
-        role_txt = f"({'/'.join(sorted(roles))})" if roles else ""
+        # the roles the scope clauses say, in staff's words: 经营范围:电芯（生产/销售）
+        role_txt = "（" + "/".join(vocab.ROLE_LABELS["zh"].get(r, r) for r in sorted(roles)) + "）" if roles else ""
         parts.append((0.0, "scope", "经营范围:" + "、".join(kws) + role_txt))
     if ev.name:
         parts.append((cfg.name, "name", "名称:" + "、".join(sorted(ev.name))))

@@ -7,7 +7,6 @@ written here, so a county that sets ``level = 0.90`` reads "90%" in every note.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -235,6 +234,42 @@ def gap_notes(
     return notes
 
 
+def weights_text(prof: Mapping[str, Any]) -> str:
+    """A target weight profile in words a reader checks against targets.toml, not a JSON dump.
+
+    Parameters
+    ----------
+    prof : Mapping
+        The profile (``targets.rank(...).attrs["profile"]``).
+
+    Returns
+    -------
+    str
+    """
+    from chain_gap.vocab import TAG_ZH
+
+    parts = []
+    if "alpha" in prof:
+        parts.append(f"企业质量与本地契合度之比 α = {float(prof['alpha']):g}")
+    if "proximity" in prof:
+        parts.append(f"同省加成 {float(prof['proximity']):.0%}")
+    names = {"density": "关联密度", "pci": "环节复杂度", "cog": "机会增益", "gap": "缺口"}
+    pri = prof.get("priority") or {}
+    if pri:
+        parts.append("环节优先级权重：" + "、".join(f"{names.get(k, k)} {float(v):g}" for k, v in pri.items()))
+    raw = {str(k): float(v) for k, v in (prof.get("tags") or {}).items()}
+    if raw.get("listed") == raw.get("上市"):
+        raw.pop("listed", None)  # the loaders' "listed" and a registry's 上市 are one tag to a reader
+    tags = {TAG_ZH.get(k, k): v for k, v in raw.items()}
+    if tags:
+        parts.append("标签加分：" + "、".join(f"{k} {v:g}" for k, v in tags.items()))
+    if prof.get("side_line_share") is not None:
+        parts.append(f"副线门槛：该环节产品不足营收的 {float(prof['side_line_share']):.0%} 不列入")
+    if prof.get("reference_year"):
+        parts.append(f"年限计至 {prof['reference_year']} 年")
+    return "；".join(parts) or "默认"
+
+
 def target_notes(
     targets: pd.DataFrame, weights: Any = None, filters: Any = None, lang: str = "zh", G: Any = None
 ) -> dict[str, str]:
@@ -264,7 +299,7 @@ def target_notes(
         "地区 / region": f"{targets.attrs.get('region_name', '')} ({targets.attrs.get('region', '')})",
         "得分 / score": "综合得分 = 环节优先级 × [α×企业质量 + (1−α)×契合度/最大契合度] × (1 + 同省加成)（ORACLES M9）",
         "权重文件 / weights file": str(weights or "默认 graph/config/targets.toml"),
-        "权重 / weights": json.dumps(prof, ensure_ascii=False, default=str),
+        "权重 / weights": weights_text(prof),
         "筛选 / filters": "；".join(filters or []) or "默认：跳过本地已有企业，不列该环节仅为副线的企业",
         "企业质量 / quality": "熵权TOPSIS：营收、注册资本、人员、成立年限、上市年限、标签、该环节产品营收占比与产品线数"
         "（各企业相同的指标不计）",
