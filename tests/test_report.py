@@ -294,6 +294,20 @@ def test_pack_notes_say_where_numbers_come_from(pack):
     assert notes["招商评分参数 / targets.alpha"] == "0.5"
     assert any("GB/T 4754-2017" in str(v) for v in values)  # attribution
     assert notes["链条 / chain"] == "新能源汽车 (nev)"
+    # every verdict word staff see in the 诊断 column is defined here, and every action word too
+    from chain_gap.vocab import ACTION_DEFINITIONS, ACTION_LABELS, VERDICT_DEFINITIONS, VERDICT_LABELS
+
+    for v, word in VERDICT_LABELS["zh"].items():
+        assert notes[f"诊断：{word} / verdict: {VERDICT_LABELS['en'][v]}"] == VERDICT_DEFINITIONS["zh"][v]
+    assert notes["招商方向：补强 / action: Reinforce"] == ACTION_DEFINITIONS["zh"]["reinforce"]
+    assert "强链" in notes["方法：招商方向 / actions"] and "锻长板" in notes["方法：招商方向 / actions"]
+    assert "LQ*" in notes["技术依据 / basis"]
+    # formulas are cited by name and the document that holds them ships
+    assert not any("ORACLES" in str(v) for v in values)
+    assert "docs/formulas.md" in notes["方法：区位熵 / LQ"]
+    used = {c.value for c in _col(wb["链条诊断"], "诊断")}  # the words in the sheet are the defined ones
+    assert used and used <= set(VERDICT_LABELS["zh"].values())
+    assert {c.value for c in _col(wb["链条诊断"], "招商方向")} <= set(ACTION_LABELS["zh"].values())
 
 
 def test_pack_in_english(demo_graph, tmp_path):

@@ -34,6 +34,7 @@ from chain_gap.labels import (
     STAGE_LABELS,
     STAGES,
     VERDICT_COLORS,
+    VERDICT_DEFINITIONS,
     VERDICT_LABELS,
     VERDICTS,
 )
@@ -287,7 +288,13 @@ def chain_map(
         chain_name=chain_label,
         vintage=vintage or t["vintage_unknown"],
         chips=[
-            {"verdict": v, "color": VERDICT_COLORS[v], "label": VERDICT_LABELS[lang][v], "count": counts.get(v, 0)}
+            {
+                "verdict": v,
+                "color": VERDICT_COLORS[v],
+                "label": VERDICT_LABELS[lang][v],
+                "count": counts.get(v, 0),
+                "definition": VERDICT_DEFINITIONS[lang][v],  # the chip's hover title
+            }
             for v in VERDICTS
         ],
         size_note=t["size_note"].format(activity=ACTIVITY_LABELS[lang][activity]),
