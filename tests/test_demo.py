@@ -74,3 +74,15 @@ def test_what_if_top_three_reports_completeness(G, table):
     newly_present = {lk for lk in added_links if table.set_index("link").loc[lk, "local"] == 0}
     assert c1 == pytest.approx(c0 + len(newly_present) / len(table))
     assert len(res["changes"]) >= 1
+
+
+def test_demo_prints_no_findfont_lines(tmp_path, caplog, capfd):
+    # matplotlib logs "findfont: Failed to find font weight bold …" when asked for a face that does not
+    # exist; the demo's panorama asks only for faces it has, so a newcomer's first run stays clean
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    demo.run(tmp_path / "out", n=2000, seed=3)
+    out, err = capfd.readouterr()
+    assert "findfont" not in out + err
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
