@@ -118,7 +118,6 @@ GAP_SPEC: Final[tuple[Col, ...]] = (
     Col("activity", "活动变量", "activity", "text", group="tech"),
     Col("local_activity", "本地活动量", "local activity", "count", group="tech"),
     Col("national", "全国企业数", "national firms", "count", group="tech"),
-    Col("lq", "区位熵LQ", "LQ", "ratio", group="tech"),
     Col("ci_low", "LQ*区间下限", "LQ* CI low", "ratio", group="tech"),
     Col("ci_high", "LQ*区间上限", "LQ* CI high", "ratio", group="tech"),
     Col("hhi", "集中度HHI", "HHI", "ratio", group="tech"),
@@ -252,6 +251,7 @@ RAW_COLUMNS: Final[dict[str, str]] = {
     **{c.key: c.kind for spec in (GAP_SPEC, TARGET_SPEC, LOCAL_SPEC) for c in spec if c.scale == 1.0},
     "revenue": "count",
     "reg_capital": "count",
+    "lq": "ratio",  # the plain LQ stays in the analysis table and CSVs; sheets staff read show LQ* only
     "reason": "reason",
     "evidence": "reason",
     "anchor_pull": "ratio",
