@@ -183,6 +183,7 @@ def make_gaps(leaves=LEAVES, region="411400", region_name="商丘市") -> pd.Dat
                 "priority": round(0.9 - 0.05 * i, 2),
                 "reasons": f"本地 {local} 家，区位熵 {lq:.2f}",
                 "basis": f"本地{local}家；LQ*={lq * 1.01:.2f}",
+                "gap": round(w * max(0.0, 1 - lq * 1.01), 4),
             }
         )
     return pd.DataFrame(rows)
@@ -262,16 +263,18 @@ def test_legend_chips_define_their_verdict_and_one_lq_is_shown():
         assert f'data-verdict="{v}" title="{words}"' in html, v  # hover on the chip: the definition
     cathode = next(n for n in data_block(html)["nodes"] if n["id"] == "nev/cathode")
     facts = dict(cathode["facts"])
-    lq_rows = [k for k in facts if "LQ" in k and k != "技术依据"]
+    lq_rows = [k for k in facts if "LQ" in k]
     assert lq_rows == ["区位熵 LQ*（按企业数）"], facts  # LQ* alone, not LQ and LQ* side by side
     row = make_gaps().set_index("link").loc["nev/cathode"]
     assert (
         facts[lq_rows[0]].startswith(f"{row['lq_star']:.2f}（95% 区间")
         and f"{row['lq']:.2f}（" not in facts[lq_rows[0]]
     )
-    assert facts["技术依据"] == row["basis"]  # the numbers behind the plain reason, in the hover and panel
+    # the rest of the numbers behind the plain reason (技术依据), in the hover and panel, none repeated
+    assert facts["权重 / 缺口"] == f"{row['weight']:.3f} / {row['gap']:.3f}"
+    assert len(cathode["facts"]) == len(facts)
     en = dict(next(n for n in data_block(build(lang="en"))["nodes"] if n["id"] == "nev/cathode")["facts"])
-    assert "LQ* (by firm count)" in en and "Basis (技术依据)" in en
+    assert "LQ* (by firm count)" in en and "Weight / gap" in en
 
 
 def test_palette_is_complete_and_distinct():

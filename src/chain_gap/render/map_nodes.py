@@ -202,15 +202,12 @@ def leaf_node(
             ["集中度 HHI", hhi_txt],
             ["优先级", fmt_num(r.get("priority"))],
         ]
-        if text(r.get("basis")):
-            facts.append(["技术依据", text(r.get("basis"))])
     else:
         facts = [["Local firms", f"{fmt_int(r['local'])} (national {fmt_int(r.get('national'))})"]]
         if act != "firms":
             facts.append([f"Local {act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
         facts += [[f"{lq_name} (by {act_label})", lq_txt], ["HHI", hhi_txt], ["Priority", fmt_num(r.get("priority"))]]
-        if text(r.get("basis")):
-            facts.append(["Basis (技术依据)", text(r.get("basis"))])
+    facts += _basis_rows(r, lang)
     return {
         "id": r["link"],
         "name": name,
@@ -234,6 +231,24 @@ def leaf_node(
         "_priority": number(r.get("priority")) or 0.0,
         "_weight": number(r.get("weight")) if number(r.get("weight")) is not None else 1.0,
     }
+
+
+def _basis_rows(r: Mapping[str, Any], lang: str) -> list[list[str]]:
+    """The rest of the 技术依据 (basis) numbers for the hover and panel: cascade loss, density, weight and gap.
+
+    LQ* with its interval, HHI and the priority are rows of their own, so the basis is shown without
+    repeating them; the plain reason stays in the panel's 判断依据.
+    """
+    rows = []
+    loss = number(r.get("cascade_loss"))
+    if loss is not None and loss > 0:
+        rows.append(["单家停产损失" if lang == "zh" else "Single-firm loss", f"{loss:.0%}"])
+    if number(r.get("density")) is not None:
+        rows.append(["关联密度" if lang == "zh" else "Relatedness density", fmt_num(r.get("density"))])
+    w, gap = number(r.get("weight")), number(r.get("gap"))
+    if w is not None and gap is not None:
+        rows.append(["权重 / 缺口" if lang == "zh" else "Weight / gap", f"{w:.3f} / {gap:.3f}"])
+    return rows
 
 
 def _dominant(weights: Mapping[str, float], order: Sequence[str]) -> str:
