@@ -46,6 +46,7 @@ from chain_gap.render.map_text import HEADER_ONLY, MAP_TEXT
 from chain_gap.render.notes import settings
 from chain_gap.render.style import FONT_STACK
 from chain_gap.render.text import text
+from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = ["chain_map"]
 
@@ -233,7 +234,8 @@ def chain_map(
     page_title = title or t["default_title"].format(region=region_name, chain=chain_label)
     activity = first["activity"]
     counts = Counter(leaf["verdict"] for leaf in leaves)
-    priority = [n["id"] for n in sorted(drawn, key=lambda n: -n["_priority"]) if n["action"] != "none"]
+    # the links to act on first: those firms can be attracted into (the ones with a priority)
+    priority = [n["id"] for n in sorted(drawn, key=lambda n: -n["_priority"]) if n["action"] in TARGET_ACTIONS]
     summary = [
         [
             STAGE_LABELS[lang][s],
