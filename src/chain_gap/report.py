@@ -50,6 +50,7 @@ from chain_gap.render.sheets import (
     sheet_name,
     target_sheet,
 )
+from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = [
     "ATTRIBUTION",
@@ -294,7 +295,7 @@ def overview(
             or ("无" if zh else "none"),
         ),
     ]
-    todo = gaps_table[gaps_table["action"] != "none"].sort_values("priority", ascending=False).head(top)
+    todo = gaps_table[gaps_table["action"].isin(TARGET_ACTIONS)].sort_values("priority", ascending=False).head(top)
     for i, r in enumerate(frames.rows(todo), 1):
         first = str(r.reasons or "").split("；")[0] if zh else str(r.reasons or "").split("; ")[0]
         rows.append(
