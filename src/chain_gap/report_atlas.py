@@ -19,7 +19,7 @@ from chain_gap.render import atlas_map
 from chain_gap.render.boundaries import Boundaries, load_boundaries
 from chain_gap.render.html_report import REPORT_CSP
 
-__all__ = ["atlas_parts", "write_atlas"]
+__all__ = ["atlas_parts", "briefing_bytes", "report_section", "write_atlas"]
 
 
 def atlas_parts(
@@ -140,4 +140,22 @@ def report_section(
     p = atlas_parts(G, chain, reg.code, level=reg.level, metric="firms", lang=lang)
     return atlas_map.section_html(
         p["vals"], p["bounds"], scope_name=p["scope_name"], lang=lang, focus=p["focus"], bench=p["bench"]
+    )
+
+
+def briefing_bytes(G: Any, spec: Any, gt: pd.DataFrame, tg: pd.DataFrame, lang: str, png: bytes) -> bytes:
+    """The leader's one-page briefing (:func:`chain_gap.render.briefing.briefing_pdf`) of computed tables."""
+    from chain_gap import gaps as gaps_mod
+    from chain_gap.render.briefing import briefing_pdf
+    from chain_gap.render.notes import vintage
+
+    return briefing_pdf(
+        spec,
+        gt,
+        tg,
+        gaps_mod.summary(G, spec, str(gt["region"].iloc[0]), gaps=gt),
+        png,
+        lang=lang,
+        synthetic=bool(G.graph.get("synthetic")),
+        vintage=vintage(G),
     )
