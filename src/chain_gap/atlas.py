@@ -123,8 +123,9 @@ def region_values(
     -------
     pandas.DataFrame
         region, region_name, firms (distinct firms of the chain, or of the link), lq_star (the
-        link's LQ*, or the chain's weighted LQ* Σ weight × min(LQ*, 3)), verdict (with ``link``),
-        targets (with ``targets_table``), value. ``attrs``: metric, level, within, link, link_name.
+        link's LQ*, or the chain's weighted LQ* Σ weight × min(LQ*, 3)), top_firms (the three
+        largest, 、-joined), verdict (with ``link``), targets (with ``targets_table``), covered
+        (the region is in the division table), value. ``attrs``: metric, level, within, link, link_name.
     """
     from chain_gap import gaps
 
@@ -152,10 +153,12 @@ def region_values(
     if link is not None and len(mem):
         mem = mem[mem["link"] == link]
     firms = mem[mem[level].fillna("") != ""].groupby(level)["ent_id"].nunique() if len(mem) else pd.Series(dtype=int)
+    top = _top_firms(mem, level)
     out = pd.DataFrame({"region": regs})
     out["region_name"] = [_name(c) for c in regs]
     out["firms"] = out["region"].map(firms).fillna(0).astype(int)
     out["lq_star"] = out["region"].map(lq).astype(float)
+    out["top_firms"] = out["region"].map(top).fillna("")
     if metric == "verdict":
         out["verdict"] = _verdicts(G, spec, level, regs, str(link))
     if targets_table is not None and len(targets_table):
@@ -184,6 +187,18 @@ def region_values(
         }
     )
     return out
+
+
+def _top_firms(mem: pd.DataFrame, level: str, k: int = 3) -> dict[str, str]:
+    """The ``k`` largest firms (revenue, else registered capital) of each region, 、-joined."""
+    if not len(mem):
+        return {}
+    m = mem[mem[level].fillna("") != ""].drop_duplicates("ent_id").copy()
+    rev = pd.to_numeric(m["revenue"], errors="coerce")
+    m["_size"] = rev.where(rev > 0, pd.to_numeric(m["reg_capital"], errors="coerce"))
+    m = m.sort_values(["_size", "name"], ascending=[False, True], na_position="last")
+    top = m.groupby(level)["name"].apply(lambda s: "、".join(s.astype(str).head(k)))
+    return {str(c): str(v) for c, v in top.items()}
 
 
 def _level_code(code: str, level: str) -> str:

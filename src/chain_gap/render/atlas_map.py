@@ -151,7 +151,7 @@ def _tip(r: Mapping[str, Any], t: Mapping[str, str], lang: str) -> str:
     if "targets" in r:
         lines.append(f"{t['targets']}：{int(r['targets'])}" if lang == "zh" else f"{t['targets']}: {int(r['targets'])}")
     if r.get("top_firms"):
-        lines.append(str(r["top_firms"]))
+        lines.append(("主要企业：" if lang == "zh" else "main firms: ") + str(r["top_firms"]))
     return "\n".join(lines)
 
 
@@ -178,7 +178,9 @@ def map_svg(
     national = vals.attrs.get("level") == "province" and vals.attrs.get("within") is None
     proj = project(shapes, width=width, lines=bounds.load_maritime() if national else None)
     fill, legend = _classes(vals, metric, lang)
-    rows = {r["region"]: r for r in vals.to_dict("records")}
+    rows: dict[str, dict[str, Any]] = {
+        str(r["region"]): {str(k): v for k, v in r.items()} for r in vals.to_dict("records")
+    }
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="atlas-svg" class="atlas-svg" viewBox="0 0 {proj.width:g} '
         f'{proj.height + 8:g}" width="{proj.width:g}" height="{proj.height + 8:g}" role="img" '

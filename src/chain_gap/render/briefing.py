@@ -21,7 +21,7 @@ from chain_gap.labels import ACTION_LABELS, VERDICT_COLORS, VERDICT_LABELS, VERD
 from chain_gap.render.fonts import FontError, cjk_font
 from chain_gap.render.text import fmt_pct, is_missing
 
-__all__ = ["BRIEF_TEXT", "briefing_pdf", "write_briefing"]
+__all__ = ["BRIEF_TEXT", "briefing_pdf", "pdf_font", "write_briefing"]
 
 BRIEF_TEXT = {
     "zh": {
@@ -58,6 +58,23 @@ BRIEF_TEXT = {
 
 _W = 210.0
 _M = 12.0
+
+
+def pdf_font() -> Path:
+    """The CJK font file the briefing embeds: the panorama's (mplfonts' Noto Sans CJK SC first), which
+    must be a single .ttf / .otf face (fpdf2 subsets it).
+
+    Raises
+    ------
+    FontError
+        No such font.
+    """
+    font_path, _family = cjk_font()
+    if font_path.suffix.lower() not in (".ttf", ".otf"):
+        raise FontError(
+            f"{font_path.name}: a font collection; the PDF needs a .ttf or .otf CJK font (pip install mplfonts)"
+        )
+    return font_path
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -97,11 +114,7 @@ def briefing_pdf(
 
     t = BRIEF_TEXT[lang]
     zh = lang == "zh"
-    font_path, _family = cjk_font()
-    if font_path.suffix.lower() not in (".ttf", ".otf"):
-        raise FontError(
-            f"{font_path.name}: a font collection; the PDF needs a .ttf or .otf CJK font (pip install mplfonts)"
-        )
+    font_path = pdf_font()
     gt, tg = gaps_table, targets_table
     region = str(gt["region_name"].iloc[0])
     chain = spec.name if zh else spec.name_en
