@@ -41,8 +41,8 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "targets": "目标企业数",
         "code": "代码",
         "region": "地区",
-        "focus": "本地",
-        "peer": "对标地区",
+        "focus": "本地（黑框）",
+        "peer": "对标地区（红框）",
         "none": "无",
         "not_covered": "不在数据范围",
         "bench": "地区对标：{region}与{n}个对标地区",
@@ -69,8 +69,8 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "targets": "targets",
         "code": "code",
         "region": "region",
-        "focus": "this region",
-        "peer": "peer",
+        "focus": "this region (black outline)",
+        "peer": "peers (red outline)",
         "none": "none",
         "not_covered": "outside the data",
         "bench": "Benchmarking: {region} and {n} peer regions",
@@ -242,13 +242,17 @@ def section_html(
 ) -> str:
     """The map, its legend and statement, and the benchmarking table: a block for any page."""
     t = MAP_TEXT[lang]
-    svg, missing = map_svg(
-        vals, bounds, lang=lang, focus=focus, peer_codes=tuple((bench is not None and bench.attrs.get("peers")) or ())
-    )
+    peer_codes = tuple((bench is not None and bench.attrs.get("peers")) or ())
+    svg, missing = map_svg(vals, bounds, lang=lang, focus=focus, peer_codes=peer_codes)
     legend = "".join(
         f'<span class="chip"><i style="background:{c};border:1px solid #999"></i>{escape(label)}</span>'
         for c, label in vals.attrs["legend"]
     )
+    if focus and focus in set(vals["region"]):
+        legend += f'<span class="chip"><i style="border:2px solid #111"></i>{escape(t["focus"])}</span>'
+    if set(peer_codes) & set(vals["region"]):
+        legend += f'<span class="chip"><i style="border:2px solid #c0392b"></i>{escape(t["peer"])}</span>'
+
     parts = [
         '<section class="atlas" id="atlas">'
         + (f'<{heading} id="atlas-title">{escape(title_of(vals, scope_name, lang))}</{heading}>' if heading else ""),
