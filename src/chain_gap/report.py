@@ -181,6 +181,7 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "panorama_png": ("产业链全景图 PNG", "panorama PNG"),
     "panorama_svg": ("产业链全景图 SVG", "panorama SVG"),
     "atlas": ("产业地图（示意图，浏览器打开）", "atlas: the chain on a map (sketch, open in a browser)"),
+    "atlas_inner": ("下一级产业地图（区位熵，示意图）", "atlas one level down (LQ*, sketch)"),
     "briefing": ("领导一页简报 PDF（A4）", "leader's one-page briefing PDF (A4)"),
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
 }
