@@ -49,7 +49,11 @@ def run(*args):
 def test_region_values_follow_the_gap_table(built):
     G = built["G"]
     vals = atlas.region_values(G, "nev", level="city", within="410000")
-    assert list(vals["region"]) == sorted(vals["region"]) and len(vals) == 17  # 河南's 17 cities
+    assert list(vals["region"]) == sorted(vals["region"]) and len(vals) == 18  # 河南's 17 cities and 济源
+    jiyuan = vals.set_index("region").loc["419000"]  # 省直辖县级行政区划: counted at city level, drawn as 济源
+    assert jiyuan["region_name"] == "济源市"
+    svg, missing = atlas_map.map_svg(vals, load_boundaries())
+    assert 'data-code="419000"' in svg and missing == []
     mem = frames.members(G, "nev", roles="performer", active_only=True)
     assert int(vals.set_index("region").loc[REGION, "firms"]) == mem.loc[mem["city"] == REGION, "ent_id"].nunique()
     t = gaps.table(G, "nev", REGION)

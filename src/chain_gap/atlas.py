@@ -65,7 +65,9 @@ def _in_scope(level: str, within: str | None) -> list[str]:
     df = codes.regions()
     df = df[df["level"] == level]
     if level == "city":
-        df = df[~df["name"].isin(("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"))]
+        # a municipality's placeholders (市辖区, 县) are left out; 省直辖县级行政区划 (济源, 仙桃 …) is drawn
+        # as the union of its county-level cities, where the data count their firms at city level
+        df = df[~df["name"].isin(("市辖区", "县"))]
     if within is not None:
         w = codes.resolve_region(within)
         col = "province" if w.level == "province" else "city"
@@ -78,9 +80,14 @@ def _in_scope(level: str, within: str | None) -> list[str]:
 
 def _name(code: str) -> str:
     try:
-        return codes.resolve_region(code).name
+        name = codes.resolve_region(code).name
     except codes.RegionError:
         return EXTRA_PROVINCES.get(code, code)
+    if name.endswith("直辖县级行政区划"):
+        df = codes.regions()
+        inner = list(df.loc[(df["city"] == code) & (df["level"] == "county"), "name"])
+        return "、".join(inner) if 0 < len(inner) <= 3 else f"{name}（{len(inner)}个县级市）"
+    return name
 
 
 def _chain_activity(long: pd.DataFrame) -> pd.Series:

@@ -112,6 +112,15 @@ class Boundaries:
             path = self._root / "land" / f"{code}.geojson"
             if path.is_file():
                 self._shapes[code] = _rings(_geometry(json.loads(path.read_text(encoding="utf-8"))), path, code)
+        if code not in self._shapes and code.endswith("9000"):
+            # 省直辖县级行政区划 (419000 …) has no polygon of its own: the union of its county-level cities
+            from chain_gap import codes
+
+            df = codes.regions()
+            inner = [c for c in df.loc[(df["city"] == code) & (df["level"] == "county"), "code"] if c != code]
+            rings = [r for c in inner if not c.endswith("9000") for r in (self.shape(c) or [])]
+            if rings:
+                self._shapes[code] = rings
         return self._shapes.get(code)
 
     def load_maritime(self) -> list[Ring]:
