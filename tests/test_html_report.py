@@ -42,6 +42,8 @@ def test_write_report_writes_every_file(built):
         "report.html",
         "gaps.xlsx",
         "targets.xlsx",
+        "atlas.html",
+        "briefing.pdf",
     }
     for p in paths.values():
         assert p.parent == built["out"] and p.stat().st_size > 1000, p

@@ -19,11 +19,12 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from chain_gap import errors, frames
+from chain_gap import frames
+from chain_gap._report_steps import OutputsIncomplete, _run_steps
 from chain_gap.chains import ChainSpec
-from chain_gap.errors import ChainGapError
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
+from chain_gap.render.briefing import write_briefing
 from chain_gap.render.chain_map import chain_map
 from chain_gap.render.excel import (
     CODE_COLUMNS,
@@ -180,6 +181,9 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "targets": ("招商目标企业清单", "target list"),
     "panorama_png": ("产业链全景图 PNG", "panorama PNG"),
     "panorama_svg": ("产业链全景图 SVG", "panorama SVG"),
+    "atlas": ("产业地图（示意图，浏览器打开）", "atlas: the chain on a map (sketch, open in a browser)"),
+    "atlas_inner": ("下一级产业地图（区位熵，示意图）", "atlas one level down (LQ*, sketch)"),
+    "briefing": ("领导一页简报 PDF（A4）", "leader's one-page briefing PDF (A4)"),
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
 }
 
@@ -465,6 +469,7 @@ def _page(
     config: Mapping[str, Any] | None,
 ) -> str:
     from chain_gap import gaps as gaps_mod
+    from chain_gap.report_atlas import report_section
 
     return report_page(
         spec,
@@ -477,6 +482,7 @@ def _page(
         synthetic=_synthetic(G),
         vintage=vintage(G),
         config=config,
+        atlas_html=report_section(G, spec, str(gt["region"].iloc[0]), lang=lang),
     )
 
 
@@ -538,7 +544,9 @@ def write_outputs(
     """Write every output of one (chain, region) into ``out``.
 
     gaps.xlsx, targets.xlsx, map.html (interactive map), panorama.png / panorama.svg,
-    report.xlsx (the Excel pack) and report.html. The gap table and the targets are computed once
+    report.xlsx (the Excel pack), report.html (with the 产业地图 block and the 对标 table), atlas.html
+    (the standalone map: the region's level in its province, the region and its peers outlined) and
+    briefing.pdf (the leader's one-page A4 briefing). The gap table and the targets are computed once
     (or taken as given) and shared, so all files show the same numbers; ``config`` (the gaps
     settings, default the shipped ones) is used for the table and stated in every note.
 
@@ -568,6 +576,8 @@ def write_outputs(
     outd.mkdir(parents=True, exist_ok=True)
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
     fig = _panorama_for(G, gt, lang)
+    from chain_gap.report_atlas import briefing_bytes, write_atlas
+
     page = _page_info(gt, spec, G, lang)
     steps: list[tuple[tuple[str, ...], Callable[[], Any]]] = [
         (
@@ -614,6 +624,14 @@ def write_outputs(
             ("report",),
             lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
         ),
+        (
+            ("atlas",),
+            lambda: write_atlas(G, spec, str(gt["region"].iloc[0]), outd / "atlas.html", lang=lang),
+        ),
+        (
+            ("briefing",),
+            lambda: write_briefing(outd / "briefing.pdf", briefing_bytes(G, spec, gt, tg, lang, _png_bytes(outd, fig))),
+        ),
     ]
     return _run_steps(steps)
 
@@ -624,71 +642,13 @@ def _png_bytes(outd: Path, fig: Any) -> bytes:
     return p.read_bytes() if p.is_file() else pano.png_bytes(fig)
 
 
-def _run_steps(steps: list[tuple[tuple[str, ...], Callable[[], Any]]]) -> dict[str, Path]:
-    """Write each output on its own: a file the user cannot replace now (open in Excel, read-only, disk
-    full) is reported and the other outputs are still written; the error lists what failed and what was
-    written (:class:`OutputsIncomplete`). Other errors (bugs) stop at once as before."""
-    from chain_gap import _atomic
-
-    paths: dict[str, Path] = {}
-    failed: dict[str, str] = {}
-    for names, step in steps:
-        try:
-            res = step()
-        except _atomic.WriteError as exc:
-            failed[names[0]] = str(exc)
-            continue
-        except OSError as exc:
-            err = _atomic.user_error(exc, exc.filename or names[0])
-            if err is None:
-                raise
-            failed[names[0]] = str(err)
-            continue
-        values = res if isinstance(res, tuple) else (res,)
-        paths.update({n: Path(v) for n, v in zip(names, values)})
-    if failed:
-        raise OutputsIncomplete(paths, failed)
-    return paths
-
-
-errors.register(
-    "report-incomplete",
-    "{n_failed} 个文件未能写入（其余 {n_written} 个已写入）：{first}",
-    "{n_failed} output(s) not written (the other {n_written} were): {first}",
-)
-
-
-class OutputsIncomplete(ChainGapError):
-    """Some outputs of a report could not be written (a file open in Excel …); the others were.
-
-    Attributes
-    ----------
-    written : dict
-        Output name → path of what was written.
-    failed : dict
-        Output name → the one-line reason it was not.
-    """
-
-    default_code = "report-incomplete"
-
-    def __init__(self, written: dict[str, Path], failed: dict[str, str]):
-        self.written = written
-        self.failed = failed
-        super().__init__(
-            code="report-incomplete",
-            n_failed=len(failed),
-            n_written=len(written),
-            first=next(iter(failed.values())),
-        )
-
-
 def write_report(
     G: Any, chain: str | ChainSpec, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``.
 
-    map.html, panorama.png, panorama.svg, report.xlsx (the pack), report.html, gaps.xlsx and
-    targets.xlsx. This is what ``chain-gap report BUNDLE --chain ID --region R --out DIR`` calls.
+    map.html, panorama.png, panorama.svg, report.xlsx (the pack), report.html, gaps.xlsx,
+    targets.xlsx, atlas.html and briefing.pdf. This is what ``chain-gap report BUNDLE --chain ID --region R --out DIR`` calls.
 
     Parameters
     ----------
