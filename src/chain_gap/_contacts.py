@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["CONTACTS", "CONTACT_COLUMNS", "from_arrow", "merge_contacts", "of", "to_arrow", "without"]
+__all__ = ["CONTACTS", "CONTACT_COLUMNS", "attach", "from_arrow", "merge_contacts", "of", "to_arrow", "without"]
 
 CONTACTS = "contacts"
 """The key in ``G.graph``, the bundle's side-table name and the ``io.load(only=...)`` key."""
@@ -32,6 +32,36 @@ def of(G: nx.MultiDiGraph | None) -> pd.DataFrame | None:
         return None
     t = G.graph.get(CONTACTS)
     return t if t is not None and hasattr(t, "reindex") else None
+
+
+def attach(df: pd.DataFrame, G: nx.MultiDiGraph | None, contacts: bool = True) -> pd.DataFrame:
+    """``df`` (a table with an ``ent_id`` column) with the firms' contact columns added.
+
+    Unchanged when ``contacts`` is False (outputs shared outside the bureau), when ``G`` holds no
+    contacts or ``df`` no ``ent_id``; firms without contacts get empty cells.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A target list, the local firms …
+    G : networkx.MultiDiGraph or None
+        The graph whose ``G.graph["contacts"]`` is read.
+    contacts : bool
+        False: leave them out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (``df`` is not changed).
+    """
+    table = of(G) if contacts else None
+    if table is None or "ent_id" not in df.columns:
+        return df
+    sub = table.reindex(df["ent_id"].astype(str).to_numpy())
+    out = df.copy()
+    for c in CONTACT_COLUMNS:
+        out[c] = [None if _na(v) else str(v) for v in sub[c].tolist()]
+    return out
 
 
 def without(attrs: dict[str, Any]) -> dict[str, Any]:

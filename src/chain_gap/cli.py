@@ -39,6 +39,7 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     chain_opt,
     friendly,
     lang_opt,
+    no_contacts_opt,
     out_opt,
     region_opt,
     say,
@@ -519,6 +520,14 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None, lang: 
     is_flag=True,
     help="增加前 K 名排名稳定性一列。Add the top-K rank stability column.",
 )
+@click.option(
+    "--update",
+    "update",
+    type=click.Path(exists=True, dir_okay=False),
+    help="已填写跟进情况的旧清单（.xlsx/.csv，只读）：跟进人/跟进状态/最近联系/备注 沿用到 -o 新文件。"
+    "A lead list staff filled in (read only): its follow-up columns are carried into the new -o file.",
+)
+@no_contacts_opt
 @out_opt
 @lang_opt
 @friendly
@@ -530,29 +539,48 @@ def targets_cmd(
     weights: str | None,
     filters: tuple[str, ...],
     with_stability: bool,
+    update: str | None,
+    no_contacts: bool,
     output: str | None,
     lang: str,
 ) -> None:
-    """招商目标企业清单：外地可补本地缺口的企业，按得分排序。
+    """招商目标企业清单：外地可补本地缺口的企业，按得分排序（含联系方式和跟进列）。
 
-    Ranked firms elsewhere that would close the region's gaps.
+    Ranked firms elsewhere that would close the region's gaps, as a lead list (contacts, follow-up columns).
 
     \b
     Example: chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 --stability -o targets.xlsx
+             chain-gap targets new.bundle --chain nev --region 商丘市 --update 旧清单.xlsx -o 新清单.xlsx
     """
-    from chain_gap import report, targets
+    from chain_gap import _contacts, leads, report, targets
 
+    if update and not output:
+        raise click.UsageError(
+            zh_en("--update 需要用 -o 指定新的输出文件（原表不会被改写）", "--update needs -o: the new file to write")
+        )
     G = _bundle(bundle)
     t = targets.rank(G, chain, region, top=top, weights=weights, filters=list(filters), with_stability=with_stability)
-    write_frame(
-        report.target_sheet(t, lang),
-        output,
-        sheet=report.sheet_name("targets", lang),
-        notes=report.target_notes(t, weights, list(filters), lang, G),
-        lang=lang,
-        kind="targets",
-        page=report.page(t, G, lang),
-    )
+    t = _contacts.attach(t, G, not no_contacts)
+    notes = report.target_notes(t, weights, list(filters), lang, G)
+    if update and output:
+        up = leads.carry_over(t, update, G, region, lang=lang, contacts=not no_contacts)
+        written = leads.write_lead_list(up, output, source=update, lang=lang, notes=notes, page=report.page(t, G, lang))
+        say(
+            f"跟进记录：沿用 {up.carried} 家，新增 {up.new} 家，移出 {len(up.removed)} 家（见「已移出名单」）；"
+            f"已写入 {', '.join(map(str, written))}",
+            f"follow-up: carried over {up.carried}, new {up.new}, removed {len(up.removed)} (see 'Removed from "
+            f"list'); wrote {', '.join(map(str, written))}",
+        )
+    else:
+        write_frame(
+            report.target_sheet(t, lang, lead=True),
+            output,
+            sheet=report.sheet_name("targets", lang),
+            notes=notes,
+            lang=lang,
+            kind="targets",
+            page=report.page(t, G, lang),
+        )
     _no_data_exit(t)
 
 
@@ -625,9 +653,10 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="产业链地图 map.html。Output map.html."
 )
+@no_contacts_opt
 @lang_opt
 @friendly
-def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> None:
+def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool, lang: str) -> None:
     """交互式产业链地图（单个 HTML 文件，可离线打开）。
 
     Interactive chain map (one self-contained HTML file, works offline).
@@ -638,7 +667,7 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> Non
     from chain_gap import report
 
     G = _bundle(bundle)
-    report.write_map(G, chain, region, output, lang=lang)
+    report.write_map(G, chain, region, output, lang=lang, contacts=not no_contacts)
     say(f"已写入 {output}", f"wrote {output}")
 
 
@@ -732,9 +761,10 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
 @main.command("report")
 @scope()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
+@no_contacts_opt
 @lang_opt
 @friendly
-def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> None:
+def report_cmd(bundle: str, chain: str, region: str, out: str, no_contacts: bool, lang: str) -> None:
     """工作人员要打开的全部成果：地图、全景图、Excel、HTML 报告、诊断表和目标清单。
 
     Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
@@ -748,7 +778,9 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
     gt = gaps.table(G, chain, region)
     tg = targets.rank(G, chain, region, top=100, gap_table=gt)
     try:
-        paths = report.write_outputs(G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang)
+        paths = report.write_outputs(
+            G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=not no_contacts
+        )
         failed: dict[str, str] = {}
     except report.OutputsIncomplete as exc:
         paths, failed = exc.written, exc.failed
@@ -770,9 +802,10 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
 @click.option("--seed", default=0, show_default=True, help="随机种子。Random seed.")
 @click.option("--region", default="411400", show_default=True, help="分析的地区（默认商丘市）。Region to analyse.")
 @click.option("--chain", default="nev", show_default=True, help="产业链 id 或名称。Chain id or name.")
+@no_contacts_opt
 @lang_opt
 @friendly
-def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) -> None:
+def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, no_contacts: bool, lang: str) -> None:
     """用合成的全国数据跑通全流程（明确标注为合成数据）。
 
     Run the whole pipeline on synthetic national data (clearly labelled synthetic).
@@ -787,7 +820,14 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) ->
 
     t0 = time.perf_counter()
     res = demo.run(
-        out, n=n, seed=seed, region=region, chain=chain, lang=lang, progress=lambda msg: click.echo(msg, err=True)
+        out,
+        n=n,
+        seed=seed,
+        region=region,
+        chain=chain,
+        lang=lang,
+        progress=lambda msg: click.echo(msg, err=True),
+        contacts=not no_contacts,
     )
     from chain_gap import report
 
