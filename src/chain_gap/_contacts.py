@@ -17,7 +17,18 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["CONTACTS", "CONTACT_COLUMNS", "attach", "from_arrow", "merge_contacts", "of", "to_arrow", "without"]
+__all__ = [
+    "CONTACTS",
+    "CONTACT_COLUMNS",
+    "attach",
+    "from_arrow",
+    "merge_contacts",
+    "node_props",
+    "of",
+    "pop_node_props",
+    "to_arrow",
+    "without",
+]
 
 CONTACTS = "contacts"
 """The key in ``G.graph``, the bundle's side-table name and the ``io.load(only=...)`` key."""
@@ -62,6 +73,52 @@ def attach(df: pd.DataFrame, G: nx.MultiDiGraph | None, contacts: bool = True) -
     for c in CONTACT_COLUMNS:
         out[c] = [None if _na(v) else str(v) for v in sub[c].tolist()]
     return out
+
+
+def node_props(G: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+    """Enterprise id → its non-empty contact values, for the firms of ``G`` (what Neo4j stores on the
+    Enterprise nodes as the properties :data:`CONTACT_COLUMNS`).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph.
+
+    Returns
+    -------
+    dict
+    """
+    table = of(G)
+    if table is None or not len(table):
+        return {}
+    nodes = G.nodes
+    out: dict[str, dict[str, str]] = {}
+    for nid, rec in zip(table.index, table.to_dict("records")):
+        if nid in nodes and nodes[nid].get("kind") == "Enterprise":
+            vals = {str(c): str(v) for c, v in rec.items() if not _na(v)}
+            if vals:
+                out[str(nid)] = vals
+    return out
+
+
+def pop_node_props(G: nx.MultiDiGraph) -> None:
+    """Move contact properties of ``G``'s Enterprise nodes (a Neo4j pull) into ``G.graph["contacts"]``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The pulled graph, changed in place (no key is added when no firm has a contact).
+    """
+    found: dict[str, dict[str, str]] = {}
+    for nid, a in G.nodes(data=True):
+        if a.get("kind") != "Enterprise":
+            continue
+        vals = {c: str(a.pop(c)) for c in CONTACT_COLUMNS if c in a}
+        vals = {c: v for c, v in vals.items() if v}
+        if vals:
+            found[str(nid)] = vals
+    if found:
+        G.graph[CONTACTS] = merge_contacts(None, found)
 
 
 def without(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -690,8 +690,9 @@ def neo4j_group() -> None:
     help="Neo4j 数据库（默认服务器的默认库）。Neo4j database (default: the server's default).",
 )
 @click.option("--batch-size", default=10_000, show_default=True, help="每批写入的行数。Rows per batch.")
+@no_contacts_opt
 @friendly
-def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
+def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: bool) -> None:
     """把数据包推送到 Neo4j（先建约束，再分批 MERGE；可重复执行）。
 
     Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
@@ -701,7 +702,7 @@ def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
     """
     from chain_gap import neo4j
 
-    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True)
+    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True, contacts=not no_contacts)
     click.echo(json.dumps(res, ensure_ascii=False, indent=1, default=str))
 
 
@@ -743,8 +744,9 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
 @click.option(
     "--database", default="neo4j", show_default=True, help="导入命令中的数据库名。Database name in the import command."
 )
+@no_contacts_opt
 @friendly
-def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
+def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool) -> None:
     """写出 neo4j-admin 批量导入文件（CSV 和含完整命令的 README）。
 
     Write neo4j-admin database import files (CSV + README with the exact command).
@@ -754,7 +756,7 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
     """
     from chain_gap import neo4j
 
-    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database)
+    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database, contacts=not no_contacts)
     click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
 
 
