@@ -17,7 +17,6 @@ from click.testing import CliRunner
 
 from chain_gap import _contacts, demo, io, leads, load, report
 from chain_gap.cli import main
-from test_neo4j import server  # noqa: F401  (the live server fixture: test graph cleaned before and after)
 
 GBK_CSV = (
     "公司名称,统一社会信用代码,法定代表人,电话,更多电话,邮箱,网址,注册地址\n"
@@ -276,7 +275,7 @@ def test_update_carries_follow_up_into_a_new_file_and_lists_removed_firms(demo_o
 
 
 def test_update_from_a_csv_matches_by_uscc_then_id_then_name(demo_out, tmp_path):
-    out, _, G = demo_out
+    _, _, G = demo_out
     from chain_gap import targets
 
     t = _contacts.attach(targets.rank(G, "nev", "411400", top=6), G)
@@ -301,7 +300,7 @@ def test_update_from_a_csv_matches_by_uscc_then_id_then_name(demo_out, tmp_path)
     assert written == [dst, tmp_path / "new_已移出名单.csv"]
     back = pd.read_csv(dst, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert back["跟进状态"].tolist()[:3] == ["已签约", "放弃", "洽谈中"]
-    with pytest.raises(Exception, match="输出会覆盖输入文件|would overwrite"):
+    with pytest.raises(Exception, match=r"输出会覆盖输入文件|would overwrite"):
         leads.write_lead_list(up, src, source=src)
 
 
@@ -329,13 +328,13 @@ def test_neo4j_push_writes_contacts_on_enterprise_nodes_and_pull_restores_the_ta
     from chain_gap import neo4j as cg
 
     G = _contact_graph()
-    server = MemoryServer()
-    cg.push(G, driver=server, backoff=0)
-    nodes, _ = server.dump()
+    mem = MemoryServer()
+    cg.push(G, driver=mem, backoff=0)
+    nodes, _ = mem.dump()
     props = {r["id"]: r["props"] for r in nodes}
     first = G.graph["contacts"].index[0]
-    assert props[first]["phone"] == "0370-55500001" and "contacts" not in json.loads(server.meta["graph"])
-    for _, q, _ in server.calls:
+    assert props[first]["phone"] == "0370-55500001" and "contacts" not in json.loads(mem.meta["graph"])
+    for _, q, _ in mem.calls:
         assert "0370-5550" not in q and "DETACH DELETE n //" not in q  # parameters only
     H = cg.pull(chain="toy", driver=_pulling_server(G))
     pd.testing.assert_frame_equal(H.graph["contacts"], G.graph["contacts"])
@@ -360,8 +359,33 @@ def test_neo4j_export_has_contact_columns(tmp_path):
     assert "0370-5550" not in (tmp_path / "bare" / "nodes_Enterprise.csv").read_text(encoding="utf-8")
 
 
+@pytest.fixture()
+def live_driver(neo4j_live):
+    """A live driver; the test graph's nodes removed before and after, the meta node restored (as test_neo4j)."""
+    import os
+
+    from test_neo4j import small_graph
+
+    from chain_gap import neo4j as cg
+
+    driver = cg.connect()
+    db = os.environ.get("NEO4J_DATABASE") or None
+    ids = list(small_graph().nodes)
+    with driver.session(database=db) as s:
+        old = s.run("MATCH (m:ChainGapMeta {id: 'meta'}) RETURN properties(m) AS p").single()
+        s.run("UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n", ids=ids).consume()
+    yield driver
+    with driver.session(database=db) as s:
+        s.run("UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n", ids=ids).consume()
+        if old is not None:
+            s.run("MERGE (m:ChainGapMeta {id: 'meta'}) SET m = $p", p=old["p"]).consume()
+        else:
+            s.run("MATCH (m:ChainGapMeta {id: 'meta'}) DETACH DELETE m").consume()
+    driver.close()
+
+
 @pytest.mark.neo4j
-def test_live_neo4j_contacts_round_trip(server):
+def test_live_neo4j_contacts_round_trip(live_driver):
     from chain_gap import neo4j as cg
 
     G = _contact_graph()
