@@ -19,11 +19,11 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from chain_gap import _contacts, errors, frames
+from chain_gap import _contacts, frames
 from chain_gap.chains import ChainSpec
-from chain_gap.errors import ChainGapError
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
+from chain_gap.render._steps import OutputsIncomplete, run_steps
 from chain_gap.render.chain_map import chain_map
 from chain_gap.render.excel import (
     CODE_COLUMNS,
@@ -641,71 +641,13 @@ def write_outputs(
             lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
         ),
     ]
-    return _run_steps(steps)
+    return run_steps(steps)
 
 
 def _png_bytes(outd: Path, fig: Any) -> bytes:
     """The panorama PNG for the HTML report: the file written, else (it could not be written) drawn in memory."""
     p = outd / "panorama.png"
     return p.read_bytes() if p.is_file() else pano.png_bytes(fig)
-
-
-def _run_steps(steps: list[tuple[tuple[str, ...], Callable[[], Any]]]) -> dict[str, Path]:
-    """Write each output on its own: a file the user cannot replace now (open in Excel, read-only, disk
-    full) is reported and the other outputs are still written; the error lists what failed and what was
-    written (:class:`OutputsIncomplete`). Other errors (bugs) stop at once as before."""
-    from chain_gap import _atomic
-
-    paths: dict[str, Path] = {}
-    failed: dict[str, str] = {}
-    for names, step in steps:
-        try:
-            res = step()
-        except _atomic.WriteError as exc:
-            failed[names[0]] = str(exc)
-            continue
-        except OSError as exc:
-            err = _atomic.user_error(exc, exc.filename or names[0])
-            if err is None:
-                raise
-            failed[names[0]] = str(err)
-            continue
-        values = res if isinstance(res, tuple) else (res,)
-        paths.update({n: Path(v) for n, v in zip(names, values)})
-    if failed:
-        raise OutputsIncomplete(paths, failed)
-    return paths
-
-
-errors.register(
-    "report-incomplete",
-    "{n_failed} 个文件未能写入（其余 {n_written} 个已写入）：{first}",
-    "{n_failed} output(s) not written (the other {n_written} were): {first}",
-)
-
-
-class OutputsIncomplete(ChainGapError):
-    """Some outputs of a report could not be written (a file open in Excel …); the others were.
-
-    Attributes
-    ----------
-    written : dict
-        Output name → path of what was written.
-    failed : dict
-        Output name → the one-line reason it was not.
-    """
-
-    default_code = "report-incomplete"
-
-    def __init__(self, written: dict[str, Path], failed: dict[str, str]):
-        self.written = written
-        self.failed = failed
-        super().__init__(
-            code="report-incomplete",
-            n_failed=len(failed),
-            n_written=len(written),
-            first=next(iter(failed.values())),
-        )
 
 
 def write_report(
