@@ -573,7 +573,7 @@ def targets_cmd(
         )
     else:
         write_frame(
-            report.target_sheet(t, lang, lead=True),
+            report.target_sheet(t, lang, lead=output is not None),  # the follow-up columns are for a file
             output,
             sheet=report.sheet_name("targets", lang),
             notes=notes,
