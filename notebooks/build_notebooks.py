@@ -136,8 +136,10 @@ link.review_queue(G, "nev")[["name", "link", "role", "confidence", "evidence"]].
 
 One row per leaf link: local producers, the location quotient against the rest of the country
 (`lq_star`) with its 95 % interval, concentration (`hhi`), cascade loss, relatedness density, the
-verdict (missing / weak / fragile / strong / anchored), the action (补链 fill, 强链 strengthen,
-延链 extend) and the reasons in words. `activity` says what was counted (firms, by default).""",
+verdict (missing / weak / fragile / strong / anchored; staff read 缺失环节 / 一般环节 / 断链风险 /
+优势环节 / 链主引领), the action (补链 fill, 延链 extend, 补强 reinforce, 强链 strengthen, 以商招商 leverage,
+and for resource-bound links 对接外部供给 / 以资源换产业; the table is in docs/formulas.md), the reasons
+in plain words and their numbers in `basis`. `activity` says what was counted (firms, by default).""",
     ),
     (
         "code",
@@ -378,7 +380,8 @@ if DATA:
 ## 4. Listed companies elsewhere that would fill 河南省's gaps
 
 `targets.rank` scores the listed producers outside 河南省 in every link it lacks (补链 fill when the
-link lies between links it has, 延链 extend beyond them) or holds weakly (强链 strengthen). These
+link lies between links it has, 延链 extend beyond them), holds without a strength (补强 reinforce) or
+holds as a strength (强链 strengthen: leading firms); resource-bound links get no candidates. These
 sources carry no revenue, staff or founding date, so firm quality rests on the listing alone and firms
 of one link often tie: read the list link by link, the links in order of priority.""",
     ),

@@ -571,3 +571,35 @@ def test_hostile_yaml_is_refused_before_it_is_built(tmp_path):
     huge.write_bytes(b"id: x\n" + b"# padding\n" * 1_000_000)
     problems = validate_file(huge)
     assert len(problems) == 1 and "too large" in problems[0]
+
+
+# ------------------------------------------------------------------ resource-bound links
+
+
+def test_resource_bound_must_be_a_leaf_boolean(tmp_path, base):
+    first = base["links"][0]
+    leaf(base, first["children"][0]["id"])["resource_bound"] = "yes"
+    first["resource_bound"] = True
+    problems = validate_file(write(tmp_path, base))
+    assert any("resource_bound must be true or false, got 'yes'" in p for p in problems), problems
+    assert any(f"link '{first['id']}': non-leaf link may not have 'resource_bound'" in p for p in problems)
+
+
+def test_resource_bound_reaches_the_spec_and_the_graph(tmp_path, base):
+    lid = base["links"][0]["children"][0]["id"]
+    leaf(base, lid)["resource_bound"] = True
+    spec = load_chain(write(tmp_path, base))
+    assert spec.links[lid].resource_bound and not any(lk.resource_bound for lk in spec.leaves() if lk.id != lid)
+    G = add_to_graph(nx.MultiDiGraph(), spec)
+    assert G.nodes[f"link:{spec.id}/{lid}"]["resource_bound"] is True
+
+
+def test_shipped_mining_links_are_flagged_resource_bound():
+    # a leaf with a mining code (GB/T 4754 divisions 06-12: ores, brine, graphite) cannot be attracted to a
+    # region without the deposit; every such leaf of the shipped templates says so, and no other does
+    for path in SHIPPED:
+        for lk in load_chain(path).leaves():
+            mined = any(6 <= int(c[:2]) <= 12 for c in lk.industry_codes)
+            assert lk.resource_bound == mined, (path.stem, lk.id, lk.industry_codes)
+    nev = {lk.id for lk in load_chain("nev").leaves() if lk.resource_bound}
+    assert nev == {"lithium", "nickel_cobalt", "graphite", "rare_earth"}

@@ -100,13 +100,14 @@ def test_reference_year_follows_profile_then_vintage():
 
 
 def test_reasons_quote_the_interval_level_in_force(G):
+    # the interval is quoted with the numbers (技术依据 / basis), at the level of the settings in force
     t95 = gaps.table(G, toy_chain(), REGION)
     t90 = gaps.table(G, toy_chain(), REGION, config={"verdict": {"level": 0.90}})
     present = t95["local"] > 0
     assert present.any()
-    assert t95.loc[present, "reasons"].str.contains("95%区间").all()
-    assert t90.loc[present, "reasons"].str.contains("90%区间").all()
-    assert not t90["reasons"].str.contains("95%区间").any()
+    assert t95.loc[present, "basis"].str.contains("95%区间").all()
+    assert t90.loc[present, "basis"].str.contains("90%区间").all()
+    assert not t90["basis"].str.contains("95%区间").any()
     # the interval itself narrows with the level
     both = present & t95["ci_high"].notna()
     assert (t90.loc[both, "ci_high"] <= t95.loc[both, "ci_high"] + 1e-12).all()

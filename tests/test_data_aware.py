@@ -85,7 +85,7 @@ def test_unknown_sizes_are_said_and_not_read_as_equal_shares():
     assert row["local"] == 2 and row["sizes_known"] == 0.0
     assert row["hhi"] != row["hhi"]  # NaN: not 1/n
     assert row["verdict"] != "fragile"
-    assert "规模未知" in row["reasons"]
+    assert "规模未知" in row["basis"]  # the caveat sits with the numbers (技术依据), no HHI is quoted
     # with sizes, one dominant firm of two is fragile on concentration
     for u in [u for u, d in G.nodes(data=True) if d.get("region") == COUNTY]:
         G.nodes[u]["revenue"] = 1e10 if u.endswith("0001") else 1e6

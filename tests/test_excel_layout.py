@@ -171,7 +171,7 @@ def test_other_staff_tables_get_formats_and_print_setup(demo, tmp_path):
         assert {c.value for c in _col(a, "size_rule")[1]} <= {"是", "否"}
         assert {c.number_format for c in _col(a, "anchor_pull")[1]} == {"0.00"}
     c = openpyxl.load_workbook(tmp_path / "c.xlsx").worksheets[0]
-    lq = [h.value for h in c[1] if str(h.value).endswith(":lq_star")]
+    lq = [h.value for h in c[1] if str(h.value).endswith("·区位熵LQ*")]  # compare speaks Chinese first
     assert lq and all(x.number_format == "0.00" for x in _col(c, lq[0])[1] if x.value is not None)
     for ws in (a, c):
         assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage

@@ -21,15 +21,18 @@ def table(G):
     return gaps.table(G, toy_chain(), REGION).set_index("link")
 
 
+# The verdict → action table (docs/formulas.md): weak and fragile links are 补强 reinforce; a strong link
+# is 强链 strengthen (锻长板: attract a leading firm), so it gets an action and targets too; an anchored
+# link is 以商招商 leverage (its 链主's suppliers, not the target list).
 EXPECTED = {
     "ore": ("missing", "extend", "upstream"),
-    "material": ("fragile", "strengthen", ""),
+    "material": ("fragile", "reinforce", ""),
     "cell": ("missing", "fill", "between"),
-    "bms": ("fragile", "strengthen", ""),
-    "pack": ("anchored", "none", ""),
-    "motor": ("strong", "none", ""),
+    "bms": ("fragile", "reinforce", ""),
+    "pack": ("anchored", "leverage", ""),
+    "motor": ("strong", "strengthen", ""),
     "vehicle": ("missing", "fill", "between"),
-    "charging": ("weak", "strengthen", ""),
+    "charging": ("weak", "reinforce", ""),
 }
 
 
@@ -51,15 +54,24 @@ def test_counts_and_lq_match_the_formula(table):
     assert math.isnan(table.loc["ore", "ci_low"])  # absent link: no interval
 
 
-def test_every_verdict_has_numbers_in_its_reason(table):
+def test_reason_is_plain_words_and_the_numbers_are_in_the_basis(table):
     for link, row in table.iterrows():
-        assert str(row["local"]) in row["reasons"] or "无生产企业" in row["reasons"]
+        # the sentence staff read aloud: the local count and the action, no statistics
+        assert f"{row['local']}家" in row["reasons"] or "没有该环节企业" in row["reasons"], (link, row["reasons"])
+        assert row["reasons"].endswith(f"→ 建议{row['action_zh']}"), (link, row["reasons"])
+        for word in ("LQ", "HHI", "区间", "权重", "缺口"):
+            assert word not in row["reasons"], (link, word, row["reasons"])
+        # the numbers behind it, in 技术依据: one LQ (LQ*) with its interval, weight and gap
         if row["verdict"] != "missing":
-            assert f"{row['lq_star']:.2f}" in row["reasons"], (link, row["reasons"])
-        if row["action"] != "none":
-            assert row["action_zh"] in row["reasons"]
+            assert f"LQ*={row['lq_star']:.2f}（95%区间{row['ci_low']:.2f}–{row['ci_high']:.2f}）" in row["basis"]
+            assert "LQ=" not in row["basis"]
+        assert f"权重{row['weight']:.3f}，缺口{row['gap']:.3f}" in row["basis"], (link, row["basis"])
     assert "上游" in table.loc["cell", "reasons"] and "正极材料" in table.loc["cell", "reasons"]
     assert "链主" in table.loc["pack", "reasons"]
+    # fragile: one firm, or one firm holding the link (bms: HHI ≈ 1), read as "one stoppage breaks it"
+    assert table.loc["material", "reasons"].startswith("本地仅1家，一家停产即断链")
+    assert "一家企业占九成以上" in table.loc["bms", "reasons"] and "HHI=" in table.loc["bms", "basis"]
+    assert "长板" in table.loc["motor", "reasons"]
 
 
 def test_hhi_and_single_firm(table):
@@ -68,10 +80,13 @@ def test_hhi_and_single_firm(table):
     assert table.loc["motor", "hhi"] == pytest.approx(0.1)
 
 
-def test_priority_only_for_links_needing_action(table):
-    assert (table.loc[table["action"] == "none", "priority"] == 0).all()
-    assert (table.loc[table["action"] != "none", "priority"] >= 0).all()
+def test_priority_only_for_links_firms_can_be_attracted_into(table):
+    # fill / extend / reinforce / strengthen enter the priority; leverage (the anchored pack) does not
+    acting = table["action"].isin(["fill", "extend", "reinforce", "strengthen"])
+    assert (table.loc[~acting, "priority"] == 0).all() and table.loc["pack", "priority"] == 0
+    assert (table.loc[acting, "priority"] >= 0).all()
     assert table["priority"].max() > 0
+    assert table.loc["motor", "priority"] > 0  # the strong link is ranked with the others (强链)
     # the big missing links (cell .25, vehicle .30) have the largest gaps
     assert set(table["gap"].nlargest(2).index) == {"cell", "vehicle"}
 
@@ -151,3 +166,41 @@ def test_region_level_matches_region_levels():
     full = frames.region_levels(codes)
     for level in ("province", "city", "county"):
         assert list(frames.region_level(codes, level)) == list(full[level])
+
+
+@pytest.fixture(scope="module")
+def resource_chain(tmp_path_factory):
+    """The toy chain with its ore (锂矿) and material links flagged resource_bound, as a mine would be."""
+    from factories import TOY
+
+    from chain_gap.chains import load_chain
+
+    text = TOY.read_text(encoding="utf-8")
+    for head in ("        name: 锂矿\n", "        name: 正极材料\n"):
+        text = text.replace(head, head + "        resource_bound: true\n", 1)
+    path = tmp_path_factory.mktemp("chains") / "toy.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_chain(path)
+
+
+def test_resource_bound_links_are_not_extended_and_get_no_targets(G, resource_chain):
+    from chain_gap import targets
+
+    t = gaps.table(G, resource_chain, REGION).set_index("link")
+    # a missing mine cannot be attracted to the region: 对接外部供给, not 延链; it still says where it sits
+    ore = t.loc["ore"]
+    assert (ore["verdict"], ore["action"], ore["direction"], ore["action_zh"]) == (
+        "missing",
+        "secure_supply",
+        "upstream",
+        "对接外部供给",
+    )
+    assert ore["resource_bound"] and "自然资源" in ore["reasons"] and ore["priority"] == 0
+    # a present resource-bound link: 以资源换产业, outside the priority as well
+    assert t.loc["material", "action"] == "resource_swap" and t.loc["material", "priority"] == 0
+    # the other links keep their actions
+    assert t.loc["cell", "action"] == "fill" and t.loc["motor", "action"] == "strengthen"
+    ranked = targets.rank(G, resource_chain, REGION)
+    assert len(ranked) and not set(ranked["link"]) & {"ore", "material", "pack"}
+    # without the flag the same ore firms elsewhere are 延链 candidates: the flag, not the data, removes them
+    assert "ore" in set(targets.rank(G, toy_chain(), REGION, top=None)["link"])

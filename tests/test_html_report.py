@@ -12,6 +12,7 @@ import pytest
 
 from chain_gap import demo, gaps, io, report
 from chain_gap.chains import load_chain
+from chain_gap.vocab import ACTIONS
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -41,6 +42,8 @@ def test_write_report_writes_every_file(built):
         "report.html",
         "gaps.xlsx",
         "targets.xlsx",
+        "atlas.html",
+        "briefing.pdf",
     }
     for p in paths.values():
         assert p.parent == built["out"] and p.stat().st_size > 1000, p
@@ -72,7 +75,7 @@ def test_report_in_chromium(chromium, built):
     assert page.locator("#card-wc .value").inner_text() == f"{s['wc'] * 100:.1f}%"
     for v, n in s["verdicts"].items():
         assert page.locator(f'#verdict-counts [data-verdict="{v}"] b').inner_text() == str(n)
-    for a in ("fill", "strengthen", "extend"):
+    for a in [a for a in ACTIONS if a != "none"]:  # every action of the verdict → action table has its chip
         assert page.locator(f'#action-counts [data-action="{a}"] b').inner_text() == str(s["actions"][a])
     assert page.locator("#priority-table tbody tr").count() == len(s["top_priorities"])
     assert page.locator("#gap-table tbody tr").count() == len(load_chain("nev").leaves())

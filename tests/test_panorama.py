@@ -139,7 +139,8 @@ def test_boxes_are_coloured_by_verdict_with_counts_and_actions():
     joined = "\n".join(words)
     for label in ("上游 · 6个环节", "中游 · 5个环节", "下游 · 5个环节", "矿产资源", "电池材料"):
         assert label in joined, label
-    assert "14家" in joined and "2家 · 强链" in joined and "0家 · 补链" in joined
+    # the weak cathode (2 firms) is 补强, the anchored cell (14 firms) 以商招商, missing links 补链
+    assert "14家 · 以商招商" in joined and "2家 · 补强" in joined and "0家 · 补链" in joined
     assert "商丘市 · 新能源汽车产业链全景图" in words  # the chain's name, not its id
     assert any("2024年12月" in w for w in words)
     assert not any("合成演示数据" in w for w in words)

@@ -121,7 +121,14 @@ LEAVES = [
         0.04,
     ),
 ]
-ACTION_OF = {"missing": "fill", "weak": "strengthen", "fragile": "strengthen", "strong": "extend", "anchored": "none"}
+# the verdict → action table of docs/formulas.md (missing links here sit between local links)
+ACTION_OF = {
+    "missing": "fill",
+    "weak": "reinforce",
+    "fragile": "reinforce",
+    "strong": "strengthen",
+    "anchored": "leverage",
+}
 FEEDS = [
     ("nev/lithium", "nev/cathode"),
     ("nev/nickel", "nev/cathode"),
@@ -175,6 +182,8 @@ def make_gaps(leaves=LEAVES, region="411400", region_name="商丘市") -> pd.Dat
                 "action_zh": ACTION_LABELS["zh"][ACTION_OF[verdict]],
                 "priority": round(0.9 - 0.05 * i, 2),
                 "reasons": f"本地 {local} 家，区位熵 {lq:.2f}",
+                "basis": f"本地{local}家；LQ*={lq * 1.01:.2f}",
+                "gap": round(w * max(0.0, 1 - lq * 1.01), 4),
             }
         )
     return pd.DataFrame(rows)
@@ -244,6 +253,28 @@ def test_every_leaf_is_a_node_coloured_by_verdict_and_sized_by_activity():
     # stages run left to right
     xs = {s: [n["x"] for i, n in nodes.items() if n["level"] == k] for k, s in enumerate(["u", "m", "d"])}
     assert max(xs["u"]) < min(xs["m"]) and max(xs["m"]) < min(xs["d"])
+
+
+def test_legend_chips_define_their_verdict_and_one_lq_is_shown():
+    from chain_gap.vocab import VERDICT_DEFINITIONS
+
+    html = build()
+    for v, words in VERDICT_DEFINITIONS["zh"].items():
+        assert f'data-verdict="{v}" title="{words}"' in html, v  # hover on the chip: the definition
+    cathode = next(n for n in data_block(html)["nodes"] if n["id"] == "nev/cathode")
+    facts = dict(cathode["facts"])
+    lq_rows = [k for k in facts if "LQ" in k]
+    assert lq_rows == ["区位熵 LQ*（按企业数）"], facts  # LQ* alone, not LQ and LQ* side by side
+    row = make_gaps().set_index("link").loc["nev/cathode"]
+    assert (
+        facts[lq_rows[0]].startswith(f"{row['lq_star']:.2f}（95% 区间")
+        and f"{row['lq']:.2f}（" not in facts[lq_rows[0]]
+    )
+    # the rest of the numbers behind the plain reason (技术依据), in the hover and panel, none repeated
+    assert facts["权重 / 缺口"] == f"{row['weight']:.3f} / {row['gap']:.3f}"
+    assert len(cathode["facts"]) == len(facts)
+    en = dict(next(n for n in data_block(build(lang="en"))["nodes"] if n["id"] == "nev/cathode")["facts"])
+    assert "LQ* (by firm count)" in en and "Weight / gap" in en
 
 
 def test_palette_is_complete_and_distinct():

@@ -277,6 +277,11 @@ def test_pack_formula_name_is_inert(pack):
                 assert c.data_type != "f", (ws.title, c.coordinate)
 
 
+def used_cells(wb):
+    """Per gap-sheet row, whether the link has local firms (its basis then quotes LQ*)."""
+    return [bool(c.value) for c in _col(wb["链条诊断"], "本地企业数")]
+
+
 def test_pack_notes_say_where_numbers_come_from(pack):
     from chain_gap import gaps
     from chain_gap.chains import load_chain
@@ -294,6 +299,25 @@ def test_pack_notes_say_where_numbers_come_from(pack):
     assert notes["招商评分参数 / targets.alpha"] == "0.5"
     assert any("GB/T 4754-2017" in str(v) for v in values)  # attribution
     assert notes["链条 / chain"] == "新能源汽车 (nev)"
+    # every verdict word staff see in the 诊断 column is defined here, and every action word too
+    from chain_gap.vocab import ACTION_DEFINITIONS, ACTION_LABELS, VERDICT_DEFINITIONS, VERDICT_LABELS
+
+    for v, word in VERDICT_LABELS["zh"].items():
+        assert notes[f"诊断：{word} / verdict: {VERDICT_LABELS['en'][v]}"] == VERDICT_DEFINITIONS["zh"][v]
+    assert notes["招商方向：补强 / action: Reinforce"] == ACTION_DEFINITIONS["zh"]["reinforce"]
+    assert "强链" in notes["方法：招商方向 / actions"] and "锻长板" in notes["方法：招商方向 / actions"]
+    assert "LQ*" in notes["技术依据 / basis"]
+    # formulas are cited by name and the document that holds them ships
+    assert not any("ORACLES" in str(v) for v in values)
+    assert "docs/formulas.md" in notes["方法：区位熵 / LQ"]
+    used = {c.value for c in _col(wb["链条诊断"], "诊断")}  # the words in the sheet are the defined ones
+    assert used and used <= set(VERDICT_LABELS["zh"].values())
+    assert {c.value for c in _col(wb["链条诊断"], "招商方向")} <= set(ACTION_LABELS["zh"].values())
+    # one LQ on the sheet (LQ*), and the numbers behind the plain reason in 技术依据 among the technical columns
+    heads = [c.value for c in wb["链条诊断"][1]]
+    assert "区位熵LQ*" in heads and "区位熵LQ" not in heads
+    assert heads.index("技术依据") > heads.index("本地主要企业")
+    assert all("LQ*=" in str(c.value) for c, v in zip(_col(wb["链条诊断"], "技术依据"), used_cells(wb)) if v)
 
 
 def test_pack_in_english(demo_graph, tmp_path):

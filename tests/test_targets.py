@@ -50,8 +50,9 @@ def test_top_three_by_construction(G):
     t = targets.rank(G, toy_chain(), REGION, weights=QUALITY_ONLY)
     assert list(t["ent_id"].head(3)) == ["ent:STAR1", "ent:STAR2", "ent:STAR3"]
     assert "ent:LOCALDUP" not in set(t["ent_id"])
-    # only links that need action, only firms outside the region
-    assert set(t["action"]) <= {"fill", "strengthen", "extend"}
+    # only links firms can be attracted into (补链 / 延链 / 补强 / 强链), only firms outside the region
+    assert set(t["action"]) <= {"fill", "extend", "reinforce", "strengthen"}
+    assert "pack" not in set(t["link"])  # anchored: 以商招商 through its 链主's suppliers, not this list
     assert not t["region"].str.startswith("4114").any()
     assert t["score"].is_monotonic_decreasing and list(t["rank"]) == list(range(1, len(t) + 1))
 
@@ -62,8 +63,16 @@ def test_components_are_columns_and_reasons_name_the_gap(G):
         assert col in t.columns
     assert (t["quality"].between(0, 1)).all()
     for r in t.itertuples():
-        assert r.link_name in r.reasons and r.action_zh in ("补链", "强链", "延链")
-        assert ("补齐" in r.reasons) or ("强化" in r.reasons) or ("延伸" in r.reasons)
+        assert r.link_name in r.reasons and r.action_zh in ("补链", "延链", "补强", "强链")
+        assert any(w in r.reasons for w in ("补齐", "延伸", "补强", "做强")), r.reasons
+
+
+def test_strong_links_get_targets_too(G):
+    # 强链 (锻长板): the strong motor link ranks leading firms elsewhere, with a reason that says so
+    t = targets.rank(G, toy_chain(), REGION)
+    motor = t[t["link"] == "motor"]
+    assert len(motor) and (motor["action"] == "strengthen").all() and (motor["link_priority"] > 0).all()
+    assert motor["reasons"].str.contains("优势环节「驱动电机」（锻长板）").all()
 
 
 def test_score_is_m9(G):
@@ -91,7 +100,7 @@ def test_what_if_adding_a_vehicle_maker(G):
     c0, c1 = res["delta"]["c"]
     assert c1 == pytest.approx(c0 + 1 / 8)
     ch = res["changes"].set_index("link")
-    assert ch.loc["vehicle", "verdict_before"] == "缺失" and ch.loc["vehicle", "local_after"] == 1
+    assert ch.loc["vehicle", "verdict_before"] == "缺失环节" and ch.loc["vehicle", "local_after"] == 1
     assert "ent:STAR1#whatif@411400" not in G  # the graph is left as it was
     with pytest.raises(targets.TargetError):
         targets.what_if(G, toy_chain(), REGION, ["ent:nope"])

@@ -53,6 +53,7 @@ _LINK_KEYS = {
     "sei_path",
     "feeds",
     "performer",
+    "resource_bound",
 }
 #: Roles a leaf's activity can be performed in (see ``performer`` in docs/chain-templates.md).
 PERFORMERS = ("producer", "seller", "user")
@@ -66,6 +67,7 @@ _LEAF_ONLY = (
     "industry_codes",
     "feeds",
     "performer",
+    "resource_bound",
 )
 _TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
@@ -253,12 +255,14 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                 if key in entry:
                     p.append(
                         f"{where}: non-leaf link may not have '{key}' (only leaves carry "
-                        "weight, keywords, products, exclusions, industry_codes and feeds)"
+                        "weight, keywords, products, exclusions, industry_codes, feeds and resource_bound)"
                     )
             continue
         leaves[lid] = entry
         if "performer" in entry and entry["performer"] not in PERFORMERS:
             p.append(f"{where}: performer {entry['performer']!r} must be one of {', '.join(PERFORMERS)}")
+        if "resource_bound" in entry and not isinstance(entry["resource_bound"], bool):
+            p.append(f"{where}: resource_bound must be true or false, got {entry['resource_bound']!r}")
         # weight
         w = entry.get("weight")
         if w is None:

@@ -96,6 +96,10 @@ class LinkSpec:
         making things, ``seller`` for distribution / retail links (药品流通, 汽车销售) whose firms the
         linker types as sellers, ``user`` for rental / repair / operation links. Gap analysis counts
         the firms whose role is the link's performer.
+    resource_bound : bool
+        The link's output is taken from a natural deposit (ores, brine, graphite flakes …): a region
+        without the deposit cannot attract it, so a missing one is 对接外部供给 (secure supply), never
+        延链 / 补链, and a present one is 以资源换产业 (see docs/formulas.md, "Verdict → action").
     """
 
     id: str
@@ -116,6 +120,7 @@ class LinkSpec:
     feeds: tuple[tuple[str, bool], ...] = ()
     children: tuple[str, ...] = ()
     performer: str = "producer"
+    resource_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,7 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             feeds=tuple(feeds),
             children=tuple(c["id"] for c in children),
             performer=str(entry.get("performer") or "producer"),
+            resource_bound=bool(entry.get("resource_bound", False)) if leaf else False,
         )
     return ChainSpec(
         id=data["id"],
@@ -424,6 +430,7 @@ _LINK_PROPS = (
     "industry_codes",
     "sei_path",
     "performer",
+    "resource_bound",
 )
 
 
@@ -502,6 +509,7 @@ def add_to_graph(G: nx.MultiDiGraph, chain: str | os.PathLike[str] | ChainSpec) 
             industry_codes=list(lk.industry_codes) if lk.leaf else None,
             sei_path=lk.sei_path,
             performer=lk.performer if lk.leaf else None,
+            resource_bound=True if lk.resource_bound else None,
         )
     for lk in spec.links.values():
         lid = link_id(spec.id, lk.id)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -451,27 +450,6 @@ def gaps_cmd(
     _no_data_exit(t)
 
 
-@main.command("compare")
-@scope(region=False)
-@click.option(
-    "--regions",
-    required=True,
-    help="要对比的地区，逗号分隔、同一级别，如 商丘市,周口市,开封市。Comma-separated regions of one level.",
-)
-@out_opt
-@friendly
-def compare_cmd(bundle: str, chain: str, regions: str, output: str | None) -> None:
-    """逐环节对比多个地区。Compare several regions link by link.
-
-    \b
-    Example: chain-gap compare city.bundle --chain nev --regions 商丘市,周口市
-    """
-    from chain_gap import gaps
-
-    t = gaps.compare(_bundle(bundle), chain, [r for r in regions.split(",") if r], flat=True)
-    write_frame(t, output, sheet="compare")
-
-
 @main.command("anchors")
 @scope()
 @out_opt
@@ -648,29 +626,6 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
         )
 
 
-@main.command("map")
-@scope()
-@click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="产业链地图 map.html。Output map.html."
-)
-@no_contacts_opt
-@lang_opt
-@friendly
-def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool, lang: str) -> None:
-    """交互式产业链地图（单个 HTML 文件，可离线打开）。
-
-    Interactive chain map (one self-contained HTML file, works offline).
-
-    \b
-    Example: chain-gap map city.bundle --chain nev --region 商丘市 -o map.html
-    """
-    from chain_gap import report
-
-    G = _bundle(bundle)
-    report.write_map(G, chain, region, output, lang=lang, contacts=not no_contacts)
-    say(f"已写入 {output}", f"wrote {output}")
-
-
 # ---------------------------------------------------------------- neo4j
 @main.group("neo4j")
 def neo4j_group() -> None:
@@ -760,83 +715,8 @@ def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool) ->
     click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
 
 
-@main.command("report")
-@scope()
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
-@no_contacts_opt
-@lang_opt
-@friendly
-def report_cmd(bundle: str, chain: str, region: str, out: str, no_contacts: bool, lang: str) -> None:
-    """工作人员要打开的全部成果：地图、全景图、Excel、HTML 报告、诊断表和目标清单。
-
-    Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
-
-    \b
-    Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
-    """
-    from chain_gap import gaps, report, targets
-
-    G = _bundle(bundle)
-    gt = gaps.table(G, chain, region)
-    tg = targets.rank(G, chain, region, top=100, gap_table=gt)
-    try:
-        paths = report.write_outputs(
-            G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=not no_contacts
-        )
-        failed: dict[str, str] = {}
-    except report.OutputsIncomplete as exc:
-        paths, failed = exc.written, exc.failed
-    click.echo(report.headline(G, chain, gt, tg, lang))
-    click.echo("\n".join(report.output_lines(paths, lang)))
-    for key, why in failed.items():
-        zh, en = report.OUTPUT_LABELS.get(key, (key, key))
-        say(f"未写入{zh}：{why}", f"NOT written, {en}: {why}")
-    if failed:
-        sys.exit(EXIT_USER)
-    _no_data_exit(gt)
-
-
-@main.command("demo")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
-@click.option(
-    "--n", "n", default=20_000, show_default=True, help="生成的合成企业数。Synthetic enterprises to generate."
-)
-@click.option("--seed", default=0, show_default=True, help="随机种子。Random seed.")
-@click.option("--region", default="411400", show_default=True, help="分析的地区（默认商丘市）。Region to analyse.")
-@click.option("--chain", default="nev", show_default=True, help="产业链 id 或名称。Chain id or name.")
-@no_contacts_opt
-@lang_opt
-@friendly
-def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, no_contacts: bool, lang: str) -> None:
-    """用合成的全国数据跑通全流程（明确标注为合成数据）。
-
-    Run the whole pipeline on synthetic national data (clearly labelled synthetic).
-
-    Writes into OUT: gaps.xlsx, targets.xlsx, map.html, panorama.png/.svg, report.xlsx (the pack),
-    report.html and the bundle; the generated CSV files sit in OUT/data.
-
-    \b
-    Example: chain-gap demo --out demo-out
-    """
-    from chain_gap import demo
-
-    t0 = time.perf_counter()
-    res = demo.run(
-        out,
-        n=n,
-        seed=seed,
-        region=region,
-        chain=chain,
-        lang=lang,
-        progress=lambda msg: click.echo(msg, err=True),
-        contacts=not no_contacts,
-    )
-    from chain_gap import report
-
-    click.echo(res["headline"])
-    click.echo("\n".join(report.output_lines({k: v for k, v in res.items() if isinstance(v, Path)}, lang)))
-    say(f"完成，用时 {time.perf_counter() - t0:.1f} 秒", f"done in {time.perf_counter() - t0:.1f} s")
-
+# the output commands (map, atlas, compare, report, demo) live in their own module; importing it registers them
+from chain_gap import _cli_outputs  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

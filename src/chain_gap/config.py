@@ -73,7 +73,7 @@ class VerdictSettings:
 
 @dataclass(frozen=True)
 class PriorityWeights:
-    """Weights of the link priority (ORACLES M9), ``[priority]`` of ``gaps.toml``."""
+    """Weights of the link priority (docs/formulas.md), ``[priority]`` of ``gaps.toml``."""
 
     density: float = 0.4
     pci: float = 0.2

@@ -82,6 +82,13 @@ def run(
     gt = gaps.table(G, chain, reg.code)
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
     paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=contacts)
+    if reg.level != "county":  # and the map one level down: the region's own counties (or a province's cities)
+        from chain_gap.report_atlas import write_atlas
+
+        finer = "city" if reg.level == "province" else "county"
+        paths["atlas_inner"] = write_atlas(
+            G, chain, reg.code, out / f"atlas_{finer}.html", level=finer, metric="lq", lang=lang
+        )
     s = gaps.summary(G, chain, reg.code, gaps=gt)
     return {
         **paths,

@@ -1,11 +1,14 @@
 """Gap verdicts per chain link for a region, with the numbers behind every verdict.
 
 One row per leaf link of a chain: local and national activity, the location quotient with its
-confidence interval (ORACLES M1), concentration (M4), the cascade loss its local firms carry (M5),
-relatedness density (M6) and complexity (Atlas PCI / COG) when several regions exist, the
+confidence interval (the formulas are in docs/formulas.md), concentration (HHI), the cascade loss its local firms carry,
+relatedness density and complexity (Atlas PCI / COG) when several regions exist, the
 region's percentile among its peers, a verdict (missing / weak / fragile / strong / anchored),
-an action (补链 fill / 强链 strengthen / 延链 extend / none) read off the chain's ``feeds`` DAG,
-a priority (M9) and a Chinese ``reasons`` sentence that cites the numbers.
+an action (补链 fill / 延链 extend / 补强 reinforce / 强链 strengthen / 以商招商 leverage / 对接外部供给
+secure_supply / 以资源换产业 resource_swap / none; the verdict → action table is in docs/formulas.md)
+read off the verdict, the chain's ``feeds`` DAG and the template's ``resource_bound`` flag, a link
+priority (the weighted priority formula), a plain Chinese ``reasons`` sentence and the numbers behind
+it in ``basis`` (技术依据).
 
 Verdict thresholds live in ``graph/config/gaps.toml``; every analysis says which activity
 variable it used (``activity`` column).
@@ -134,8 +137,9 @@ def table(
         chain, region, region_name, level, link, link_name, link_name_en, stage, group, group_name,
         group_name_en, weight, activity, local, local_activity, region_total, national,
         national_total, lq, lq_star, ci_low, ci_high, hhi, single_firm, cascade_loss, density, pci,
-        cog, peer_percentile, anchor_firms, verdict, verdict_zh, action, action_zh, direction,
-        gap, priority, top_local, reasons.
+        cog, peer_percentile, anchor_firms, resource_bound, verdict, verdict_zh, action, action_zh,
+        direction, gap, priority, top_local, reasons (the plain sentence staff read aloud), basis (技术依据:
+        LQ* with its interval, HHI, weight, gap, priority).
     """
     cfg = load_gaps(config)
     reg = codes.resolve_region(region)
@@ -183,15 +187,18 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
     # concentration and single points of failure
-    hhi, top, known = {}, {}, {}
+    hhi, top, known, top_share = {}, {}, {}, {}
     for link, grp in local.groupby("link") if len(local) else []:
         sizes = grp["_size"].to_numpy(float)
         ok = ~np.isnan(sizes)
         known[link] = float(ok.mean())
         if known[link] >= cfg.data.min_known_sizes and ok.sum() > 0:
             hhi[link] = metrics.hhi(sizes[ok])
+            total = float(sizes[ok].sum())
+            top_share[link] = float(sizes[ok].max()) / total if total > 0 else math.nan
         top[link] = "、".join(grp.sort_values("_size", ascending=False)["name"].astype(str).head(5))
     out["hhi"] = out["link"].map(hhi).astype(float)
+    out["top_share"] = out["link"].map(top_share).astype(float)  # the largest firm's share, as HHI is computed
     out["sizes_known"] = out["link"].map(known).astype(float)
     out["single_firm"] = out["local"] == 1
     out["top_local"] = [top.get(k, "") for k in out["link"]]
@@ -227,6 +234,8 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     out["no_data"] = (out["national"] == 0) | (not level_ok)
     out["verdict"] = _verdicts(out, cfg.verdict)
     out["verdict_zh"] = out["verdict"].map(VERDICT_ZH)
+    bound = {leaf.id: leaf.resource_bound for leaf in ctx.spec.leaves()}
+    out["resource_bound"] = out["link"].map(bound).fillna(False).astype(bool)
     out["action"], out["direction"] = _actions(out, ctx.feeds)
     out["action_zh"] = out["action"].map(ACTION_ZH)
     lqs = out["lq_star"].fillna(0.0).clip(upper=1.0)
@@ -252,6 +261,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
         )
         for r in frames.rows(out)
     ]
+    out["basis"] = [reasons.gap_basis(r, activity=ctx.activity, cfg=cfg) for r in frames.rows(out)]
     n_nodata = int((out["national"] == 0).sum())
     banner = ""
     if not level_ok:
@@ -292,7 +302,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
 
 def _priority(out: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     W = {k: float(weights.get(k, 0.0)) for k in PriorityWeights().as_dict()}  # the weights of gaps.toml
-    need = out["action"] != "none"
+    need = out["action"].isin(vocab.TARGET_ACTIONS)  # the links firms can be attracted into
     pr = pd.Series(0.0, index=out.index)
     if not need.any():
         return pr
@@ -328,21 +338,25 @@ def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
 
 
 def _actions(out: pd.DataFrame, feeds: nx.DiGraph) -> tuple[list[str], list[str]]:
-    """The action rule: where a missing link sits on the ``feeds`` DAG; weak and fragile links are 强链."""
+    """The action rule (the verdict → action table of docs/formulas.md), one action and direction per row.
+
+    A missing link is 补链 when local links sit both up- and downstream of it along ``feeds``, else 延链
+    (direction upstream / downstream / detached); weak and fragile links are 补强; strong links 强链 (锻长板);
+    anchored links 以商招商. A resource-bound link cannot be attracted: missing → 对接外部供给 (its
+    direction still says where it sits), present → 以资源换产业. ``no_data`` gets no action.
+    """
     present = set(out.loc[out["local"] > 0, "link"])
+    by_verdict = {"weak": "reinforce", "fragile": "reinforce", "strong": "strengthen", "anchored": "leverage"}
     action, direction = [], []
     for r in frames.rows(out):
         if r.verdict == "missing":
             up = nx.ancestors(feeds, r.link) & present
             down = nx.descendants(feeds, r.link) & present
-            if up and down:
-                action.append("fill")
-                direction.append("between")
-            else:
-                action.append("extend")
-                direction.append("upstream" if down else "downstream" if up else "detached")
-        elif r.verdict in ("weak", "fragile"):
-            action.append("strengthen")
+            where = "between" if up and down else "upstream" if down else "downstream" if up else "detached"
+            action.append("secure_supply" if r.resource_bound else "fill" if where == "between" else "extend")
+            direction.append(where)
+        elif r.verdict in by_verdict:
+            action.append("resource_swap" if r.resource_bound else by_verdict[r.verdict])
             direction.append("")
         else:
             action.append("none")
@@ -378,7 +392,8 @@ def summary(
     dict
         region, region_name, chain, chain_name, activity, links (leaf count), completeness ``c``
         (share of links with a local producer), ``wc`` (weighted), ``sc`` (supply-weighted, NaN without
-        supply data), verdict counts, action counts and the five links with the highest priority.
+        supply data), verdict counts, action counts and the five links with the highest priority
+        (among the links targets can be attracted into, :data:`chain_gap.vocab.TARGET_ACTIONS`).
     """
     spec = load_chain(chain)
     t = gaps if gaps is not None else table(G, spec, region, activity=activity)
@@ -387,7 +402,7 @@ def summary(
     ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
     base: dict[Any, float] = dict(ratio) if ratio is not None else dict.fromkeys(weights, 0.0)
     c, wc, sc = metrics.completeness(weights, n, base)
-    top = t[t["action"] != "none"].sort_values("priority", ascending=False).head(5)
+    top = t[t["action"].isin(vocab.TARGET_ACTIONS)].sort_values("priority", ascending=False).head(5)
     return {
         "region": str(t["region"].iloc[0]),
         "region_name": str(t["region_name"].iloc[0]),
@@ -530,7 +545,7 @@ def anchors(
 
     A local producer is an anchor when its revenue (else registered capital × ``capital_factor``)
     reaches the threshold of the chain's category, or when it induces local output through its purchases
-    (anchor pull > 0, ORACLES M8) and has at least ``min_local_partners`` local suppliers or customers.
+    (anchor pull > 0, the anchor-pull formula of docs/formulas.md) and has at least ``min_local_partners`` local suppliers or customers.
     Where the data carry no size for the firm (listed-company data), a listed firm whose main business
     is the link (its lines there ≥ ``listed_main_share`` of revenue, or its Shenwan industry is the
     link's) is an anchor by proxy.

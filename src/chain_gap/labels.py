@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chain_gap.vocab import (
+    ACTION_DEFINITIONS,
     ACTION_LABELS,
     ACTIONS,
     ACTIVITY_LABELS,
@@ -10,12 +11,14 @@ from chain_gap.vocab import (
     STAGE_LABELS,
     STAGES,
     VERDICT_COLORS,
+    VERDICT_DEFINITIONS,
     VERDICT_LABELS,
     VERDICTS,
 )
 
 __all__ = [
     "ACTIONS",
+    "ACTION_DEFINITIONS",
     "ACTION_LABELS",
     "ACTIVITY_LABELS",
     "ROLE_LABELS",
@@ -23,5 +26,6 @@ __all__ = [
     "STAGE_LABELS",
     "VERDICTS",
     "VERDICT_COLORS",
+    "VERDICT_DEFINITIONS",
     "VERDICT_LABELS",
 ]

@@ -1,4 +1,4 @@
-"""Pure formulas behind the gap verdicts and the target ranking (``shared/oracles/ORACLES.md``).
+"""Pure formulas behind the gap verdicts and the target ranking (``docs/formulas.md``, with worked numbers).
 
 Every function here takes plain numbers, mappings, numpy arrays or pandas objects and returns
 numbers, dicts or pandas objects. Nothing reads the graph, nothing prints, nothing keeps state, so
@@ -16,17 +16,17 @@ Bad input (negative counts, NaN in a matrix, unknown labels, cycles in a bill of
 and the offending label. Degenerate but legitimate inputs (zero totals, empty inputs, a region that
 holds all of a link) return documented ``0`` / ``inf`` / ``NaN`` values instead of raising.
 
-Index
+Index (the section names of docs/formulas.md)
 -----
-- M1 :func:`location_quotient` (LQ, rest-of-nation LQ*, log-normal interval)
-- M2 :func:`template_coverage`; M3 :func:`completeness`
-- M4 :func:`hhi`, :func:`concentration_flags`
-- M5 :func:`cascade_loss`, :func:`resilience_gain`
-- M6 :func:`rca`, :func:`proximity`, :func:`density`; Atlas measures :func:`complexity`
-- M7 :func:`entropy_weights`, :func:`topsis`
-- M8 :func:`anchor_pull`
-- M9 :func:`link_priority`, :func:`target_score`
-- M10 :func:`supplier_fit`
+- location quotient with a confidence interval: :func:`location_quotient` (LQ, rest-of-nation LQ*)
+- coverage and gap score :func:`template_coverage`; chain completeness :func:`completeness`
+- concentration: :func:`hhi`, :func:`concentration_flags`
+- cascade loss and resilience gain: :func:`cascade_loss`, :func:`resilience_gain`
+- relatedness density: :func:`rca`, :func:`proximity`, :func:`density`; complexity :func:`complexity`
+- firm quality: :func:`entropy_weights`, :func:`topsis`
+- anchor-firm pull: :func:`anchor_pull`
+- link priority and target score: :func:`link_priority`, :func:`target_score`
+- supplier fit: :func:`supplier_fit`
 """
 
 from __future__ import annotations

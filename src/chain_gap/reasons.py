@@ -39,6 +39,14 @@ def _isnan(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def _top_share_text(share: float) -> str:
+    """ "一家企业占九成以上" / "最大一家企业占七成" for the largest firm's share of a link."""
+    if share >= 0.9:
+        return "一家企业占九成以上"
+    tenths = "一二三四五六七八九"[max(0, min(8, int(share * 10) - 1))]
+    return f"最大一家企业占{tenths}成以上" if share >= 0.1 else "规模分散"
+
+
 def gap_reason(
     r: Any,
     *,
@@ -51,18 +59,24 @@ def gap_reason(
     names: Callable[[Iterable[str]], str],
     level_coverage: float = 1.0,
 ) -> str:
-    """The reason of one gap-table row (Chinese, the numbers cited).
+    """The reason of one gap-table row in plain 招商 words, ending with the action ("→ 建议补强").
+
+    Says what an officer can read aloud: how many local firms, what that means (a break in the chain,
+    one stoppage breaks it, a local strength), the neighbours that make a missing link a break, the rank
+    among the peers, and the action. The statistics behind it (LQ* and its interval, HHI, weights, gap)
+    are in :func:`gap_basis` (the 技术依据 column), not here.
 
     Parameters
     ----------
     r : namedtuple
         One row of the gap table (``itertuples``) with verdict, action and direction set.
     activity : str
-        The activity variable the table counts (``firms``, ``revenue``, ``reg_capital``).
+        The activity variable the table counts (``firms``, ``revenue``, ``reg_capital``); unused here
+        (the sentence counts firms), kept for symmetry with :func:`gap_basis`.
     level : str
         The region's level (``province``, ``city``, ``county``).
     cfg : GapsConfig
-        The settings that decided the verdict (the interval level is quoted from it).
+        The settings that decided the verdict (the coverage threshold is quoted from it).
     upstream, downstream : set of str
         Link ids upstream / downstream of this link along ``feeds``.
     present : set of str
@@ -76,66 +90,96 @@ def gap_reason(
     -------
     str
     """
-    act = ACTIVITY_LABELS["zh"][activity]
     lvl = LEVEL_LABELS["zh"].get(level, "地区")
-    base = (
-        f"本地{r.local}家生产企业（全国{r.national}家）"
-        if activity == "firms"
-        else f"本地{r.local}家生产企业，{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）"
-    )
-    parts = [base]
-    if r.verdict == "no_data":
+    if r.verdict == vocab.NO_DATA:
         if level_coverage < cfg.data.min_level_coverage:
             return (
                 f"数据中仅{level_coverage:.0%}的企业定位到{lvl}级（需≥{cfg.data.min_level_coverage:.0%}），"
                 f"无法判断本{lvl}此环节的强弱 → 无数据，不作诊断"
             )
         return "全国数据中无企业挂入此环节，数据无法反映该环节 → 无数据，不作诊断"
+    parts: list[str] = []
     if r.verdict == "missing":
-        parts = [f"本地无生产企业（全国{r.national}家）"]
         up, down = sorted(upstream & present)[:3], sorted(downstream & present)[:3]
-        if r.action == "fill":
-            parts.append(f"上游{names(up)}与下游{names(down)}本地已有企业，属链条断点")
+        parts.append(f"本地没有该环节企业（全国{r.national}家）")
+        if r.direction == "between":
+            parts.append(f"上游{names(up)}、下游{names(down)}本地都有企业，链条在此断开")
         elif r.direction == "upstream":
-            parts.append(f"位于本地链条上游之外（下游{names(down)}本地已有企业）")
+            parts.append(f"位于本地链条的上游之外（下游{names(down)}本地已有企业）")
         elif r.direction == "downstream":
-            parts.append(f"位于本地链条下游之外（上游{names(up)}本地已有企业）")
+            parts.append(f"位于本地链条的下游之外（上游{names(up)}本地已有企业）")
         else:
-            parts.append("相邻环节本地均无企业")
+            parts.append("相邻环节本地也没有企业")
+        if r.action == "secure_supply":
+            parts.append("该环节依赖矿产等自然资源，无法招引落地")
     else:
-        v = cfg.verdict
-        parts.append(f"区位熵LQ*={fmt(r.lq_star)}（{v.level_pct}区间{fmt(r.ci_low)}–{fmt(r.ci_high)}）")
+        parts.append(f"本地{'仅' if r.local <= 2 else '有'}{r.local}家")
         if r.verdict == "fragile":
-            bits = []
             if r.local == 1:
-                bits.append("仅1家企业")
-            if not _isnan(r.hhi):
-                bits.append(f"集中度HHI={fmt(r.hhi)}")
-            elif r.local > 1:
-                bits.append("规模未知")
-            if not _isnan(r.cascade_loss) and r.cascade_loss > 0:
-                bits.append(f"单家企业停产将使本地链条损失{r.cascade_loss:.0%}的环节价值")
-            parts.append("，".join(bits) + "，存在单点风险")
-        else:
-            if r.local > 1 and _isnan(r.hhi):
-                parts.append("企业规模未知，未计算集中度")
-            if r.verdict in ("strong", "anchored"):
-                parts.append(f"区间下限≥{v.strong_ci_low:g}，专业化优势显著")
-                if r.verdict == "anchored":
-                    parts.append(f"链主企业：{r.anchor_firms}")
-            elif not _isnan(r.ci_high) and r.ci_high < 1:
-                parts.append("区间上限<1，显著弱于全国平均")
+                parts.append("一家停产即断链")
+            elif not _isnan(getattr(r, "top_share", math.nan)) and r.top_share >= 0.5:
+                parts.append(f"{_top_share_text(r.top_share)}，一家停产即断链")
+            elif not _isnan(r.cascade_loss) and r.cascade_loss > 0:
+                parts.append(f"一家停产将使本地链条损失约{r.cascade_loss:.0%}的产值，有断链风险")
             else:
-                parts.append("区间跨越1，未显示专业化优势")
-    if not _isnan(r.peer_percentile):
-        parts.append(
-            f"在{r.n_peers}个{lvl}中居前{max(1, round(100 * (1 - r.peer_percentile) + 0.5)):.0f}%"
-            if r.local > 0
-            else f"可行性（关联密度）{fmt(r.density)}"
-        )
-    if r.action != "none":
-        parts.append(f"权重{r.weight:.3f}，缺口{r.gap:.3f}，优先级{r.priority:.2f} → {ACTION_ZH[r.action]}")
-    return "；".join(parts)
+                parts.append("企业过于集中，有断链风险")
+        elif r.verdict in ("strong", "anchored"):
+            parts.append("专业化程度明显高于全国，是本地长板")
+            if r.verdict == "anchored":
+                parts.append(f"链主企业：{r.anchor_firms}")
+        elif not _isnan(r.ci_high) and r.ci_high < 1:
+            parts.append("按本地经济规模看明显偏少，专业化程度低于全国")
+        else:
+            parts.append("已有基础，但专业化程度未显示高于全国，尚未形成优势")
+        if r.action == "resource_swap":
+            parts.append("该环节依托本地资源")
+    if r.local > 0 and not _isnan(r.peer_percentile):
+        top = max(1, round(100 * (1 - r.peer_percentile) + 0.5))
+        rank = "排第一" if r.peer_percentile >= 1 else f"排前{top}%" if top <= 50 else f"排后{max(1, 100 - top)}%"
+        parts.append(f"在{r.n_peers}个{lvl}中{rank}")
+    text = "，".join(parts)
+    return f"{text} → 建议{ACTION_ZH[r.action]}" if r.action != "none" else text
+
+
+def gap_basis(r: Any, *, activity: str, cfg: GapsConfig) -> str:
+    """The numbers behind one gap-table row (the 技术依据 column and the map's hover), in Chinese.
+
+    One LQ is shown: LQ* (against the rest of the nation) with its interval at the level in force; then
+    concentration, cascade loss, relatedness density, the link's weight, gap and priority, each only
+    when it is known.
+
+    Parameters
+    ----------
+    r : namedtuple
+        One row of the gap table with verdict, action, gap and priority set.
+    activity : str
+        The activity variable the table counts (cited when it is not the firm count).
+    cfg : GapsConfig
+        The settings in force (the interval's level).
+
+    Returns
+    -------
+    str
+    """
+    act = ACTIVITY_LABELS["zh"][activity]
+    bits = [f"本地{r.local}家/全国{r.national}家"]
+    if activity != "firms":
+        bits.append(f"本地{act}{r.local_activity:,.0f}（全国{r.national_activity:,.0f}）")
+    if r.verdict != vocab.NO_DATA:
+        if r.local > 0:
+            bits.append(f"LQ*={fmt(r.lq_star)}（{cfg.verdict.level_pct}区间{fmt(r.ci_low)}–{fmt(r.ci_high)}）")
+            if not _isnan(r.hhi):
+                bits.append(f"HHI={fmt(r.hhi)}")
+            elif r.local > 1:
+                bits.append("规模未知，未计算HHI")
+            if not _isnan(r.cascade_loss) and r.cascade_loss > 0:
+                bits.append(f"单家停产损失{r.cascade_loss:.0%}")
+        if not _isnan(r.density):
+            bits.append(f"关联密度{fmt(r.density)}")
+        bits.append(f"权重{r.weight:.3f}，缺口{r.gap:.3f}")
+        if r.action in vocab.TARGET_ACTIONS:
+            bits.append(f"优先级{r.priority:.2f}")
+    return "；".join(bits)
 
 
 def inferred_note(level: str, share: float) -> str:
@@ -185,7 +229,8 @@ def target_reason(r: Any, region_name: str) -> str:
             if r.direction in ("upstream", "downstream")
             else f"为{region_name}新建「{r.link_name}」环节（本地相邻环节尚无企业）"
         ),
-        "strengthen": f"强化{region_name}{r.verdict_zh}的「{r.link_name}」环节",
+        "reinforce": f"补强{region_name}{r.verdict_zh}「{r.link_name}」（扩大基础、增加备份）",
+        "strengthen": f"做强{region_name}的优势环节「{r.link_name}」（锻长板）",
     }.get(r.action, f"「{r.link_name}」")
     comps = [
         ("企业质量", r.quality),
@@ -247,7 +292,7 @@ def anchor_reason(
     category : str
         The chain's category (``traditional``, ``emerging``, ``future``).
     pull : float
-        Local output induced by its purchases (ORACLES M8), 0 when not a network anchor.
+        Local output induced by its purchases (the anchor-pull formula), 0 when not a network anchor.
     partners : int
         Local suppliers and customers; cited when ``pull`` > 0.
     proxy : bool

@@ -20,10 +20,11 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import _contacts, frames
+from chain_gap._report_steps import OutputsIncomplete, _run_steps
 from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
 from chain_gap.render import panorama as pano
-from chain_gap.render._steps import OutputsIncomplete, run_steps
+from chain_gap.render.briefing import write_briefing
 from chain_gap.render.chain_map import chain_map
 from chain_gap.render.excel import (
     CODE_COLUMNS,
@@ -50,6 +51,7 @@ from chain_gap.render.sheets import (
     sheet_name,
     target_sheet,
 )
+from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = [
     "ATTRIBUTION",
@@ -179,6 +181,9 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "targets": ("招商目标企业清单", "target list"),
     "panorama_png": ("产业链全景图 PNG", "panorama PNG"),
     "panorama_svg": ("产业链全景图 SVG", "panorama SVG"),
+    "atlas": ("产业地图（示意图，浏览器打开）", "atlas: the chain on a map (sketch, open in a browser)"),
+    "atlas_inner": ("下一级产业地图（区位熵，示意图）", "atlas one level down (LQ*, sketch)"),
+    "briefing": ("领导一页简报 PDF（A4）", "leader's one-page briefing PDF (A4)"),
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
 }
 
@@ -294,7 +299,7 @@ def overview(
             or ("无" if zh else "none"),
         ),
     ]
-    todo = gaps_table[gaps_table["action"] != "none"].sort_values("priority", ascending=False).head(top)
+    todo = gaps_table[gaps_table["action"].isin(TARGET_ACTIONS)].sort_values("priority", ascending=False).head(top)
     for i, r in enumerate(frames.rows(todo), 1):
         first = str(r.reasons or "").split("；")[0] if zh else str(r.reasons or "").split("; ")[0]
         rows.append(
@@ -470,6 +475,7 @@ def _page(
     config: Mapping[str, Any] | None,
 ) -> str:
     from chain_gap import gaps as gaps_mod
+    from chain_gap.report_atlas import report_section
 
     return report_page(
         spec,
@@ -482,6 +488,7 @@ def _page(
         synthetic=_synthetic(G),
         vintage=vintage(G),
         config=config,
+        atlas_html=report_section(G, spec, str(gt["region"].iloc[0]), lang=lang),
     )
 
 
@@ -544,7 +551,9 @@ def write_outputs(
     """Write every output of one (chain, region) into ``out``.
 
     gaps.xlsx, targets.xlsx, map.html (interactive map), panorama.png / panorama.svg,
-    report.xlsx (the Excel pack) and report.html. The gap table and the targets are computed once
+    report.xlsx (the Excel pack), report.html (with the 产业地图 block and the 对标 table), atlas.html
+    (the standalone map: the region's level in its province, the region and its peers outlined) and
+    briefing.pdf (the leader's one-page A4 briefing). The gap table and the targets are computed once
     (or taken as given) and shared, so all files show the same numbers; ``config`` (the gaps
     settings, default the shipped ones) is used for the table and stated in every note.
 
@@ -578,6 +587,8 @@ def write_outputs(
     outd.mkdir(parents=True, exist_ok=True)
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
     fig = _panorama_for(G, gt, lang)
+    from chain_gap.report_atlas import briefing_bytes, write_atlas
+
     page = _page_info(gt, spec, G, lang)
     steps: list[tuple[tuple[str, ...], Callable[[], Any]]] = [
         (
@@ -640,8 +651,16 @@ def write_outputs(
             ("report",),
             lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
         ),
+        (
+            ("atlas",),
+            lambda: write_atlas(G, spec, str(gt["region"].iloc[0]), outd / "atlas.html", lang=lang),
+        ),
+        (
+            ("briefing",),
+            lambda: write_briefing(outd / "briefing.pdf", briefing_bytes(G, spec, gt, tg, lang, _png_bytes(outd, fig))),
+        ),
     ]
-    return run_steps(steps)
+    return _run_steps(steps)
 
 
 def _png_bytes(outd: Path, fig: Any) -> bytes:
@@ -661,8 +680,8 @@ def write_report(
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``.
 
-    map.html, panorama.png, panorama.svg, report.xlsx (the pack), report.html, gaps.xlsx and
-    targets.xlsx. This is what ``chain-gap report BUNDLE --chain ID --region R --out DIR`` calls.
+    map.html, panorama.png, panorama.svg, report.xlsx (the pack), report.html, gaps.xlsx,
+    targets.xlsx, atlas.html and briefing.pdf. This is what ``chain-gap report BUNDLE --chain ID --region R --out DIR`` calls.
 
     Parameters
     ----------

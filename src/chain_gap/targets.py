@@ -1,10 +1,11 @@
 """招商目标企业清单: which firms elsewhere would close a region's gaps, ranked and explained.
 
-Candidates are confirmed producers outside the region in links whose gap action is fill, strengthen or
-extend. The score is ORACLES M9 — link priority × firm score — and every component is a column:
-gap and priority of the link, feasibility (relatedness density), resilience gain of a second maker
-(M5), firm quality (entropy-weight TOPSIS, M7), fit to local buyers (M10 on supply pairs, else
-adjacency along the chain's ``feeds``) and proximity. A Chinese ``reasons`` sentence names the gap
+Candidates are confirmed producers outside the region in links whose action firms can be attracted into
+(补链 / 延链 / 补强 / 强链, :data:`chain_gap.vocab.TARGET_ACTIONS`). The score is the target score of
+docs/formulas.md — link priority × firm score — and every component is a column: gap and priority of the
+link, feasibility (relatedness density), resilience gain of a second maker (cascade loss), firm quality
+(entropy-weight TOPSIS), fit to local buyers (supplier fit on supply pairs, else adjacency along ``feeds``)
+and proximity. A Chinese ``reasons`` sentence names the gap
 the firm closes and its strongest components.
 """
 
@@ -148,7 +149,7 @@ def _years(dates: pd.Series, ref_year: int) -> pd.Series:
 
 
 def _quality(cands: pd.DataFrame, tag_points: Mapping[str, float], ref_year: int) -> pd.Series:
-    """Entropy-weight TOPSIS (M7) over what the data carry, all benefit criteria.
+    """Entropy-weight TOPSIS over what the data carry, all benefit criteria.
 
     Per firm: size (revenue, registered capital, staff), age, listing age, tags; per firm and link, when
     the rows have them: the share of the firm's revenue in the link's products and the number of its
@@ -200,7 +201,7 @@ def _components(
     spec = load_chain(chain)
     reg = codes.resolve_region(region)
     gt = gap_table if gap_table is not None else gaps_mod.table(G, spec, reg.code)
-    need = gt[gt["action"] != "none"].set_index("link")
+    need = gt[gt["action"].isin(vocab.TARGET_ACTIONS)].set_index("link")
     mem = frames.members(G, spec, active_only=True)
     mem = mem.drop_duplicates(["ent_id", "link"])
     is_local = mem[reg.level] == reg.code
@@ -262,7 +263,7 @@ def _present_in_region(ents: pd.DataFrame, reg: Any, cands: pd.DataFrame) -> pd.
 
 
 def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
-    """Drop in total local cascade loss from one more maker per link (M5), 0 for absent links."""
+    """Drop in total local cascade loss from one more maker per link, 0 for absent links."""
     present = set(local["link"])
     if not present:
         return {}
@@ -607,7 +608,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
     """以商招商: for each local anchor firm, likely suppliers outside the region, with evidence.
 
     Evidence in order of strength: an existing supply pair (SUPPLIES edge into the anchor), a producer in
-    a link that ``feeds`` the anchor's link (product adjacency), then the M10 fit of suppliers that sell
+    a link that ``feeds`` the anchor's link (product adjacency), then the supplier fit (docs/formulas.md) of suppliers that sell
     to firms like the anchor.
 
     Parameters
@@ -678,7 +679,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
                 for pair, v in f_a.items():
                     s = str(pair[0])  # type: ignore[index]  # (supplier, buyer) MultiIndex keys
                     if s in outside_ids and s not in found:
-                        found[s] = (f"与链主的现有供应商客户重合（M10契合度{v:.2f}）", float(v), "")
+                        found[s] = (f"与链主的现有供应商客户重合（供应商契合度{v:.2f}）", float(v), "")
         best = sorted(found.items(), key=lambda kv: -kv[1][1])[:per_anchor]
         for ent, (ev, sc, link) in best:
             link = link or (

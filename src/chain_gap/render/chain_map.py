@@ -34,6 +34,7 @@ from chain_gap.labels import (
     STAGE_LABELS,
     STAGES,
     VERDICT_COLORS,
+    VERDICT_DEFINITIONS,
     VERDICT_LABELS,
     VERDICTS,
 )
@@ -45,6 +46,7 @@ from chain_gap.render.map_text import HEADER_ONLY, MAP_TEXT
 from chain_gap.render.notes import settings
 from chain_gap.render.style import FONT_STACK
 from chain_gap.render.text import text
+from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = ["chain_map"]
 
@@ -232,7 +234,8 @@ def chain_map(
     page_title = title or t["default_title"].format(region=region_name, chain=chain_label)
     activity = first["activity"]
     counts = Counter(leaf["verdict"] for leaf in leaves)
-    priority = [n["id"] for n in sorted(drawn, key=lambda n: -n["_priority"]) if n["action"] != "none"]
+    # the links to act on first: those firms can be attracted into (the ones with a priority)
+    priority = [n["id"] for n in sorted(drawn, key=lambda n: -n["_priority"]) if n["action"] in TARGET_ACTIONS]
     summary = [
         [
             STAGE_LABELS[lang][s],
@@ -287,7 +290,13 @@ def chain_map(
         chain_name=chain_label,
         vintage=vintage or t["vintage_unknown"],
         chips=[
-            {"verdict": v, "color": VERDICT_COLORS[v], "label": VERDICT_LABELS[lang][v], "count": counts.get(v, 0)}
+            {
+                "verdict": v,
+                "color": VERDICT_COLORS[v],
+                "label": VERDICT_LABELS[lang][v],
+                "count": counts.get(v, 0),
+                "definition": VERDICT_DEFINITIONS[lang][v],  # the chip's hover title
+            }
             for v in VERDICTS
         ],
         size_note=t["size_note"].format(activity=ACTIVITY_LABELS[lang][activity]),

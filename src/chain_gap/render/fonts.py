@@ -41,7 +41,7 @@ _MPLFONTS_FILES: tuple[str, ...] = (
     "SourceHanSerifSC-Regular.otf",
 )
 #: Characters every usable font must have: the fixed vocabulary of the panorama.
-_CJK_PROBE = "产业链全景图上中下游缺失薄弱脆弱较强链主带动补强延家环节优先关注数据时点合成演示"
+_CJK_PROBE = "产业链全景图上中下游缺失一般断风险优势主引领补强延家环节以商招对接外部供给资源换先关注数据时点合成演示"
 _SYSTEM_HINTS = (
     "cjk",
     "han sans",

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from chain_gap.labels import (
     ACTION_LABELS,
@@ -171,6 +172,7 @@ def report_page(
     vintage: str = "",
     config: Mapping[str, Any] | None = None,
     top_targets: int = 30,
+    atlas_html: str = "",
 ) -> str:
     """The report page of one (chain, region) from its computed parts.
 
@@ -199,6 +201,9 @@ def report_page(
         :func:`chain_gap.render.notes.settings`.
     top_targets : int
         How many targets to list.
+    atlas_html : str
+        The map block (:func:`chain_gap.report_atlas.report_section`), trusted HTML built with every
+        value escaped; placed after the panorama.
 
     Returns
     -------
@@ -332,4 +337,5 @@ def report_page(
         targets_heading=t["targets"].format(k=k, n=len(tg)),
         target_rows=target_rows,
         notes=list(notes.items()),
+        atlas_html=Markup(atlas_html),
     )

@@ -178,15 +178,17 @@ def leaf_node(
     group = (text(r.get("group_name_en")) if lang == "en" else "") or text(r["group_name"]) or text(r["group"])
     act = r["activity"]
     ci_lo, ci_hi = number(r.get("ci_low")), number(r.get("ci_high"))
-    lq_txt = fmt_num(r.get("lq"))
-    extra = []
-    if number(r.get("lq_star")) is not None:
-        extra.append(f"LQ* {fmt_num(r.get('lq_star'))}")
+    # one LQ: LQ* (against the rest of the nation, what the verdict reads) with its interval; a table
+    # made by hand without LQ* shows its plain LQ under that name
+    lq_key, lq_name = ("lq_star", "LQ*") if "lq_star" in r else ("lq", "LQ")
+    lq_txt = fmt_num(r.get(lq_key))
     if ci_lo is not None and ci_hi is not None:
         ci = MAP_TEXT[lang]["ci"].format(level=level_text(level))
-        extra.append(f"{ci} {fmt_num(ci_lo)}–{fmt_num(ci_hi)}")
-    if extra:
-        lq_txt += ("（" + "，".join(extra) + "）") if lang == "zh" else " (" + ", ".join(extra) + ")"
+        lq_txt += (
+            f"（{ci} {fmt_num(ci_lo)}–{fmt_num(ci_hi)}）"
+            if lang == "zh"
+            else f" ({ci} {fmt_num(ci_lo)}–{fmt_num(ci_hi)})"
+        )
     hhi_txt = fmt_num(r.get("hhi"))
     if bool(plain(r.get("single_firm"))):
         hhi_txt += "（仅 1 家企业）" if lang == "zh" else " (single firm)"
@@ -196,7 +198,7 @@ def leaf_node(
         if act != "firms":
             facts.append([f"本地{act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
         facts += [
-            [f"区位熵 LQ（按{act_label}）", lq_txt],
+            [f"区位熵 {lq_name}（按{act_label}）", lq_txt],
             ["集中度 HHI", hhi_txt],
             ["优先级", fmt_num(r.get("priority"))],
         ]
@@ -204,7 +206,8 @@ def leaf_node(
         facts = [["Local firms", f"{fmt_int(r['local'])} (national {fmt_int(r.get('national'))})"]]
         if act != "firms":
             facts.append([f"Local {act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
-        facts += [[f"LQ (by {act_label})", lq_txt], ["HHI", hhi_txt], ["Priority", fmt_num(r.get("priority"))]]
+        facts += [[f"{lq_name} (by {act_label})", lq_txt], ["HHI", hhi_txt], ["Priority", fmt_num(r.get("priority"))]]
+    facts += _basis_rows(r, lang)
     return {
         "id": r["link"],
         "name": name,
@@ -228,6 +231,24 @@ def leaf_node(
         "_priority": number(r.get("priority")) or 0.0,
         "_weight": number(r.get("weight")) if number(r.get("weight")) is not None else 1.0,
     }
+
+
+def _basis_rows(r: Mapping[str, Any], lang: str) -> list[list[str]]:
+    """The rest of the 技术依据 (basis) numbers for the hover and panel: cascade loss, density, weight and gap.
+
+    LQ* with its interval, HHI and the priority are rows of their own, so the basis is shown without
+    repeating them; the plain reason stays in the panel's 判断依据.
+    """
+    rows = []
+    loss = number(r.get("cascade_loss"))
+    if loss is not None and loss > 0:
+        rows.append(["单家停产损失" if lang == "zh" else "Single-firm loss", f"{loss:.0%}"])
+    if number(r.get("density")) is not None:
+        rows.append(["关联密度" if lang == "zh" else "Relatedness density", fmt_num(r.get("density"))])
+    w, gap = number(r.get("weight")), number(r.get("gap"))
+    if w is not None and gap is not None:
+        rows.append(["权重 / 缺口" if lang == "zh" else "Weight / gap", f"{w:.3f} / {gap:.3f}"])
+    return rows
 
 
 def _dominant(weights: Mapping[str, float], order: Sequence[str]) -> str:

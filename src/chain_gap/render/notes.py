@@ -13,9 +13,19 @@ from typing import Any
 import pandas as pd
 
 from chain_gap.render.text import level_text
+from chain_gap.vocab import (
+    ACTION_DEFINITIONS,
+    ACTION_LABELS,
+    ACTIONS,
+    VERDICT_DEFINITIONS,
+    VERDICT_LABELS,
+    VERDICTS,
+)
 
 __all__ = [
     "ATTRIBUTION",
+    "action_rules",
+    "definitions",
     "fmt_param",
     "gap_notes",
     "lq_method",
@@ -32,6 +42,18 @@ ATTRIBUTION = [
     "GB/T 4754-2017 tables: swifthu/industrial_classifi (MIT)",
     "Administrative divisions: modood/Administrative-divisions-of-China (WTFPL), NBS 2023",
 ]
+
+#: What the numbers of the 技术依据 (basis) column are, for the reader who opens it.
+BASIS_NOTE = {
+    "zh": "技术依据列给出诊断背后的数字：LQ*=区位熵（以全国其余地区为参照），括号内为其置信区间；HHI=企业规模集中度"
+    "（1=一家独占）；单家停产损失=一家企业停产使本地链条损失的产值比例；关联密度=本地相关环节的基础（越高越易落地）；"
+    "权重=该环节在链条中的分量；缺口=权重×(1−min(LQ*,1))；优先级=环节优先级（0–1）。公式见 docs/formulas.md",
+    "en": "The basis column holds the numbers behind a verdict: LQ* (location quotient against the rest of the "
+    "nation) with its confidence interval; HHI (size concentration, 1 = one firm holds all); single-firm loss "
+    "(share of the local chain's value lost when one firm stops); relatedness density (how much related "
+    "activity the region has); weight (the link's share of the chain); gap = weight × (1 − min(LQ*, 1)); "
+    "priority (0–1). The formulas are in docs/formulas.md",
+}
 
 _SYNTHETIC_NOTE = "合成演示数据，非真实企业 / synthetic demo data, not real firms"
 
@@ -152,19 +174,77 @@ def verdict_rules(cfg: Mapping[str, Any], lang: str = "zh") -> str:
     str
     """
     p = _verdict_cfg(cfg)
+    w = VERDICT_LABELS["zh" if lang == "zh" else "en"]
     if lang == "zh":
         return (
-            f"缺失=无本地生产企业；脆弱=仅1家、HHI>{p['hhi']}，或不超过2家且单家企业级联损失≥{p['cascade']}；"
-            f"较强=LQ*的{p['level']}区间下限≥{p['ci_low']}且≥{p['min_firms']}家；链主带动=较强且有链主企业；其余为薄弱；"
-            f"无数据=全国无企业挂入该环节，或数据中定位到该级别的企业不足{p['coverage']}（不作诊断、无招商方向）"
+            f"{w['missing']}=无本地生产企业；{w['fragile']}=仅1家、集中度HHI>{p['hhi']}，"
+            f"或不超过2家且单家企业停产损失≥{p['cascade']}；"
+            f"{w['strong']}=LQ*的{p['level']}区间下限≥{p['ci_low']}且≥{p['min_firms']}家；"
+            f"{w['anchored']}={w['strong']}且有链主企业；其余有企业的为{w['weak']}（未显示专业化优势）；"
+            f"{w['no_data']}=全国无企业挂入该环节，或数据中定位到该级别的企业不足{p['coverage']}（不作诊断、无招商方向）"
         )
     return (
-        f"missing = no local producer; fragile = one firm, HHI > {p['hhi']}, or at most two firms with a "
-        f"single-firm cascade loss ≥ {p['cascade']}; strong = low end of the {p['level']} LQ* interval "
-        f"≥ {p['ci_low']} with ≥ {p['min_firms']} firms; anchored = strong with a chain-leader firm; otherwise weak; "
-        f"no data = no firm in the data is linked to the link, or fewer than {p['coverage']} of the located firms "
-        "reach the region's level (no verdict, no action)"
+        f"{w['missing']} = no local producer; {w['fragile']} = one firm, HHI > {p['hhi']}, or at most two firms "
+        f"with a single-firm cascade loss ≥ {p['cascade']}; {w['strong']} = low end of the {p['level']} LQ* "
+        f"interval ≥ {p['ci_low']} with ≥ {p['min_firms']} firms; {w['anchored']} = a strength with a chain-leader "
+        f"firm; any other present link is {w['weak']}; {w['no_data']} = no firm in the data is linked to the link, "
+        f"or fewer than {p['coverage']} of the located firms reach the region's level (no verdict, no action)"
     )
+
+
+def action_rules(lang: str = "zh") -> str:
+    """The verdict → action table in one sentence, and which actions get a priority and targets.
+
+    Parameters
+    ----------
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
+    v, a = VERDICT_LABELS["zh" if lang == "zh" else "en"], ACTION_LABELS["zh" if lang == "zh" else "en"]
+    if lang == "zh":
+        return (
+            f"{v['missing']}：上下游本地都有企业→{a['fill']}，在本地链条之外→{a['extend']}；"
+            f"{v['weak']}、{v['fragile']}→{a['reinforce']}；{v['strong']}→{a['strengthen']}（锻长板，招引链主或龙头）；"
+            f"{v['anchored']}→{a['leverage']}；依赖自然资源的环节（矿产、卤水等）缺失→{a['secure_supply']}，"
+            f"本地已有→{a['resource_swap']}；{v['no_data']}→无。"
+            f"只有{a['fill']}、{a['extend']}、{a['reinforce']}、{a['strengthen']}计算环节优先级并列出招商目标企业"
+        )
+    return (
+        f"{v['missing']}: local firms up- and downstream → {a['fill']}, beyond the local chain → {a['extend']}; "
+        f"{v['weak']} and {v['fragile']} → {a['reinforce']}; {v['strong']} → {a['strengthen']} (attract a leading "
+        f"firm); {v['anchored']} → {a['leverage']}; a resource-bound link (ores, brine) missing → "
+        f"{a['secure_supply']}, present → {a['resource_swap']}; {v['no_data']} → none. Only {a['fill']}, "
+        f"{a['extend']}, {a['reinforce']} and {a['strengthen']} get a link priority and target firms"
+    )
+
+
+def definitions(lang: str = "zh") -> dict[str, str]:
+    """One note row per verdict and per action word: the word and its one-sentence definition.
+
+    Parameters
+    ----------
+    lang : str
+        ``"zh"`` (default) or ``"en"``: the language of the words and definitions (keys are bilingual).
+
+    Returns
+    -------
+    dict
+        ``"诊断：缺失环节 / verdict: Missing"`` → definition, then the actions, in table order.
+    """
+    lg = "zh" if lang == "zh" else "en"
+    out = {}
+    for v in VERDICTS:
+        out[f"诊断：{VERDICT_LABELS['zh'][v]} / verdict: {VERDICT_LABELS['en'][v]}"] = VERDICT_DEFINITIONS[lg][v]
+    for act in ACTIONS:
+        if act != "none":
+            out[f"招商方向：{ACTION_LABELS['zh'][act]} / action: {ACTION_LABELS['en'][act]}"] = ACTION_DEFINITIONS[lg][
+                act
+            ]
+    return out
 
 
 def lq_method(cfg: Mapping[str, Any], lang: str = "zh") -> str:
@@ -185,11 +265,12 @@ def lq_method(cfg: Mapping[str, Any], lang: str = "zh") -> str:
     if lang == "zh":
         return (
             "LQ*=(本地环节/本地总量)/((全国环节−本地环节)/(全国总量−本地总量))；"
-            f"小样本给出{level}置信区间而非结论（ORACLES M1）"
+            f"小样本给出{level}置信区间而非结论（公式见 docs/formulas.md「区位熵及其置信区间」）"
         )
     return (
         "LQ* = (local link / local total) / ((national link − local link) / "
-        f"(national total − local total)); small counts get a {level} interval, not a verdict (ORACLES M1)"
+        f"(national total − local total)); small counts get a {level} interval, not a verdict "
+        "(docs/formulas.md, location quotient with a confidence interval)"
     )
 
 
@@ -221,10 +302,10 @@ def gap_notes(
         "地区 / region": f"{a.get('region_name', '')} ({a.get('region', '')})",
         "活动变量 / activity": f"{a.get('activity_zh', '')} ({a.get('activity', '')})",
         "数据版本 / vintage": vintage(G) or "见数据来源 / see sources",
-        "区位熵 / LQ": "LQ*=(本地环节/本地总量)/((全国环节−本地环节)/(全国总量−本地总量))，"
-        f"{_verdict_cfg(cfg)['level']}置信区间见ORACLES M1",
+        "区位熵 / LQ": lq_method(cfg, "zh"),
         "诊断规则 / verdicts": verdict_rules(cfg, "zh"),
-        "招商方向 / actions": "补链=缺失环节位于本地已有环节之间；延链=缺失环节在本地链条之外；强链=薄弱或脆弱环节",
+        "招商方向 / actions": action_rules("zh"),
+        **definitions("zh"),
         "复杂度 / complexity": a.get("complexity_note", "") or "—",
         "口径 / counting": "仅计已确认的生产型企业（销售、维修类不计）",
         "归属 / attribution": "；".join(ATTRIBUTION),
@@ -297,7 +378,8 @@ def target_notes(
     notes = {
         "链条 / chain": f"{targets.attrs.get('chain_name', '')} ({targets.attrs.get('chain', '')})",
         "地区 / region": f"{targets.attrs.get('region_name', '')} ({targets.attrs.get('region', '')})",
-        "得分 / score": "综合得分 = 环节优先级 × [α×企业质量 + (1−α)×契合度/最大契合度] × (1 + 同省加成)（ORACLES M9）",
+        "得分 / score": "综合得分 = 环节优先级 × [α×企业质量 + (1−α)×契合度/最大契合度] × (1 + 同省加成)"
+        "（docs/formulas.md「环节优先级与目标企业得分」）",
         "权重文件 / weights file": str(weights or "默认 graph/config/targets.toml"),
         "权重 / weights": weights_text(prof),
         "筛选 / filters": "；".join(filters or []) or "默认：跳过本地已有企业，不列该环节仅为副线的企业",
@@ -395,8 +477,11 @@ def pack_notes(
             {
                 "方法：区位熵 / LQ": lq_method(cfg, "zh"),
                 "方法：诊断 / verdicts": verdict_rules(cfg, "zh"),
-                "方法：招商方向 / actions": "补链=缺失环节位于本地已有环节之间；延链=缺失环节在本地链条之外；强链=薄弱或脆弱环节",
-                "方法：目标企业 / targets": "综合得分 = 环节优先级 × [α×企业质量(TOPSIS) + (1−α)×本地配套契合度] × (1 + 同省加成)（ORACLES M9）",
+                "方法：招商方向 / actions": action_rules("zh"),
+                "方法：环节优先级 / priority": "环节优先级 = Σ 权重×(该项在可招引环节中的最小-最大归一化值)，"
+                "各项为关联密度、复杂度PCI、机会增益COG、缺口（docs/formulas.md「环节优先级与目标企业得分」）",
+                "方法：目标企业 / targets": "综合得分 = 环节优先级 × [α×企业质量(熵权TOPSIS) + (1−α)×本地配套契合度] "
+                "× (1 + 同省加成)",
                 "口径 / counting": "链条诊断只计已确认的生产型企业；本地企业清单列出全部挂链企业（含销售、应用、待核实和已排除），逐条注明",
                 "复杂度 / complexity": a.get("complexity_note", "") or "—",
             }
@@ -406,15 +491,19 @@ def pack_notes(
             {
                 "方法：区位熵 / LQ": lq_method(cfg, "en"),
                 "方法：诊断 / verdicts": verdict_rules(cfg, "en"),
-                "方法：招商方向 / actions": "fill = missing link between local links; extend = missing link beyond the "
-                "local chain; strengthen = weak or fragile link",
-                "方法：目标企业 / targets": "score = link priority × [α × firm quality (TOPSIS) + (1 − α) × fit to local "
-                "buyers] × (1 + same-province bonus) (ORACLES M9)",
+                "方法：招商方向 / actions": action_rules("en"),
+                "方法：环节优先级 / priority": "link priority = Σ weight × (min-max of the feature over the links "
+                "targets can be attracted into), features density, PCI, COG and gap (docs/formulas.md, link priority "
+                "and target score)",
+                "方法：目标企业 / targets": "score = link priority × [α × firm quality (entropy-weight TOPSIS) + "
+                "(1 − α) × fit to local buyers] × (1 + same-province bonus)",
                 "口径 / counting": "gap analysis counts confirmed producers; the local firm list shows every linked firm "
                 "(sellers, users, to-verify and rejected links included, each labelled)",
                 "复杂度 / complexity": a.get("complexity_note", "") or "—",
             }
         )
+    notes.update(definitions(lang))
+    notes["技术依据 / basis"] = BASIS_NOTE["zh" if zh else "en"]
     for i, line in enumerate(ATTRIBUTION, start=1):
         notes[f"归属 {i} / attribution {i}"] = line
     return notes

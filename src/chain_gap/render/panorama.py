@@ -24,6 +24,7 @@ from chain_gap.render.inputs import PlotError, chain_names, leaf_records
 from chain_gap.render.style import STAGE_BAND, text_color
 from chain_gap.render.text import number
 from chain_gap.render.text import text as as_text
+from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = ["PANORAMA_DPI", "PANORAMA_SIZE", "panorama", "png_bytes", "write_panorama"]
 
@@ -36,7 +37,7 @@ _PANO_TEXT: dict[str, dict[str, str]] = {
         "count": "{n}家",
         "legend_priority": "粗框★ = 优先关注（前{k}）",
         "legend_count": "N家 = 本地企业数",
-        "legend_action": "建议：补链 = 补齐断点 · 强链 = 做强薄弱 · 延链 = 向外延伸",
+        "legend_action": "建议：补链 = 补齐断点 · 延链 = 向外延伸 · 补强 = 扩大基础 · 强链 = 锻长板",
         "synthetic": "合成演示数据 —— 企业与数字均为程序生成，不代表真实情况 · synthetic demo data",
         "watermark": "合成演示数据",
         "credit": "chain-gap 链条诊断",
@@ -50,7 +51,8 @@ _PANO_TEXT: dict[str, dict[str, str]] = {
         "count": "{n} firms",
         "legend_priority": "Bold frame ★ = act first (top {k})",
         "legend_count": "N firms = local firms in the link",
-        "legend_action": "Fill = close a gap · Strengthen = weak link · Extend = beyond local chain",
+        "legend_action": "Fill = close a gap · Extend = beyond local chain · Reinforce = widen the base · "
+        "Strengthen = build on a strength",
         "synthetic": "Synthetic demo data — firms and numbers are generated, not real · 合成演示数据",
         "watermark": "SYNTHETIC DEMO",
         "credit": "chain-gap gap analysis",
@@ -122,7 +124,7 @@ def panorama(
     The familiar poster of Chinese industrial-chain planning documents: three columns 上游 /
     中游 / 下游, the level-2 groups as headed blocks, and one box per leaf link filled with its
     verdict colour (:data:`VERDICT_COLORS`, the same as the map and the report) carrying the link
-    name, the local firm count ("12家") and the recommended action (补链 / 强链 / 延链). The five
+    name, the local firm count ("12家") and the recommended action (补链 / 延链 / 补强 / 强链 …). The five
     links with the highest priority get a bold frame and a star, because the first question of a
     leadership meeting is "where do we start". Box grid, column split and font size are chosen
     so that ~50 links fit a slide at a readable size (names wrap; very long ones shrink, then
@@ -177,7 +179,9 @@ def panorama(
     subtitle = t["subtitle"].format(
         code=as_text(first["region"]), vintage=vintage or t["vintage_unknown"], n=len(rows), present=present
     )
-    acting = sorted((r for r in rows if r["action"] != "none"), key=lambda r: -(number(r.get("priority")) or 0.0))
+    acting = sorted(
+        (r for r in rows if r["action"] in TARGET_ACTIONS), key=lambda r: -(number(r.get("priority")) or 0.0)
+    )
     top = {r["link"] for r in acting[:_PANO_TOP_PRIORITIES]}
 
     def name_of(r: Mapping[str, Any]) -> str:
@@ -421,7 +425,9 @@ def panorama(
                     action = ACTION_LABELS[lang][r["action"]] if r["action"] != "none" else ""
                     sub = ("★ " if is_top else "") + count + (f" · {action}" if action else "")
                     line_h = ns * 1.22 * _EM_W
-                    sub_size = size * 0.92
+                    sub_size = fit_lines(sub, (box_w - 0.14) * 72, size * 0.92, 1, size * 0.6)[
+                        1
+                    ]  # 以资源换产业 is long
                     block_h = len(lines) * line_h + sub_size * 1.25 * _EM_W
                     ty = yy + (bh - block_h) / 2 + line_h / 2
                     for ln in lines:

@@ -1,6 +1,6 @@
-"""Writing the outputs of a report one by one: a file that cannot be replaced now is reported, the others written.
+"""Writing a report's outputs one by one: a file that cannot be replaced now is reported, the others written.
 
-Part of :mod:`chain_gap.report` (its :class:`OutputsIncomplete` is re-exported there).
+Split from :mod:`chain_gap.report` (module size); ``chain_gap.report.OutputsIncomplete`` re-exports it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from chain_gap import errors
 from chain_gap.errors import ChainGapError
 
-__all__ = ["OutputsIncomplete", "run_steps"]
+__all__ = ["OutputsIncomplete"]
 
 
-def run_steps(steps: list[tuple[tuple[str, ...], Callable[[], Any]]]) -> dict[str, Path]:
+def _run_steps(steps: list[tuple[tuple[str, ...], Callable[[], Any]]]) -> dict[str, Path]:
     """Write each output on its own: a file the user cannot replace now (open in Excel, read-only, disk
     full) is reported and the other outputs are still written; the error lists what failed and what was
     written (:class:`OutputsIncomplete`). Other errors (bugs) stop at once as before."""
