@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyarrow as pa
 
 from chain_gap import _bundle as B
-from chain_gap import _fastgraph
+from chain_gap import _contacts, _fastgraph
 from chain_gap._bundle import BundleError
 
 __all__ = ["build"]
@@ -57,6 +58,10 @@ def build(
     mpath = str(root / B.MANIFEST)
     G = nx.MultiDiGraph()
     G.graph.update(B.read_graph_attrs(root, manifest))
+    contacts = manifest.get("tables", {}).get(_contacts.CONTACTS)
+    if contacts is not None and (only is None or _contacts.CONTACTS in only):
+        parts = [B.read_parquet(root, p, f"table {_contacts.CONTACTS}") for p in contacts["parts"]]
+        G.graph[_contacts.CONTACTS] = _contacts.from_arrow(pa.concat_tables(parts))
     totals = {"nodes": 0, "edges": 0}
     canon: dict[str, str] | None = None
     for section in ("nodes", "edges"):

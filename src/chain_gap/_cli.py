@@ -315,6 +315,14 @@ def scope(*, region: bool = True) -> Callable[[Callable[..., Any]], Callable[...
     return deco
 
 
+no_contacts_opt = click.option(
+    "--no-contacts",
+    "no_contacts",
+    is_flag=True,
+    help="不输出企业联系方式（法定代表人、电话、邮箱、官网、地址），用于对外分享。"
+    "Leave the firms' contacts out of every output (a copy to share).",
+)
+
 out_opt = click.option(
     "-o",
     "--output",

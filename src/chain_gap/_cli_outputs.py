@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from chain_gap._cli import EXIT_USER, _bundle, _no_data_exit, friendly, lang_opt, out_opt, say, scope
+from chain_gap._cli import EXIT_USER, _bundle, _no_data_exit, friendly, lang_opt, no_contacts_opt, out_opt, say, scope
 from chain_gap.cli import main, write_frame
 
 
@@ -132,9 +132,10 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None, lang:
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="产业链地图 map.html。Output map.html."
 )
+@no_contacts_opt
 @lang_opt
 @friendly
-def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> None:
+def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool, lang: str) -> None:
     """交互式产业链地图（单个 HTML 文件，可离线打开）。
 
     Interactive chain map (one self-contained HTML file, works offline).
@@ -145,16 +146,17 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, lang: str) -> Non
     from chain_gap import report
 
     G = _bundle(bundle)
-    report.write_map(G, chain, region, output, lang=lang)
+    report.write_map(G, chain, region, output, lang=lang, contacts=not no_contacts)
     say(f"已写入 {output}", f"wrote {output}")
 
 
 @main.command("report")
 @scope()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
+@no_contacts_opt
 @lang_opt
 @friendly
-def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> None:
+def report_cmd(bundle: str, chain: str, region: str, out: str, no_contacts: bool, lang: str) -> None:
     """工作人员要打开的全部成果：地图、全景图、Excel、HTML 报告、诊断表和目标清单。
 
     Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
@@ -168,7 +170,9 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
     gt = gaps.table(G, chain, region)
     tg = targets.rank(G, chain, region, top=100, gap_table=gt)
     try:
-        paths = report.write_outputs(G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang)
+        paths = report.write_outputs(
+            G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=not no_contacts
+        )
         failed: dict[str, str] = {}
     except report.OutputsIncomplete as exc:
         paths, failed = exc.written, exc.failed
@@ -190,9 +194,10 @@ def report_cmd(bundle: str, chain: str, region: str, out: str, lang: str) -> Non
 @click.option("--seed", default=0, show_default=True, help="随机种子。Random seed.")
 @click.option("--region", default="411400", show_default=True, help="分析的地区（默认商丘市）。Region to analyse.")
 @click.option("--chain", default="nev", show_default=True, help="产业链 id 或名称。Chain id or name.")
+@no_contacts_opt
 @lang_opt
 @friendly
-def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) -> None:
+def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, no_contacts: bool, lang: str) -> None:
     """用合成的全国数据跑通全流程（明确标注为合成数据）。
 
     Run the whole pipeline on synthetic national data (clearly labelled synthetic).
@@ -207,7 +212,14 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, lang: str) ->
 
     t0 = time.perf_counter()
     res = demo.run(
-        out, n=n, seed=seed, region=region, chain=chain, lang=lang, progress=lambda msg: click.echo(msg, err=True)
+        out,
+        n=n,
+        seed=seed,
+        region=region,
+        chain=chain,
+        lang=lang,
+        progress=lambda msg: click.echo(msg, err=True),
+        contacts=not no_contacts,
     )
     from chain_gap import report
 

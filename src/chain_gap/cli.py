@@ -38,6 +38,7 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     chain_opt,
     friendly,
     lang_opt,
+    no_contacts_opt,
     out_opt,
     region_opt,
     say,
@@ -497,6 +498,14 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None, lang: 
     is_flag=True,
     help="增加前 K 名排名稳定性一列。Add the top-K rank stability column.",
 )
+@click.option(
+    "--update",
+    "update",
+    type=click.Path(exists=True, dir_okay=False),
+    help="已填写跟进情况的旧清单（.xlsx/.csv，只读）：跟进人/跟进状态/最近联系/备注 沿用到 -o 新文件。"
+    "A lead list staff filled in (read only): its follow-up columns are carried into the new -o file.",
+)
+@no_contacts_opt
 @out_opt
 @lang_opt
 @friendly
@@ -508,29 +517,48 @@ def targets_cmd(
     weights: str | None,
     filters: tuple[str, ...],
     with_stability: bool,
+    update: str | None,
+    no_contacts: bool,
     output: str | None,
     lang: str,
 ) -> None:
-    """招商目标企业清单：外地可补本地缺口的企业，按得分排序。
+    """招商目标企业清单：外地可补本地缺口的企业，按得分排序（含联系方式和跟进列）。
 
-    Ranked firms elsewhere that would close the region's gaps.
+    Ranked firms elsewhere that would close the region's gaps, as a lead list (contacts, follow-up columns).
 
     \b
     Example: chain-gap targets city.bundle --chain nev --region 商丘市 --top 50 --stability -o targets.xlsx
+             chain-gap targets new.bundle --chain nev --region 商丘市 --update 旧清单.xlsx -o 新清单.xlsx
     """
-    from chain_gap import report, targets
+    from chain_gap import _contacts, leads, report, targets
 
+    if update and not output:
+        raise click.UsageError(
+            zh_en("--update 需要用 -o 指定新的输出文件（原表不会被改写）", "--update needs -o: the new file to write")
+        )
     G = _bundle(bundle)
     t = targets.rank(G, chain, region, top=top, weights=weights, filters=list(filters), with_stability=with_stability)
-    write_frame(
-        report.target_sheet(t, lang),
-        output,
-        sheet=report.sheet_name("targets", lang),
-        notes=report.target_notes(t, weights, list(filters), lang, G),
-        lang=lang,
-        kind="targets",
-        page=report.page(t, G, lang),
-    )
+    t = _contacts.attach(t, G, not no_contacts)
+    notes = report.target_notes(t, weights, list(filters), lang, G)
+    if update and output:
+        up = leads.carry_over(t, update, G, region, lang=lang, contacts=not no_contacts)
+        written = leads.write_lead_list(up, output, source=update, lang=lang, notes=notes, page=report.page(t, G, lang))
+        say(
+            f"跟进记录：沿用 {up.carried} 家，新增 {up.new} 家，移出 {len(up.removed)} 家（见「已移出名单」）；"
+            f"已写入 {', '.join(map(str, written))}",
+            f"follow-up: carried over {up.carried}, new {up.new}, removed {len(up.removed)} (see 'Removed from "
+            f"list'); wrote {', '.join(map(str, written))}",
+        )
+    else:
+        write_frame(
+            report.target_sheet(t, lang, lead=output is not None),  # the follow-up columns are for a file
+            output,
+            sheet=report.sheet_name("targets", lang),
+            notes=notes,
+            lang=lang,
+            kind="targets",
+            page=report.page(t, G, lang),
+        )
     _no_data_exit(t)
 
 
@@ -617,8 +645,9 @@ def neo4j_group() -> None:
     help="Neo4j 数据库（默认服务器的默认库）。Neo4j database (default: the server's default).",
 )
 @click.option("--batch-size", default=10_000, show_default=True, help="每批写入的行数。Rows per batch.")
+@no_contacts_opt
 @friendly
-def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
+def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: bool) -> None:
     """把数据包推送到 Neo4j（先建约束，再分批 MERGE；可重复执行）。
 
     Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
@@ -628,7 +657,7 @@ def neo4j_push(bundle: str, database: str | None, batch_size: int) -> None:
     """
     from chain_gap import neo4j
 
-    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True)
+    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True, contacts=not no_contacts)
     click.echo(json.dumps(res, ensure_ascii=False, indent=1, default=str))
 
 
@@ -670,8 +699,9 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
 @click.option(
     "--database", default="neo4j", show_default=True, help="导入命令中的数据库名。Database name in the import command."
 )
+@no_contacts_opt
 @friendly
-def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
+def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool) -> None:
     """写出 neo4j-admin 批量导入文件（CSV 和含完整命令的 README）。
 
     Write neo4j-admin database import files (CSV + README with the exact command).
@@ -681,7 +711,7 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
     """
     from chain_gap import neo4j
 
-    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database)
+    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database, contacts=not no_contacts)
     click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
 
 

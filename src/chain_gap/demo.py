@@ -23,6 +23,7 @@ def run(
     chain: str = "nev",
     lang: str = "zh",
     progress: Callable[[str], None] | None = None,
+    contacts: bool = True,
 ) -> dict[str, Any]:
     """Run the demo pipeline and write its outputs into ``out``.
 
@@ -42,6 +43,9 @@ def run(
         Language of the outputs' text, ``"zh"`` or ``"en"``.
     progress : callable, optional
         Called with one line of progress text per step; default silent.
+    contacts : bool
+        The synthetic contacts on the lead list, the local-firm sheet and the map; False leaves
+        them out of every output (the bundle keeps them).
 
     Returns
     -------
@@ -77,7 +81,7 @@ def run(
     say(t(f"{reg.name}：链条诊断与招商目标 …", f"gap analysis and targets for {reg.name} …"))
     gt = gaps.table(G, chain, reg.code)
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
-    paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang)
+    paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=contacts)
     if reg.level != "county":  # and the map one level down: the region's own counties (or a province's cities)
         from chain_gap.report_atlas import write_atlas
 

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
-from chain_gap import errors
+from chain_gap import _contacts, errors
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._bundle_read import build as _build
@@ -403,13 +403,30 @@ def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> 
             "schema_version": _schema_version(),
             "nodes": _encode_section(root, "nodes", nodes),
             "edges": _encode_section(root, "edges", edges),
-            "graph": _graph_part(root, G.graph),
-            "tables": dict(base["tables"]) if base else {},
+            "graph": _graph_part(root, _contacts.without(G.graph)),
+            "tables": _with_contacts(root, dict(base["tables"]) if base else {}, _contacts.of(G)),
             "loads": list(base["loads"]) if base else [],
             "totals": {"nodes": G.number_of_nodes(), "edges": n_edges},
         }
         _commit(root, base, manifest, stale, vin)
     return root
+
+
+def _with_contacts(root: Path, tables: dict[str, Any], contacts: Any) -> dict[str, Any]:
+    """``tables`` (a manifest's side tables) with the contacts table written as its ``contacts`` part."""
+    if contacts is None:
+        return tables
+    table = _contacts.to_arrow(contacts)
+    entry = B.write_part(root, "tables", _contacts.CONTACTS, B.parquet_bytes(table), ".parquet")
+    entry.update(rows=table.num_rows)
+    return {**tables, _contacts.CONTACTS: {"count": table.num_rows, "parts": [entry]}}
+
+
+def _base_contacts(root: Path, base: dict[str, Any]) -> Any:
+    meta = base.get("tables", {}).get(_contacts.CONTACTS)
+    if meta is None:
+        return None
+    return _contacts.from_arrow(pa.concat_tables([B.read_parquet(root, p, "table contacts") for p in meta["parts"]]))
 
 
 def save(
@@ -448,7 +465,10 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
     base = _current(root)
     if base is None or base.get("format") != B.FORMAT:
         G = load(root) if base is not None else nx.MultiDiGraph()
+        old_contacts = _contacts.of(G)
         G.graph.update(D.graph)
+        if _contacts.of(D) is not None:
+            G.graph[_contacts.CONTACTS] = _contacts.merge_contacts(old_contacts, D.graph[_contacts.CONTACTS])
         _add_all(G, D)
         return _save_locked(root, G, vin)
     ends = {n for n, a in D.nodes(data=True) if not a}  # bare nodes: ends of edges, already in the bundle
@@ -468,8 +488,11 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         nodes, edges, _ = _group(D, skip=ends)
         manifest = dict(base)
         attrs = B.read_graph_attrs(root, base)
-        attrs.update(D.graph)
+        attrs.update(_contacts.without(D.graph))
         manifest["graph"] = _graph_part(root, attrs)
+        if _contacts.of(D) is not None:
+            merged_contacts = _contacts.merge_contacts(_base_contacts(root, base), D.graph[_contacts.CONTACTS])
+            manifest["tables"] = _with_contacts(root, dict(base["tables"]), merged_contacts)
         for section, groups in (("nodes", nodes), ("edges", edges)):
             new = _encode_section(root, section, groups)
             merged = dict(base[section])

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from chain_gap import vocab
+from chain_gap import _contacts, vocab
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
@@ -287,7 +287,8 @@ def _props(attrs: Mapping[str, Any], types: Mapping[str, str]) -> dict[str, Any]
 
 
 def _graph_json(G: nx.MultiDiGraph) -> str:
-    return _dumps({k: v for k, v in G.graph.items() if k != PULL_KEY})
+    # the contacts side table goes onto the Enterprise nodes instead (see node_batches)
+    return _dumps({k: v for k, v in G.graph.items() if k not in (PULL_KEY, _contacts.CONTACTS)})
 
 
 # --------------------------------------------------------------------------- batches
@@ -312,18 +313,25 @@ def _ids_by_kind(G: nx.MultiDiGraph) -> dict[str, list[str]]:
 
 
 def node_batches(
-    G: nx.MultiDiGraph, batch_size: int = 10_000, *, types: Mapping[str, Mapping[str, str]] | None = None
+    G: nx.MultiDiGraph,
+    batch_size: int = 10_000,
+    *,
+    types: Mapping[str, Mapping[str, str]] | None = None,
+    contacts: bool = True,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The node writes of :func:`push`: ``(kind, query, params)`` per batch, kinds in schema order.
 
     ``query`` is the fixed template ``UNWIND $rows AS row MERGE (n:<Kind> {id: row.id}) SET n +=
     row.props``; ``params == {"rows": [{"id": …, "props": {…}}, …]}`` with at most ``batch_size``
     rows. Every node appears in exactly one row; ``None`` values are left out (``SET +=`` would
-    delete the property), ``kind`` is the label, JSON-typed properties are encoded.
+    delete the property), ``kind`` is the label, JSON-typed properties are encoded. The contacts
+    side table (``G.graph["contacts"]``) becomes string properties of the Enterprise nodes
+    (legal_rep, phone, email, website, address), which :func:`pull` moves back into the table.
     """
     _check_batch_size(batch_size)
     types = property_types(G) if types is None else types
     by_kind = _ids_by_kind(G)
+    cprops = _contacts.node_props(G) if contacts else {}
     for kind in schema()["nodes"]:
         ids = by_kind.get(kind)
         if not ids:
@@ -332,6 +340,9 @@ def node_batches(
         ktypes = types.get(kind, {})
         for chunk in _chunks(ids, batch_size):
             rows = [{"id": nid, "props": _props(G.nodes[nid], ktypes)} for nid in chunk]
+            if cprops and kind == "Enterprise":
+                for row in rows:
+                    row["props"].update(cprops.get(row["id"], {}))
             yield kind, query, {"rows": rows}
 
 
@@ -539,6 +550,7 @@ def push(
     driver: Any = None,
     retries: int = 3,
     backoff: float = 1.0,
+    contacts: bool = True,
 ) -> dict[str, Any]:
     """Write ``G`` into Neo4j: constraints and indexes first, then batched ``UNWIND … MERGE``.
 
@@ -551,6 +563,7 @@ def push(
     progress : show a tqdm progress bar (rows written).
     driver : an open ``neo4j.Driver`` (or a test double); not closed here. Default: :func:`connect`.
     retries, backoff : extra attempts per statement after transient errors, waiting ``backoff * 2**i`` s.
+    contacts : write the contacts side table as properties of the Enterprise nodes (False: leave them out).
 
     Returns
     -------
@@ -590,7 +603,7 @@ def push(
                 out["schema_statements"] += 1
             _retrying(functools.partial(_await_indexes, session), retries, backoff)
             for section, batches in (
-                ("nodes", node_batches(G, batch_size, types=types)),
+                ("nodes", node_batches(G, batch_size, types=types, contacts=contacts)),
                 ("edges", edge_batches(G, batch_size, types=types)),
             ):
                 for kind, query, params in batches:
@@ -902,6 +915,7 @@ def pull(
             drv.close()
     G = b.G
     G.graph.update(graph)
+    _contacts.pop_node_props(G)
     G.graph[PULL_KEY] = {
         "chain": chain_id,
         "region": None if region is None else str(region).strip(),
@@ -995,7 +1009,12 @@ def _atomic_text(path: Path, text: str) -> None:
 
 
 def export_admin_import(
-    G: nx.MultiDiGraph, out_dir: str | os.PathLike[str], *, database: str = "neo4j", array_delimiter: str | None = None
+    G: nx.MultiDiGraph,
+    out_dir: str | os.PathLike[str],
+    *,
+    database: str = "neo4j",
+    array_delimiter: str | None = None,
+    contacts: bool = True,
 ) -> dict[str, int]:
     """Write ``neo4j-admin database import full`` CSV files for ``G`` into ``out_dir``.
 
@@ -1016,7 +1035,9 @@ def export_admin_import(
     as empty fields, which the importer treats as absent (analyses read absent tags as ``[]``).
     Files are UTF-8 without BOM, RFC 4180 quoted; ``--multiline-fields=true`` is added when a value
     contains a line break. These files feed the importer only: string cells are not neutralised
-    for spreadsheets.
+    for spreadsheets. The contacts side table (``G.graph["contacts"]``) becomes string columns of
+    ``nodes_Enterprise.csv`` (legal_rep, phone, email, website, address), as :func:`push` stores
+    them; ``contacts=False`` leaves them out.
 
     Returns
     -------
@@ -1034,16 +1055,22 @@ def export_admin_import(
     node_files: list[str] = []
     rel_files: list[str] = []
     by_kind = _ids_by_kind(G)
+    cprops = _contacts.node_props(G) if contacts else {}
     for kind in schema()["nodes"]:
         ids = by_kind.get(kind)
         if not ids:
             continue
-        kt = types.get(kind, {})
+        kt = dict(types.get(kind, {}))
+        if kind == "Enterprise" and cprops:  # the contacts side table as string properties
+            kt.update({c: "str" for c in _contacts.CONTACT_COLUMNS if c not in kt})
         props = [_name(p, "property") for p in sorted(kt)]
         header = [f"id:ID({ID_SPACE})", ":LABEL"] + [
             p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props
         ]
-        rows = ([nid, kind] + [_fmt(G.nodes[nid].get(p), kt[p], delim) for p in props] for nid in ids)
+        rows = (
+            [nid, kind] + [_fmt(G.nodes[nid].get(p, cprops.get(nid, {}).get(p)), kt[p], delim) for p in props]
+            for nid in ids
+        )
         fname = f"nodes_{kind}.csv"
         counts[fname], m = _atomic_csv(out / fname, header, rows)
         multiline |= m

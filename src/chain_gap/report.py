@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from chain_gap import frames
+from chain_gap import _contacts, frames
 from chain_gap._report_steps import OutputsIncomplete, _run_steps
 from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
@@ -347,6 +347,7 @@ def write_map(
     gaps_table: pd.DataFrame | None = None,
     targets_table: pd.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
+    contacts: bool = True,
 ) -> Path:
     """Compute (if not given) the gap table and targets and write the offline chain map.
 
@@ -366,6 +367,8 @@ def write_map(
         Precomputed tables (computed from ``G`` when missing).
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    contacts : bool
+        Give the map the firms' contacts (the firm tables' contact columns); False for a shared copy.
 
     Returns
     -------
@@ -376,8 +379,8 @@ def write_map(
     html = chain_map(
         gt,
         feeds=[(a, b) for a, b, _ in spec.feeds_edges()],
-        local_firms=local_firms(G, spec, region),
-        targets=tg,
+        local_firms=_contacts.attach(local_firms(G, spec, region), G, contacts),
+        targets=_contacts.attach(tg, G, contacts),
         vintage=vintage(G) or None,
         lang=lang,
         synthetic=_synthetic(G),
@@ -397,6 +400,7 @@ def write_pack(
     targets_table: pd.DataFrame | None = None,
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
+    contacts: bool = True,
 ) -> Path:
     """Write the Excel pack of one (chain, region): the workbook handed to leadership and partners.
 
@@ -422,6 +426,8 @@ def write_pack(
         ``"zh"`` (default) or ``"en"``.
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    contacts : bool
+        Contact columns on the target and local-firm sheets (False: a copy to share).
 
     Returns
     -------
@@ -433,8 +439,8 @@ def write_pack(
     sheets = {
         sheet_name("overview", lang): analysis_sheet(overview(G, spec, gt, tg, lang), "overview", lang),
         sheet_name("gaps", lang): gap_sheet(gt, lang),
-        sheet_name("targets", lang): target_sheet(tg, lang),
-        sheet_name("local", lang): local_sheet(lf, spec, lang),
+        sheet_name("targets", lang): target_sheet(_contacts.attach(tg, G, contacts), lang),
+        sheet_name("local", lang): local_sheet(_contacts.attach(lf, G, contacts), spec, lang),
     }
     kinds = dict(zip(sheets, ("overview", "gaps", "targets", "local")))
     return write_workbook(
@@ -540,6 +546,7 @@ def write_outputs(
     targets_table: pd.DataFrame | None = None,
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
+    contacts: bool = True,
 ) -> dict[str, Path]:
     """Write every output of one (chain, region) into ``out``.
 
@@ -566,6 +573,10 @@ def write_outputs(
         ``"zh"`` (default) or ``"en"``.
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    contacts : bool
+        The firms' contacts on the lead list (targets.xlsx, with its follow-up columns), the pack's
+        target and local-firm sheets and the map; never on the panorama or report.html. False
+        leaves them out of every file (a copy to share outside the bureau).
 
     Returns
     -------
@@ -600,7 +611,7 @@ def write_outputs(
             ("targets",),
             lambda: write_workbook(
                 outd / "targets.xlsx",
-                {sheet_name("targets", lang): target_sheet(tg, lang)},
+                {sheet_name("targets", lang): target_sheet(_contacts.attach(tg, G, contacts), lang, lead=True)},
                 notes=target_notes(tg, None, None, lang, G),
                 notes_sheet=sheet_name("notes", lang),
                 columns={sheet_name("targets", lang): sheet_columns("targets", lang)},
@@ -611,13 +622,29 @@ def write_outputs(
         (
             ("map",),
             lambda: write_map(
-                G, spec, region, outd / "map.html", lang=lang, gaps_table=gt, targets_table=tg, config=config
+                G,
+                spec,
+                region,
+                outd / "map.html",
+                lang=lang,
+                gaps_table=gt,
+                targets_table=tg,
+                config=config,
+                contacts=contacts,
             ),
         ),
         (
             ("pack",),
             lambda: write_pack(
-                outd / "report.xlsx", G, spec, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
+                outd / "report.xlsx",
+                G,
+                spec,
+                region,
+                gaps_table=gt,
+                targets_table=tg,
+                lang=lang,
+                config=config,
+                contacts=contacts,
             ),
         ),
         (
@@ -643,7 +670,13 @@ def _png_bytes(outd: Path, fig: Any) -> bytes:
 
 
 def write_report(
-    G: Any, chain: str | ChainSpec, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
+    G: Any,
+    chain: str | ChainSpec,
+    region: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    lang: str = "zh",
+    contacts: bool = True,
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``.
 
@@ -662,10 +695,12 @@ def write_report(
         Output folder, created when missing.
     lang : str
         ``"zh"`` (default) or ``"en"``.
+    contacts : bool
+        False strips the firms' contacts from every output (as :func:`write_outputs`).
 
     Returns
     -------
     dict
         Output name → written path, as :func:`write_outputs`.
     """
-    return write_outputs(G, chain, region, out_dir, lang=lang)
+    return write_outputs(G, chain, region, out_dir, lang=lang, contacts=contacts)

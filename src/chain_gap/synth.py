@@ -146,7 +146,7 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
     enterprises : DataFrame
         One row per firm with the columns of the generic ``enterprises`` loader mapping: name, uscc,
         region, address, industry_code, scope, products, reg_capital, revenue, employees, founded,
-        tags, synthetic (always True), and ``true_link`` (the leaf the firm was drawn for, for tests).
+        tags, legal_rep, phone, email, website (plainly fake: :func:`synthetic_contacts`), synthetic (always True), and ``true_link`` (the leaf the firm was drawn for, for tests).
     supply : DataFrame
         Supply pairs (supplier, customer: USCCs; value, year, source) along the template's
         ``feeds`` edges.
@@ -277,12 +277,39 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
             "employees": employees,
             "founded": founded,
             "tags": tags,
+            **synthetic_contacts(n),
             "synthetic": True,
             "true_link": truth,
         }
     )
     supply = _supply(rng, ent, leaves, leaf_idx, big, chains, cfg.supply_pairs)
     return ent, supply
+
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+
+
+def synthetic_contacts(n: int) -> dict[str, list[str]]:
+    """Plainly fake contacts for ``n`` synthetic firms, drawn from the index (no random draw, so the
+    rest of the population does not change): 张某某-style names, 0370-5550xxxx numbers (the 555
+    block no real line uses), ``@example.com`` mail and ``example.com`` sub-domains (RFC 2606).
+
+    Parameters
+    ----------
+    n : int
+        Number of firms.
+
+    Returns
+    -------
+    dict
+        Column (legal_rep, phone, email, website) → one value per firm.
+    """
+    return {
+        "legal_rep": [f"{_SURNAMES[(i * 7) % len(_SURNAMES)]}某某" for i in range(n)],
+        "phone": [f"0370-5550{i % 10_000:04d}" for i in range(n)],
+        "email": [f"contact{i:05d}@example.com" for i in range(n)],
+        "website": [f"https://firm{i:05d}.example.com" for i in range(n)],
+    }
 
 
 def _name_word(leaf: object) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chain_gap import codes, normalize
+from chain_gap.load.contacts import ContactColumns
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import FileStats
 from chain_gap.load.mapping import FieldSpec, Mapping
@@ -264,6 +265,7 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
         return names_
 
     product_cells = rows.all_column("products") if has_products else []
+    contacts = ContactColumns(ld, rows, m)
     warn, reject = ld.warn, ld.reject
     formula = "name looks like a spreadsheet formula; kept as text (outputs neutralise it)"
 
@@ -427,7 +429,10 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
                         products.append(p)
         if products:
             rec["products"] = products
+        contact = contacts.row(i, st, row_no) if contacts.active else None
         nid, new = ld.upsert(rec, legal, where, m.id)
+        if contact:
+            ld.contacts.setdefault(nid, {}).update(contact)
         if new:
             st.loaded += 1
         else:

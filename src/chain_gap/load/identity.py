@@ -24,6 +24,7 @@ import networkx as nx
 
 from chain_gap import codes, normalize, vocab
 from chain_gap._fastgraph import FastGraph
+from chain_gap.load.contacts import merge_contacts
 from chain_gap.load.issues import FileStats, issue_code
 from chain_gap.load.regions import infer_name_heads, merge_region
 from chain_gap.load.table import Rows
@@ -52,6 +53,9 @@ class Loader:
         self.skipped: list[tuple[str, int, str, str, str, str, str]] = []
         self.conflicts: list[tuple[str, str, str, str, str, str]] = []
         self.stats: list[FileStats] = []
+        # contact values per enterprise id (the side table, not node attributes) and the ids re-keyed
+        self.contacts: dict[str, dict[str, str]] = {}
+        self.renamed: dict[str, str] = {}
         # node id → field → "file:row". A record created in this load is held as "file:row" with
         # its fields in prov_fields (one shared tuple per field set), until a merge needs the dict.
         self.prov: dict[str, dict[str, str] | str] = {}
@@ -253,6 +257,8 @@ class Loader:
         and clear networkx's cache."""
         infer_name_heads(self, list(self.touched))
         self.fg.changed()
+        if self.contacts or (self.renamed and "contacts" in self.G.graph):
+            self.G.graph["contacts"] = merge_contacts(self.G.graph.get("contacts"), self.contacts, self.renamed)
         nodes = self.fg.nodes
         keys_memo: dict[tuple[str, ...], list[str]] = {}
         for nid in self.touched:
@@ -387,6 +393,9 @@ class Loader:
                 self.prov[ideal] = self.prov.pop(nid)
             if nid in self.prov_fields:
                 self.prov_fields[ideal] = self.prov_fields.pop(nid)
+            if nid in self.contacts:
+                self.contacts[ideal] = self.contacts.pop(nid)
+            self.renamed[nid] = ideal
             self.touched.discard(nid)
             self.touched.add(ideal)
             for ov in self.G.graph.get("overrides", []) or []:

@@ -29,8 +29,13 @@ FIELD_TYPES = (
     "list",
     "tags",
     "json",
+    "person",
+    "phone",
+    "email",
+    "url",
 )
-"""Types a mapping field may declare."""
+"""Types a mapping field may declare; ``person``, ``phone``, ``email`` and ``url`` are contact fields,
+kept in the contacts side table (:mod:`chain_gap.load.contacts`), not on the graph."""
 
 KINDS = (
     "enterprise",

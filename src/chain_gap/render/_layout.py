@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from chain_gap.render.columns import KIND_FORMATS, REASON_WIDTH, REVIEW_CHOICES, Col, raw_col
+from chain_gap.render.columns import CHOICES, KIND_FORMATS, REASON_WIDTH, Col, raw_col
 from chain_gap.render.style import text_color
 from chain_gap.render.text import display_width
 
@@ -31,6 +31,7 @@ _MAX_CELL = 32_767  # Excel's limit on characters per cell
 _FONT_SIZE = 10  # points; column widths are in characters of the 11-point default font
 _LINE = 13.0  # points a line of 10-point text takes
 _MAX_ROW_HEIGHT = 409  # Excel's tallest row (points)
+_ENTRY_FILL = "#FFF8DC"  # the shade of the cells staff fill in (as the decision dropdown's)
 _HF_LIMIT = 250  # Excel's limit on a header / footer is 255 characters, codes included
 
 
@@ -182,6 +183,8 @@ def write_sheet(
             if what == "blank":
                 if kind == "decision":
                     ws.write_blank(i, j, None, fmts.get(kind))
+                elif specs[j].entry:
+                    ws.write_blank(i, j, None, fmts.get(kind, bg_color=_ENTRY_FILL))
                 continue
             if what == "bool":
                 text = yes if val else no
@@ -224,7 +227,8 @@ def write_sheet(
         ws.autofilter(0, 0, max(n, 1), len(headers) - 1)
     for j, kind in enumerate(kinds):
         if kind == "decision":
-            choices = list(REVIEW_CHOICES.get(lang, REVIEW_CHOICES["zh"]))
+            words = CHOICES.get(specs[j].choices, CHOICES["review"])
+            choices = list(words.get(lang, words["zh"]))
             ws.data_validation(
                 1,
                 j,

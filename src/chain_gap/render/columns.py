@@ -18,11 +18,16 @@ from typing import Final
 __all__ = [
     "ANCHOR_SPEC",
     "ANCHOR_SUPPLIER_SPEC",
+    "CHOICES",
+    "CONTACT_SPEC",
+    "FOLLOW_CHOICES",
+    "FOLLOW_SPEC",
     "GAP_SPEC",
     "KIND_FORMATS",
     "LOCAL_SPEC",
     "OVERVIEW_SPEC",
     "RAW_COLUMNS",
+    "REMOVED_SPEC",
     "REVIEW_CHOICES",
     "REVIEW_SPEC",
     "TARGET_SPEC",
@@ -56,6 +61,10 @@ class Col:
         Part of the frozen leading column(s).
     scale : float
         Factor applied to the values when the sheet is labelled (money in 元 → 万元: 1e-4).
+    choices : str
+        For a ``decision`` column: the key of its dropdown words in :data:`CHOICES` (default the review's).
+    entry : bool
+        A column staff fill in: its empty cells are written with the column's format and shade.
     """
 
     key: str
@@ -66,6 +75,8 @@ class Col:
     group: str = "main"
     freeze: bool = False
     scale: float = 1.0
+    choices: str = "review"
+    entry: bool = False
 
     def label(self, lang: str) -> str:
         """The header in ``lang`` (``"zh"`` or ``"en"``)."""
@@ -127,6 +138,25 @@ GAP_SPEC: Final[tuple[Col, ...]] = (
     Col("cog", "机会增益COG", "COG", "ratio", group="tech"),
 )
 
+#: Contact columns (the bundle's contacts side table, :mod:`chain_gap._contacts`): on the lead list and
+#: the local-firm list only, never on the panorama or the HTML report; ``contacts=False`` leaves them out.
+CONTACT_SPEC: Final[tuple[Col, ...]] = (
+    Col("legal_rep", "法定代表人", "legal representative", "text", 10),
+    Col("phone", "联系电话", "phone", "reason", 16),
+    Col("email", "邮箱", "e-mail", "reason", 20),
+    Col("website", "官网", "website", "reason", 20),
+    Col("address", "地址", "address", "reason", 24),
+)
+
+#: The follow-up columns of the lead list, empty for staff to fill in and carried over by
+#: ``chain-gap targets … --update FILE`` (:mod:`chain_gap.leads`).
+FOLLOW_SPEC: Final[tuple[Col, ...]] = (
+    Col("follow_owner", "跟进人", "owner", "text", 8, entry=True),
+    Col("follow_status", "跟进状态", "status", "decision", 9, choices="follow", entry=True),
+    Col("follow_date", "最近联系", "last contact", "date", 11, entry=True),
+    Col("follow_note", "备注", "notes", "reason", 24, entry=True),
+)
+
 TARGET_SPEC: Final[tuple[Col, ...]] = (
     Col("rank", "排名", "rank", "count", 5, freeze=True),
     Col("name", "企业名称", "name", "reason", 22, freeze=True),
@@ -140,6 +170,8 @@ TARGET_SPEC: Final[tuple[Col, ...]] = (
     Col("tags", "企业标签", "tags", "reason", 16),
     Col("same_province", "同省", "same province", "bool", 5),
     Col("stability", "排名稳定性", "rank stability", "share", 8),
+    *CONTACT_SPEC,
+    *FOLLOW_SPEC,
     Col("score", "综合得分", "score", "score", group="tech"),
     Col("other_links", "其他所属环节", "other links", "reason", 24, group="tech"),
     Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
@@ -166,9 +198,22 @@ LOCAL_SPEC: Final[tuple[Col, ...]] = (
     Col("confidence", "挂链置信度", "confidence", "share", 8),
     Col("evidence", "挂链依据", "evidence", "reason", REASON_WIDTH),
     Col("region_name", "所在地区", "region", "reason", 12),
+    *CONTACT_SPEC,
     Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
     Col("region", "所在地区代码", "region code", "code", group="tech"),
     Col("link", "环节代码", "link id", "code", group="tech"),
+    Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+)
+
+#: The second sheet of a lead list updated with ``--update``: firms of the old list no longer on
+#: the new one, with what staff had written about them and why they left.
+REMOVED_SPEC: Final[tuple[Col, ...]] = (
+    Col("name", "企业名称", "name", "reason", 22, freeze=True),
+    Col("removed_reason", "移出原因", "why removed", "reason", 30),
+    *FOLLOW_SPEC,
+    Col("link_name", "原目标环节", "former link", "reason", 14),
+    *CONTACT_SPEC,
+    Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
     Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
 )
 
@@ -245,6 +290,15 @@ REVIEW_CHOICES: Final[dict[str, tuple[str, str, str]]] = {
     "zh": ("确认", "排除", "待定"),
     "en": ("accept", "reject", "pending"),
 }
+
+#: The choices of the lead list's 跟进状态 dropdown.
+FOLLOW_CHOICES: Final[dict[str, tuple[str, str, str, str, str]]] = {
+    "zh": ("未联系", "已联系", "洽谈中", "已签约", "放弃"),
+    "en": ("not contacted", "contacted", "negotiating", "signed", "dropped"),
+}
+
+#: Dropdown word sets by :attr:`Col.choices`.
+CHOICES: Final[dict[str, Mapping[str, tuple[str, ...]]]] = {"review": REVIEW_CHOICES, "follow": FOLLOW_CHOICES}
 
 #: Kinds of the columns of unlabelled tables (anchors, whatif, compare's ``<region>:<column>``).
 RAW_COLUMNS: Final[dict[str, str]] = {

@@ -16,9 +16,11 @@ from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, ROLE_LABELS, STAGE_
 from chain_gap.render.columns import (
     ANCHOR_SPEC,
     ANCHOR_SUPPLIER_SPEC,
+    FOLLOW_SPEC,
     GAP_SPEC,
     LOCAL_SPEC,
     OVERVIEW_SPEC,
+    REMOVED_SPEC,
     REVIEW_SPEC,
     TARGET_SPEC,
     WHATIF_SPEC,
@@ -38,6 +40,7 @@ __all__ = [
     "analysis_sheet",
     "gap_sheet",
     "local_sheet",
+    "removed_sheet",
     "review_sheet",
     "sheet_columns",
     "sheet_name",
@@ -65,6 +68,7 @@ SPECS: dict[str, tuple[Col, ...]] = {
     "anchor_suppliers": ANCHOR_SUPPLIER_SPEC,
     "whatif": WHATIF_SPEC,
     "overview": OVERVIEW_SPEC,
+    "removed": REMOVED_SPEC,
 }
 
 SHEET_NAMES: dict[str, tuple[str, str]] = {
@@ -77,6 +81,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "anchor_suppliers": ("以商招商", "Suppliers of anchors"),
     "whatif": ("落地模拟", "What if"),
     "overview": ("概览", "Overview"),
+    "removed": ("已移出名单", "Removed from list"),
 }
 
 
@@ -196,8 +201,11 @@ def gap_sheet(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _labelled(gaps, GAP_SPEC, lang)
 
 
-def target_sheet(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+def target_sheet(targets: pd.DataFrame, lang: str = "zh", *, lead: bool = False) -> pd.DataFrame:
     """The target list with stable Chinese (or English) column names.
+
+    Contact columns (法定代表人, 联系电话 …) are written when ``targets`` has them
+    (:func:`chain_gap._contacts.attach`).
 
     Parameters
     ----------
@@ -205,11 +213,16 @@ def target_sheet(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         A target list (:func:`chain_gap.targets.rank`).
     lang : str
         ``"zh"`` (default) or ``"en"``.
+    lead : bool
+        Write it as a working lead list: the follow-up columns 跟进人 / 跟进状态 / 最近联系 / 备注
+        (empty unless ``targets`` carries them, see :func:`chain_gap.leads.carry_over`).
 
     Returns
     -------
     pandas.DataFrame
     """
+    if lead:
+        targets = targets.assign(**{c.key: None for c in FOLLOW_SPEC if c.key not in targets.columns})
     return _labelled(targets, TARGET_SPEC, lang)
 
 
@@ -299,3 +312,20 @@ def review_sheet(queue: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     d["note"] = ""
     keep = [c.key for c in REVIEW_SPEC if c.key in d.columns]
     return d[keep].rename(columns={c.key: c.label(lang) for c in REVIEW_SPEC})
+
+
+def removed_sheet(removed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """已移出名单: firms of an old lead list no longer on the new one (:func:`chain_gap.leads.carry_over`).
+
+    Parameters
+    ----------
+    removed : pandas.DataFrame
+        name, removed_reason, the follow-up columns, link_name, contacts, uscc, ent_id.
+    lang : str
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    return _labelled(removed, REMOVED_SPEC, lang)
