@@ -180,6 +180,8 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "panorama_png": ("产业链全景图 PNG", "panorama PNG"),
     "panorama_svg": ("产业链全景图 SVG", "panorama SVG"),
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
+    "changes": ("与上次相比（两期比较）", "since last time (two vintages compared)"),
+    "bundle_next": ("第二期数据包（合成）", "later vintage bundle (synthetic)"),
 }
 
 
@@ -392,6 +394,7 @@ def write_pack(
     targets_table: pd.DataFrame | None = None,
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
+    changes: Any = None,
 ) -> Path:
     """Write the Excel pack of one (chain, region): the workbook handed to leadership and partners.
 
@@ -417,6 +420,9 @@ def write_pack(
         ``"zh"`` (default) or ``"en"``.
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage: adds its sheets (环节变化, 企业进出, 目标已落地) and
+        its overview to the notes under 与上次相比.
 
     Returns
     -------
@@ -432,13 +438,19 @@ def write_pack(
         sheet_name("local", lang): local_sheet(lf, spec, lang),
     }
     kinds = dict(zip(sheets, ("overview", "gaps", "targets", "local")))
+    columns = {name: sheet_columns(kind, lang) for name, kind in kinds.items()}
+    notes = dict(pack_notes(G, spec, gt, tg, lang, config=config))
+    if changes is not None:
+        from chain_gap.render.changes import add_to_pack
+
+        add_to_pack(changes, sheets, columns, notes, lang)
     return write_workbook(
         path,
         sheets,
-        notes=pack_notes(G, spec, gt, tg, lang, config=config),
+        notes=notes,
         notes_sheet=sheet_name("notes", lang),
         notes_header=("项目", "说明") if lang == "zh" else ("Item", "Note"),
-        columns={name: sheet_columns(kind, lang) for name, kind in kinds.items()},
+        columns=columns,
         lang=lang,
         page=_page_info(gt, spec, G, lang),
     )
@@ -462,8 +474,10 @@ def _page(
     lang: str,
     png: bytes,
     config: Mapping[str, Any] | None,
+    changes: Any = None,
 ) -> str:
     from chain_gap import gaps as gaps_mod
+    from chain_gap.render import changes as ch_render
 
     return report_page(
         spec,
@@ -476,6 +490,7 @@ def _page(
         synthetic=_synthetic(G),
         vintage=vintage(G),
         config=config,
+        changes=ch_render.block(changes, lang) if changes is not None else None,
     )
 
 
@@ -533,6 +548,7 @@ def write_outputs(
     targets_table: pd.DataFrame | None = None,
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
+    changes: Any = None,
 ) -> dict[str, Path]:
     """Write every output of one (chain, region) into ``out``.
 
@@ -557,6 +573,9 @@ def write_outputs(
         ``"zh"`` (default) or ``"en"``.
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage (:func:`chain_gap.changes`): the 与上次相比 block of
+        report.html and the change sheets of report.xlsx (the chain map does not show it).
 
     Returns
     -------
@@ -606,12 +625,22 @@ def write_outputs(
         (
             ("pack",),
             lambda: write_pack(
-                outd / "report.xlsx", G, spec, region, gaps_table=gt, targets_table=tg, lang=lang, config=config
+                outd / "report.xlsx",
+                G,
+                spec,
+                region,
+                gaps_table=gt,
+                targets_table=tg,
+                lang=lang,
+                config=config,
+                changes=changes,
             ),
         ),
         (
             ("report",),
-            lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
+            lambda: write_html(
+                _page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config, changes), outd / "report.html"
+            ),
         ),
     ]
     return _run_steps(steps)
@@ -682,7 +711,13 @@ class OutputsIncomplete(ChainGapError):
 
 
 def write_report(
-    G: Any, chain: str | ChainSpec, region: str, out_dir: str | os.PathLike[str], *, lang: str = "zh"
+    G: Any,
+    chain: str | ChainSpec,
+    region: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    lang: str = "zh",
+    changes: Any = None,
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``.
 
@@ -701,10 +736,12 @@ def write_report(
         Output folder, created when missing.
     lang : str
         ``"zh"`` (default) or ``"en"``.
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage (``--previous``), as in :func:`write_outputs`.
 
     Returns
     -------
     dict
         Output name → written path, as :func:`write_outputs`.
     """
-    return write_outputs(G, chain, region, out_dir, lang=lang)
+    return write_outputs(G, chain, region, out_dir, lang=lang, changes=changes)

@@ -36,18 +36,18 @@ __all__ = ["STATUS_LABELS", "Changes", "ChangesError", "ChangesWarning", "change
 
 errors.register(
     "changes-not-linked",
-    "{side}数据包{where}中产业链「{chain}」还没有挂链，无法比较；请先运行 chain-gap link",
-    "the {side_en} bundle{where} has no firm linked to chain {chain!r}; run chain-gap link first",
+    "{side}数据包{at}中产业链「{chain}」还没有挂链，无法比较；请先运行 chain-gap link",
+    "the {side_en} bundle{at} has no firm linked to chain {chain!r}; run chain-gap link first",
 )
 errors.register(
     "changes-no-region",
-    "{side}数据包{where}中没有位于{region}的企业，无法比较（两份数据须覆盖同一地区）",
-    "the {side_en} bundle{where} holds no firm located in {region}; both bundles must cover the region",
+    "{side}数据包{at}中没有位于{region}的企业，无法比较（两份数据须覆盖同一地区）",
+    "the {side_en} bundle{at} holds no firm located in {region}; both bundles must cover the region",
 )
 errors.register(
     "changes-no-level",
-    "{side}数据包{where}的企业定位不到{level}级（{banner}），无法在该级别比较",
-    "the {side_en} bundle{where} does not locate firms at the {level_en} level ({banner}); cannot compare there",
+    "{side}数据包{at}的企业定位不到{level}级（{banner}），无法在该级别比较",
+    "the {side_en} bundle{at} does not locate firms at the {level_en} level ({banner}); cannot compare there",
 )
 
 
@@ -84,7 +84,7 @@ class Changes:
     summary : dict
         chain, chain_name, region, region_name, level, old_vintage / new_vintage (``None`` when
         unknown) and where each was read, the headline counts (healed, newly_missing, persistent,
-        verdict_changes, entered, left, settled), completeness old / new and ``notes``.
+        verdict_changes, entered, left, settled), completeness old / new and ``notes`` (``notes_en``).
     links : pandas.DataFrame
         One row per leaf link: local firms, verdict, action and LQ* old and new, ``status``
         (:data:`STATUS_LABELS`), firms entered / left, and a ``reasons`` sentence (zh, ``reasons_en``).
@@ -162,10 +162,10 @@ def _check(G: nx.MultiDiGraph, spec: ChainSpec, reg: Any, side: str, where: str,
     zh_side, en_side = {"old": ("旧", "old"), "new": ("新", "new")}[side]
     w = f"（{where}）" if where else ""
     if frames.members(G, spec, roles=None, decisions=None).empty:
-        raise ChangesError(code="changes-not-linked", side=zh_side, side_en=en_side, where=w, chain=spec.id)
+        raise ChangesError(code="changes-not-linked", side=zh_side, side_en=en_side, at=w, chain=spec.id)
     if not (ents[reg.level] == reg.code).any():
         raise ChangesError(
-            code="changes-no-region", side=zh_side, side_en=en_side, where=w, region=f"{reg.name}（{reg.code}）"
+            code="changes-no-region", side=zh_side, side_en=en_side, at=w, region=f"{reg.name}（{reg.code}）"
         )
 
 
@@ -441,7 +441,7 @@ def changes(
                 code="changes-no-level",
                 side={"old": "旧", "new": "新"}[side],
                 side_en=side,
-                where=f"（{w}）" if w else "",
+                at=f"（{w}）" if w else "",
                 level=_LEVEL[reg.level][0],
                 level_en=_LEVEL[reg.level][1],
                 banner=t.attrs.get("coverage_banner", ""),
@@ -465,8 +465,8 @@ def changes(
     v_old, from_old = _vintage_of(G_old)
     v_new, from_new = _vintage_of(G_new)
     notes = _notes(v_old, v_new, e_old, e_new)
-    for note in notes:
-        warnings.warn(note, ChangesWarning, stacklevel=2)
+    for zh, en in notes:
+        warnings.warn(en if errors.current_lang() == "en" else zh, ChangesWarning, stacklevel=2)
     s_old = gaps_mod.summary(G_old, spec, reg.code, gaps=g_old)
     s_new = gaps_mod.summary(G_new, spec, reg.code, gaps=g_new)
 
@@ -500,7 +500,8 @@ def changes(
         "new_c": s_new["c"],
         "old_local_firms": int(lo["ent_id"].nunique()) if len(lo) else 0,
         "new_local_firms": int(ln["ent_id"].nunique()) if len(ln) else 0,
-        "notes": notes,
+        "notes": [zh for zh, _ in notes],
+        "notes_en": [en for _, en in notes],
     }
     return Changes(
         summary=summary,
@@ -514,21 +515,41 @@ def changes(
     )
 
 
-def _notes(v_old: str | None, v_new: str | None, e_old: pd.DataFrame, e_new: pd.DataFrame) -> list[str]:
-    """What the reader must know before trusting the comparison (also raised as ChangesWarning)."""
+def _notes(v_old: str | None, v_new: str | None, e_old: pd.DataFrame, e_new: pd.DataFrame) -> list[tuple[str, str]]:
+    """What the reader must know before trusting the comparison, (zh, en) (also raised as ChangesWarning)."""
     out = []
     cmp = _vintage.compare(v_old, v_new)
     if v_old is None or v_new is None:
-        which = "、".join(s for s, v in (("旧", v_old), ("新", v_new)) if v is None)
-        out.append(f"{which}数据包未记录数据日期（导出时间），无法确认两份数据的先后")
+        sides = [(z, e) for z, e, v in (("旧", "old", v_old), ("新", "new", v_new)) if v is None]
+        out.append(
+            (
+                f"{'、'.join(z for z, _ in sides)}数据包未记录数据日期（导出时间），无法确认两份数据的先后",
+                f"the {' and '.join(e for _, e in sides)} bundle records no data vintage (export date): "
+                "which is the later cannot be checked",
+            )
+        )
     elif cmp == 0:
-        out.append(f"两个数据包的数据日期相同（{v_old} / {v_new}），比较的可能是同一份数据")
+        out.append(
+            (
+                f"两个数据包的数据日期相同（{v_old} / {v_new}），比较的可能是同一份数据",
+                f"both bundles have the same data vintage ({v_old} / {v_new}): this may compare the same data",
+            )
+        )
     elif cmp == 1:
-        out.append(f"“旧”数据包的数据日期 {v_old} 晚于“新”数据包的 {v_new}，请确认参数顺序")
+        out.append(
+            (
+                f"“旧”数据包的数据日期 {v_old} 晚于“新”数据包的 {v_new}，请确认参数顺序",
+                f"the 'old' bundle's vintage {v_old} is later than the 'new' one's {v_new}: check the order",
+            )
+        )
     n_old, n_new = len(e_old), len(e_new)
     if n_old and n_new and not 0.5 <= n_new / n_old <= 2:
         out.append(
-            f"两个数据包的企业总数相差较大（{n_old:,} → {n_new:,}），覆盖范围可能不同，区位熵等相对指标的变化需谨慎解读"
+            (
+                f"两个数据包的企业总数相差较大（{n_old:,} → {n_new:,}），覆盖范围可能不同，区位熵等相对指标的变化需谨慎解读",
+                f"the bundles' firm totals differ widely ({n_old:,} → {n_new:,}): coverage may differ, read LQ "
+                "changes with care",
+            )
         )
     return out
 

@@ -171,6 +171,7 @@ def report_page(
     vintage: str = "",
     config: Mapping[str, Any] | None = None,
     top_targets: int = 30,
+    changes: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page of one (chain, region) from its computed parts.
 
@@ -199,6 +200,8 @@ def report_page(
         :func:`chain_gap.render.notes.settings`.
     top_targets : int
         How many targets to list.
+    changes : mapping, optional
+        The 与上次相比 block (:func:`chain_gap.render.changes.block`), shown after the key numbers.
 
     Returns
     -------
@@ -332,4 +335,5 @@ def report_page(
         targets_heading=t["targets"].format(k=k, n=len(tg)),
         target_rows=target_rows,
         notes=list(notes.items()),
+        changes=changes,
     )
