@@ -130,3 +130,62 @@ def chain_kg_mini(folder: Path) -> Path:
     for src in CHAIN_KG_MINI.glob("*.jsonl"):
         (folder / f"{src.stem}.json").write_bytes(src.read_bytes())
     return folder
+
+
+def vintage_pair() -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, dict[str, object]]:
+    """Two vintages of :func:`verdict_graph` with designed changes in 商丘 (梁园区), and the design.
+
+    Between the old and the new vintage: the only cathode-material firm moves to 郑州 (material
+    goes missing); a cell maker of another province moves in and a new cell firm appears (cell
+    heals, the mover was a target); a vehicle maker elsewhere opens a 商丘 branch (vehicle heals,
+    settled by branch); one BMS firm is deregistered (注销); a pack firm is re-keyed (same name, new
+    id) and a charging firm renamed under the same USCC, which must both count as the same firm.
+    Ore stays missing.
+    """
+    import copy
+
+    old = verdict_graph()
+    mem = _members(old)
+    cell_mover = next(e for e, link, county in mem if link == "cell" and county != COUNTY)
+    vehicle_maker = next(e for e, link, county in mem if link == "vehicle" and county != COUNTY)
+    old.nodes[vehicle_maker]["name"] = "远航汽车有限公司"
+    old.nodes["ent:F00045"]["uscc"] = "91411400MA45ABCD1X"
+    new = copy.deepcopy(old)
+    new.nodes["ent:F00001"]["region"] = OTHERS[0]
+    new.nodes[cell_mover]["region"] = COUNTY
+    add_firm(new, "N00001", COUNTY, name="新兴电芯有限公司", link="cell", revenue=1e8)
+    add_firm(new, "N00002", COUNTY, name="远航汽车有限公司商丘分公司", link="vehicle", revenue=1e8)
+    new.nodes["ent:F00003"]["tags"] = ["注销"]
+    _rekey(new, "ent:F00005", "G00005", {})
+    _rekey(new, "ent:F00045", "H00045", {"name": "充电桩更名有限公司"})
+    design = {
+        "healed": {"cell", "vehicle"},
+        "newly_missing": {"material"},
+        "persistent": {"ore"},
+        "entered": {("cell", cell_mover), ("cell", "ent:N00001"), ("vehicle", "ent:N00002")},
+        "left": {("material", "ent:F00001"), ("bms", "ent:F00003")},
+        "settled": {(cell_mover, "id"), (vehicle_maker, "branch")},
+        "cell_mover": cell_mover,
+        "vehicle_maker": vehicle_maker,
+    }
+    return old, new, design
+
+
+def _members(G: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    out = []
+    for u, v, d in G.edges(data=True):
+        if d.get("kind") == "LINKED_TO":
+            out.append((u, v.split("/", 1)[1], G.nodes[u]["region"]))
+    return sorted(out)
+
+
+def _rekey(G: nx.MultiDiGraph, old_id: str, key: str, changes: dict[str, object]) -> str:
+    """Replace firm ``old_id`` by the same firm under a new node id (and ``changes``), edges kept."""
+    attrs = {k: v for k, v in G.nodes[old_id].items() if k not in ("kind",)}
+    attrs.update(changes)
+    edges = [(v, k, dict(d)) for _, v, k, d in G.out_edges(old_id, keys=True, data=True)]
+    G.remove_node(old_id)
+    nid = add_node(G, "Enterprise", key, **attrs)
+    for v, k, d in edges:
+        G.add_edge(nid, v, key=k, **d)
+    return nid

@@ -42,6 +42,7 @@ API_MODULES = [
     "neo4j",
     "demo",
     "synth",
+    "vintages",
     "cli",
 ]
 PLACEHOLDER_ENT = re.compile(r"ent:…")

@@ -519,7 +519,8 @@ def test_report_and_progress(tmp_path):
     L.write_load_report(res, tmp_path / "rep.json")
     text = (tmp_path / "rep.json").read_text(encoding="utf-8")
     rep = json.loads(text)
-    assert set(rep) == {"files", "totals", "codes"}
+    assert set(rep) == {"files", "totals", "codes", "vintage"}
+    assert rep["vintage"] is None  # these files state no export date (and a file's mtime is no vintage)
     assert [set(f) for f in rep["files"]] == [
         {"path", "rows_in", "loaded", "merged", "rejected", "skipped", "warnings"}
     ] * 2

@@ -2,7 +2,8 @@
 
 The graph is a plain :class:`networkx.MultiDiGraph`; modules are named by what they do:
 ``load`` (sources → graph), ``link`` (挂链), ``frames`` (graph → DataFrames), ``gaps``
-(verdicts per link), ``targets`` (ranked target firms), ``metrics`` (pure formulas),
+(verdicts per link), ``targets`` (ranked target firms), ``vintages`` (what changed between two data
+vintages: ``chain_gap.changes(old, new, chain, region)``), ``metrics`` (pure formulas),
 ``render`` (the outputs: map, panorama, Excel, notes, HTML report), with ``plot`` (drawing API)
 and ``report`` (all outputs of one chain and region) as its faces, ``io`` (bundle on disk), ``neo4j``.
 
@@ -41,10 +42,14 @@ MODULES: tuple[str, ...] = (
     "schema",
     "synth",
     "targets",
+    "vintages",
     "vocab",
 )
 
-__all__ = ["MODULES", "__version__", *MODULES]
+#: Functions of the package face, loaded with their module on first use: name → module.
+FUNCTIONS: dict[str, str] = {"changes": "vintages"}
+
+__all__ = ["FUNCTIONS", "MODULES", "__version__", *MODULES, *FUNCTIONS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from chain_gap import (  # noqa: F401
@@ -69,8 +74,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         schema,
         synth,
         targets,
+        vintages,
         vocab,
     )
+    from chain_gap.vintages import changes  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:
@@ -78,8 +85,12 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name in FUNCTIONS:
+        fn = getattr(importlib.import_module(f"{__name__}.{FUNCTIONS[name]}"), name)
+        globals()[name] = fn
+        return fn
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(MODULES))
+    return sorted(set(globals()) | set(MODULES) | set(FUNCTIONS))

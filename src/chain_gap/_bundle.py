@@ -647,3 +647,17 @@ def schema_version() -> int:
     from chain_gap.schema import schema
 
     return int(schema()["version"])
+
+
+def data_vintage(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """The data vintage of the last load that stated one (see :func:`chain_gap.io.data_vintage`)."""
+    stated = [ld for ld in manifest.get("loads") or [] if isinstance(ld, dict) and ld.get("data_vintage")]
+    if not stated:
+        return None
+    best = stated[-1]  # loads are in the order they happened: a later statement corrects an earlier one
+    return {
+        "date": str(best["data_vintage"]),
+        "from": str(best.get("vintage_from") or ""),
+        "loaded": best.get("time"),
+        "loads": len(stated),
+    }

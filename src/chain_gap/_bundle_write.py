@@ -86,7 +86,8 @@ def _group(
 
 
 def _graph_part(root: Path, attrs: dict[str, Any]) -> dict[str, Any]:
-
+    # the data vintage is the manifest's (io.load puts it on the graph): never stored twice
+    attrs = {k: v for k, v in attrs.items() if k != "data_vintage"}
     data = json.dumps(attrs, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode("utf-8")
     return B.write_part(root, "graph", "", data, ".json")
 
@@ -98,7 +99,7 @@ def _commit(root: Path, base: dict[str, Any] | None, manifest: dict[str, Any], s
         and base.get("format") == B.FORMAT
         and {k: v for k, v in base.items() if k != "loads"} == {k: v for k, v in manifest.items() if k != "loads"}
     )
-    if unchanged and base is not None:
+    if unchanged and base is not None and not _new_vintage(base, vin):
         now = base
     else:
         if vin is not None:
@@ -117,6 +118,16 @@ def _commit(root: Path, base: dict[str, Any] | None, manifest: dict[str, Any], s
             BundleWarning,
             stacklevel=4,
         )
+
+
+def _new_vintage(base: dict[str, Any], vin: Any) -> bool:
+    """A load of unchanged data that states another data vintage than the bundle's is recorded (this
+    is how a bundle written before vintages, or with a wrong one, gets its date: load again with
+    ``--vintage``)."""
+    if not isinstance(vin, dict) or not vin.get("data_vintage"):
+        return False
+    now = B.data_vintage(base)
+    return now is None or now["date"] != vin["data_vintage"]
 
 
 def _stale(root: Path, base: dict[str, Any] | None) -> list[Path]:

@@ -153,30 +153,47 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool
 @main.command("report")
 @scope()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True),
+    default=None,
+    help="上一期数据包：报告和 Excel 加上「与上次相比」。Previous bundle: adds 与上次相比 to the report and the pack.",
+)
 @no_contacts_opt
 @lang_opt
 @friendly
-def report_cmd(bundle: str, chain: str, region: str, out: str, no_contacts: bool, lang: str) -> None:
+def report_cmd(
+    bundle: str, chain: str, region: str, out: str, previous: str | None, no_contacts: bool, lang: str
+) -> None:
     """工作人员要打开的全部成果：地图、全景图、Excel、HTML 报告、诊断表和目标清单。
 
     Everything staff open: map, panorama (PNG/SVG), Excel pack, HTML report, gap and target lists.
 
     \b
-    Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/
+    Example: chain-gap report city.bundle --chain nev --region 商丘市 --out report/ --previous 2025.bundle
     """
-    from chain_gap import gaps, report, targets
+    from chain_gap import gaps, report, targets, vintages
+    from chain_gap._cli_report import _quiet_changes
 
     G = _bundle(bundle)
     gt = gaps.table(G, chain, region)
     tg = targets.rank(G, chain, region, top=100, gap_table=gt)
+    ch = None
+    if previous is not None:
+        from chain_gap._cli import _guard_paths
+
+        _guard_paths({"out": out, "bundle": previous})
+        ch = _quiet_changes(vintages.changes, previous, G, chain, region)
     try:
         paths = report.write_outputs(
-            G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=not no_contacts
+            G, chain, region, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=not no_contacts, changes=ch
         )
         failed: dict[str, str] = {}
     except report.OutputsIncomplete as exc:
         paths, failed = exc.written, exc.failed
     click.echo(report.headline(G, chain, gt, tg, lang))
+    if ch is not None:
+        click.echo("\n".join(vintages.headline(ch, lang)))
     click.echo("\n".join(report.output_lines(paths, lang)))
     for key, why in failed.items():
         zh, en = report.OUTPUT_LABELS.get(key, (key, key))
@@ -224,5 +241,7 @@ def demo_cmd(out: str, n: int, seed: int, region: str, chain: str, no_contacts: 
     from chain_gap import report
 
     click.echo(res["headline"])
+    if res.get("changes_headline"):
+        click.echo(res["changes_headline"])
     click.echo("\n".join(report.output_lines({k: v for k, v in res.items() if isinstance(v, Path)}, lang)))
     say(f"完成，用时 {time.perf_counter() - t0:.1f} 秒", f"done in {time.perf_counter() - t0:.1f} s")

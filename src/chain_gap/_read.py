@@ -72,6 +72,9 @@ class RawTable:
         result, an unbalanced quote recovered, sheets not read).
     row_sheets : list of str or None
         With ``sheet="*"``, the sheet of each data row (parallel to ``row_numbers``); else None.
+    preamble : list of str
+        The title lines above the header (non-blank cells joined by a space): where an export
+        states its date (:mod:`chain_gap._vintage`).
     """
 
     header: list[str]
@@ -87,6 +90,7 @@ class RawTable:
     skipped: list[ReadIssue] = field(default_factory=list)
     warnings: list[ReadIssue] = field(default_factory=list)
     row_sheets: list[str] | None = None
+    preamble: list[str] = field(default_factory=list)
 
     def reconciles(self) -> bool:
         """True when every physical row is a data row, a bad row or a skipped row, once."""
@@ -365,6 +369,7 @@ def _tabulate(
         physical_rows=len(numbers) + len(skipped),
         skipped=skipped,
         warnings=warnings,
+        preamble=[" ".join(c.strip() for c in r if c and not c.isspace()) for _, r in nonblank[:hi]],
     )
 
 

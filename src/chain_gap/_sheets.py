@@ -254,4 +254,5 @@ def _stack(tables: list[RawTable]) -> RawTable:
         skipped=[i for t in tables for i in t.skipped],
         warnings=[i for t in tables for i in t.warnings],
         row_sheets=sheets,
+        preamble=[line for t in tables for line in t.preamble],
     )

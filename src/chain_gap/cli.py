@@ -6,7 +6,6 @@ line on stderr with exit code 2; ``--debug`` shows the traceback of anything une
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -255,6 +254,11 @@ def chains_validate(files: tuple[str, ...]) -> None:
     help="读取的工作表；'*' 读取所有同结构的工作表（如每县一张）。"
     "Workbook sheet to read; '*' reads every sheet of the same shape (e.g. one per county).",
 )
+@click.option(
+    "--vintage",
+    default=None,
+    help="数据日期（导出时间）YYYY-MM[-DD]；默认读文件中的导出时间。Data vintage (export date); default: the date the file states.",
+)
 @friendly
 def load_cmd(
     files: tuple[str, ...],
@@ -264,6 +268,7 @@ def load_cmd(
     report_path: str | None,
     warnings_path: str | None,
     sheet: str | None,
+    vintage: str | None,
 ) -> None:
     """把源文件导入数据包（不存在则创建；重复导入结果不变）。
 
@@ -285,6 +290,7 @@ def load_cmd(
         warnings=warnings_path,
         progress=_progress("loading"),
         waiting=_waiting,
+        vintage=vintage,
     )
     t = res.report["totals"]
     click.echo(
@@ -295,6 +301,11 @@ def load_cmd(
             f"rejected={t.get('rejected')} skipped={t.get('skipped')} warnings={t.get('warnings')}",
         )
     )
+    dv = res.report.get("vintage")
+    if dv:
+        say(f"数据日期：{dv['date']}（{dv['from']}）", f"data vintage: {dv['date']} ({dv['from']})")
+    else:
+        say("数据日期：未知（文件未写导出时间；可用 --vintage 指定）", "data vintage: unknown (give --vintage)")
     codes = res.report.get("codes") or {}
     if codes:
         click.echo(zh_en("  按代码：", "  by code: ") + ", ".join(f"{k}={v}" for k, v in codes.items()))
@@ -626,97 +637,13 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
         )
 
 
-# ---------------------------------------------------------------- neo4j
-@main.group("neo4j")
-def neo4j_group() -> None:
-    """Neo4j 作为主数据库：推送、拉取、批量导入文件。
+from chain_gap import _cli_outputs  # noqa: E402, F401  (map, atlas, compare, report, demo)
+from chain_gap._cli_neo4j import neo4j_group  # noqa: E402
+from chain_gap._cli_report import changes_cmd, info_cmd  # noqa: E402
 
-    Neo4j as the system of record: push, pull, bulk-import files.
+for _cmd in (neo4j_group, info_cmd, changes_cmd):
+    main.add_command(_cmd)
 
-    连接信息只从环境变量读取。Credentials come only from the environment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
-    """
-
-
-@neo4j_group.command("push")
-@bundle_arg
-@click.option(
-    "--database",
-    default=None,
-    help="Neo4j 数据库（默认服务器的默认库）。Neo4j database (default: the server's default).",
-)
-@click.option("--batch-size", default=10_000, show_default=True, help="每批写入的行数。Rows per batch.")
-@no_contacts_opt
-@friendly
-def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: bool) -> None:
-    """把数据包推送到 Neo4j（先建约束，再分批 MERGE；可重复执行）。
-
-    Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
-
-    \b
-    Example: NEO4J_URI=bolt://localhost:7687 NEO4J_PASSWORD=… chain-gap neo4j push city.bundle
-    """
-    from chain_gap import neo4j
-
-    res = neo4j.push(_bundle(bundle), database=database, batch_size=batch_size, progress=True, contacts=not no_contacts)
-    click.echo(json.dumps(res, ensure_ascii=False, indent=1, default=str))
-
-
-@neo4j_group.command("pull")
-@chain_opt
-@click.option(
-    "--region",
-    default=None,
-    help="只拉取该地区的企业（全国合计随之改变）。Only enterprises of this region (national totals then change).",
-)
-@click.option("--database", default=None, help="Neo4j 数据库。Neo4j database.")
-@click.option(
-    "--into",
-    "into",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="写入的数据包文件夹。Bundle folder to write.",
-)
-@friendly
-def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) -> None:
-    """从 Neo4j 拉取一条产业链的子图，存为数据包。
-
-    Pull one chain's subgraph from Neo4j into a bundle that every analysis accepts.
-
-    \b
-    Example: chain-gap neo4j pull --chain nev --into nev.bundle
-    """
-    from chain_gap import codes, io, neo4j
-
-    code = codes.resolve_region(region).code if region else None
-    G = neo4j.pull(database=database, chain=chain, region=code)
-    io.save(G, into)
-    click.echo(f"{into}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges")
-
-
-@neo4j_group.command("export")
-@bundle_arg
-@click.argument("out_dir", type=click.Path(file_okay=False))
-@click.option(
-    "--database", default="neo4j", show_default=True, help="导入命令中的数据库名。Database name in the import command."
-)
-@no_contacts_opt
-@friendly
-def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool) -> None:
-    """写出 neo4j-admin 批量导入文件（CSV 和含完整命令的 README）。
-
-    Write neo4j-admin database import files (CSV + README with the exact command).
-
-    \b
-    Example: chain-gap neo4j export city.bundle import/
-    """
-    from chain_gap import neo4j
-
-    counts = neo4j.export_admin_import(_bundle(bundle), out_dir, database=database, contacts=not no_contacts)
-    click.echo(f"{out_dir}: {sum(counts.values())} rows in {len(counts)} files; see {Path(out_dir) / 'README.md'}")
-
-
-# the output commands (map, atlas, compare, report, demo) live in their own module; importing it registers them
-from chain_gap import _cli_outputs  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

@@ -1,17 +1,22 @@
 """The built-in demo: synthetic national data through the whole pipeline.
 
 generate (``chain_gap.synth``) → CSV files → the real loaders (``enterprises`` and ``supply``
-mappings) → 挂链 → bundle → gap table, target list and chain map for one region. The data are
-synthetic and every output says so.
+mappings) → 挂链 → bundle → gap table, target list and chain map for one region. A second, later
+vintage of the same population (:func:`chain_gap.synth.next_vintage`) goes through the same steps
+into ``bundle-next`` and is compared with the first (:func:`chain_gap.changes`: ``changes.xlsx``).
+Each CSV carries its export date in a title row, which the loader records as the bundle's
+vintage. The data are synthetic and every output says so.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chain_gap import codes, gaps, io, link, load, report, synth, targets
+from chain_gap import codes, frames, gaps, io, link, load, report, synth, targets, vintages
+from chain_gap.render.changes import write_changes
 
 
 def run(
@@ -50,7 +55,8 @@ def run(
     Returns
     -------
     dict
-        Paths of the outputs (gaps, targets, map, report, bundle) and headline numbers.
+        Paths of the outputs (gaps, targets, map, report, bundle, bundle_next, changes) and headline
+        numbers (``changes_headline`` / ``changes_counts``: the comparison of the two vintages).
     """
     say = progress or (lambda msg: None)
 
@@ -63,21 +69,26 @@ def run(
     reg = codes.resolve_region(region)
     say(t(f"生成 {n:,} 家合成企业（随机种子 {seed}）…", f"generating {n:,} synthetic enterprises (seed {seed}) …"))
     ents, supply = synth.generate(n=n, seed=seed, chains=(chain,))
-    ent_csv = data / "synthetic_enterprises.csv"
-    sup_csv = data / "synthetic_supply.csv"
-    ents.drop(columns=["true_link"]).to_csv(ent_csv, index=False, encoding="utf-8")
-    supply.to_csv(sup_csv, index=False, encoding="utf-8")
-    say(t("按企业名单与供货关系映射读入 …", "loading through the enterprises and supply mappings …"))
-    res = load.load([ent_csv], "enterprises")
-    G = res.graph
-    load.load([sup_csv], "supply", G)
-    G.graph["vintage"] = f"synthetic demo data, seed {seed}"
-    G.graph["synthetic"] = True
+    say(t("按企业名单与供货关系映射读入并挂链 …", "loading through the enterprises and supply mappings, linking …"))
+    G, res = _vintage_bundle(ents, supply, data, "", synth.VINTAGES[0], chain, seed)
     load.write_rejects(res, out / "rejects.csv")
     load.write_load_report(res, out / "load_report.json")
-    say(t("企业挂链 …", "linking enterprises to the chain (挂链) …"))
-    link.attach(G, [chain])
-    bundle = io.save(G, out / "bundle")
+    bundle = io.save(G, out / "bundle", vintage=_entry(data, "", res))
+    say(
+        t(
+            "第二期合成数据（企业进出、环节补上与缺失）…",
+            "a later synthetic vintage (firms enter and leave, links heal and go missing) …",
+        )
+    )
+    mem = frames.members(G, chain, active_only=True)[["uscc", "link"]].dropna()
+    ents2, supply2, _ = synth.next_vintage(ents, supply, seed=seed, focus=reg.code[:4] + "00", chain=chain, linked=mem)
+    G2, res2 = _vintage_bundle(ents2, supply2, data, "_next", synth.VINTAGES[1], chain, seed)
+    bundle_next = io.save(G2, out / "bundle-next", vintage=_entry(data, "_next", res2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", vintages.ChangesWarning)
+        ch = vintages.changes(bundle, bundle_next, chain, reg.code)
+    changes_xlsx = write_changes(out / "changes.xlsx", ch, lang)
+    G = io.load(bundle)  # the graph as the bundle holds it (with its recorded vintage)
     say(t(f"{reg.name}：链条诊断与招商目标 …", f"gap analysis and targets for {reg.name} …"))
     gt = gaps.table(G, chain, reg.code)
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
@@ -90,9 +101,16 @@ def run(
             G, chain, reg.code, out / f"atlas_{finer}.html", level=finer, metric="lq", lang=lang
         )
     s = gaps.summary(G, chain, reg.code, gaps=gt)
+    c = ch.summary
     return {
         **paths,
         "bundle": bundle,
+        "bundle_next": bundle_next,
+        "changes": changes_xlsx,
+        "changes_headline": "\n".join(vintages.headline(ch, lang)),
+        "changes_counts": {
+            k: c[k] for k in ("healed", "newly_missing", "persistent", "verdict_changes", "entered", "left", "settled")
+        },
         "region": f"{reg.code} {reg.name}",
         "enterprises": n,
         "completeness": s["c"],
@@ -100,3 +118,35 @@ def run(
         "n_targets": len(tg),
         "headline": report.headline(G, chain, gt, tg, lang),
     }
+
+
+def _vintage_bundle(
+    ents: Any, supply: Any, data: Path, suffix: str, exported: str, chain: str, seed: int
+) -> tuple[Any, Any]:
+    """One synthetic vintage through the real loaders: CSVs with an export-date title row → linked graph."""
+    ent_csv = data / f"synthetic_enterprises{suffix}.csv"
+    sup_csv = data / f"synthetic_supply{suffix}.csv"
+    title = f"合成演示数据（非真实企业） 导出时间：{exported}\n"
+    with open(ent_csv, "w", encoding="utf-8", newline="") as fh:
+        fh.write(title)
+        ents.drop(columns=["true_link"]).to_csv(fh, index=False)
+    supply.to_csv(sup_csv, index=False, encoding="utf-8")
+    res = load.load([ent_csv], "enterprises")
+    G = res.graph
+    load.load([sup_csv], "supply", G)
+    G.graph["vintage"] = f"synthetic demo data, seed {seed}"
+    G.graph["synthetic"] = True
+    link.attach(G, [chain])
+    return G, res
+
+
+def _entry(data: Path, suffix: str, res: Any) -> dict[str, Any]:
+    """The manifest's load entry of a demo vintage, with the export date the CSV states."""
+    dv = res.report.get("vintage") or {}
+    return io.vintage(
+        [data / f"synthetic_enterprises{suffix}.csv", data / f"synthetic_supply{suffix}.csv"],
+        source="enterprises+supply",
+        rows=res.report["totals"],
+        data_vintage=dv.get("date"),
+        vintage_from=dv.get("from"),
+    )

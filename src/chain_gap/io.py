@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import shutil
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._bundle_read import build as _build
 from chain_gap._bundle_write import _commit, _current, _encode_section, _graph_part, _group, _stale, _undo_on_error
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
+from chain_gap._vintage import vintage
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -49,6 +48,7 @@ __all__ = [
     "BundleWarning",
     "Edit",
     "append",
+    "data_vintage",
     "edit",
     "load",
     "locked",
@@ -267,8 +267,16 @@ def load(path: str | os.PathLike[str], *, only: Mapping[str, Iterable[str] | Non
         bundle's graph-level data.
     """
     root = Path(path)
+
+    def build(manifest: dict[str, Any]) -> nx.MultiDiGraph:
+        G = _build(root, manifest, only)
+        dv = B.data_vintage(manifest)
+        if dv is not None:  # derived from the manifest on every read; never stored in the graph part
+            G.graph["data_vintage"] = dv
+        return G
+
     with _gc_paused():
-        return _read_consistent(root, lambda m: _build(root, m, only))
+        return _read_consistent(root, build)
 
 
 def _merge_parts(tables: list[pa.Table], keys: tuple[str, ...]) -> pa.Table:
@@ -353,41 +361,25 @@ def vintages(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return list(B.view(read_manifest(path)).get("loads", []))
 
 
-def vintage(
-    files: Iterable[str | os.PathLike[str]], *, source: str | None = None, rows: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The vintage entry of one load, for ``save(..., vintage=)``.
+def data_vintage(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The data vintage of a bundle: the date its data describe, or ``None`` when no load stated one.
+
+    The ``data_vintage`` of the most recent load that stated one (an export date read from the
+    files, or the user's ``--vintage``, which thus corrects an earlier one), with where it came from. A bundle written before vintages were recorded
+    has none: it still loads, its vintage is unknown.
 
     Parameters
     ----------
-    files : iterable of str or os.PathLike
-        The source files of the load (a folder is recorded by name, without a hash).
-    source : str, optional
-        The mapping or source name (``"qcc"``).
-    rows : dict, optional
-        Row counts of the load, e.g. the ``totals`` of its report.
+    path : str or os.PathLike
+        The bundle folder.
 
     Returns
     -------
-    dict
-        ``time`` (UTC, ISO 8601), ``source``, ``files`` (name, sha256, bytes) and ``rows``.
+    dict or None
+        ``date`` (``YYYY-MM`` or ``YYYY-MM-DD``), ``from`` (the title row, column or ``--vintage``
+        it was read from), ``loaded`` (UTC time of that load) and ``loads`` (how many loads stated one).
     """
-    entries: list[dict[str, Any]] = []
-    for f in files:
-        if os.path.isdir(f):
-            entries.append({"name": Path(f).name, "sha256": None, "bytes": None})
-            continue
-        h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        entries.append({"name": Path(f).name, "sha256": h.hexdigest(), "bytes": os.path.getsize(f)})
-    return {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source": source,
-        "files": entries,
-        "rows": dict(rows or {}),
-    }
+    return B.data_vintage(B.view(read_manifest(path)))
 
 
 # ------------------------------------------------------------------ writing

@@ -185,6 +185,8 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "atlas_inner": ("下一级产业地图（区位熵，示意图）", "atlas one level down (LQ*, sketch)"),
     "briefing": ("领导一页简报 PDF（A4）", "leader's one-page briefing PDF (A4)"),
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
+    "changes": ("与上次相比（两期比较）", "since last time (two vintages compared)"),
+    "bundle_next": ("第二期数据包（合成）", "later vintage bundle (synthetic)"),
 }
 
 
@@ -401,6 +403,7 @@ def write_pack(
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
     contacts: bool = True,
+    changes: Any = None,
 ) -> Path:
     """Write the Excel pack of one (chain, region): the workbook handed to leadership and partners.
 
@@ -428,6 +431,9 @@ def write_pack(
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
     contacts : bool
         Contact columns on the target and local-firm sheets (False: a copy to share).
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage: adds its sheets (环节变化, 企业进出, 目标已落地) and
+        its overview to the notes under 与上次相比.
 
     Returns
     -------
@@ -443,13 +449,19 @@ def write_pack(
         sheet_name("local", lang): local_sheet(_contacts.attach(lf, G, contacts), spec, lang),
     }
     kinds = dict(zip(sheets, ("overview", "gaps", "targets", "local")))
+    columns = {name: sheet_columns(kind, lang) for name, kind in kinds.items()}
+    notes = dict(pack_notes(G, spec, gt, tg, lang, config=config))
+    if changes is not None:
+        from chain_gap.render.changes import add_to_pack
+
+        add_to_pack(changes, sheets, columns, notes, lang)
     return write_workbook(
         path,
         sheets,
-        notes=pack_notes(G, spec, gt, tg, lang, config=config),
+        notes=notes,
         notes_sheet=sheet_name("notes", lang),
         notes_header=("项目", "说明") if lang == "zh" else ("Item", "Note"),
-        columns={name: sheet_columns(kind, lang) for name, kind in kinds.items()},
+        columns=columns,
         lang=lang,
         page=_page_info(gt, spec, G, lang),
     )
@@ -473,8 +485,10 @@ def _page(
     lang: str,
     png: bytes,
     config: Mapping[str, Any] | None,
+    changes: Any = None,
 ) -> str:
     from chain_gap import gaps as gaps_mod
+    from chain_gap.render import changes as ch_render
     from chain_gap.report_atlas import report_section
 
     return report_page(
@@ -489,6 +503,7 @@ def _page(
         vintage=vintage(G),
         config=config,
         atlas_html=report_section(G, spec, str(gt["region"].iloc[0]), lang=lang),
+        changes=ch_render.block(changes, lang) if changes is not None else None,
     )
 
 
@@ -547,6 +562,7 @@ def write_outputs(
     lang: str = "zh",
     config: Mapping[str, Any] | None = None,
     contacts: bool = True,
+    changes: Any = None,
 ) -> dict[str, Path]:
     """Write every output of one (chain, region) into ``out``.
 
@@ -577,6 +593,9 @@ def write_outputs(
         The firms' contacts on the lead list (targets.xlsx, with its follow-up columns), the pack's
         target and local-firm sheets and the map; never on the panorama or report.html. False
         leaves them out of every file (a copy to share outside the bureau).
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage (:func:`chain_gap.changes`): the 与上次相比 block of
+        report.html and the change sheets of report.xlsx (the chain map does not show it).
 
     Returns
     -------
@@ -645,11 +664,14 @@ def write_outputs(
                 lang=lang,
                 config=config,
                 contacts=contacts,
+                changes=changes,
             ),
         ),
         (
             ("report",),
-            lambda: write_html(_page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config), outd / "report.html"),
+            lambda: write_html(
+                _page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config, changes), outd / "report.html"
+            ),
         ),
         (
             ("atlas",),
@@ -677,6 +699,7 @@ def write_report(
     *,
     lang: str = "zh",
     contacts: bool = True,
+    changes: Any = None,
 ) -> dict[str, Path]:
     """Write everything staff open for one (chain, region) into ``out_dir``.
 
@@ -697,10 +720,12 @@ def write_report(
         ``"zh"`` (default) or ``"en"``.
     contacts : bool
         False strips the firms' contacts from every output (as :func:`write_outputs`).
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage (``--previous``), as in :func:`write_outputs`.
 
     Returns
     -------
     dict
         Output name → written path, as :func:`write_outputs`.
     """
-    return write_outputs(G, chain, region, out_dir, lang=lang, contacts=contacts)
+    return write_outputs(G, chain, region, out_dir, lang=lang, contacts=contacts, changes=changes)

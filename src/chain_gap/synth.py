@@ -34,6 +34,8 @@ from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.normalize import USCC_CHARSET, USCC_WEIGHTS
 
 DEFAULT_REGION = "411400"  # 商丘市, Henan
+#: The export dates the demo writes above its two synthetic vintages (a title row, as vendors do).
+VINTAGES = ("2025-12-31", "2026-06-30")
 
 # one USCC alphabet for the whole package: normalize's (GB 32100-2015)
 _USCC_CHARS = USCC_CHARSET
@@ -423,3 +425,113 @@ def _supply(
             )
     sup = pd.DataFrame(rows, columns=["supplier", "customer", "value", "year", "source"])
     return sup.drop_duplicates(["supplier", "customer"]).reset_index(drop=True)
+
+
+def next_vintage(
+    ents: pd.DataFrame,
+    supply: pd.DataFrame,
+    *,
+    seed: int = 0,
+    focus: str = DEFAULT_REGION,
+    chain: str = "nev",
+    movers: int = 1,
+    entrants: int = 3,
+    leavers: int = 2,
+    linked: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """A later vintage of the same population, with designed changes in the ``focus`` city.
+
+    Seeded and deterministic. Producers of a link are the firms the linker put there in the first
+    vintage (``linked``), else those drawn for it (``true_link``, sellers' names carry 商贸). In the
+    focus city: the producers of the thinnest present leaf close (half
+    deregistered, tagged 注销; half gone from the data), so that link goes missing; ``movers``
+    producers of a leaf the city lacks move in from elsewhere with their USCC (a missing link heals,
+    and a firm that was a target has set up locally); ``entrants`` new producers appear in leaves
+    the city has; ``leavers`` other producers are gone. Supply pairs of firms gone are dropped.
+
+    Parameters
+    ----------
+    ents, supply : pandas.DataFrame
+        A vintage as :func:`generate` returns it.
+    seed : int
+        Seed of the changes.
+    focus : str
+        The city (GB/T 2260 code) that changes.
+    chain : str
+        The chain whose links change.
+    movers, entrants, leavers : int
+        How many firms move in, appear and leave.
+    linked : pandas.DataFrame, optional
+        ``uscc`` and ``link`` of the first vintage's producer memberships
+        (:func:`chain_gap.frames.members` of the linked graph), so the designed changes are the ones
+        the analysis sees (the linker also puts a firm in a neighbouring link its scope names).
+
+    Returns
+    -------
+    enterprises, supply : pandas.DataFrame
+        The later vintage.
+    design : dict
+        What was changed: ``healed`` and ``missing`` leaf ids, ``moved_in``, ``entered``, ``closed``
+        and ``gone`` (USCCs), for tests and the demo's note.
+    """
+    rng = np.random.default_rng(seed + 7919)
+    spec = load_chain(chain)
+    e = ents.copy().reset_index(drop=True)
+    order = [lf.id for lf in spec.leaves()]
+    if linked is not None:
+        by_link = linked.groupby("link")["uscc"].agg(set).to_dict()
+        masks = {lid: e["uscc"].isin(by_link.get(lid, set())).to_numpy() for lid in order}
+    else:
+        leaf = e["true_link"].fillna("").astype(str)
+        seller = e["name"].astype(str).str.contains("商贸")
+        masks = {lid: ((leaf == f"{spec.id}/{lid}") & ~seller).to_numpy() for lid in order}
+    producer = np.logical_or.reduce(list(masks.values())) if masks else np.zeros(len(e), bool)
+    local = (e["region"].astype(str).str[:4] == focus[:4]).to_numpy()
+    counts = {lid: int((masks[lid] & local).sum()) for lid in order}
+    elsewhere = {lid: np.flatnonzero(masks[lid] & ~local) for lid in order}
+    lacking = [lid for lid in order if counts[lid] == 0 and len(elsewhere[lid])]
+    present = sorted((lid for lid in order if counts[lid] > 0), key=lambda k: (counts[k], order.index(k)))
+    counties = sorted(set(e.loc[local, "region"].astype(str)))
+    design: dict[str, Any] = {"healed": [], "missing": [], "moved_in": [], "entered": [], "closed": [], "gone": []}
+    if lacking and counties:
+        lid = lacking[int(rng.integers(0, len(lacking)))]
+        for i in rng.choice(elsewhere[lid], size=min(movers, len(elsewhere[lid])), replace=False):
+            county = counties[int(rng.integers(0, len(counties)))]
+            e.at[i, "region"] = county
+            e.at[i, "address"] = f"{_addr(codes.regions().set_index('code')['name'], county)}{rng_road(int(i))}"
+            design["moved_in"].append(e.at[i, "uscc"])
+        design["healed"].append(lid)
+    drop: set[int] = set()
+    if present:
+        lid = present[0]
+        idx = np.flatnonzero(masks[lid] & local)
+        for k, i in enumerate(idx):
+            if k % 2 == 0:
+                e.at[i, "tags"] = ";".join([t for t in str(e.at[i, "tags"] or "").split(";") if t] + ["注销"])
+                design["closed"].append(e.at[i, "uscc"])
+            else:
+                drop.add(int(i))
+        design["missing"].append(lid)
+        others = np.flatnonzero(producer & local & ~masks[lid])
+        if len(others) > leavers:
+            drop.update(int(i) for i in rng.choice(others, size=leavers, replace=False))
+    design["gone"] = [e.at[i, "uscc"] for i in sorted(drop)]
+    gone_leaf = masks[design["missing"][0]] if design["missing"] else np.zeros(len(e), bool)
+    templates = np.flatnonzero(producer & local & ~gone_leaf)
+    new_rows = []
+    if len(templates):
+        for j in range(entrants):
+            row = e.loc[int(templates[int(rng.integers(0, len(templates)))])].copy()
+            b = _BRAND[int(rng.integers(0, len(_BRAND)))] + _BRAND[int(rng.integers(0, len(_BRAND)))]
+            row["name"] = f"{b}新{j + 1}号{row['name']}"
+            body = "91" + str(row["region"]) + "".join(_USCC_CHARS[int(c)] for c in rng.integers(0, 31, size=9))
+            row["uscc"] = uscc_with_check(body)
+            row["founded"] = "2026-03-01"
+            new_rows.append(row)
+            design["entered"].append(row["uscc"])
+    e = e.drop(index=sorted(drop))
+    if new_rows:
+        e = pd.concat([e, pd.DataFrame(new_rows)], ignore_index=True)
+    gone = set(design["gone"])
+    sup = supply[~supply["supplier"].isin(gone) & ~supply["customer"].isin(gone)].reset_index(drop=True)
+    return e.reset_index(drop=True), sup, design

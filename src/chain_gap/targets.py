@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics, reasons, vocab
+from chain_gap import _vintage, codes, frames, metrics, reasons, vocab
 from chain_gap import gaps as gaps_mod
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.config import TargetProfile, load_targets
@@ -234,7 +234,7 @@ def _components(
     prio = gaps_mod._priority(gt.assign(), dict(profile.priority))
     cands["link_priority"] = cands["link"].map(pd.Series(prio.to_numpy(), index=gt["link"])).astype(float)
     cands["resilience"] = cands["link"].map(_resilience(spec, local)).fillna(0.0).astype(float)
-    cands["quality"] = _quality(cands, profile.tags, profile.year(G.graph.get("vintage"))).to_numpy()
+    cands["quality"] = _quality(cands, profile.tags, profile.year(_vintage.of_graph(G))).to_numpy()
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
     return _Components(cands, gt, reg, spec, side_left_out)
@@ -411,7 +411,7 @@ def rank(
     best["province_name"] = best["province"].map(names).fillna("")
     best["action_zh"] = best["action"].map(gaps_mod.ACTION_ZH)
     if "listed_on" in best:
-        best["listed_years"] = _years(best["listed_on"], profile.year(G.graph.get("vintage"))).to_numpy()
+        best["listed_years"] = _years(best["listed_on"], profile.year(_vintage.of_graph(G))).to_numpy()
     best["reasons"] = _distinct(best, [reasons.target_reason(r, comp.region.name) for r in frames.rows(best)])
     best["rank"] = np.arange(1, len(best) + 1)
     best["score"] = best["score"].round(6)
@@ -650,7 +650,7 @@ def anchor_suppliers(G: nx.MultiDiGraph, chain: str | ChainSpec, region: str, *,
         _quality(
             outside.drop_duplicates("ent_id").set_index("ent_id"),
             load_profile().tags,
-            load_profile().year(G.graph.get("vintage")),
+            load_profile().year(_vintage.of_graph(G)),
         )
         if len(outside)
         else pd.Series(dtype=float)

@@ -35,6 +35,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from chain_gap import _vintage
 from chain_gap._read import RawTable
 from chain_gap.load import enterprises, relations, supply
 from chain_gap.load.identity import Loader
@@ -310,7 +311,12 @@ def load(
         codes_count[rec[5]] = codes_count.get(rec[5], 0) + 1
     if loader.conflicts:
         codes_count["merge-conflict"] = len(loader.conflicts)
-    report = {"files": files, "totals": totals, "codes": dict(sorted(codes_count.items()))}
+    report = {
+        "files": files,
+        "totals": totals,
+        "codes": dict(sorted(codes_count.items())),
+        "vintage": _stated_vintage(tables),
+    }
     return LoadResult(
         graph=G,
         rejects=pd.DataFrame(loader.rejects, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
@@ -319,6 +325,23 @@ def load(
         conflicts=pd.DataFrame(loader.conflicts, columns=CONFLICT_COLUMNS),
         skipped=pd.DataFrame(loader.skipped, columns=ISSUE_COLUMNS).astype({"row": "int64"}),
     )
+
+
+def _stated_vintage(tables: list[tuple[str, Mapping, RawTable, dict[str, Any]]]) -> dict[str, str] | None:
+    """The data vintage the files state (export date in a title row, footer or column), the latest
+    of them, with where it was read; ``None`` when no file says. A file's mtime is never used."""
+    found = []
+    for path, _, raw, _ in tables:
+        footers = [(i.row or 0, i.value) for i in raw.skipped if i.code in ("row-footer", "row-repeated-title")]
+        cols = [list(dict.fromkeys(c)) for c in raw.columns]  # distinct cells: a date column repeats one value
+        got = _vintage.find_in_table(raw.preamble, raw.header, cols, footers, Path(path).name)
+        if got is not None:
+            found.append(got)
+    if not found:
+        return None
+    best = _vintage.latest(d for d, _ in found)
+    date, where = next(f for f in found if f[0] == best)
+    return {"date": date, "from": where}
 
 
 def load_into(
@@ -332,6 +355,7 @@ def load_into(
     warnings: str | os.PathLike[str] | None = None,
     progress: bool | Callable[[int, int], None] | None = None,
     waiting: Callable[[Path], None] | None = None,
+    vintage: str | None = None,
 ) -> LoadResult:
     """Load files into a bundle on disk (created if absent), under the bundle's lock.
 
@@ -351,6 +375,9 @@ def load_into(
         and merge conflict with codes (CSV).
     waiting : callable or None
         Called with the bundle path when another writer holds its lock and this one waits.
+    vintage : str or None
+        The data vintage (``YYYY-MM`` or ``YYYY-MM-DD``: the date the export was taken), recorded in
+        the manifest; by default the date the files state (``report["vintage"]``), if any.
 
     Returns
     -------
@@ -358,10 +385,26 @@ def load_into(
     """
     from chain_gap import io
 
+    user = _vintage.parse_user(vintage) if vintage is not None else None  # a typo fails before any work
     files = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with io.edit(bundle, waiting=waiting) as b:
         res = load(files, source, b.load(), progress=progress, sheet=sheet)
-        b.save(res.graph, vintage=io.vintage(files, source=str(source), rows=res.report["totals"]))
+        stated = res.report.get("vintage")
+        if user is not None:
+            res.report["vintage"] = {"date": user, "from": "--vintage"}
+        dv = res.report.get("vintage") or {}
+        b.save(
+            res.graph,
+            vintage=io.vintage(
+                files,
+                source=str(source),
+                rows=res.report["totals"],
+                data_vintage=dv.get("date"),
+                vintage_from=dv.get("from"),
+            ),
+        )
+        if user is not None and stated and stated["date"] != user:
+            res.report["vintage_stated"] = stated
     if rejects:
         write_rejects(res, rejects)
     if report:

@@ -18,6 +18,8 @@ from typing import Final
 __all__ = [
     "ANCHOR_SPEC",
     "ANCHOR_SUPPLIER_SPEC",
+    "CHANGE_FIRM_SPEC",
+    "CHANGE_LINK_SPEC",
     "CHOICES",
     "CONTACT_SPEC",
     "FOLLOW_CHOICES",
@@ -30,6 +32,7 @@ __all__ = [
     "REMOVED_SPEC",
     "REVIEW_CHOICES",
     "REVIEW_SPEC",
+    "SETTLED_SPEC",
     "TARGET_SPEC",
     "WHATIF_SPEC",
     "Col",
@@ -283,6 +286,58 @@ REVIEW_SPEC: Final[tuple[Col, ...]] = (
     Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
     Col("region", "所在地区代码", "region code", "code", group="tech"),
     Col("chain", "链条", "chain", "code", group="tech"),
+)
+
+#: 与上次相比 (chain_gap.changes): one row per link, old → new.
+CHANGE_LINK_SPEC: Final[tuple[Col, ...]] = (
+    Col("link_name", "环节", "link", "reason", 16, freeze=True),
+    Col("status_label", "变化", "change", "label", 16),
+    Col("reasons", "变化说明", "what changed", "reason", REASON_WIDTH),
+    Col("old_local", "上次本地企业数", "local firms (old)", "count", 8),
+    Col("new_local", "本次本地企业数", "local firms (new)", "count", 8),
+    Col("entered", "新进入", "entered", "count", 6),
+    Col("left", "退出", "left", "count", 6),
+    Col("old_verdict_label", "上次诊断", "verdict (old)", "verdict", 9),
+    Col("new_verdict_label", "本次诊断", "verdict (new)", "verdict", 9),
+    Col("old_action_label", "上次招商方向", "action (old)", "label", 9),
+    Col("new_action_label", "本次招商方向", "action (new)", "label", 9),
+    Col("old_lq_star", "上次LQ*", "LQ* (old)", "ratio", group="tech"),
+    Col("new_lq_star", "本次LQ*", "LQ* (new)", "ratio", group="tech"),
+    Col("stage", "环节位置", "stage", "label", group="tech"),
+    Col("weight", "权重", "weight", "score", group="tech"),
+    Col("link", "环节代码", "link id", "code", group="tech"),
+    Col("status", "变化代码", "change code", "code", group="tech"),
+)
+
+#: Firms that entered or left a link between the two vintages.
+CHANGE_FIRM_SPEC: Final[tuple[Col, ...]] = (
+    Col("link_name", "环节", "link", "reason", 14, freeze=True),
+    Col("change_label", "进出", "in / out", "label", 7),
+    Col("name", "企业名称", "name", "reason", 24),
+    Col("why", "原因", "why", "reason", 34),
+    Col("region_name", "所在地区", "region", "reason", 14),
+    Col("matched_by", "两期匹配方式", "matched by", "code", 8),
+    Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
+    Col("region", "所在地区代码", "region code", "code", group="tech"),
+    Col("ent_id", "企业ID", "enterprise id", "code", group="tech"),
+    Col("other_ent_id", "另一期企业ID", "id in the other vintage", "code", group="tech"),
+    Col("link", "环节代码", "link id", "code", group="tech"),
+)
+
+#: Targets of the old list that are local producers now.
+SETTLED_SPEC: Final[tuple[Col, ...]] = (
+    Col("name", "企业名称（上次目标）", "name (former target)", "reason", 22, freeze=True),
+    Col("old_rank", "上次排名", "old rank", "count", 6),
+    Col("old_link_name", "上次目标环节", "target link", "reason", 14),
+    Col("old_region_name", "上次所在地区", "old region", "reason", 16),
+    Col("new_name", "本地企业名称", "local firm now", "reason", 24),
+    Col("new_link_names", "本地所属环节", "local links now", "reason", 14),
+    Col("matched_by", "匹配方式", "matched by", "code", 8),
+    Col("old_score", "上次得分", "old score", "score", group="tech"),
+    Col("uscc", "统一社会信用代码", "USCC", "code", group="tech"),
+    Col("old_region", "上次地区代码", "old region code", "code", group="tech"),
+    Col("new_ent_id", "本地企业ID", "local enterprise id", "code", group="tech"),
+    Col("old_link", "环节代码", "link id", "code", group="tech"),
 )
 
 #: The choices of the review sheet's 复核结论 dropdown (what :func:`chain_gap.vocab.decision_of` reads).

@@ -173,6 +173,7 @@ def report_page(
     config: Mapping[str, Any] | None = None,
     top_targets: int = 30,
     atlas_html: str = "",
+    changes: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page of one (chain, region) from its computed parts.
 
@@ -204,6 +205,8 @@ def report_page(
     atlas_html : str
         The map block (:func:`chain_gap.report_atlas.report_section`), trusted HTML built with every
         value escaped; placed after the panorama.
+    changes : mapping, optional
+        The 与上次相比 block (:func:`chain_gap.render.changes.block`), shown after the key numbers.
 
     Returns
     -------
@@ -338,4 +341,5 @@ def report_page(
         target_rows=target_rows,
         notes=list(notes.items()),
         atlas_html=Markup(atlas_html),
+        changes=changes,
     )

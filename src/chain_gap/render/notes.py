@@ -59,7 +59,7 @@ _SYNTHETIC_NOTE = "合成演示数据，非真实企业 / synthetic demo data, n
 
 
 def vintage(G: Any) -> str:
-    """The data vintage recorded on the graph (``G.graph["vintage"]``), or ``""``.
+    """The data vintage of the graph: the bundle's (its manifest, via ``io.load``), else ``G.graph["vintage"]``, or ``""``.
 
     Parameters
     ----------
@@ -70,7 +70,9 @@ def vintage(G: Any) -> str:
     -------
     str
     """
-    return str(G.graph.get("vintage") or "") if G is not None else ""
+    from chain_gap._vintage import of_graph
+
+    return of_graph(G)
 
 
 def page(table: pd.DataFrame | None, G: Any = None, lang: str = "zh", title: str = "") -> Any:
