@@ -122,14 +122,27 @@ def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per firm and link: ent_id, name, uscc, region, region_name, link, role, confidence,
-        decision, primary, reg_capital, revenue, evidence; by link, role, then revenue descending.
+        decision, primary, reg_capital, revenue, evidence, tags, and ``counted``: whether the gap
+        table counts the firm in its link (confirmed, the link's performer role, still operating);
+        by link, role, then revenue descending.
     """
-    from chain_gap import codes, frames
+    from chain_gap import codes, frames, vocab
+    from chain_gap.chains import load_chain
 
+    spec = load_chain(chain)
     reg = codes.resolve_region(region)
-    mem = frames.members(G, chain, roles=None, decisions=None)
+    mem = frames.members(G, spec, roles=None, decisions=None)
     loc = mem[mem[reg.level] == reg.code].copy() if len(mem) else mem
     loc["region_name"] = frames.region_names(loc["region"]).to_numpy() if len(loc) else []
+    performer = {lk.id: lk.performer for lk in spec.links.values()}
+    loc["counted"] = (
+        [
+            d == "confirmed" and r == performer.get(k, "producer") and not vocab.is_inactive(t)
+            for d, r, k, t in zip(loc["decision"], loc["role"], loc["link"], loc["tags"])
+        ]
+        if len(loc)
+        else []
+    )
     cols = [
         "ent_id",
         "name",
@@ -144,6 +157,8 @@ def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
         "reg_capital",
         "revenue",
         "evidence",
+        "tags",
+        "counted",
     ]
     return (
         loc[cols]
@@ -347,6 +362,7 @@ def write_map(
     gaps_table: pd.DataFrame | None = None,
     targets_table: pd.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
+    contacts: bool = True,
 ) -> Path:
     """Compute (if not given) the gap table and targets and write the offline chain map.
 
@@ -366,17 +382,27 @@ def write_map(
         Precomputed tables (computed from ``G`` when missing).
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
+    contacts : bool
+        Show the contacts side table's fields on the firm cards; ``False`` for a copy to share.
 
     Returns
     -------
     pathlib.Path
         The written map.
     """
+    from chain_gap import gaps as gaps_mod
+    from chain_gap.profiles import firm_profiles
+
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config, top=200)
+    lf = local_firms(G, spec, region)
+    ids = list(lf["ent_id"]) + (list(tg["ent_id"]) if "ent_id" in tg.columns else [])
     html = chain_map(
         gt,
         feeds=[(a, b) for a, b, _ in spec.feeds_edges()],
-        local_firms=local_firms(G, spec, region),
+        local_firms=lf,
+        anchors=gaps_mod.anchors(G, spec, str(gt["region"].iloc[0]), config=_as_dict(config)),
+        profiles=firm_profiles(G, spec, ids, contacts=contacts),
+        contacts=contacts,
         targets=tg,
         vintage=vintage(G) or None,
         lang=lang,
