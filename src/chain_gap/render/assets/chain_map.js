@@ -286,6 +286,8 @@
   }
   network.on("hoverNode", function (p) { hovered = p.node; refreshEdges(); });
   network.on("blurNode", function () { hovered = null; refreshEdges(); });
+  // vis fires no blurNode when the pointer leaves the canvas straight from a node
+  document.getElementById("mynetwork").addEventListener("mouseleave", function () { hovered = null; refreshEdges(); });
   network.on("selectNode", refreshEdges);
   network.on("deselectNode", refreshEdges);
 
