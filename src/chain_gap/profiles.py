@@ -5,6 +5,9 @@ not in the gap or target tables, so they are read here for exactly those firms: 
 founding date, status, products with their shares, business scope, tags, every link of the chain the
 firm is linked to (with the evidence and confidence of each 挂链), and, when the bundle carries the
 contacts side table (``G.graph["contacts"]``, indexed by enterprise node id), the contact fields.
+
+:func:`local_firms` (re-exported as ``chain_gap.report.local_firms``) is the 本地企业清单 the map,
+the panorama and the Excel files list.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pandas as pd
 from chain_gap import vocab
 from chain_gap.chains import ChainSpec, load_chain
 
-__all__ = ["CONTACT_COLUMNS", "firm_profiles"]
+__all__ = ["CONTACT_COLUMNS", "firm_profiles", "local_firms"]
 
 #: Columns of the contacts side table the card shows, in this order.
 CONTACT_COLUMNS = ("legal_rep", "phone", "email", "website", "address")
@@ -101,3 +104,64 @@ def firm_profiles(
         if extra is not None:
             out = out.merge(extra.astype(object), left_on="ent_id", right_index=True, how="left")
     return out
+
+
+def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
+    """本地企业清单: every firm of the region linked to the chain (all roles and decisions).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The linked graph.
+    chain : str or ChainSpec
+        Chain id or spec.
+    region : str
+        Region code or name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per firm and link: ent_id, name, uscc, region, region_name, link, role, confidence,
+        decision, primary, reg_capital, revenue, evidence, tags, and ``counted``: whether the gap
+        table counts the firm in its link (confirmed, the link's performer role, still operating);
+        by link, role, then revenue descending.
+    """
+    from chain_gap import codes, frames, vocab
+    from chain_gap.chains import load_chain
+
+    spec = load_chain(chain)
+    reg = codes.resolve_region(region)
+    mem = frames.members(G, spec, roles=None, decisions=None)
+    loc = mem[mem[reg.level] == reg.code].copy() if len(mem) else mem
+    loc["region_name"] = frames.region_names(loc["region"]).to_numpy() if len(loc) else []
+    performer = {lk.id: lk.performer for lk in spec.links.values()}
+    loc["counted"] = (
+        [
+            d == "confirmed" and r == performer.get(k, "producer") and not vocab.is_inactive(t)
+            for d, r, k, t in zip(loc["decision"], loc["role"], loc["link"], loc["tags"])
+        ]
+        if len(loc)
+        else []
+    )
+    cols = [
+        "ent_id",
+        "name",
+        "uscc",
+        "region",
+        "region_name",
+        "link",
+        "role",
+        "confidence",
+        "decision",
+        "primary",
+        "reg_capital",
+        "revenue",
+        "evidence",
+        "tags",
+        "counted",
+    ]
+    return (
+        loc[cols]
+        .sort_values(["link", "role", "revenue"], ascending=[True, True, False], na_position="last")
+        .reset_index(drop=True)
+    )

@@ -23,6 +23,7 @@ from chain_gap import frames
 from chain_gap._report_steps import OutputsIncomplete, _run_steps
 from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
+from chain_gap.profiles import local_firms
 from chain_gap.render import panorama as pano
 from chain_gap.render.briefing import write_briefing
 from chain_gap.render.chain_map import chain_map
@@ -104,67 +105,6 @@ def _one_read(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
 
     return wrapper
-
-
-def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
-    """本地企业清单: every firm of the region linked to the chain (all roles and decisions).
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The linked graph.
-    chain : str or ChainSpec
-        Chain id or spec.
-    region : str
-        Region code or name.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per firm and link: ent_id, name, uscc, region, region_name, link, role, confidence,
-        decision, primary, reg_capital, revenue, evidence, tags, and ``counted``: whether the gap
-        table counts the firm in its link (confirmed, the link's performer role, still operating);
-        by link, role, then revenue descending.
-    """
-    from chain_gap import codes, frames, vocab
-    from chain_gap.chains import load_chain
-
-    spec = load_chain(chain)
-    reg = codes.resolve_region(region)
-    mem = frames.members(G, spec, roles=None, decisions=None)
-    loc = mem[mem[reg.level] == reg.code].copy() if len(mem) else mem
-    loc["region_name"] = frames.region_names(loc["region"]).to_numpy() if len(loc) else []
-    performer = {lk.id: lk.performer for lk in spec.links.values()}
-    loc["counted"] = (
-        [
-            d == "confirmed" and r == performer.get(k, "producer") and not vocab.is_inactive(t)
-            for d, r, k, t in zip(loc["decision"], loc["role"], loc["link"], loc["tags"])
-        ]
-        if len(loc)
-        else []
-    )
-    cols = [
-        "ent_id",
-        "name",
-        "uscc",
-        "region",
-        "region_name",
-        "link",
-        "role",
-        "confidence",
-        "decision",
-        "primary",
-        "reg_capital",
-        "revenue",
-        "evidence",
-        "tags",
-        "counted",
-    ]
-    return (
-        loc[cols]
-        .sort_values(["link", "role", "revenue"], ascending=[True, True, False], na_position="last")
-        .reset_index(drop=True)
-    )
 
 
 def _inputs(
@@ -482,7 +422,11 @@ def _page_info(table: pd.DataFrame, spec: ChainSpec, G: Any, lang: str) -> Any:
 
 
 def _panorama_for(G: Any, gt: pd.DataFrame, lang: str) -> Any:
-    return pano.panorama(gt, vintage=vintage(G) or None, lang=lang, synthetic=_synthetic(G))
+    n_firms = None
+    if G is not None and len(gt):
+        lf = local_firms(G, str(gt["chain"].iloc[0]), str(gt["region"].iloc[0]))
+        n_firms = int(lf.loc[lf["counted"], "ent_id"].nunique()) if len(lf) else 0
+    return pano.panorama(gt, vintage=vintage(G) or None, lang=lang, synthetic=_synthetic(G), local_firms=n_firms)
 
 
 def _page(
