@@ -211,3 +211,27 @@ def test_bad_gap_table_is_a_plot_error():
         panorama(make_gaps().drop(columns=["verdict"]))
     with pytest.raises(PlotError, match="lang"):
         panorama(make_gaps(), lang="fr")
+
+
+def test_tiles_name_their_leading_local_firms_and_the_subtitle_counts_firms_not_links():
+    gaps = make_gaps()
+    gaps["top_local"] = ""
+    gaps.loc[gaps["link"] == "nev/cell", "top_local"] = (
+        "商丘市豫东电芯科技股份有限公司、商丘能亿动力电池有限公司、商丘华瑞储能有限公司、商丘第四名有限公司"
+    )
+    gaps.loc[gaps["link"] == "nev/cathode", "top_local"] = "商丘锂能新材料有限公司"
+    words = texts(panorama(gaps))
+    # the largest firms first, short names (place head, 科技 and the legal form dropped), as many as fit
+    shown = next(w for w in words if w.startswith("豫东电芯"))
+    assert shown in ("豫东电芯", "豫东电芯、能亿动力电池", "豫东电芯、能亿动力电池、华瑞储能"), shown
+    assert "锂能新材料" in words
+    assert not any("第四名" in w for w in words)  # at most three firms per tile
+    present = sum(1 for leaf in LEAVES if leaf[8] > 0)
+    firm_links = sum(leaf[8] for leaf in LEAVES)
+    sub = next(w for w in words if w.startswith("地区代码"))
+    assert f"{present} 个环节有本地企业" in sub and f"本地企业挂链 {firm_links} 家次" in sub
+    sub2 = next(w for w in texts(panorama(gaps, local_firms=41)) if w.startswith("地区代码"))
+    assert "本地企业 41 家" in sub2 and "家次" not in sub2
+    # a name too long for its tile is cut, never drawn past the box
+    gaps.loc[gaps["link"] == "nev/cathode", "top_local"] = "商丘" + "超长名称" * 12 + "有限公司"
+    assert any(w.startswith("超长名称") and w.endswith("…") for w in texts(panorama(gaps)))

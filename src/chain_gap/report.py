@@ -23,6 +23,7 @@ from chain_gap import _contacts, frames
 from chain_gap._report_steps import OutputsIncomplete, _run_steps
 from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
+from chain_gap.profiles import local_firms
 from chain_gap.render import panorama as pano
 from chain_gap.render.briefing import write_briefing
 from chain_gap.render.chain_map import chain_map
@@ -104,52 +105,6 @@ def _one_read(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
 
     return wrapper
-
-
-def local_firms(G: Any, chain: str | ChainSpec, region: str) -> pd.DataFrame:
-    """本地企业清单: every firm of the region linked to the chain (all roles and decisions).
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        The linked graph.
-    chain : str or ChainSpec
-        Chain id or spec.
-    region : str
-        Region code or name.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per firm and link: ent_id, name, uscc, region, region_name, link, role, confidence,
-        decision, primary, reg_capital, revenue, evidence; by link, role, then revenue descending.
-    """
-    from chain_gap import codes, frames
-
-    reg = codes.resolve_region(region)
-    mem = frames.members(G, chain, roles=None, decisions=None)
-    loc = mem[mem[reg.level] == reg.code].copy() if len(mem) else mem
-    loc["region_name"] = frames.region_names(loc["region"]).to_numpy() if len(loc) else []
-    cols = [
-        "ent_id",
-        "name",
-        "uscc",
-        "region",
-        "region_name",
-        "link",
-        "role",
-        "confidence",
-        "decision",
-        "primary",
-        "reg_capital",
-        "revenue",
-        "evidence",
-    ]
-    return (
-        loc[cols]
-        .sort_values(["link", "role", "revenue"], ascending=[True, True, False], na_position="last")
-        .reset_index(drop=True)
-    )
 
 
 def _inputs(
@@ -370,19 +325,27 @@ def write_map(
     config : mapping, optional
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
     contacts : bool
-        Give the map the firms' contacts (the firm tables' contact columns); False for a shared copy.
+        Show the contacts side table's fields on the firm cards; ``False`` for a copy to share.
 
     Returns
     -------
     pathlib.Path
         The written map.
     """
+    from chain_gap import gaps as gaps_mod
+    from chain_gap.profiles import firm_profiles
+
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config, top=200)
+    lf = local_firms(G, spec, region)
+    ids = list(lf["ent_id"]) + (list(tg["ent_id"]) if "ent_id" in tg.columns else [])
     html = chain_map(
         gt,
         feeds=[(a, b) for a, b, _ in spec.feeds_edges()],
-        local_firms=_contacts.attach(local_firms(G, spec, region), G, contacts),
-        targets=_contacts.attach(tg, G, contacts),
+        local_firms=lf,
+        anchors=gaps_mod.anchors(G, spec, str(gt["region"].iloc[0]), config=_as_dict(config)),
+        profiles=firm_profiles(G, spec, ids, contacts=contacts),
+        contacts=contacts,
+        targets=tg,
         vintage=vintage(G) or None,
         lang=lang,
         synthetic=_synthetic(G),
@@ -474,7 +437,11 @@ def _page_info(table: pd.DataFrame, spec: ChainSpec, G: Any, lang: str) -> Any:
 
 
 def _panorama_for(G: Any, gt: pd.DataFrame, lang: str) -> Any:
-    return pano.panorama(gt, vintage=vintage(G) or None, lang=lang, synthetic=_synthetic(G))
+    n_firms = None
+    if G is not None and len(gt):
+        lf = local_firms(G, str(gt["chain"].iloc[0]), str(gt["region"].iloc[0]))
+        n_firms = int(lf.loc[lf["counted"], "ent_id"].nunique()) if len(lf) else 0
+    return pano.panorama(gt, vintage=vintage(G) or None, lang=lang, synthetic=_synthetic(G), local_firms=n_firms)
 
 
 def _page(

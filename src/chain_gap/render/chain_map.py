@@ -39,6 +39,7 @@ from chain_gap.labels import (
     VERDICTS,
 )
 from chain_gap.render import templates
+from chain_gap.render.firm_cards import card_records
 from chain_gap.render.inputs import PlotError, chain_names, leaf_records
 from chain_gap.render.map_layout import layout
 from chain_gap.render.map_nodes import aggregate, firm_lists, leaf_node, target_lists
@@ -131,7 +132,8 @@ def _vis_nodes(drawn: list[dict[str, Any]], pos: Mapping[str, tuple[float, float
 def _vis_edges(edges: Iterable[tuple[str, str]], pos: Mapping[str, tuple[float, float]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for a, b in edges:
-        edge: dict[str, Any] = {"from": a, "to": b, "arrows": "to"}
+        # hidden until their link is hovered or selected: 195 arrows at once are a hairball
+        edge: dict[str, Any] = {"id": f"{a}>{b}", "from": a, "to": b, "arrows": "to", "hidden": True}
         if abs(pos[a][0] - pos[b][0]) < 1:  # same column: bow the arrow out so it clears the labels
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.45}
         out.append(edge)
@@ -150,6 +152,9 @@ def chain_map(
     synthetic: bool = False,
     max_nodes: int = 500,
     config: Mapping[str, Any] | None = None,
+    anchors: pd.DataFrame | None = None,
+    profiles: pd.DataFrame | None = None,
+    contacts: bool = True,
 ) -> str:
     """Build the interactive chain map of one chain in one region as a self-contained HTML page.
 
@@ -180,6 +185,15 @@ def chain_map(
         The gaps settings the table was made with (``chain_gap.gaps.load_config()``'s dict); the
         interval's confidence level shown on the page is read from it. Default: the table's
         ``attrs["config"]`` if set, else the shipped settings.
+    anchors : pandas.DataFrame, optional
+        链主 firms (:func:`chain_gap.gaps.anchors`: ``ent_id, link, name``), starred on their link
+        and in its firm list; without it the gap table's ``anchor_firms`` names are used.
+    profiles : pandas.DataFrame, optional
+        企业画像 rows (:func:`chain_gap.profiles.firm_profiles`) of the firms the panels list;
+        a click on a firm name opens its card. Only rows of listed firms are embedded.
+    contacts : bool
+        Show the contact fields of ``profiles`` (legal representative, phone, email, website,
+        address); ``False`` leaves them out of the page.
 
     Returns
     -------
@@ -200,7 +214,13 @@ def chain_map(
     feed_pairs = _feed_pairs(feeds, link_ids)
     level = float(settings(config, gaps).get("verdict", {}).get("level", 0.95))
 
-    firms, excluded = firm_lists(local_firms, link_ids, lang)
+    anchor_ids: dict[str, set[str]] = {}
+    if anchors is not None and len(anchors):
+        for r in anchors.to_dict("records"):
+            anchor_ids.setdefault(text(r.get("link")), set()).update(
+                {text(r.get("ent_id")), text(r.get("name"))} - {""}
+            )
+    firms, excluded = firm_lists(local_firms, link_ids, lang, anchor_ids)
     tmap = target_lists(targets, link_ids)
     leaves = [
         leaf_node(
@@ -225,6 +245,12 @@ def chain_map(
     pos, bands, headers = layout(
         drawn, with_headers=not aggregated, lang=lang, leaf_counts=Counter(leaf["stage"] for leaf in leaves)
     )
+
+    link_names = {leaf["id"]: leaf["name"] for leaf in leaves}
+    shown = {f["id"] for n in drawn for f in n["firms"]} | {x["id"] for n in drawn for x in n["targets"] or []}
+    if profiles is not None and len(profiles):
+        profiles = profiles[profiles["ent_id"].astype(str).isin(shown)]
+    cards = card_records(profiles, link_names, lang, contacts=contacts)
 
     first = leaves_raw[0]
     region_name = text(first["region_name"]) or text(first["region"])
@@ -271,6 +297,8 @@ def chain_map(
         "headers": headers,
         "priority": priority[:_PRIORITY_LINKS],
         "summary": summary,
+        "cards": cards,
+        "link_names": link_names,
     }
     vis_js, vis_css = templates.vis_network()
     return templates.render(

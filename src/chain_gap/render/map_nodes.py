@@ -18,8 +18,18 @@ from chain_gap.labels import ACTIONS, ACTIVITY_LABELS, ROLE_LABELS, STAGE_LABELS
 from chain_gap.render.inputs import check_columns
 from chain_gap.render.map_text import MAP_TEXT, firms_unit
 from chain_gap.render.text import fmt_int, fmt_money, fmt_num, level_text, number, plain, text
+from chain_gap.vocab import is_inactive
 
-__all__ = ["MAX_FIRMS_SHOWN", "MAX_TARGETS_SHOWN", "aggregate", "firm_lists", "leaf_node", "public", "target_lists"]
+__all__ = [
+    "MAX_FIRMS_SHOWN",
+    "MAX_TARGETS_SHOWN",
+    "aggregate",
+    "firm_lists",
+    "firms_heading",
+    "leaf_node",
+    "public",
+    "target_lists",
+]
 
 _FIRM_REQUIRED = ("name", "link")
 _TARGET_REQUIRED = ("name", "link", "score")
@@ -36,10 +46,23 @@ def _fmt_activity(v: Any, activity: str, lang: str) -> str:
     return fmt_money(v, lang)
 
 
+def _counted(r: Mapping[Any, Any]) -> bool:
+    """Whether the gap table counts this firm in its link: the list's ``counted`` column when it has
+    one (:func:`chain_gap.report.local_firms`), else confirmed (or undecided), producer and operating."""
+    c = plain(r.get("counted"))
+    if c is not None and not (isinstance(c, float) and math.isnan(c)):
+        return bool(c)
+    return (
+        text(r.get("decision")) in ("", "confirmed")
+        and text(r.get("role")) in ("", "producer")
+        and not is_inactive(r.get("tags"))
+    )
+
+
 def firm_lists(
-    local_firms: pd.DataFrame | None, links: set[str], lang: str
+    local_firms: pd.DataFrame | None, links: set[str], lang: str, anchors: Mapping[str, set[str]] | None = None
 ) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """Local firms per link, producers first then by revenue and capital; rejected links apart.
+    """Local firms per link: counted ones first, then producers, then by revenue and capital; rejected apart.
 
     Parameters
     ----------
@@ -49,12 +72,15 @@ def firm_lists(
         Leaf ids of the map; firms of other links are ignored.
     lang : str
         ``"zh"`` or ``"en"``, for role labels and amounts.
+    anchors : mapping, optional
+        Link → ids (or names) of its 链主 firms, marked on their rows.
 
     Returns
     -------
     tuple of (dict, dict)
         Link → firm records, and link → number of firms a reviewer rejected.
     """
+    anchors = anchors or {}
     if local_firms is None:
         return {}, {}
     check_columns(local_firms, _FIRM_REQUIRED, "local firms")
@@ -69,12 +95,19 @@ def firm_lists(
             excluded[link] += 1
             continue
         role = text(r.get("role"))
+        fid = text(r.get("ent_id")) or text(r.get("uscc")) or text(r["name"])
+        counted = _counted(r)
         per.setdefault(link, []).append(
             {
-                "id": text(r.get("ent_id")) or text(r.get("uscc")) or text(r["name"]),
+                "id": fid,
                 "name": text(r["name"]),
+                "uscc": text(r.get("uscc")),
                 "role": roles.get(role, role),
+                "role_id": role,
                 "producer": role in ("", "producer"),
+                "counted": counted,
+                "anchor": fid in anchors.get(link, ()) or text(r["name"]) in anchors.get(link, ()),
+                "inactive": is_inactive(r.get("tags")),
                 "uncertain": text(r.get("decision")) == "uncertain",
                 "capital": fmt_money(r.get("reg_capital"), lang),
                 "revenue": fmt_money(r.get("revenue"), lang),
@@ -83,7 +116,9 @@ def firm_lists(
             }
         )
     for firms in per.values():
-        firms.sort(key=lambda f: (not f["producer"], -f["_rev"], -f["_cap"], f["name"]))
+        firms.sort(
+            key=lambda f: (not f["anchor"], not f["counted"], not f["producer"], -f["_rev"], -f["_cap"], f["name"])
+        )
     return per, dict(excluded)
 
 
@@ -193,6 +228,9 @@ def leaf_node(
     if bool(plain(r.get("single_firm"))):
         hhi_txt += "（仅 1 家企业）" if lang == "zh" else " (single firm)"
     act_label = ACTIVITY_LABELS[lang][act]
+    anchor_names = [f["name"] for f in firms if f["anchor"]] or [
+        x for x in text(r.get("anchor_firms")).split("、") if x
+    ]
     if lang == "zh":
         facts = [["本地企业", firms_unit(fmt_int(r["local"]), lang) + f"（全国 {fmt_int(r.get('national'))} 家）"]]
         if act != "firms":
@@ -208,6 +246,8 @@ def leaf_node(
             facts.append([f"Local {act_label}", _fmt_activity(r.get("local_activity"), act, lang)])
         facts += [[f"{lq_name} (by {act_label})", lq_txt], ["HHI", hhi_txt], ["Priority", fmt_num(r.get("priority"))]]
     facts += _basis_rows(r, lang)
+    if anchor_names:
+        facts.insert(1, [MAP_TEXT[lang]["anchor_fact"], ("、" if lang == "zh" else ", ").join(anchor_names)])
     return {
         "id": r["link"],
         "name": name,
@@ -222,11 +262,14 @@ def leaf_node(
         "reasons": text(r.get("reasons")),
         "firms": public(firms[:MAX_FIRMS_SHOWN]),
         "firms_total": len(firms),
+        "firms_counted": sum(1 for f in firms if f["counted"]),
+        "firms_heading": firms_heading(firms, int(r["local"]), lang),
         "firms_excluded": n_excluded,
+        "anchors": anchor_names,
         "targets": None if tlist is None else public(tlist[:MAX_TARGETS_SHOWN]),
         "targets_total": None if tlist is None else len(tlist),
         "top_firms": [f["name"] for f in firms[:_TOOLTIP_FIRMS]],
-        "label": f"{name}\n" + firms_unit(fmt_int(r["local"]), lang),
+        "label": ("★ " if anchor_names else "") + f"{name}\n" + firms_unit(fmt_int(r["local"]), lang),
         "_activity": number(r.get("local_activity")) or 0.0,
         "_priority": number(r.get("priority")) or 0.0,
         "_weight": number(r.get("weight")) if number(r.get("weight")) is not None else 1.0,
@@ -249,6 +292,45 @@ def _basis_rows(r: Mapping[str, Any], lang: str) -> list[list[str]]:
     if w is not None and gap is not None:
         rows.append(["权重 / 缺口" if lang == "zh" else "Weight / gap", f"{w:.3f} / {gap:.3f}"])
     return rows
+
+
+def firms_heading(firms: list[dict], local: int, lang: str) -> str:
+    """The panel heading of a link's firm list, saying why it may list more firms than the node counts.
+
+    The node shows the gap table's ``local`` (confirmed firms of the link's performer role that still
+    operate); the list also holds firms to verify, sellers / users and firms no longer operating.
+    """
+    t = MAP_TEXT[lang]
+    counted = sum(1 for f in firms if f["counted"])
+    why: Counter[str] = Counter()
+    for f in firms:
+        if f["counted"]:
+            continue
+        if f["uncertain"]:
+            why[t["why_uncertain"]] += 1
+        elif f["inactive"]:
+            why[t["why_inactive"]] += 1
+        elif f["role_id"] and not f["producer"]:
+            why[t["why_role"].format(role=f["role"])] += 1
+        else:
+            why[t["why_other"]] += 1
+    head = t["firms_head"].format(n=firms_unit(fmt_int(counted), lang))
+    if why:
+        parts = ("、" if lang == "zh" else ", ").join(t["why_part"].format(n=n, what=w) for w, n in why.items())
+        head += t["firms_extra"].format(parts=parts)
+    if counted != local:
+        head += t["firms_mismatch"].format(n=fmt_int(local))
+    return head
+
+
+def _group_heading(members: list[dict[str, Any]], lang: str) -> str:
+    t = MAP_TEXT[lang]
+    counted = sum(m["firms_counted"] for m in members)
+    rest = sum(m["firms_total"] for m in members) - counted
+    head = t["firms_head"].format(n=firms_unit(fmt_int(counted), lang))
+    if rest:
+        head += t["firms_extra"].format(parts=t["why_part"].format(n=rest, what=t["why_other"]))
+    return head
 
 
 def _dominant(weights: Mapping[str, float], order: Sequence[str]) -> str:
@@ -349,11 +431,16 @@ def aggregate(leaves: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
                 "reasons": reasons,
                 "firms": all_firms[:MAX_FIRMS_SHOWN],
                 "firms_total": sum(m["firms_total"] for m in members),
+                "firms_counted": sum(m["firms_counted"] for m in members),
+                "firms_heading": _group_heading(members, lang),
                 "firms_excluded": sum(m["firms_excluded"] for m in members),
+                "anchors": list(dict.fromkeys(a for m in members for a in m["anchors"])),
                 "targets": tl[:MAX_TARGETS_SHOWN] if has_targets else None,
                 "targets_total": len(tl) if has_targets else None,
                 "top_firms": [f["name"] for f in all_firms[:_TOOLTIP_FIRMS]],
-                "label": f"{name}\n" + t["unit_links"].format(n=n),
+                "label": ("★ " if any(m["anchors"] for m in members) else "")
+                + f"{name}\n"
+                + t["unit_links"].format(n=n),
                 "leaves": [m["id"] for m in members],
                 "_activity": sum(m["_activity"] for m in members),
                 "_priority": max(m["_priority"] for m in members),

@@ -21,6 +21,8 @@ from chain_gap._atomic import atomic_path
 from chain_gap.labels import ACTION_LABELS, STAGE_LABELS, STAGES, VERDICT_COLORS, VERDICT_LABELS, VERDICTS
 from chain_gap.render.fonts import FALLBACK_FAMILY, check_glyphs, cjk_font, fit_lines
 from chain_gap.render.inputs import PlotError, chain_names, leaf_records
+from chain_gap.render.pano_firms import FIRM_SCALE as _FIRM_SCALE
+from chain_gap.render.pano_firms import fit_firms, tile_firms
 from chain_gap.render.style import STAGE_BAND, text_color
 from chain_gap.render.text import number
 from chain_gap.render.text import text as as_text
@@ -31,7 +33,9 @@ __all__ = ["PANORAMA_DPI", "PANORAMA_SIZE", "panorama", "png_bytes", "write_pano
 _PANO_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "{region} · {chain}产业链全景图",
-        "subtitle": "地区代码 {code} · 数据时点：{vintage} · 末级环节 {n} 个，本地已有企业 {present} 个",
+        "subtitle": "地区代码 {code} · 数据时点：{vintage} · 末级环节 {n} 个，{present} 个环节有本地企业，{firms}",
+        "firms": "本地企业 {n} 家",
+        "firm_links": "本地企业挂链 {n} 家次",
         "stage": "{stage} · {n}个环节",
         "cont": "（续）",
         "count": "{n}家",
@@ -45,7 +49,9 @@ _PANO_TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "{chain} chain panorama · {region}",
-        "subtitle": "Region {code} · data vintage: {vintage} · {n} leaf links, {present} with local firms",
+        "subtitle": "Region {code} · data vintage: {vintage} · {n} leaf links, {present} with local firms, {firms}",
+        "firms": "{n} local firms",
+        "firm_links": "{n} local firm-links",
         "stage": "{stage} · {n} links",
         "cont": " (cont.)",
         "count": "{n} firms",
@@ -118,6 +124,7 @@ def panorama(
     vintage: str | None = None,
     lang: str = "zh",
     synthetic: bool = False,
+    local_firms: int | None = None,
 ) -> Any:
     """Draw the 产业链全景图 (chain panorama) of one chain in one region as a 16:9 figure.
 
@@ -142,6 +149,9 @@ def panorama(
         ``"zh"`` (default) or ``"en"``.
     synthetic
         Add a banner and a faint watermark saying the data are synthetic.
+    local_firms
+        Distinct local firms the gap table counts (a firm on several links once), for the subtitle;
+        without it the subtitle gives the firm-link sum of the ``local`` column, called so.
 
     Returns
     -------
@@ -176,9 +186,20 @@ def panorama(
     region_name = as_text(first["region_name"]) or as_text(first["region"])
     fig_title = title or t["title"].format(region=region_name, chain=zh_name if lang == "zh" else en_name)
     present = sum(1 for r in rows if r["local"] > 0)
-    subtitle = t["subtitle"].format(
-        code=as_text(first["region"]), vintage=vintage or t["vintage_unknown"], n=len(rows), present=present
+    firms_txt = (
+        t["firms"].format(n=f"{local_firms:,}")
+        if local_firms is not None
+        else t["firm_links"].format(n=f"{sum(int(r['local']) for r in rows):,}")
     )
+    subtitle = t["subtitle"].format(
+        code=as_text(first["region"]),
+        vintage=vintage or t["vintage_unknown"],
+        n=len(rows),
+        present=present,
+        firms=firms_txt,
+    )
+    leaders = {r["link"]: tile_firms(r, as_text(first["region"])) for r in rows}
+    with_firms = any(leaders.values())
     acting = sorted(
         (r for r in rows if r["action"] in TARGET_ACTIONS), key=lambda r: -(number(r.get("priority")) or 0.0)
     )
@@ -253,8 +274,9 @@ def panorama(
         if box_w <= 0.3:
             continue
         row_h = avail_h / units
-        # a box holds two name lines and one count line: ≈ 3.9 line-heights of the font size
-        size_h = (row_h - 0.08) / (3.9 * _EM_W)
+        # a box holds two name lines and one count line: ≈ 3.9 line-heights of the font size,
+        # and one line of leading firms at 0.8 of it when there are any
+        size_h = (row_h - 0.08) / ((3.9 + (_FIRM_SCALE * 1.2 if with_firms else 0.0)) * _EM_W)
         size_w = (box_w - 0.12) / (math.ceil(typical_em / 2 + 0.5) * _EM_W)
         size = min(size_h, size_w, 15.0)
         # a group split over two columns reads worse than slightly smaller text: 4 % per split;
@@ -428,23 +450,30 @@ def panorama(
                     sub_size = fit_lines(sub, (box_w - 0.14) * 72, size * 0.92, 1, size * 0.6)[
                         1
                     ]  # 以资源换产业 is long
+                    firm_size = size * _FIRM_SCALE
+                    firm_line = fit_firms(leaders[r["link"]], (box_w - 0.14) * 72, firm_size, em)
                     block_h = len(lines) * line_h + sub_size * 1.25 * _EM_W
+                    if firm_line:
+                        block_h += firm_size * 1.2 * _EM_W
                     ty = yy + (bh - block_h) / 2 + line_h / 2
                     for ln in lines:
                         text(
                             cx + box_w / 2, ty, ln, ns, ha="center", va="center", color=ink_txt, weight="bold", zorder=3
                         )
                         ty += line_h
-                    text(
-                        cx + box_w / 2,
-                        ty - line_h / 2 + sub_size * 1.25 * _EM_W / 2 + 0.01,
-                        sub,
-                        sub_size,
-                        ha="center",
-                        va="center",
-                        color=ink_txt,
-                        zorder=3,
-                    )
+                    count_y = ty - line_h / 2 + sub_size * 1.25 * _EM_W / 2 + 0.01
+                    text(cx + box_w / 2, count_y, sub, sub_size, ha="center", va="center", color=ink_txt, zorder=3)
+                    if firm_line:
+                        text(
+                            cx + box_w / 2,
+                            count_y + sub_size * 0.625 * _EM_W + firm_size * 0.6 * _EM_W,
+                            firm_line,
+                            firm_size,
+                            ha="center",
+                            va="center",
+                            color=ink_txt,
+                            zorder=3,
+                        )
                     yy += row_h
         x += stage_w + stage_gap
 
