@@ -436,10 +436,10 @@ def _page_info(table: pd.DataFrame, spec: ChainSpec, G: Any, lang: str) -> Any:
     return replace(p, chain=spec.name if lang == "zh" else spec.name_en)
 
 
-def _panorama_for(G: Any, gt: pd.DataFrame, lang: str) -> Any:
+def _panorama_for(G: Any, gt: pd.DataFrame, lang: str, spec: Any = None) -> Any:
     n_firms = None
     if G is not None and len(gt):
-        lf = local_firms(G, str(gt["chain"].iloc[0]), str(gt["region"].iloc[0]))
+        lf = local_firms(G, spec if spec is not None else str(gt["chain"].iloc[0]), str(gt["region"].iloc[0]))
         n_firms = int(lf.loc[lf["counted"], "ent_id"].nunique()) if len(lf) else 0
     return pano.panorama(gt, vintage=vintage(G) or None, lang=lang, synthetic=_synthetic(G), local_firms=n_firms)
 
@@ -514,7 +514,7 @@ def html_report(
         The page; write it with :func:`chain_gap.plot.write_html`.
     """
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
-    return _page(G, spec, gt, tg, lang, pano.png_bytes(_panorama_for(G, gt, lang)), config)
+    return _page(G, spec, gt, tg, lang, pano.png_bytes(_panorama_for(G, gt, lang, spec)), config)
 
 
 @_one_read
@@ -572,7 +572,7 @@ def write_outputs(
     outd = Path(out)
     outd.mkdir(parents=True, exist_ok=True)
     spec, gt, tg = _inputs(G, chain, region, gaps_table, targets_table, config)
-    fig = _panorama_for(G, gt, lang)
+    fig = _panorama_for(G, gt, lang, spec)
     from chain_gap.report_atlas import briefing_bytes, write_atlas
 
     page = _page_info(gt, spec, G, lang)
