@@ -359,33 +359,12 @@ def test_neo4j_export_has_contact_columns(tmp_path):
     assert "0370-5550" not in (tmp_path / "bare" / "nodes_Enterprise.csv").read_text(encoding="utf-8")
 
 
-@pytest.fixture()
-def live_driver(neo4j_live):
-    """A live driver; the test graph's nodes removed before and after, the meta node restored (as test_neo4j)."""
-    import os
-
-    from test_neo4j import small_graph
-
-    from chain_gap import neo4j as cg
-
-    driver = cg.connect()
-    db = os.environ.get("NEO4J_DATABASE") or None
-    ids = list(small_graph().nodes)
-    with driver.session(database=db) as s:
-        old = s.run("MATCH (m:ChainGapMeta {id: 'meta'}) RETURN properties(m) AS p").single()
-        s.run("UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n", ids=ids).consume()
-    yield driver
-    with driver.session(database=db) as s:
-        s.run("UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n", ids=ids).consume()
-        if old is not None:
-            s.run("MERGE (m:ChainGapMeta {id: 'meta'}) SET m = $p", p=old["p"]).consume()
-        else:
-            s.run("MATCH (m:ChainGapMeta {id: 'meta'}) DETACH DELETE m").consume()
-    driver.close()
+# test_neo4j's live driver fixture: the test graph's nodes removed before and after, the meta node restored
+from test_neo4j import server as live_driver  # noqa: E402, F401
 
 
 @pytest.mark.neo4j
-def test_live_neo4j_contacts_round_trip(live_driver):
+def test_live_neo4j_contacts_round_trip(live_driver):  # noqa: F811  (a pytest fixture)
     from chain_gap import neo4j as cg
 
     G = _contact_graph()

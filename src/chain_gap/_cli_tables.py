@@ -26,7 +26,8 @@ def with_names(t: pd.DataFrame, chain: str | ChainSpec) -> pd.DataFrame:
     if "link" in out and "link_name" not in out:
         out["link_name"] = out["link"].map(names).fillna(out["link"])
     if "region" in out and "region_name" not in out:
-        out["region_name"] = [_region_name(c) for c in out["region"]]
+        names_of = {c: _region_name(c) for c in out["region"].dropna().unique()}  # one lookup per region
+        out["region_name"] = out["region"].map(names_of).fillna("")
     return out
 
 

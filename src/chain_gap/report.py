@@ -176,7 +176,7 @@ def headline(G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.Dat
     from chain_gap import gaps as gaps_mod
     from chain_gap.labels import ACTION_LABELS, VERDICT_LABELS
 
-    s = gaps_mod.summary(G, chain, s_region(gaps_table), gaps=gaps_table)
+    s = gaps_mod.summary(G, chain, _region_of(gaps_table), gaps=gaps_table)
     vl, al = VERDICT_LABELS[lang], ACTION_LABELS[lang]
     sep = "、" if lang == "zh" else ", "
     verdicts = sep.join(f"{vl[v]} {n}" for v, n in s["verdicts"].items() if n)
@@ -225,7 +225,7 @@ def overview(
     from chain_gap.labels import ACTION_LABELS, VERDICT_LABELS
 
     zh = lang == "zh"
-    s = gaps_mod.summary(G, chain, s_region(gaps_table), gaps=gaps_table)
+    s = gaps_mod.summary(G, chain, _region_of(gaps_table), gaps=gaps_table)
     vl, al = VERDICT_LABELS[lang], ACTION_LABELS[lang]
     sep = "、" if zh else ", "
     rows: list[tuple[str, str]] = [
@@ -280,7 +280,7 @@ def overview(
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def s_region(gaps_table: pd.DataFrame) -> str:
+def _region_of(gaps_table: pd.DataFrame) -> str:
     """The region code of a gap table."""
     return str(gaps_table["region"].iloc[0])
 
