@@ -11,7 +11,8 @@ table, :func:`chain_gap.gaps.table`) is 补链 / 强链 / 延链, with
   ``specialised_share`` of its producers nationally carry a 专精特新 / 小巨人 tag, else **配套**;
 * the typical scale: median revenue and registered capital of the link's producers nationally;
 * at most ``links_per_chain`` links per unit and chain, by the gap table's priority;
-* the ranked target firms of the link (:func:`chain_gap.targets.rank`, the top ``targets_per_link``);
+* the ranked target firms of the link (:func:`chain_gap.targets.rank`, the top ``targets_per_link``),
+  firms of the area itself left out (they are partners, not targets);
 * 以商招商: the local firms a newcomer would buy from (producers in the links feeding it) and supply
   (producers in the links it feeds), in the unit and elsewhere in the area.
 
@@ -248,7 +249,9 @@ def _rows(
     in_area = in_area.assign(county_name=in_area[level].map(reg_names).fillna(in_area[level]))
     anc = gaps.anchors(G, spec, reg.code, _ctx=ctx, config=gcfg)
     anchors = set(anc["ent_id"]) if len(anc) else set()
-    ranked = targets.rank(G, spec, reg.code, gap_table=gt)
+    # firms elsewhere in the area are partners (area_partners), not targets: one county luring another's
+    # firm away is the 无序竞争 the division of labour is meant to prevent
+    ranked = targets.rank(G, spec, reg.code, gap_table=gt, filters={"exclude_regions": [area_code]})
     out = []
     for r in frames.rows(need):
         lk = r.link

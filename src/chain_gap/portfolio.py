@@ -373,8 +373,15 @@ def portfolio(
             f"{pcfg.source}: portfolio.lq_basis must be lq_star or ci_low, not {pcfg.portfolio.lq_basis!r}"
         )
     parts, contexts, infos = [], {}, {}
+    unlinked = []
     with frames.snapshot(G):
         for spec in specs:
+            if not any(n in G for n in frames.links(G, spec)["link_node"]):
+                # never linked (chain-gap link was not run for it): the data say nothing of it
+                unlinked.append(spec)
+                infos[spec.id] = {"level_ok": True, "level_coverage": 1.0, "links_seen": 0, "links_left_out": 0}
+                parts.append(_unlinked_rows(spec, units))
+                continue
             ctx = _Context(G, spec, level, activity, "performer")
             sc, info = _chain_scores(ctx, units, cap, pcfg.portfolio.lq_basis, gcfg)
             parts.append(sc)
@@ -407,10 +414,36 @@ def portfolio(
         )
     scores["role_zh"] = scores["role"].map(lambda r: ROLE_LABELS[r][0])
     unit_df = pd.DataFrame(unit_rows)
-    present = {(u, c): links for c, info in infos.items() for u, links in info["present"].items()}
+    present = {(u, c): links for c, info in infos.items() for u, links in info.get("present", {}).items()}
     overlaps, roles = _overlaps(scores, present, specs, pcfg)
     attrs = _attrs(reg, level, activity, pcfg, gcfg, specs, infos, scores)
+    if unlinked:
+        note = "以下产业链尚未挂链（无数据；请先运行 chain-gap link）：" + "、".join(s.name for s in unlinked)
+        attrs["banner"] = "；".join(x for x in (attrs["banner"], note) if x)
+        attrs["no_data_chains"] += [s.id for s in unlinked if s.id not in attrs["no_data_chains"]]
     return Portfolio(scores, unit_df, overlaps, roles, attrs, contexts)
+
+
+def _unlinked_rows(spec: ChainSpec, units: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a chain the graph was never linked to: no data for every unit."""
+    return pd.DataFrame(
+        {
+            "unit": units["unit"].to_numpy(),
+            "chain": spec.id,
+            "chain_name": spec.name,
+            "chain_name_en": spec.name_en,
+            "no_data": True,
+            "no_data_why": "unlinked",
+            "s": math.nan,
+            "f": math.nan,
+            "links": len(spec.leaves()),
+            "present": 0,
+            "missing": 0,
+            "local_firms": 0,
+            "top_links": "",
+            "top_missing": "",
+        }
+    )
 
 
 def _leading(mine: pd.DataFrame, pcfg: PortfolioConfig, order: Mapping[str, int]) -> tuple[list[str], list[str]]:
@@ -589,8 +622,9 @@ def _role_row(spec: ChainSpec, r: Any, role: str, feeds: str, alt: str, why: str
 
 
 def _alternative(scores: pd.DataFrame, unit: str, chain: str, pcfg: PortfolioConfig) -> str:
-    """The unit's best other chain by S that it does not already hold (``name S=…``), '' when none has data."""
+    """The unit's best other chain by S (S > 0) that it does not already hold (``name S=…``), '' when none."""
     m = scores[(scores["unit"] == unit) & (scores["chain"] != chain) & (scores["role"] == "") & ~scores["no_data"]]
+    m = m[m["s"] > 0]
     if m.empty:
         return ""
     r = m.sort_values(["s", "chain"], ascending=[False, True]).iloc[0]
@@ -609,7 +643,9 @@ def _attrs(
 ) -> dict[str, Any]:
     level_zh = {"county": "县区", "city": "市"}[level]
     bad_level = [s for s in specs if not infos[s.id]["level_ok"]]
-    no_chain = [s for s in specs if infos[s.id]["level_ok"] and not infos[s.id]["links_seen"]]
+    no_chain = [
+        s for s in specs if infos[s.id]["level_ok"] and not infos[s.id]["links_seen"] and "present" in infos[s.id]
+    ]
     banner = []
     if bad_level:
         cov = min(float(infos[s.id]["level_coverage"]) for s in bad_level)
