@@ -174,7 +174,7 @@ def portfolio_graph() -> nx.MultiDiGraph:
     for other in OTHERS:
         k = 0
         for j, link in enumerate(toy_links):
-            for i in range(20 // len(OTHERS) + (1 if (j + OTHERS.index(other)) % 2 == 0 else 0)):
+            for _i in range(20 // len(OTHERS) + (1 if (j + OTHERS.index(other)) % 2 == 0 else 0)):
                 firm(other, "toy", link, revenue=2e8, reg_capital=5e7)
                 k += 1
         for link, rev in (("grain", 3e8), ("flour", 2e8), ("bakery", 1e8)):

@@ -49,7 +49,7 @@ def test_unit_kind_by_code_and_name(code, name, kind):
 
 def test_s_is_the_weighted_capped_lq_of_the_present_links(G, pf):
     # S by the formula, from the gap table's own LQ* (same counts): Σ w · min(LQ*, 3) / 3 over present links
-    for unit, links in PORTFOLIO_UNITS.items():
+    for unit in PORTFOLIO_UNITS:
         for spec in (toy_chain(), toy_food_chain()):
             t = gaps.table(G, spec, unit)
             w = t["weight"] / t["weight"].sum()
@@ -147,9 +147,10 @@ def test_a_chain_no_firm_is_linked_to_is_no_data_and_said_so(G):
 
 
 def test_a_level_the_data_hardly_hold_gives_no_data_for_every_unit():
-    from factories import add_firm
-    from chain_gap.chains import add_to_graph
     import networkx as nx
+    from factories import add_firm
+
+    from chain_gap.chains import add_to_graph
 
     G = nx.MultiDiGraph()
     add_to_graph(G, toy_chain())
