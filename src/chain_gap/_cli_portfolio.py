@@ -129,12 +129,12 @@ def portfolio_cmd(
             )
         say(f"已写入 {p}", f"wrote {p}")
     if not out and not output:
-        m = pf.matrix("s", lang).round(2)
+        m = pf.matrix("s", lang).round(2).astype(object)
         lead = pf.units.set_index("unit")
         m[zh_en("主导", "leading")] = list(lead["leading"])
         m[zh_en("培育", "cultivate")] = list(lead["cultivate"])
         with pd.option_context("display.max_columns", 40, "display.width", 250):
-            click.echo(m.fillna("—").to_string())
+            click.echo(m.where(m.notna(), "—").to_string())
         for r in pf.overlaps.itertuples():
             click.echo(("▲ " if r.risk else "· ") + (r.suggestion if lang == "zh" else r.suggestion_en))
     banner = pf.attrs.get("banner")

@@ -311,8 +311,7 @@ def matrix_figure(pf: Any, *, lang: str = "zh", vintage: str = "", synthetic: bo
     fig = Figure(figsize=(max(8.0, 1.05 * n_c + 3.2), max(4.0, 0.48 * n_r + 2.4)), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.2, 0.08, 0.72, 0.74))
-    cmap = colormaps["Blues"].copy()
-    cmap.set_bad("#d9d9d9")
+    cmap = colormaps["Blues"].with_extremes(bad="#d9d9d9")
     im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, vmin=0.0, vmax=vmax, aspect="auto")
     drawn: list[str] = []
 
@@ -595,7 +594,6 @@ def write_portfolio_workbook(
     from chain_gap.render.excel import Page, write_workbook
 
     tables, specs = sheets(pf, cat, lang)
-    title = "县域产业分工" if lang == "zh" else "Division of labour"
     return write_workbook(
         path,
         tables,
@@ -604,5 +602,5 @@ def write_portfolio_workbook(
         notes_header=("项目", "说明") if lang == "zh" else ("Item", "Note"),
         columns=specs,
         lang=lang,
-        page=Page(title=title, region=str(pf.attrs["area_name"]), vintage=vintage),
+        page=Page(region=str(pf.attrs["area_name"]), vintage=vintage),  # each page titled by its sheet
     )
