@@ -120,7 +120,7 @@ def test_english_sheet_and_pages(tmp_path, pf, cat):
 
 def test_hostile_names_stay_text(tmp_path):
     G = portfolio_graph()
-    for n, a in G.nodes(data=True):
+    for _n, a in G.nodes(data=True):
         if a.get("kind") == "Enterprise" and a.get("name") == "411403flour企业5":
             a["name"] = '=HYPERLINK("x")<script>alert(1)</script>'
     pf = portfolio.portfolio(G, "商丘市", chains=[toy_food_chain()])
