@@ -30,13 +30,16 @@ def rows(cat, unit, chain):
     return cat[(cat["unit"] == unit) & (cat["chain"] == chain)].set_index("link")
 
 
-def test_the_links_to_attract_are_the_gap_tables_actions_of_the_leading_chains(cat):
+def test_the_links_to_attract_are_the_gap_tables_actions_of_the_leading_chains(G, cat):
+    from chain_gap import gaps
+
     r = rows(cat, "411403", "toy_food")  # 睢阳区 holds flour: grain upstream and bakery downstream are 延链
-    assert set(r.index) == {"grain", "bakery"}
-    assert set(r["action_zh"]) == {"延链"} and (r["role_zh"] == "主导").all()
+    t = gaps.table(G, toy_food_chain(), "411403").set_index("link")
+    assert set(r.index) == set(t.index[t["action"] != "none"]) >= {"grain", "bakery"}
+    assert r.loc["grain", "action_zh"] == r.loc["bakery", "action_zh"] == "延链" and (r["role_zh"] == "主导").all()
     assert set(cat["unit"]) <= {"411402", "411481", "411403", "411421", "411426", "411472"}  # no-data units: none
     zone = rows(cat, "411472", "toy")
-    assert (zone["role_zh"] == "培育").all() and zone.loc["ore", "action_zh"] == "强链"  # one firm: fragile
+    assert (zone["role_zh"] == "培育").all() and zone.loc["ore", "action"] == "strengthen"  # one firm: fragile
 
 
 def test_kind_of_firm_by_the_documented_rule(cat):

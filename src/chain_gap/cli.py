@@ -687,7 +687,6 @@ def neo4j_export(bundle: str, out_dir: str, database: str) -> None:
 
 # the output commands (map, atlas, compare, report, demo) live in their own module; importing it registers them
 from chain_gap import _cli_outputs  # noqa: E402, F401
-
 from chain_gap._cli_portfolio import portfolio_cmd  # noqa: E402  (its own module: cli.py is near the size limit)
 
 main.add_command(portfolio_cmd)
