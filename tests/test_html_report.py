@@ -44,6 +44,12 @@ def test_write_report_writes_every_file(built):
         "targets.xlsx",
         "atlas.html",
         "briefing.pdf",
+        # a city: its county division of labour next to the report (chain_gap.report_portfolio)
+        "portfolio.xlsx",
+        "county_matrix.png",
+        "portfolio.html",
+        "catalogue.html",
+        "catalogue.csv",
     }
     for p in paths.values():
         assert p.parent == built["out"] and p.stat().st_size > 1000, p
@@ -56,7 +62,8 @@ def test_report_is_self_contained_and_escaped(built):
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert XSS not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.count("<img ") == 1 and 'src="data:image/png;base64,' in html
+    # the panorama, and for a city the county matrix (id portfolio-img)
+    assert html.count("<img ") == 2 and 'id="portfolio-img"' in html and 'src="data:image/png;base64,' in html
 
 
 def test_html_report_function_matches_file(built):
