@@ -11,6 +11,7 @@ from chain_gap.chains import add_to_graph, load_chain
 from chain_gap.schema import add_edge, add_node, link_id
 
 TOY = Path(__file__).parent / "data" / "chains" / "toy.yaml"
+TOY_FOOD = Path(__file__).parent / "data" / "chains" / "toy_food.yaml"
 REGION = "411400"  # 商丘市
 COUNTY = "411402"  # 梁园区 (a county of 商丘)
 OTHERS = ["410102", "420102", "440305", "350902", "320102", "330102", "370102", "510104"]
@@ -34,6 +35,7 @@ def add_firm(
     tags: list[str] | None = None,
     founded: str = "2015-01-01",
     employees: int = 50,
+    chain: str = "toy",
 ) -> str:
     nid = add_node(
         G,
@@ -53,7 +55,7 @@ def add_firm(
         add_edge(
             G,
             nid,
-            link_id("toy", link),
+            link_id(chain, link),
             "LINKED_TO",
             role=role,
             confidence=0.9,
@@ -61,7 +63,7 @@ def add_firm(
             evidence="hand-made",
             decision=decision,
             primary=True,
-            chain="toy",
+            chain=chain,
         )
     return nid
 
@@ -116,6 +118,72 @@ def verdict_graph() -> nx.MultiDiGraph:
     rest = 2000 - n
     for i in range(rest):
         firm(OTHERS[i % len(OTHERS)], None)
+    return G
+
+
+def toy_food_chain():
+    return load_chain(TOY_FOOD)
+
+
+#: The division of labour of 商丘 built into :func:`portfolio_graph`: unit → {(chain, link): firms}.
+PORTFOLIO_UNITS = {
+    "411402": {("toy", "cell"): 5, ("toy", "pack"): 5, ("toy", "vehicle"): 5, ("toy", "motor"): 5},  # 梁园区
+    "411481": {("toy", "ore"): 5, ("toy", "material"): 5, ("toy", "bms"): 5, ("toy", "charging"): 5},  # 永城市
+    "411403": {("toy_food", "flour"): 5},  # 睢阳区
+    "411421": {("toy_food", "grain"): 5},  # 民权县
+    "411426": {("toy_food", "bakery"): 5},  # 夏邑县
+    "411472": {("toy", "ore"): 1},  # 河南商丘经济开发区 (a functional zone)
+}
+
+
+def portfolio_graph() -> nx.MultiDiGraph:
+    """商丘's units (100 firms each) against 8 other regions (200 firms each), both toy chains.
+
+    Every chain firm of 商丘 sits in a link where the rest of the nation has 20 (toy) or 10 (toy_food)
+    firms, so its LQ* is above 3 (5 firms: (5/100) / (20/2100) = 5.25) except the zone's single ore firm.
+    Designed outcome (leading_floor 0.20, strong_bar 0.50):
+
+    * 梁园区 leads toy, S = .25 + .10 + .30 + .10 = 0.75 (strong); 永城市 leads toy too, S = .05 + .10 + .05
+      + .05 = 0.25; its material feeds 梁园区's cell and its bms 梁园区's pack → shared, no risk, 永城市 配套;
+    * 睢阳区 (flour, S 0.45), 民权县 (grain, S 0.30) and 夏邑县 (bakery, S 0.25) all lead toy_food, none
+      strong → 无序竞争 risk; 睢阳区 leads, 民权县 supplies it (grain → flour), 夏邑县 has nothing feeding
+      flour → 错位另选;
+    * the zone 411472 (one ore firm) reaches no floor → 培育 the chain with the best F;
+    * 宁陵县 (411423) and the other units hold no firm → no data.
+    Three of the ten grain producers elsewhere are 专精特新 (3 of 15 nationally: 20 %), none of the bakeries.
+    """
+    G = nx.MultiDiGraph()
+    add_to_graph(G, toy_chain())
+    add_to_graph(G, toy_food_chain())
+    n = 0
+
+    def firm(region: str, chain: str | None, link: str | None, **kw) -> str:
+        nonlocal n
+        n += 1
+        return add_firm(G, f"P{n:05d}", region, link=link, chain=chain or "toy", **kw)
+
+    for unit, links in PORTFOLIO_UNITS.items():
+        k = 0
+        for (chain, link), count in links.items():
+            for i in range(count):
+                firm(unit, chain, link, revenue=1e8 * (1 + i), name=f"{unit}{link}企业{i + 1}")
+                k += 1
+        for _ in range(100 - k):
+            firm(unit, None, None)
+    toy_links = ["ore", "material", "cell", "bms", "pack", "motor", "vehicle", "charging"]
+    for other in OTHERS:
+        k = 0
+        for j, link in enumerate(toy_links):
+            for _i in range(20 // len(OTHERS) + (1 if (j + OTHERS.index(other)) % 2 == 0 else 0)):
+                firm(other, "toy", link, revenue=2e8, reg_capital=5e7)
+                k += 1
+        for link, rev in (("grain", 3e8), ("flour", 2e8), ("bakery", 1e8)):
+            for i in range(1 + (1 if OTHERS.index(other) < 2 else 0)):
+                tags = ["专精特新"] if link == "grain" and OTHERS.index(other) < 3 and i == 0 else []
+                firm(other, "toy_food", link, revenue=rev * (1 + OTHERS.index(other)), reg_capital=1e7, tags=tags)
+                k += 1
+        for _ in range(200 - k):
+            firm(other, None, None)
     return G
 
 

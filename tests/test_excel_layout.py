@@ -166,10 +166,10 @@ def test_other_staff_tables_get_formats_and_print_setup(demo, tmp_path):
     run("anchors", b, "--chain", "nev", "--region", REGION, "-o", str(tmp_path / "a.xlsx"))
     run("compare", b, "--chain", "nev", "--regions", "商丘市,郑州市", "-o", str(tmp_path / "c.xlsx"))
     a = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
-    if a.max_row > 1:
-        assert {c.number_format for c in _col(a, "local_partners")[1]} == {"#,##0"}
-        assert {c.value for c in _col(a, "size_rule")[1]} <= {"是", "否"}
-        assert {c.number_format for c in _col(a, "anchor_pull")[1]} == {"0.00"}
+    assert a.max_row > 1  # the demo's city has 链主 (its counties specialise)
+    assert {c.number_format for c in _col(a, "本地配套企业数")[1]} == {"#,##0"}
+    assert {c.value for c in _col(a, "规模达标")[1]} <= {"是", "否"}
+    assert {c.number_format for c in _col(a, "本地带动系数")[1]} == {"0.00"}
     c = openpyxl.load_workbook(tmp_path / "c.xlsx").worksheets[0]
     lq = [h.value for h in c[1] if str(h.value).endswith("·区位熵LQ*")]  # compare speaks Chinese first
     assert lq and all(x.number_format == "0.00" for x in _col(c, lq[0])[1] if x.value is not None)

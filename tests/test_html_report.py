@@ -44,6 +44,12 @@ def test_write_report_writes_every_file(built):
         "targets.xlsx",
         "atlas.html",
         "briefing.pdf",
+        # a city: its county division of labour next to the report (chain_gap.report_portfolio)
+        "portfolio.xlsx",
+        "county_matrix.png",
+        "portfolio.html",
+        "catalogue.html",
+        "catalogue.csv",
     }
     for p in paths.values():
         assert p.parent == built["out"] and p.stat().st_size > 1000, p
@@ -56,7 +62,8 @@ def test_report_is_self_contained_and_escaped(built):
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert XSS not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    assert html.count("<img ") == 1 and 'src="data:image/png;base64,' in html
+    # the panorama, and for a city the county matrix (id portfolio-img)
+    assert html.count("<img ") == 2 and 'id="portfolio-img"' in html and 'src="data:image/png;base64,' in html
 
 
 def test_html_report_function_matches_file(built):
@@ -85,7 +92,8 @@ def test_report_in_chromium(chromium, built):
     # the hostile name is text in the gap table, and created no element
     cell = page.locator(f'#gap-table tr[data-link="{built["link"]}"] td.firms')
     assert XSS in cell.inner_text()
-    assert page.evaluate("document.querySelectorAll('img').length") == 1
+    # the panorama, and for a city the county matrix picture
+    assert page.evaluate("document.querySelectorAll('img').length") == 1 + page.locator("#portfolio-img").count()
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     shot = built["out"] / "report_screenshot.png"
     page.screenshot(path=str(shot), full_page=True)

@@ -644,6 +644,9 @@ from chain_gap._cli_report import changes_cmd, info_cmd  # noqa: E402
 for _cmd in (neo4j_group, info_cmd, changes_cmd):
     main.add_command(_cmd)
 
+from chain_gap._cli_portfolio import portfolio_cmd  # noqa: E402
+
+main.add_command(portfolio_cmd)
 
 if __name__ == "__main__":
     main()

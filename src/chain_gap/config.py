@@ -160,6 +160,80 @@ class GapsConfig:
 
 
 @dataclass(frozen=True)
+class PortfolioSettings:
+    """The county division-of-labour rule (``[portfolio]`` of ``portfolio.toml``).
+
+    Attributes
+    ----------
+    lq_cap : float
+        LQ* at which a link counts fully in the specialisation S (``min(LQ*, lq_cap) / lq_cap``).
+    leading_floor : float
+        S a chain must reach to be suggested as a unit's leading chain (主导).
+    leading_max : int
+        Most leading chains suggested per unit.
+    strong_bar : float
+        S at which a unit is strong in a chain; a chain shared by several units none of which reach it
+        is flagged as a 无序竞争 risk.
+    lq_basis : str
+        ``"lq_star"`` (default: the point LQ*) or ``"ci_low"`` (the lower end of its interval, so a link
+        held by one or two firms counts for little).
+    """
+
+    lq_cap: float = 3.0
+    leading_floor: float = 0.20
+    leading_max: int = 2
+    strong_bar: float = 0.50
+    lq_basis: str = "lq_star"
+
+
+@dataclass(frozen=True)
+class CatalogueSettings:
+    """The 招商引资产业目录 rules (``[catalogue]`` of ``portfolio.toml``).
+
+    Attributes
+    ----------
+    owner_min_inputs : int
+        Links feeding a link (along ``feeds``) for it to call for a 链主 (with the weight rule).
+    owner_weight_factor : float
+        A 链主 link's weight is at least this × the mean leaf weight of its chain.
+    specialised_share : float
+        Share of the link's producers nationally tagged 专精特新 / 小巨人 from which the link calls for
+        专精特新 firms.
+    links_per_chain : int
+        Most links listed per unit and chain, highest priority first (0: every link that needs action).
+    targets_per_link : int
+        Ranked target firms listed per link.
+    anchors_per_link : int
+        Local firms listed per side (suppliers, customers) of a link.
+    """
+
+    owner_min_inputs: int = 2
+    owner_weight_factor: float = 1.0
+    specialised_share: float = 0.10
+    links_per_chain: int = 10
+    targets_per_link: int = 5
+    anchors_per_link: int = 5
+
+
+@dataclass(frozen=True)
+class PortfolioConfig:
+    """Everything ``portfolio.toml`` holds."""
+
+    portfolio: PortfolioSettings = field(default_factory=PortfolioSettings)
+    catalogue: CatalogueSettings = field(default_factory=CatalogueSettings)
+    source: str = "graph/config/portfolio.toml"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as the nested mapping the TOML file holds.
+
+        Returns
+        -------
+        dict
+        """
+        return {"portfolio": dataclasses.asdict(self.portfolio), "catalogue": dataclasses.asdict(self.catalogue)}
+
+
+@dataclass(frozen=True)
 class LinkConfig:
     """挂链 scoring settings (see ``graph/config/link.toml`` for what each one means)."""
 
@@ -347,6 +421,29 @@ def load_gaps(source: Source | GapsConfig = None) -> GapsConfig:
     parts: dict[str, Any] = {name: _section(cls, merged.get(name, {}), where, name) for name, cls in sections.items()}
     label = "graph/config/gaps.toml" if source is None else where
     return GapsConfig(source=label, **parts)
+
+
+def load_portfolio(source: Source | PortfolioConfig = None) -> PortfolioConfig:
+    """Read the division-of-labour and catalogue settings (sections ``[portfolio]``, ``[catalogue]``).
+
+    Parameters
+    ----------
+    source : str, PathLike, Mapping, PortfolioConfig or None
+        A TOML file, a nested mapping shaped like it (only the keys it changes), or loaded settings;
+        ``None`` reads the shipped ``graph/config/portfolio.toml``.
+
+    Returns
+    -------
+    PortfolioConfig
+    """
+    if isinstance(source, PortfolioConfig):
+        return source
+    raw, where = _read_toml(source, "portfolio.toml")
+    sections = {"portfolio": PortfolioSettings, "catalogue": CatalogueSettings}
+    _check_keys(raw, sections, where)
+    merged = _merge(_shipped("portfolio.toml"), raw) if source is not None else raw
+    parts: dict[str, Any] = {name: _section(cls, merged.get(name, {}), where, name) for name, cls in sections.items()}
+    return PortfolioConfig(source="graph/config/portfolio.toml" if source is None else where, **parts)
 
 
 def load_link(source: Source | LinkConfig = None) -> LinkConfig:

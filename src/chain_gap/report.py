@@ -142,6 +142,11 @@ OUTPUT_LABELS: dict[str, tuple[str, str]] = {
     "bundle": ("数据包（供再分析）", "bundle (for further analysis)"),
     "changes": ("与上次相比（两期比较）", "since last time (two vintages compared)"),
     "bundle_next": ("第二期数据包（合成）", "later vintage bundle (synthetic)"),
+    "portfolio_page": ("县域分工页（HTML）", "county division of labour (HTML)"),
+    "catalogue_page": ("招商引资产业目录（可打印）", "investment catalogue (printable)"),
+    "matrix": ("县域分工矩阵图 PNG", "county matrix PNG"),
+    "portfolio": ("县域分工 Excel", "county division workbook"),
+    "catalogue_csv": ("招商引资产业目录 CSV", "investment catalogue CSV"),
 }
 
 
@@ -367,11 +372,14 @@ def write_pack(
     config: Mapping[str, Any] | None = None,
     contacts: bool = True,
     changes: Any = None,
+    portfolio: tuple[Any, pd.DataFrame | None] | None = None,
 ) -> Path:
     """Write the Excel pack of one (chain, region): the workbook handed to leadership and partners.
 
-    Sheets: 概览 (the headline numbers, the links to act on first, the first targets), 链条诊断 (gap table), 招商目标企业清单 (targets), 本地企业清单 (local firms) and
-    数据说明 (sources, vintage, parameters, method, attribution); English names with
+    Sheets: 概览 (the headline numbers, the links to act on first, the first targets), 链条诊断 (gap table), 招商目标企业清单 (targets), 本地企业清单 (local firms), for a city
+    the county division of labour (县域分工矩阵, 主导产业建议, 同链竞争与协同, and the chain's
+    招商引资产业目录; :func:`chain_gap.report_portfolio.pack_sheets`, ``portfolio`` when already
+    computed) and 数据说明 (sources, vintage, parameters, method, attribution); English names with
     ``lang="en"``. USCC, region codes and ids are text; formula-like cells are neutralised
     (see :func:`chain_gap.render.excel.write_workbook`). Missing tables are computed from ``G``
     under ``config`` (the gaps settings; default the shipped ones), which the notes also state.
@@ -414,6 +422,11 @@ def write_pack(
     kinds = dict(zip(sheets, ("overview", "gaps", "targets", "local")))
     columns = {name: sheet_columns(kind, lang) for name, kind in kinds.items()}
     notes = dict(pack_notes(G, spec, gt, tg, lang, config=config))
+    from chain_gap.report_portfolio import pack_sheets
+
+    extra, extra_specs = pack_sheets(G, spec, str(gt["region"].iloc[0]), lang, computed=portfolio)
+    sheets.update(extra)
+    columns.update(extra_specs)
     if changes is not None:
         from chain_gap.render.changes import add_to_pack
 
@@ -453,6 +466,7 @@ def _page(
     png: bytes,
     config: Mapping[str, Any] | None,
     changes: Any = None,
+    portfolio: Mapping[str, Any] | None = None,
 ) -> str:
     from chain_gap import gaps as gaps_mod
     from chain_gap.render import changes as ch_render
@@ -471,6 +485,7 @@ def _page(
         config=config,
         atlas_html=report_section(G, spec, str(gt["region"].iloc[0]), lang=lang),
         changes=ch_render.block(changes, lang) if changes is not None else None,
+        portfolio=portfolio,
     )
 
 
@@ -576,6 +591,11 @@ def write_outputs(
     from chain_gap.report_atlas import briefing_bytes, write_atlas
 
     page = _page_info(gt, spec, G, lang)
+    city = str(gt["level"].iloc[0]) == "city"
+    from chain_gap import report_portfolio as rpf
+
+    pfc = rpf.portfolio_for(G, str(gt["region"].iloc[0])) if city else None
+    section = rpf.report_section(pfc[0], lang, vintage_text=vintage(G)) if pfc else None
     steps: list[tuple[tuple[str, ...], Callable[[], Any]]] = [
         (
             ("panorama_png", "panorama_svg"),
@@ -632,12 +652,14 @@ def write_outputs(
                 config=config,
                 contacts=contacts,
                 changes=changes,
+                portfolio=pfc,
             ),
         ),
         (
             ("report",),
             lambda: write_html(
-                _page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config, changes), outd / "report.html"
+                _page(G, spec, gt, tg, lang, _png_bytes(outd, fig), config, changes, section),
+                outd / "report.html",
             ),
         ),
         (
@@ -649,7 +671,25 @@ def write_outputs(
             lambda: write_briefing(outd / "briefing.pdf", briefing_bytes(G, spec, gt, tg, lang, _png_bytes(outd, fig))),
         ),
     ]
+    if pfc is not None:  # a city: its county division of labour and catalogue next to the report
+        steps.append((_PORTFOLIO_KEYS, lambda: _portfolio_pages(G, pfc, outd, lang)))
     return _run_steps(steps)
+
+
+_PORTFOLIO_KEYS = ("portfolio_page", "catalogue_page", "matrix", "portfolio", "catalogue_csv")
+
+
+def _portfolio_pages(G: Any, computed: Any, outd: Path, lang: str) -> tuple[Path, ...]:
+    """The city's division-of-labour files (``chain_gap.report_portfolio.write_portfolio``) next to its report."""
+    from chain_gap import report_portfolio as rpf
+
+    try:
+        paths = rpf.write_portfolio(G, str(computed[0].attrs["area"]), outd, lang=lang, computed=computed)
+    except OutputsIncomplete as exc:
+        from chain_gap import _atomic
+
+        raise _atomic.WriteError(next(iter(exc.failed.values()))) from None
+    return tuple(paths[k] for k in _PORTFOLIO_KEYS)
 
 
 def _png_bytes(outd: Path, fig: Any) -> bytes:

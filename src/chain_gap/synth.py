@@ -99,6 +99,10 @@ class SynthConfig:
     supply_pairs: int = 2_000
     focus: str | None = DEFAULT_REGION  # city drawn denser than its size, so the demo region has a chain to analyse
     focus_boost: float = 8.0
+    # > 0: the counties of the focus city specialise in chains of their own (a multiplier per county and
+    # chain drawn from Gamma(county_spec, 1 / county_spec), from a stream of its own so the rest of the
+    # population is the same draw); 0 (default): a county follows its city's specialisation
+    county_spec: float = 0.0
 
 
 def _counties(rng: np.random.Generator, focus: str | None = None, focus_boost: float = 1.0) -> pd.DataFrame:
@@ -176,10 +180,20 @@ def generate(config: SynthConfig | None = None, **kw: object) -> tuple[pd.DataFr
     city_i = np.array([city_pos[c] for c in city])
     probs = spec * w
     probs_sum = probs.sum(axis=1)
+    county_mult = _county_multipliers(cfg, counties, leaves)
     for ci in np.unique(city_i[in_chain]):
         members = np.flatnonzero(in_chain & (city_i == ci))
         if probs_sum[ci] <= 0:
             in_chain[members] = False
+            continue
+        if county_mult and cities[ci] == cfg.focus:
+            for cty in np.unique(county[members]):
+                sub = members[county[members] == cty]
+                p = probs[ci] * county_mult[cty]
+                if p.sum() <= 0:
+                    in_chain[sub] = False
+                    continue
+                leaf_idx[sub] = rng.choice(len(leaves), size=len(sub), p=p / p.sum())
             continue
         leaf_idx[members] = rng.choice(len(leaves), size=len(members), p=probs[ci] / probs_sum[ci])
     in_chain = leaf_idx >= 0
@@ -312,6 +326,22 @@ def synthetic_contacts(n: int) -> dict[str, list[str]]:
         "email": [f"contact{i:05d}@example.com" for i in range(n)],
         "website": [f"https://firm{i:05d}.example.com" for i in range(n)],
     }
+
+
+def _county_multipliers(cfg: SynthConfig, counties: pd.DataFrame, leaves: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per county of the focus city, a multiplier per leaf: its chain's draw × a milder per-leaf draw."""
+    if cfg.county_spec <= 0 or not cfg.focus:
+        return {}
+    rng = np.random.default_rng([cfg.seed, 17])
+    k = float(cfg.county_spec)
+    chain_ids = list(dict.fromkeys(leaves["chain"]))
+    pos = leaves["chain"].map({c: i for i, c in enumerate(chain_ids)}).to_numpy()
+    out = {}
+    for cty in sorted(counties.loc[counties["city"] == cfg.focus, "code"]):
+        per_chain = rng.gamma(k, 1.0 / k, size=len(chain_ids))
+        per_leaf = rng.gamma(2.0, 0.5, size=len(leaves))
+        out[str(cty)] = per_chain[pos] * per_leaf
+    return out
 
 
 def _name_word(leaf: object) -> str:

@@ -24,7 +24,10 @@ __all__ = ["BOOL_WORDS", "Formats", "Page", "write_sheet"]
 #: How a boolean cell reads: 是 / 否, yes / no.
 BOOL_WORDS: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}
 
-_NUMERIC = {"ratio", "score", "share", "count", "money"}
+_NUMERIC = {"ratio", "score", "share", "count", "money", "heat"}
+#: The colour scale of ``heat`` cells: 0 white, 1 deep blue, on a fixed scale so columns compare.
+HEAT_SCALE = {"type": "2_color_scale", "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 1,
+              "min_color": "#FFFFFF", "max_color": "#3A78B8"}  # fmt: skip
 _MAX_FIT = 30  # widest a column sized to its contents gets (characters)
 _SAMPLE_ROWS = 2_000  # rows scanned to size columns
 _MAX_CELL = 32_767  # Excel's limit on characters per cell
@@ -226,6 +229,8 @@ def write_sheet(
         ws.freeze_panes(1, max(frozen, 1))
         ws.autofilter(0, 0, max(n, 1), len(headers) - 1)
     for j, kind in enumerate(kinds):
+        if kind == "heat" and n:
+            ws.conditional_format(1, j, n, j, HEAT_SCALE)
         if kind == "decision":
             words = CHOICES.get(specs[j].choices, CHOICES["review"])
             choices = list(words.get(lang, words["zh"]))

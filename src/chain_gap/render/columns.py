@@ -54,8 +54,8 @@ class Col:
         Header in Chinese and in English.
     kind : str
         One of :data:`KIND_FORMATS`: ``text``, ``code``, ``label``, ``verdict``, ``reason``, ``ratio``,
-        ``score``, ``share``, ``count``, ``money``, ``date``, ``bool``, ``decision``; ``reason`` is any
-        wrapped, top-aligned text (reasons, firm names, lists).
+        ``score``, ``share``, ``count``, ``money``, ``date``, ``bool``, ``decision``, ``heat`` (a score in
+        [0, 1] shaded on a colour scale); ``reason`` is any wrapped, top-aligned text (reasons, firm names, lists).
     width : float or None
         Width in characters (a CJK character counts two); None sizes the column to its contents.
     group : str
@@ -102,6 +102,7 @@ KIND_FORMATS: Final[dict[str, dict[str, object]]] = {
     "date": {"num_format": "yyyy-mm-dd", "valign": "top", "align": "left"},
     "bool": {"valign": "top", "align": "center"},
     "decision": {"valign": "top", "align": "center", "bg_color": "#FFF8DC"},
+    "heat": {"num_format": "0.00", "valign": "top", "align": "center"},
 }
 
 #: Width of the wrapped reason columns (characters): ~21 Chinese characters a line.

@@ -123,6 +123,26 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: The county division-of-labour section of a city's report.
+PORTFOLIO_TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "heading": "县域产业分工（错位发展）",
+        "note": "★主导 ◇培育 ▲无序竞争风险；各单位的依据、同链协同建议见",
+        "page": "县域分工页",
+        "catalogue": "招商引资产业目录",
+        "unit": "县级单位",
+        "leading": "建议主导产业",
+    },
+    "en": {
+        "heading": "Division of labour between counties",
+        "note": "★ leading ◇ to cultivate ▲ competition risk; reasons and shared-chain roles:",
+        "page": "county page",
+        "catalogue": "investment catalogue",
+        "unit": "Unit",
+        "leading": "Suggested leading chains",
+    },
+}
+
 #: No script may run and nothing may be fetched: the page is data, not an application.
 REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -174,6 +194,7 @@ def report_page(
     top_targets: int = 30,
     atlas_html: str = "",
     changes: Mapping[str, Any] | None = None,
+    portfolio: Mapping[str, Any] | None = None,
 ) -> str:
     """The report page of one (chain, region) from its computed parts.
 
@@ -207,6 +228,9 @@ def report_page(
         value escaped; placed after the panorama.
     changes : mapping, optional
         The 与上次相比 block (:func:`chain_gap.render.changes.block`), shown after the key numbers.
+    portfolio : mapping, optional
+        For a city, its county division of labour
+        (:func:`chain_gap.report_portfolio.report_section`): the matrix and one line per unit.
 
     Returns
     -------
@@ -342,4 +366,6 @@ def report_page(
         notes=list(notes.items()),
         atlas_html=Markup(atlas_html),
         changes=changes,
+        portfolio=portfolio,
+        pt=PORTFOLIO_TEXT[lang],
     )
