@@ -71,6 +71,8 @@ class _Matcher:
     leaf_chain: dict[str, str]
     leaf_weight: dict[str, float]
     leaf_performer: dict[str, str]
+    #: leaf → its generic terms (a product line headed only by one counts ``product_generic``)
+    leaf_generic: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
@@ -79,10 +81,12 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     leaf_chain: dict[str, str] = {}
     leaf_weight: dict[str, float] = {}
     leaf_performer: dict[str, str] = {}
+    leaf_generic: dict[str, frozenset[str]] = {}
     for ch in chains:
         for leaf in ch.leaves():
             lid = link_id(ch.id, leaf.id)
             leaf_chain[lid] = ch.id
+            leaf_generic[lid] = frozenset(getattr(leaf, "generic_terms", ()) or ())
             leaf_weight[lid] = float(leaf.weight or 0.0)
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
@@ -107,7 +111,7 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     for code, lids in codes.items():
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
-    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer)
+    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic)
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -202,6 +206,7 @@ def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
 class _Evidence:
     scope: dict[str, str | None] = field(default_factory=dict)  # keyword -> clause role
     product: set[str] = field(default_factory=set)
+    specific: set[str] = field(default_factory=set)  # product terms that are not the leaf's generic_terms
     name: set[str] = field(default_factory=set)
     code: str | None = None
     made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
@@ -216,7 +221,12 @@ def _score(
 ) -> tuple[float, str, str, str, bool]:
     parts: list[tuple[float, str, str]] = []
     if ev.product:
-        parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
+        # a line headed only by a generic term (锂电池: consumer, storage or power cells) names the product
+        # class, not the link's market: it takes a second clue (Shenwan industry, scope, code) to confirm
+        strength = cfg.product if ev.specific else cfg.product_generic
+        parts.append((strength, "product", "产品:" + "、".join(sorted(ev.product))))
+        if not ev.specific:
+            parts.append((0.0, "product", "泛称:" + "、".join(sorted(ev.product))))
     if ev.code:
         parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
     if ev.sw:
@@ -391,6 +401,8 @@ def attach(
             traded = _TRADED.search(pname) is not None
             for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
+                if term not in m.leaf_generic.get(lid, ()):
+                    evs[lid].specific.add(term)
                 evs[lid].lines[pname] = shares.get(pname)
                 if not traded:
                     evs[lid].made.add(term)
@@ -411,7 +423,7 @@ def attach(
                 if strength < 0:
                     # a counter-industry: a parts maker's "乘用车" line names its market, not a car
                     ev.vetoed |= ev.product | set(ev.scope) | ev.name
-                    ev.product, ev.scope, ev.name = set(), {}, set()
+                    ev.product, ev.specific, ev.scope, ev.name = set(), set(), {}, set()
                     ev.excluded.add(f"申万:{sw_name}")
                     continue
                 if ev.excluded and not (ev.scope or ev.product or ev.name):
