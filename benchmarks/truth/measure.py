@@ -329,9 +329,9 @@ def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_n
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--seed", type=int, default=1416)
-    ap.add_argument("--n", type=int, default=80)
-    ap.add_argument("--n-nev", type=int, default=40, help="nev edges drawn on top of the uniform sample")
+    ap.add_argument("--seed", type=int, default=1418)
+    ap.add_argument("--n", type=int, default=50)
+    ap.add_argument("--n-nev", type=int, default=25, help="nev edges drawn on top of the uniform sample")
     ap.add_argument("--sample", action="store_true", help="print the precision sample with its evidence")
     ap.add_argument("--save", type=Path, help="pickle the linked graph here")
     ap.add_argument("--graph", type=Path, help="read a linked graph pickled by --save")
