@@ -172,6 +172,11 @@ def test_observed_terms_link_vehicle_makers_and_need_a_source(tmp_path):
     _product(G, "BUS", "客车", 0.95)  # the NEV share is not stated: a bus maker builds NEV buses
     _product(G, "GEAR", "乘用车齿轮", 0.6)  # a gear for cars is no car
     link.attach(G, ["nev"], crosswalk=XW.iloc[0:0])
+    # 客车 is one of commercial_ev's generic_terms (also dealers' bus sales): the line alone is uncertain
+    e = G.edges["ent:BUS", link_id("nev", cev.id), "LINKED_TO"]
+    assert e["decision"] == "uncertain" and e["role"] == "producer"
+    _sw(G, "BUS", "280103", "商用载客车")  # a bus maker's Shenwan industry confirms it (shipped crosswalk)
+    link.attach(G, ["nev"])
     e = G.edges["ent:BUS", link_id("nev", cev.id), "LINKED_TO"]
     assert e["decision"] == "confirmed" and e["role"] == "producer"
     assert not G.has_edge("ent:GEAR", link_id("nev", pev.id), "LINKED_TO")
@@ -204,7 +209,8 @@ def test_observed_terms_count_only_as_the_head_of_a_product_line():
         u, v = f"ent:{key}", link_id("nev", leaf)
         return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
 
-    assert edge("LINE", "battery_cell")["decision"] == "confirmed"
+    # 锂离子电池 is also one of battery_cell's generic_terms (no market): the line alone is uncertain
+    assert edge("LINE", "battery_cell")["decision"] == "uncertain"
     assert "产品:锂离子电池" in edge("LINE", "battery_cell")["evidence"]
     assert edge("SCOPE", "battery_cell") is None
     assert edge("NAME", "battery_cell") is None

@@ -92,7 +92,7 @@ AREAS = {
     "300901.SZ": "福建",  # 示例甲电: no head, stays 福建
     "600901.SH": "深圳",  # 示例丙车: the area says the city
 }
-CELLS = ["300913", "300911", "600911", "300901", "000911"]  # the firms making 示范电芯 below
+CELLS = ["300913", "300911", "600911", "300901", "000911"]  # the firms making cells below (300901: 示范电芯)
 
 
 def _ashare(path: Path) -> Path:
@@ -110,7 +110,8 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
     kg = chain_kg_mini(tmp / "chain-kg")
     with open(kg / "company_product.json", "a", encoding="utf-8") as fh:
         for code in CELLS[:3] + CELLS[4:]:
-            row = {"company_name": "", "company_code": code, "product_name": "示范电芯", "rel_weight": 0.9}
+            # 动力电池, not the generic 电芯 (no market: alone only an uncertain link, see test_link_generic)
+            row = {"company_name": "", "company_code": code, "product_name": "示范动力电池", "rel_weight": 0.9}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     first = L.load(kg, "chain-kg")
     before = {n: a.get("region") for n, a in first.graph.nodes(data=True)}

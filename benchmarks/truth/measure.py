@@ -95,8 +95,18 @@ def pct(a: int, b: int) -> str:
     return f"{a}/{b} = {a / b:.2f}" if b else f"{a}/0 = n/a"
 
 
-def recall_block(judg: list[dict[str, str]], edges: pd.DataFrame, by_sym: dict[str, list[str]], G) -> None:
-    """Recall per chain and half, on all positives and on firms with product lines."""
+def recall_block(
+    judg: list[dict[str, str]],
+    edges: pd.DataFrame,
+    by_sym: dict[str, list[str]],
+    G,
+    show: str = "A",
+    lines: bool = False,
+) -> None:
+    """Recall per chain and half, on all positives and on firms with product lines.
+
+    Only the misses of half ``show`` are listed (``A`` by default: half B is held apart while tuning, its
+    figures are printed but not its rows); ``lines`` adds each missed firm's product lines and Shenwan industry."""
     dec = {(r.ent, r.chain, r.leaf): r.decision for r in edges.itertuples()}
     has_products = {s: any(k == "MAKES" for n in ns for *_, k in G.out_edges(n, keys=True)) for s, ns in by_sym.items()}
     print("\n== recall on the hand-labelled set (positive pairs; found = confirmed edge / confirmed or uncertain)")
@@ -122,19 +132,35 @@ def recall_block(judg: list[dict[str, str]], edges: pd.DataFrame, by_sym: dict[s
                     npos_p += 1
                     cp += conf
                     cup += unc
-                if chain != "all" and h == "A+B" and not conf:
+                if chain != "all" and h == show and not conf:
                     state = "uncertain" if unc else ("rejected" if "rejected" in ds else "no edge")
                     prods = "products" if has_products.get(symbol(r["ts_code"])) else "no product lines"
                     missed.append(f"  {r['ts_code']} {r['name']} {r['chain']}/{r['link']}: {state} ({prods})")
+                    if lines:
+                        missed.append(_miss_detail(G, edges, by_sym.get(symbol(r["ts_code"]), []), r))
             print(
                 f"{chain:12s} {h:4s}  {len(pos):9d}  {pct(c, len(pos)):16s}  {pct(cu, len(pos)):15s}  | "
                 f"{pct(cp, npos_p):14s}  {pct(cup, npos_p)}"
             )
-    print("\nmissed positive pairs (not confirmed):")
+    print(f"\nmissed positive pairs of half {show} (not confirmed):")
     print("\n".join(missed))
 
 
-def precision_judged(judg: list[dict[str, str]], edges: pd.DataFrame, by_sym: dict[str, list[str]]) -> None:
+def _miss_detail(G: nx.MultiDiGraph, edges: pd.DataFrame, ents: list[str], r: dict[str, str]) -> str:
+    """A missed pair's firm: Shenwan industry, product lines with shares, and any edge of the pair."""
+    out = []
+    for n in ents:
+        prods = R.products_of(G, n)
+        top = "、".join(f"{p}({R.fmt_share(s)})" for p, s in prods[:12])
+        e = edges[(edges["ent"] == n) & (edges["chain"] == r["chain"]) & (edges["leaf"] == r["link"])]
+        ev = "; ".join(f"{x.decision} {x.evidence}" for x in e.itertuples()) or "-"
+        out.append(f"     申万 {R.shenwan_of(G, n)} | edge: {ev}\n     lines: {top or '-'}")
+    return "\n".join(out)
+
+
+def precision_judged(
+    judg: list[dict[str, str]], edges: pd.DataFrame, by_sym: dict[str, list[str]], show: str = "A"
+) -> None:
     """Confirmed edges on judged firm × chain, checked against the judgement (closed per firm × chain)."""
     yes = {(symbol(r["ts_code"]), r["chain"], r["link"]) for r in judg if r["judgement"] == "yes"}
     judged = {(symbol(r["ts_code"]), r["chain"]) for r in judg}
@@ -156,10 +182,10 @@ def precision_judged(judg: list[dict[str, str]], edges: pd.DataFrame, by_sym: di
                     ok += 1
                 else:
                     bad += 1
-                    if chain != "all" and h == "A+B":
+                    if chain != "all" and h == show:
                         wrong_rows.append(f"  {code} {r.chain}/{r.leaf}: {r.evidence}")
             print(f"{chain:12s} {h:4s}  confirmed edges {ok + bad:3d}, right {pct(ok, ok + bad)}")
-    print("wrong confirmed edges on judged firms:")
+    print(f"wrong confirmed edges on judged firms of half {show}:")
     print("\n".join(wrong_rows) or "  none")
 
 
@@ -303,12 +329,16 @@ def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_n
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--seed", type=int, default=1416)
-    ap.add_argument("--n", type=int, default=80)
-    ap.add_argument("--n-nev", type=int, default=40, help="nev edges drawn on top of the uniform sample")
+    ap.add_argument("--seed", type=int, default=1418)
+    ap.add_argument("--n", type=int, default=50)
+    ap.add_argument("--n-nev", type=int, default=25, help="nev edges drawn on top of the uniform sample")
     ap.add_argument("--sample", action="store_true", help="print the precision sample with its evidence")
     ap.add_argument("--save", type=Path, help="pickle the linked graph here")
     ap.add_argument("--graph", type=Path, help="read a linked graph pickled by --save")
+    ap.add_argument(
+        "--show", choices=("A", "B", "A+B"), default="A", help="half whose misses and wrong edges are listed"
+    )
+    ap.add_argument("--lines", action="store_true", help="list each missed firm's product lines and Shenwan industry")
     args = ap.parse_args(argv)
     data = args.data
     if args.graph is None and (
@@ -347,8 +377,8 @@ def main(argv: list[str] | None = None) -> int:
 
     judg = read_csv(HERE / "judgements.csv")
     check_judgements(judg)
-    recall_block(judg, edges, by_sym, G)
-    precision_judged(judg, edges, by_sym)
+    recall_block(judg, edges, by_sym, G, args.show, args.lines)
+    precision_judged(judg, edges, by_sym, args.show)
     tables = verdicts_by_province(G)
     target_scores(G, tables[("nev", "河南省")])
     cluster_block(tables, edges, by_sym)

@@ -49,6 +49,8 @@ _LINK_KEYS = {
     "products",
     "observed_terms",
     "terms_source",
+    "generic_terms",
+    "generic_reason",
     "industry_codes",
     "sei_path",
     "feeds",
@@ -64,12 +66,14 @@ _LEAF_ONLY = (
     "products",
     "observed_terms",
     "terms_source",
+    "generic_terms",
+    "generic_reason",
     "industry_codes",
     "feeds",
     "performer",
     "resource_bound",
 )
-_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions")
+_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions", "generic_terms")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
 
@@ -296,7 +300,15 @@ def _check_links(links: list[Any], label: str) -> list[str]:
             terms[key] = good
         if terms["observed_terms"] and not _is_text(entry.get("terms_source")):
             p.append(f"{where}: 'observed_terms' needs a 'terms_source' note saying where the terms were observed")
-        for term in dict.fromkeys(terms["keywords"] + terms["products"] + terms["observed_terms"]):
+        leaf_terms = terms["keywords"] + terms["products"] + terms["observed_terms"]
+        if terms["generic_terms"] and not _is_text(entry.get("generic_reason")):
+            p.append(f"{where}: 'generic_terms' needs a 'generic_reason' note saying what else the terms name")
+        for term in terms["generic_terms"]:
+            if term not in leaf_terms:
+                p.append(
+                    f"{where}: generic term '{term}' is not one of the leaf's keywords / products / observed_terms"
+                )
+        for term in dict.fromkeys(leaf_terms):
             if term in terms["exclusions"]:
                 p.append(f"{where}: '{term}' is both a keyword/product and an exclusion")
                 continue

@@ -115,6 +115,8 @@ class LinkSpec:
     products: tuple[str, ...] = ()
     observed_terms: tuple[str, ...] = ()
     terms_source: str | None = None
+    generic_terms: tuple[str, ...] = ()
+    generic_reason: str | None = None
     industry_codes: tuple[str, ...] = ()
     sei_path: str | None = None
     feeds: tuple[tuple[str, bool], ...] = ()
@@ -225,6 +227,8 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             products=_terms(entry.get("products")),
             observed_terms=_terms(entry.get("observed_terms")),
             terms_source=str(entry["terms_source"]) if entry.get("terms_source") else None,
+            generic_terms=_terms(entry.get("generic_terms")),
+            generic_reason=str(entry["generic_reason"]) if entry.get("generic_reason") else None,
             industry_codes=_terms(entry.get("industry_codes")),
             sei_path=_norm_path(sp) if isinstance(sp, str) else None,
             feeds=tuple(feeds),

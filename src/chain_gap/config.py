@@ -245,6 +245,7 @@ class LinkConfig:
     product_min_share: float = 0.05
     scope_max_clues: int = 1
     shenwan_unmatched: float = 0.5
+    product_generic: float = 0.45
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -471,6 +472,7 @@ def load_link(source: Source | LinkConfig = None) -> LinkConfig:
             "product_min_share",
             "scope_max_clues",
             "shenwan_unmatched",
+            "product_generic",
         ),
         "decision": ("confirmed", "uncertain"),
         "roles": ("producer", "seller", "user"),

@@ -29,15 +29,21 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import vocab
-from chain_gap._resources import graph_dir
+from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
-from chain_gap.config import ConfigError, LinkConfig, load_link
-from chain_gap.frames import rows as frames_rows
+from chain_gap.config import LinkConfig, load_link
 from chain_gap.schema import link_id
 
-#: Shenwan 2021 → chain link crosswalk shipped as data (see docs/chain-templates.md, "Shenwan crosswalk")
-SHENWAN_CROSSWALK = "crosswalks/shenwan2021_links.csv"
-_SW_SCHEME = "sw2021"
+__all__ = [
+    "SHENWAN_CROSSWALK",
+    "apply_review",
+    "attach",
+    "decision_counts",
+    "linked_chains",
+    "load_config",
+    "load_shenwan_crosswalk",
+    "review_queue",
+]
 
 _CLAUSE = re.compile(r"[；;。\n|]")
 #: what may follow a matched term at the end of a product-line name when the term is the line's head:
@@ -65,6 +71,8 @@ class _Matcher:
     leaf_chain: dict[str, str]
     leaf_weight: dict[str, float]
     leaf_performer: dict[str, str]
+    #: leaf → its generic terms (a product line headed only by one counts ``product_generic``)
+    leaf_generic: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
@@ -73,10 +81,12 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     leaf_chain: dict[str, str] = {}
     leaf_weight: dict[str, float] = {}
     leaf_performer: dict[str, str] = {}
+    leaf_generic: dict[str, frozenset[str]] = {}
     for ch in chains:
         for leaf in ch.leaves():
             lid = link_id(ch.id, leaf.id)
             leaf_chain[lid] = ch.id
+            leaf_generic[lid] = frozenset(getattr(leaf, "generic_terms", ()) or ())
             leaf_weight[lid] = float(leaf.weight or 0.0)
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
@@ -101,7 +111,7 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     for code, lids in codes.items():
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
-    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer)
+    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic)
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -196,6 +206,7 @@ def _clause_role(text: str, end: int, cfg: LinkConfig) -> str | None:
 class _Evidence:
     scope: dict[str, str | None] = field(default_factory=dict)  # keyword -> clause role
     product: set[str] = field(default_factory=set)
+    specific: set[str] = field(default_factory=set)  # product terms that are not the leaf's generic_terms
     name: set[str] = field(default_factory=set)
     code: str | None = None
     made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
@@ -210,7 +221,12 @@ def _score(
 ) -> tuple[float, str, str, str, bool]:
     parts: list[tuple[float, str, str]] = []
     if ev.product:
-        parts.append((cfg.product, "product", "产品:" + "、".join(sorted(ev.product))))
+        # a line headed only by a generic term (锂电池: consumer, storage or power cells) names the product
+        # class, not the link's market: it takes a second clue (Shenwan industry, scope, code) to confirm
+        strength = cfg.product if ev.specific else cfg.product_generic
+        parts.append((strength, "product", "产品:" + "、".join(sorted(ev.product))))
+        if not ev.specific:
+            parts.append((0.0, "product", "泛称:" + "、".join(sorted(ev.product))))
     if ev.code:
         parts.append((code_strength, "industry_code", f"行业代码:{ev.code}"))
     if ev.sw:
@@ -310,97 +326,6 @@ def _enterprise_products(G: nx.MultiDiGraph, min_share: float) -> tuple[dict[str
     return main, minor
 
 
-def load_shenwan_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
-    """The Shenwan 2021 industry → chain link crosswalk (default: the shipped ``graph/crosswalks`` table).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A CSV with columns ``sw_code, sw_name, chain, link, strength, note``.
-
-    Returns
-    -------
-    DataFrame
-        One row per (industry, link), ``sw_code`` as a 6-digit string and ``strength`` as a float:
-        in (0, 1] the evidence strength of the industry for that link in the noisy-OR; negative, a
-        counter-industry whose firms use the link's words for their market (a parts maker's
-        "乘用车" line): the link's term hits are vetoed and recorded as such. ``link`` may be ``*``
-        with a negative strength: the industry is a counter-industry for every leaf of the chain that
-        it does not map itself, machine links (设备 / 装备 in the leaf's name) excepted.
-    """
-    src = Path(path) if path is not None else graph_dir() / SHENWAN_CROSSWALK
-    df = pd.read_csv(src, dtype={"sw_code": str}, encoding="utf-8")
-    need = ["sw_code", "sw_name", "chain", "link", "strength", "note"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise ConfigError(
-            code="config-bad-value",
-            file=str(src),
-            key="columns",
-            value=", ".join(missing),
-            expected="含 " + "、".join(need) + " 列",
-            expected_en="columns " + ", ".join(need),
-        )
-    df["strength"] = df["strength"].astype(float)
-    bad = df[(df["strength"] == 0) | (df["strength"].abs() > 1)]
-    if len(bad):
-        raise ConfigError(
-            code="config-bad-value",
-            file=str(src),
-            key=f"strength (rows {', '.join(str(i + 2) for i in bad.index)})",
-            value=", ".join(str(v) for v in bad["strength"]),
-            expected="[-1, 0) 或 (0, 1] 内的数",
-            expected_en="a number in [-1, 0) or (0, 1] (strength; negative: counter-industry)",
-        )
-    return df[need]
-
-
-def _shenwan_index(
-    G: nx.MultiDiGraph, leaf_ids: set[str], crosswalk: pd.DataFrame | None, machine_links: frozenset[str] = frozenset()
-) -> tuple[dict[str, list[tuple[str, str, float]]], dict[str, list[str]]]:
-    """(Shenwan code → [(link id, industry name, strength)], enterprise → its Shenwan codes).
-
-    A crosswalk row with link ``*`` (a counter-industry for a whole chain) expands to every leaf of the
-    chain except those the industry maps itself and the machine links (``machine_links``).
-    """
-    xw: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-    if crosswalk is not None:
-        wild = []
-        for r in frames_rows(crosswalk):
-            if str(r.link) == "*":
-                wild.append(r)
-                continue
-            lid = link_id(str(r.chain), str(r.link))
-            if lid in leaf_ids:
-                xw[str(r.sw_code)].append((lid, str(r.sw_name), float(r.strength)))
-        # "*" stands for every leaf of the chain that the industry does not map itself and that is not a
-        # machine link: the firms of a machine-maker or trading industry report revenue by the industry
-        # they serve ("锂电池" for lithium-battery equipment), so their lines name no product of theirs
-        for r in wild:
-            code = str(r.sw_code)
-            own = {lid for lid, _, _ in xw.get(code, ())}
-            prefix = link_id(str(r.chain), "")
-            for lid in sorted(leaf_ids):
-                if lid.startswith(prefix) and lid not in own and lid not in machine_links:
-                    xw[code].append((lid, str(r.sw_name), float(r.strength)))
-    ent_sw: dict[str, list[str]] = defaultdict(list)
-    if xw:
-        for u, v, k in G.edges(keys=True):
-            if k == vocab.CLASSIFIED_AS:
-                a = G.nodes[v]
-                if a.get("scheme") == _SW_SCHEME and str(a.get("code", "")) in xw:
-                    ent_sw[u].append(str(a["code"]))
-    return dict(xw), dict(ent_sw)
-
-
-#: a leaf whose name says it is a machine link (半导体设备, 电子专用设备, 充电设备): its product is the machine
-_MACHINE_NAME = re.compile(r"设备|装备|机床")
-
-
-def _machine_links(specs: list[ChainSpec]) -> frozenset[str]:
-    return frozenset(link_id(ch.id, leaf.id) for ch in specs for leaf in ch.leaves() if _MACHINE_NAME.search(leaf.name))
-
-
 def _resolve_chains(chains: Iterable[str | ChainSpec] | str | ChainSpec | None) -> list[ChainSpec]:
     if chains is None:
         return [load_chain(c) for c in list_chains()["id"]]
@@ -476,6 +401,8 @@ def attach(
             traded = _TRADED.search(pname) is not None
             for _, term, lid in _head_hits(m.automaton, pname, evs, m.leaf_chain):
                 evs[lid].product.add(term)
+                if term not in m.leaf_generic.get(lid, ()):
+                    evs[lid].specific.add(term)
                 evs[lid].lines[pname] = shares.get(pname)
                 if not traded:
                     evs[lid].made.add(term)
@@ -496,7 +423,7 @@ def attach(
                 if strength < 0:
                     # a counter-industry: a parts maker's "乘用车" line names its market, not a car
                     ev.vetoed |= ev.product | set(ev.scope) | ev.name
-                    ev.product, ev.scope, ev.name = set(), {}, set()
+                    ev.product, ev.specific, ev.scope, ev.name = set(), set(), {}, set()
                     ev.excluded.add(f"申万:{sw_name}")
                     continue
                 if ev.excluded and not (ev.scope or ev.product or ev.name):
