@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from chain_gap import errors
 from chain_gap._atomic import default_mode
+from chain_gap._fastgraph import shared_attrs
 from chain_gap.errors import ChainGapError
 
 FORMAT = 2
@@ -260,8 +261,10 @@ def decode_columns(
                 holes.append((name, np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False)).tolist()))
         else:
             sparse.append((name, col))
-    if len(dense_names) == 1:
-        dicts: list[dict[str, Any]] = [{"kind": kind} for _ in range(n)]
+    if len(dense_names) == 1 and not sparse and len(keys) == 2:  # edges without properties: one shared dict
+        dicts: list[dict[str, Any]] = [shared_attrs(kind)] * n
+    elif len(dense_names) == 1:
+        dicts = [{"kind": kind} for _ in range(n)]
     else:
         dicts = [dict(zip(dense_names, row)) for row in zip(*dense_cols)]
     for name, idx in holes:

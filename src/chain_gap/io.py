@@ -514,8 +514,8 @@ def _add_all(G: nx.MultiDiGraph, D: nx.MultiDiGraph) -> None:
             G.nodes[nid].clear()
         G.add_node(nid, **attrs)
     for u, v, k, attrs in D.edges(keys=True, data=True):
-        if G.has_edge(u, v, k):
-            G.edges[u, v, k].clear()
+        if G.has_edge(u, v, k):  # D's row replaces the edge's data
+            G.remove_edge(u, v, k)
         G.add_edge(u, v, key=k, **attrs)
 
 
