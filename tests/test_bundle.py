@@ -304,7 +304,7 @@ def test_version_1_bundle_opens_and_migrates(tmp_path):
     with pytest.warns(io.BundleWarning, match="migrated"):
         assert io.migrate(b) is True
     m = io.read_manifest(b)
-    assert m["format"] == 2 and m["schema_version"] == 1 and m["loads"] == [] and m["tables"] == {}
+    assert m["format"] == 2 and m["schema_version"] == 2 and m["loads"] == [] and m["tables"] == {}
     assert not (b / "nodes").exists() and not (b / "graph.json").exists() and (b / "README.txt").exists()
     assert _same(io.load(b), G)
     assert io.migrate(b) is False

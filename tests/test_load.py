@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chain_gap import load as L
+from chain_gap import provenance
 from chain_gap.load import LoadError
 from chain_gap.normalize import uscc_check_char
 from chain_gap.schema import validate
@@ -220,7 +221,7 @@ def test_duplicate_keys_with_conflicting_values_merge_and_report():
     assert c.loc["reg_capital", "other_from"] == "duplicate_conflict.csv:3"
     assert float(c.loc["reg_capital", "other"]) == 8.0e7
     assert set(res.conflicts["field"]) == {"reg_capital", "employees"}  # exact duplicates: no conflict
-    assert json.loads(node["provenance"])["reg_capital"] == "duplicate_conflict.csv:2"
+    assert provenance.of(res.graph, f"ent:{U1}")["reg_capital"] == "duplicate_conflict.csv:2"
 
 
 def test_invalid_uscc_is_a_warning_and_identity_falls_back():
@@ -432,7 +433,7 @@ def test_records_from_two_sources_merge_field_by_field_with_provenance(tmp_path)
     res = L.load(b, "enterprises", G)
     assert res.report["files"][0]["merged"] == 1
     node = G.nodes[f"ent:{U1}"]
-    prov = json.loads(node["provenance"])
+    prov = provenance.of(G, f"ent:{U1}")
     assert node["employees"] == 120 and prov["employees"] == "generic.csv:2"  # filled
     assert node["reg_capital"] == 5.0e7 and prov["reg_capital"] == "qcc.csv:2"  # kept
     assert node["name"] == "商丘华瑞电池有限公司"  # 有限责任公司 variant: same name, no conflict

@@ -104,3 +104,55 @@ def test_changed_clears_the_networkx_cache():
     fg.add_edge("product:a", "product:b", "INPUT_OF")
     fg.changed()
     assert "probe" not in G.__networkx_cache__
+
+
+def _bundle_graph(tmp_path):
+    from chain_gap import io
+
+    G, _ = _schema_graph()
+    add_node(G, "Region", "350900", name="宁德市", level="city", province="350000", city="350900")
+    add_edge(G, "ent:stock:300901", "region:350900", "LOCATED_IN")
+    io.save(G, tmp_path / "b.bundle")
+    return G, io.load(tmp_path / "b.bundle")
+
+
+def test_edges_without_properties_share_one_read_only_dict(tmp_path):
+    from chain_gap._fastgraph import SharedAttrs
+
+    G0, G = _bundle_graph(tmp_path)
+    data = [d for _, _, k, d in G.edges(keys=True, data=True) if k == "LOCATED_IN"]
+    assert len(data) == 2 and data[0] is data[1] and type(data[0]) is SharedAttrs
+    assert data[0] == {"kind": "LOCATED_IN"}
+    assert nx.utils.edges_equal(G.edges(keys=True, data=True), G0.edges(keys=True, data=True))
+    e = ("ent:91350900587527783P", "region:350902", "LOCATED_IN")
+    for write in (
+        lambda d: d.__setitem__("note", 1),
+        lambda d: d.update(note=1),
+        lambda d: d.pop("kind"),
+        lambda d: d.clear(),
+        lambda d: d.__delitem__("kind"),
+    ):
+        with pytest.raises(TypeError, match="shared, read-only"):
+            write(G.edges[e])
+    G.edges[e].update(kind="LOCATED_IN")  # a write that changes nothing is fine
+    add_edge(G, *e, note="核实")  # the schema's add_edge gives the edge its own dict
+    assert G.edges[e] == {"kind": "LOCATED_IN", "note": "核实"}
+    assert G.edges["ent:stock:300901", "region:350900", "LOCATED_IN"] == {"kind": "LOCATED_IN"}
+    assert G.pred["region:350902"]["ent:91350900587527783P"]["LOCATED_IN"]["note"] == "核实"  # both maps
+
+
+def test_shared_edge_dicts_survive_pickle_deepcopy_and_copy(tmp_path):
+    import copy
+    import pickle
+
+    from chain_gap import io
+
+    _, G = _bundle_graph(tmp_path)
+    for H in (pickle.loads(pickle.dumps(G)), copy.deepcopy(G), G.copy()):
+        assert nx.utils.edges_equal(H.edges(keys=True, data=True), G.edges(keys=True, data=True))
+    H = G.copy()  # networkx's copy: a plain dict per edge, writable
+    H.edges["ent:stock:300901", "region:350900", "LOCATED_IN"]["note"] = 1
+    assert "note" not in G.edges["ent:stock:300901", "region:350900", "LOCATED_IN"]
+    before = sorted(p.name for p in (tmp_path / "b.bundle" / "parts").iterdir())
+    io.save(G, tmp_path / "b.bundle")  # the shared dicts save as the rows they came from
+    assert sorted(p.name for p in (tmp_path / "b.bundle" / "parts").iterdir()) == before

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from chain_gap import errors
 from chain_gap._atomic import default_mode
+from chain_gap._fastgraph import shared_attrs
 from chain_gap.errors import ChainGapError
 
 FORMAT = 2
@@ -203,14 +204,28 @@ def _shared_strings(column: pa.ChunkedArray | pa.Array) -> list[Any] | None:
         return None
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     sample = arr.slice(0, 4096)
-    if pc.count_distinct(sample, mode="all").as_py() > len(sample) // 4:
+    if pc.count_distinct(sample, mode="all").as_py() > len(sample) * 0.9:  # names, scopes, ids
         return None
     enc = arr.dictionary_encode()
     values = enc.dictionary.to_pylist()
-    if len(values) > n // 4:
+    if len(values) > n // 2:  # dates repeat over a million firms though barely in the first 4,096
         return None
     lookup = np.array([*values, None], dtype=object)
     return list(lookup[enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)])
+
+
+def _share_equal(column: Any, col: list[Any], unique: list[tuple[Any, list[Any]]]) -> None:
+    """Where a row's value equals the same row's value of an earlier string column (``name_norm`` is
+    ``name`` for most firms), use that column's object: one string instead of two."""
+    for other, ocol in unique:
+        same = pc.fill_null(pc.equal(column, other), False)
+        if isinstance(same, pa.ChunkedArray):
+            same = same.combine_chunks()
+        idx = np.flatnonzero(same.to_numpy(zero_copy_only=False))
+        if len(idx) < len(col) // 8:
+            continue
+        for i in idx.tolist():
+            col[i] = ocol[i]
 
 
 def decode_columns(
@@ -243,6 +258,7 @@ def decode_columns(
     dense_cols: list[Any] = [itertools.repeat(kind, n)]
     holes: list[tuple[str, Any]] = []  # (name, indices of the nulls to delete)
     sparse: list[tuple[str, list[Any]]] = []
+    unique: list[tuple[Any, list[Any]]] = []  # string columns of distinct values, as decoded
     for name in table.column_names:
         if name in keys:
             continue
@@ -250,6 +266,9 @@ def decode_columns(
         col = _shared_strings(column) if types.get(name) == "string" else None
         if col is None:
             col = column.to_pylist()
+            if types.get(name) == "string" and n >= 256:
+                _share_equal(column, col, unique)
+                unique.append((column, col))
         if types.get(name) == "json":
             col = [None if v is None else json.loads(v) for v in col]
         nulls = column.null_count
@@ -260,8 +279,10 @@ def decode_columns(
                 holes.append((name, np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False)).tolist()))
         else:
             sparse.append((name, col))
-    if len(dense_names) == 1:
-        dicts: list[dict[str, Any]] = [{"kind": kind} for _ in range(n)]
+    if len(dense_names) == 1 and not sparse and len(keys) == 2:  # edges without properties: one shared dict
+        dicts: list[dict[str, Any]] = [shared_attrs(kind)] * n
+    elif len(dense_names) == 1:
+        dicts = [{"kind": kind} for _ in range(n)]
     else:
         dicts = [dict(zip(dense_names, row)) for row in zip(*dense_cols)]
     for name, idx in holes:

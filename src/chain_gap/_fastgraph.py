@@ -20,7 +20,87 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["FastGraph", "clear_cache", "node_dict", "pred_dict", "replace_edges", "replace_nodes"]
+__all__ = [
+    "FastGraph",
+    "SharedAttrs",
+    "clear_cache",
+    "node_dict",
+    "pred_dict",
+    "replace_edges",
+    "replace_nodes",
+    "shared_attrs",
+    "update_edge",
+]
+
+
+class SharedAttrs(dict):
+    """The one attribute dict ``{"kind": K}`` every edge of kind ``K`` without properties refers to.
+
+    A million firms have two such edges each (LOCATED_IN, CLASSIFIED_AS); a dict apiece would be
+    ~200 B an edge. It reads like any edge-data dict; a write that would change it raises
+    ``TypeError`` (it would change every edge of the kind): give the edge its own data with
+    ``G.remove_edge(u, v, key)`` then ``G.add_edge(u, v, key, kind=K, **attrs)``, or
+    :func:`chain_gap.schema.add_edge`, which does that for you. Pickling and ``copy.deepcopy`` keep it
+    shared; ``G.copy()`` gives each edge a plain dict.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"the data of {self.get('kind')} edges without properties is one shared, read-only dict; "
+            "to give one edge its own properties use chain_gap.schema.add_edge(G, u, v, kind, ...) "
+            "or G.remove_edge(u, v, key) then G.add_edge(u, v, key, kind=..., ...)"
+        )
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key not in self or self[key] != value:
+            self._refuse()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for k, v in dict(*args, **kwargs).items():
+            self[k] = v  # allowed only when it changes nothing
+
+    def __ior__(self, other: Any) -> SharedAttrs:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    __delitem__ = clear = pop = popitem = setdefault = _refuse
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return shared_attrs, (str(self["kind"]),)
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedAttrs:
+        return self
+
+
+_SHARED: dict[str, SharedAttrs] = {}
+
+
+def shared_attrs(kind: str) -> SharedAttrs:
+    """The shared read-only data ``{"kind": kind}`` of every edge of ``kind`` without properties."""
+    d = _SHARED.get(kind)
+    if d is None:
+        d = dict.__new__(SharedAttrs)
+        dict.__setitem__(d, "kind", kind)
+        d = _SHARED.setdefault(kind, d)
+    return d
+
+
+def update_edge(G: nx.MultiDiGraph, u: Any, v: Any, key: Any, props: dict[str, Any]) -> None:
+    """``G.edges[u, v, key].update(props)``, giving the edge its own dict first when it holds the shared one."""
+    keydict = G._succ[u][v]
+    data = keydict[key]
+    if type(data) is SharedAttrs:
+        if all(k in data and data[k] == val for k, val in props.items()):
+            return
+        keydict[key] = {**data, **props}  # the successor and predecessor maps share this keydict
+        clear_cache(G)
+    else:
+        data.update(props)
 
 
 class FastGraph:
@@ -80,7 +160,10 @@ class FastGraph:
             data = keydict.get(kind)
             if data is not None:
                 if props:
-                    data.update(props)
+                    if type(data) is SharedAttrs:
+                        keydict[kind] = {**data, **props}
+                    else:
+                        data.update(props)
                 return False
         if not self.plain:
             if props:
@@ -89,9 +172,7 @@ class FastGraph:
                 self.G.add_edge(u, v, key=kind, kind=kind)
             return True
         # what MultiDiGraph.add_edge does for two existing nodes, without its per-call overhead
-        data = {"kind": kind}
-        if props:
-            data.update(props)
+        data = {"kind": kind, **props} if props else shared_attrs(kind)
         if keydict is None:
             self._succ[u][v] = self._pred[v][u] = {kind: data}
         else:
@@ -183,6 +264,8 @@ def replace_edges(
         if old is None:
             keydict[kind] = d
             new += 1
+        elif type(old) is SharedAttrs or type(d) is SharedAttrs:
+            keydict[kind] = d  # the row replaces the edge's data (never written into a shared dict)
         else:
             old.clear()
             old.update(d)

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
-from chain_gap import _contacts, errors
+from chain_gap import _contacts, errors, provenance
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._bundle_read import build as _build
@@ -458,7 +458,9 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
     if base is None or base.get("format") != B.FORMAT:
         G = load(root) if base is not None else nx.MultiDiGraph()
         old_contacts = _contacts.of(G)
+        sources = dict(G.graph)
         G.graph.update(D.graph)
+        provenance.merge_sources(G.graph, sources)
         if _contacts.of(D) is not None:
             G.graph[_contacts.CONTACTS] = _contacts.merge_contacts(old_contacts, D.graph[_contacts.CONTACTS])
         _add_all(G, D)
@@ -480,7 +482,9 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         nodes, edges, _ = _group(D, skip=ends)
         manifest = dict(base)
         attrs = B.read_graph_attrs(root, base)
+        sources = dict(attrs)
         attrs.update(_contacts.without(D.graph))
+        provenance.merge_sources(attrs, sources)
         manifest["graph"] = _graph_part(root, attrs)
         if _contacts.of(D) is not None:
             merged_contacts = _contacts.merge_contacts(_base_contacts(root, base), D.graph[_contacts.CONTACTS])
@@ -510,8 +514,8 @@ def _add_all(G: nx.MultiDiGraph, D: nx.MultiDiGraph) -> None:
             G.nodes[nid].clear()
         G.add_node(nid, **attrs)
     for u, v, k, attrs in D.edges(keys=True, data=True):
-        if G.has_edge(u, v, k):
-            G.edges[u, v, k].clear()
+        if G.has_edge(u, v, k):  # D's row replaces the edge's data
+            G.remove_edge(u, v, k)
         G.add_edge(u, v, key=k, **attrs)
 
 

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from chain_gap import _contacts, vocab
+from chain_gap import _contacts, provenance, vocab
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import schema
@@ -287,8 +287,17 @@ def _props(attrs: Mapping[str, Any], types: Mapping[str, str]) -> dict[str, Any]
 
 
 def _graph_json(G: nx.MultiDiGraph) -> str:
-    # the contacts side table goes onto the Enterprise nodes instead (see node_batches)
-    return _dumps({k: v for k, v in G.graph.items() if k not in (PULL_KEY, _contacts.CONTACTS)})
+    # the contacts side table goes onto the Enterprise nodes instead (see node_batches), and so does
+    # the provenance source table (each node gets its provenance as JSON text)
+    return _dumps({k: v for k, v in G.graph.items() if k not in (PULL_KEY, _contacts.CONTACTS, provenance.SOURCES)})
+
+
+def _value(G: nx.MultiDiGraph, nid: str, p: str, cprops: Mapping[str, Mapping[str, str]]) -> Any:
+    """Property ``p`` of node ``nid`` as Neo4j stores it (provenance as JSON text, contacts from the side table)."""
+    a = G.nodes[nid]
+    if p == "provenance" and a.get("kind") == "Enterprise":
+        return provenance.as_json(G, nid)
+    return a.get(p, cprops.get(nid, {}).get(p))
 
 
 # --------------------------------------------------------------------------- batches
@@ -340,6 +349,10 @@ def node_batches(
         ktypes = types.get(kind, {})
         for chunk in _chunks(ids, batch_size):
             rows = [{"id": nid, "props": _props(G.nodes[nid], ktypes)} for nid in chunk]
+            if kind == "Enterprise":  # provenance as the JSON text (the graph shares its sources)
+                for row in rows:
+                    if "provenance" in row["props"]:
+                        row["props"]["provenance"] = provenance.as_json(G, row["id"])
             if cprops and kind == "Enterprise":
                 for row in rows:
                     row["props"].update(cprops.get(row["id"], {}))
@@ -1067,10 +1080,7 @@ def export_admin_import(
         header = [f"id:ID({ID_SPACE})", ":LABEL"] + [
             p if kt[p] in ("str", "json") else f"{p}:{_CSV_TYPES[kt[p]]}" for p in props
         ]
-        rows = (
-            [nid, kind] + [_fmt(G.nodes[nid].get(p, cprops.get(nid, {}).get(p)), kt[p], delim) for p in props]
-            for nid in ids
-        )
+        rows = ([nid, kind] + [_fmt(_value(G, nid, p, cprops), kt[p], delim) for p in props] for nid in ids)
         fname = f"nodes_{kind}.csv"
         counts[fname], m = _atomic_csv(out / fname, header, rows)
         multiline |= m

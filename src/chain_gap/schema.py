@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 import yaml
 
-from chain_gap import vocab
+from chain_gap import _fastgraph, vocab
 from chain_gap._resources import graph_dir
 from chain_gap.errors import ChainGapError
 
@@ -209,7 +209,7 @@ def add_edge(G: nx.MultiDiGraph, u: str, v: str, kind: str, **props: Any) -> str
         raise SchemaError(f"{kind} edge {u} -> {v} lacks required properties {missing}")
     clean = {k: val for k, val in props.items() if val is not None}
     if G.has_edge(u, v, key=kind):
-        G.edges[u, v, kind].update(clean)
+        _fastgraph.update_edge(G, u, v, kind, clean)
     else:
         G.add_edge(u, v, key=kind, kind=kind, **clean)
     return kind

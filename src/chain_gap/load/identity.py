@@ -15,20 +15,20 @@ handlers of each table kind (:mod:`~chain_gap.load.enterprises`, :mod:`~chain_ga
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
-from chain_gap import codes, normalize, vocab
+from chain_gap import codes, normalize, provenance, vocab
 from chain_gap._fastgraph import FastGraph
 from chain_gap.load.contacts import merge_contacts
 from chain_gap.load.issues import FileStats, issue_code
 from chain_gap.load.regions import infer_name_heads, merge_region
 from chain_gap.load.table import Rows
 from chain_gap.load.values import FORMULA, MAX_NAME, clean, clean_name, num_eq, short, stock_symbol
+from chain_gap.provenance import SOURCES
 from chain_gap.schema import add_edge, add_node, name_hash
 
 __all__ = ["Loader"]
@@ -244,12 +244,7 @@ class Loader:
         if isinstance(p, str):  # a record created in this load: every field from one row
             p = self.prov[nid] = dict.fromkeys(self.prov_fields.pop(nid), p)
         elif p is None:
-            raw = self.G.nodes[nid].get("provenance")
-            try:
-                p = json.loads(raw) if raw else {}
-            except (TypeError, ValueError):
-                p = {}
-            self.prov[nid] = p
+            p = self.prov[nid] = provenance.expand(self.G.nodes[nid].get("provenance"), self.G.graph.get(SOURCES) or {})
         return p
 
     def finish(self) -> None:
@@ -260,7 +255,7 @@ class Loader:
         if self.contacts or (self.renamed and "contacts" in self.G.graph):
             self.G.graph["contacts"] = merge_contacts(self.G.graph.get("contacts"), self.contacts, self.renamed)
         nodes = self.fg.nodes
-        keys_memo: dict[tuple[str, ...], list[str]] = {}
+        refs = provenance.Interner(self.G)  # a source (file, fields) once in G.graph, a reference per firm
         for nid in self.touched:
             a = nodes.get(nid)
             if a is None:
@@ -268,22 +263,10 @@ class Loader:
             p = self.prov.get(nid)
             if p is None:
                 continue
-            if isinstance(p, str):
-                # json.dumps(dict(sorted(...)), ensure_ascii=False) of {field: where for each field}
-                fields, where = self.prov_fields[nid], p
-                pieces = keys_memo.get(fields)
-                if pieces is None:  # '{"a": ', ', "b": ', '}' to be joined with the quoted place
-                    keys = [json.dumps(k, ensure_ascii=False) for k in sorted(dict.fromkeys(fields))]
-                    pieces = keys_memo[fields] = (
-                        (["{" + keys[0] + ": "] + [", " + k + ": " for k in keys[1:]] + ["}"]) if keys else ["{}"]
-                    )
-                if where.isprintable() and '"' not in where and "\\" not in where:
-                    w = '"' + where + '"'  # nothing json.dumps would escape
-                else:
-                    w = json.dumps(where, ensure_ascii=False)
-                a["provenance"] = w.join(pieces)
+            if isinstance(p, str):  # every field from one row
+                a["provenance"] = refs.one(self.prov_fields[nid], p)
             else:
-                a["provenance"] = json.dumps(dict(sorted(p.items())), ensure_ascii=False)
+                a["provenance"] = refs.many(p)
 
     # ---------------------------------------------------------------- create or merge
     def upsert(self, rec: dict[str, Any], legal: bool, where: str, source: str) -> tuple[str, bool]:
