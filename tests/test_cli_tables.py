@@ -60,8 +60,10 @@ def test_anchor_suppliers_in_a_region_without_anchors_says_why(demo_dir):
     assert "没有链主企业" in res.output
 
 
-def test_a_chain_never_linked_in_the_bundle_is_named_not_reported_all_missing(demo_dir):
-    b = str(demo_dir / "bundle")
+def test_a_chain_never_linked_in_the_bundle_is_named_not_reported_all_missing(demo_dir, tmp_path):
+    b = str(tmp_path / "nev-only.bundle")  # the demo's firms, linked to one chain only
+    run("load", str(demo_dir / "data" / "synthetic_enterprises.csv"), "--source", "enterprises", "--into", b)
+    run("link", b, "--chain", "nev")
     res = run("gaps", b, "--chain", "电子信息", "--region", "商丘市", code=2)
     assert "尚未对产业链「电子信息」（electronics）挂链" in res.output
     assert "chain-gap link" in res.output

@@ -222,7 +222,18 @@ def test_pack_sheets_and_headers(pack, demo_graph):
 
     G, _, _ = demo_graph
     _, wb = pack
-    assert wb.sheetnames == ["概览", "链条诊断", "招商目标企业清单", "本地企业清单", "数据说明"]
+    # a city's pack carries its county division of labour (issue 17); the catalogue and the role sheets only
+    # when a county leads in this chain
+    assert wb.sheetnames[:7] == [
+        "概览",
+        "链条诊断",
+        "招商目标企业清单",
+        "本地企业清单",
+        "县域分工矩阵",
+        "主导产业建议",
+        "同链竞争与协同",
+    ]
+    assert wb.sheetnames[-1] == "数据说明" and set(wb.sheetnames[7:-1]) <= {"协同分工", "招商引资产业目录"}
     gap_head = [c.value for c in wb["链条诊断"][1]]
     assert gap_head[:4] == ["环节", "诊断", "招商方向", "诊断依据"]  # what an officer reads first
     assert {"地区代码", "环节代码", "环节复杂度PCI", "机会增益COG"} <= set(gap_head[gap_head.index("缺口") :])
@@ -325,7 +336,8 @@ def test_pack_in_english(demo_graph, tmp_path):
 
     G, _, _ = demo_graph
     wb = openpyxl.load_workbook(write_pack(tmp_path / "en.xlsx", G, "nev", "411400", lang="en"))
-    assert wb.sheetnames == ["Overview", "Gap analysis", "Target list", "Local firms", "Notes"]
+    assert wb.sheetnames[:4] == ["Overview", "Gap analysis", "Target list", "Local firms"]
+    assert wb.sheetnames[-1] == "Notes" and "County matrix" in wb.sheetnames  # the city's division of labour
     assert [c.value for c in wb["Notes"][1]] == ["Item", "Note"]
     assert "USCC" in [c.value for c in wb["Local firms"][1]]
     stages = {c.value for c in _col(wb["Gap analysis"], "stage")}
