@@ -11,6 +11,7 @@ import math
 import re
 from importlib import metadata
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -123,6 +124,22 @@ def test_compare_cli_headers_are_chinese_and_english_with_lang_en(built):
     assert "lq_star" not in r.output and "missing" not in r.output and "缺失" in r.output
     r = run("compare", built["bundle"], "--chain", "nev", "--regions", "商丘市,郑州市", "--lang", "en")
     assert r.exit_code == 0 and "商丘市·LQ*" in r.output and "Missing" in r.output and "缺失" not in r.output
+
+
+def test_compare_lang_en_shows_the_templates_english_link_names(built, tmp_path):
+    from chain_gap.chains import load_chain
+
+    out = tmp_path / "cmp.csv"
+    r = run("compare", built["bundle"], "--chain", "nev", "--regions", "商丘市,郑州市", "--lang", "en", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(out, encoding="utf-8-sig")
+    leaves = {x.id: x for x in load_chain("nev").leaves()}
+    assert list(t.columns[:3]) == ["link", "link name", "stage"]
+    assert [leaves[k].name_en for k in t["link"]] == list(t["link name"])
+    assert not t["link name"].str.contains(r"[\u4e00-\u9fff]").any()  # no Chinese link name left
+    r = run("compare", built["bundle"], "--chain", "nev", "--regions", "商丘市,郑州市", "-o", str(out))
+    t = pd.read_csv(out, encoding="utf-8-sig")
+    assert [leaves[k].name for k in t["环节代码"]] == list(t["环节"]) and "link_name_en" not in ",".join(t.columns)
 
 
 # ---------------------------------------------------------------- boundary files

@@ -342,11 +342,15 @@ def compare_sheet(flat: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The flat :func:`chain_gap.gaps.compare` table with headers and labels in ``lang`` (Chinese first).
 
     ``商丘市:lq_star`` → ``商丘市·区位熵LQ*``; verdicts, actions and stages through the vocabulary's
-    labels (``missing`` → 缺失).
+    labels (``missing`` → 缺失); the link names are the template's English ones with ``lang="en"``.
     """
     if lang not in _FIELD:
         raise GapError(f"lang {lang!r} is not supported; use 'zh' or 'en'")
     out = flat.copy()
+    if "link:link_name_en" in out:  # one link-name column, in the sheet's language
+        en = out.pop("link:link_name_en")
+        if lang == "en":
+            out["link:link_name"] = en.where(en.notna() & (en.astype(str) != ""), out["link:link_name"])
     names: dict[str, str] = {}
     for col in out.columns:
         if col in _BASE[lang]:

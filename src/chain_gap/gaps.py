@@ -510,7 +510,8 @@ def compare(
     Returns
     -------
     pandas.DataFrame
-        Link name and stage, then ``local``, ``lq_star``, ``verdict``, ``action`` per region.
+        Link name, stage and ``link_name_en``, then ``local``, ``lq_star``, ``verdict``,
+        ``action`` per region.
     """
     regs = [codes.resolve_region(r) for r in regions]
     levels = {r.level for r in regs}
@@ -524,7 +525,7 @@ def compare(
         cols = t[["local", "lq_star", "verdict", "action"]]
         cols.columns = pd.MultiIndex.from_product([[r.name], cols.columns])
         parts.append(cols)
-    base = ctx.links.set_index("link")[["link_name", "stage"]]
+    base = ctx.links.set_index("link")[["link_name", "stage", "link_name_en"]]
     base.columns = pd.MultiIndex.from_product([["link"], base.columns])
     out = pd.concat([base, *parts], axis=1)
     if flat:
