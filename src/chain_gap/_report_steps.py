@@ -1,5 +1,7 @@
 """Writing a report's outputs one by one: a file that cannot be replaced now is reported, the others written.
 
+Also the panorama bytes the HTML report embeds (:func:`_png_bytes`).
+
 Split from :mod:`chain_gap.report` (module size); ``chain_gap.report.OutputsIncomplete`` re-exports it.
 """
 
@@ -71,3 +73,11 @@ class OutputsIncomplete(ChainGapError):
             n_written=len(written),
             first=next(iter(failed.values())),
         )
+
+
+def _png_bytes(outd: Path, fig: Any) -> bytes:
+    """The panorama PNG for the HTML report: the file written, else (it could not be written) drawn in memory."""
+    from chain_gap.render import panorama as pano
+
+    p = outd / "panorama.png"
+    return p.read_bytes() if p.is_file() else pano.png_bytes(fig)

@@ -1,11 +1,12 @@
 """The built-in demo: synthetic national data through the whole pipeline.
 
 generate (``chain_gap.synth``) → CSV files → the real loaders (``enterprises`` and ``supply``
-mappings) → 挂链 → bundle → gap table, target list and chain map for one region, and for a city
-(the default 商丘市) the county division of labour and the 招商引资产业目录 across every shipped chain
-(``portfolio.xlsx``, ``county_matrix.png``, ``portfolio.html``, ``catalogue.html``). A second, later
-vintage of the same population (:func:`chain_gap.synth.next_vintage`) goes through the same steps
-into ``bundle-next`` and is compared with the first (:func:`chain_gap.changes`: ``changes.xlsx``).
+mappings) → 挂链 → bundle, and for a city (the default 商丘市) the county division of labour and the
+招商引资产业目录 across every shipped chain (``portfolio.xlsx``, ``county_matrix.png``, ``portfolio.html``,
+``catalogue.html``). A second, later vintage of the same population (:func:`chain_gap.synth.next_vintage`)
+goes through the same steps into ``bundle-next`` and is compared with the first (:func:`chain_gap.changes`:
+``changes.xlsx``); the gap table, target list, chain map and report of one region read that latest
+vintage and show the comparison (与上次相比).
 Each CSV carries its export date in a title row, which the loader records as the bundle's
 vintage. The data are synthetic and every output says so.
 
@@ -109,11 +110,13 @@ def run(
         warnings.simplefilter("ignore", vintages.ChangesWarning)
         ch = vintages.changes(bundle, bundle_next, chain, reg.code)
     changes_xlsx = write_changes(out / "changes.xlsx", ch, lang)
-    G = io.load(bundle)  # the graph as the bundle holds it (with its recorded vintage)
+    G = io.load(bundle_next)  # the outputs read the latest vintage, 与上次相比 the first (as report --previous)
     say(t(f"{reg.name}：链条诊断与招商目标 …", f"gap analysis and targets for {reg.name} …"))
     gt = gaps.table(G, chain, reg.code)
     tg = targets.rank(G, chain, reg.code, top=100, gap_table=gt)
-    paths = report.write_outputs(G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=contacts)
+    paths = report.write_outputs(
+        G, chain, reg.code, out, gaps_table=gt, targets_table=tg, lang=lang, contacts=contacts, changes=ch
+    )
     if reg.level != "county":  # and the map one level down: the region's own counties (or a province's cities)
         from chain_gap.report_atlas import write_atlas
 

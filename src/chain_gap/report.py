@@ -20,7 +20,7 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import _contacts, frames
-from chain_gap._report_steps import OutputsIncomplete, _run_steps
+from chain_gap._report_steps import OutputsIncomplete, _png_bytes, _run_steps
 from chain_gap._report_text import OUTPUT_LABELS, headline, output_lines, overview
 from chain_gap.chains import ChainSpec
 from chain_gap.plot import write_html
@@ -148,6 +148,7 @@ def write_map(
     targets_table: pd.DataFrame | None = None,
     config: Mapping[str, Any] | None = None,
     contacts: bool = True,
+    changes: Any = None,
 ) -> Path:
     """Compute (if not given) the gap table and targets and write the offline chain map.
 
@@ -169,11 +170,12 @@ def write_map(
         The gaps settings (``chain_gap.gaps.load_config()``'s dict); default the shipped ones.
     contacts : bool
         Show the contacts side table's fields on the firm cards; ``False`` for a copy to share.
+    changes : chain_gap.vintages.Changes, optional
+        The comparison with a previous vintage: the map's 与上次相比 block and badges on changed links.
 
     Returns
     -------
     pathlib.Path
-        The written map.
     """
     from chain_gap import gaps as gaps_mod
     from chain_gap.profiles import firm_profiles
@@ -193,6 +195,7 @@ def write_map(
         lang=lang,
         synthetic=_synthetic(G),
         config=config,
+        changes=changes,
     )
     return write_html(html, path)
 
@@ -415,7 +418,7 @@ def write_outputs(
         leaves them out of every file (a copy to share outside the bureau).
     changes : chain_gap.vintages.Changes, optional
         The comparison with a previous vintage (:func:`chain_gap.changes`): the 与上次相比 block of
-        report.html and the change sheets of report.xlsx (the chain map does not show it).
+        report.html and the map and the change sheets of report.xlsx.
 
     Returns
     -------
@@ -475,6 +478,7 @@ def write_outputs(
                 targets_table=tg,
                 config=config,
                 contacts=contacts,
+                changes=changes,
             ),
         ),
         (
@@ -528,12 +532,6 @@ def _portfolio_pages(G: Any, computed: Any, outd: Path, lang: str) -> tuple[Path
 
         raise _atomic.WriteError(next(iter(exc.failed.values()))) from None
     return tuple(paths[k] for k in _PORTFOLIO_KEYS)
-
-
-def _png_bytes(outd: Path, fig: Any) -> bytes:
-    """The panorama PNG for the HTML report: the file written, else (it could not be written) drawn in memory."""
-    p = outd / "panorama.png"
-    return p.read_bytes() if p.is_file() else pano.png_bytes(fig)
 
 
 def write_report(

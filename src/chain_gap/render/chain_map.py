@@ -41,6 +41,7 @@ from chain_gap.labels import (
 from chain_gap.render import templates
 from chain_gap.render.firm_cards import card_records
 from chain_gap.render.inputs import PlotError, chain_names, leaf_records
+from chain_gap.render.map_changes import map_changes
 from chain_gap.render.map_layout import layout
 from chain_gap.render.map_nodes import aggregate, firm_lists, leaf_node, target_lists
 from chain_gap.render.map_text import HEADER_ONLY, MAP_TEXT
@@ -155,6 +156,7 @@ def chain_map(
     anchors: pd.DataFrame | None = None,
     profiles: pd.DataFrame | None = None,
     contacts: bool = True,
+    changes: Any = None,
 ) -> str:
     """Build the interactive chain map of one chain in one region as a self-contained HTML page.
 
@@ -194,6 +196,11 @@ def chain_map(
     contacts : bool
         Show the contact fields of ``profiles`` (legal representative, phone, email, website,
         address); ``False`` leaves them out of the page.
+    changes : chain_gap.vintages.Changes, optional
+        The comparison of the previous vintage with the one the map shows (:func:`chain_gap.changes`):
+        a 与上次相比 block in the overview panel (links healed, newly missing, verdict changes,
+        former targets now local) and a badge (新补上 / 新缺失 / 诊断变化) on every changed link, in its
+        tooltip and panel and as a dashed ring on the map.
 
     Returns
     -------
@@ -233,6 +240,10 @@ def chain_map(
         )
         for r in leaves_raw
     ]
+
+    since = map_changes(changes, lang) if changes is not None else None
+    for leaf in leaves:
+        leaf["change"] = since["badges"].get(leaf["id"]) if since else None
 
     aggregated = len(leaves) > max_nodes
     if aggregated:
@@ -299,6 +310,7 @@ def chain_map(
         "summary": summary,
         "cards": cards,
         "link_names": link_names,
+        "changes": since,
     }
     vis_js, vis_css = templates.vis_network()
     return templates.render(
@@ -328,6 +340,7 @@ def chain_map(
             for v in VERDICTS
         ],
         size_note=t["size_note"].format(activity=ACTIVITY_LABELS[lang][activity]),
+        changes_note=t["changes_note"] if since and since["badges"] and not aggregated else "",
         aggregated_note=(t["aggregated"].format(n=len(leaves), max=max_nodes, m=len(drawn)) if aggregated else ""),
         data=templates.script_data(data),
         vis_nodes=templates.script_data(_vis_nodes(drawn, pos)),

@@ -95,6 +95,12 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "card_contacts": "联系方式",
         "card_missing": "本图未附该企业的画像。",
         "card_hint": "点击企业名称查看企业画像",
+        "changes_links": "变化的环节",
+        "changes_settled": "上次招商目标已在本地落地",
+        "changes_more": "另有 {n} 个环节有变化，见 Excel 汇总包「环节变化」。",
+        "changes_none": "两期之间没有环节补上、新缺失或诊断变化。",
+        "changes_note": "◌ 虚线圈 = 与上次相比有变化",
+        "change_fact": "与上次相比",
     },
     "en": {
         "default_title": "{chain} chain map · {region}",
@@ -181,6 +187,12 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "card_contacts": "Contacts",
         "card_missing": "No profile of this firm was attached to the map.",
         "card_hint": "Click a firm name for its profile",
+        "changes_links": "Links that changed",
+        "changes_settled": "Former targets now local",
+        "changes_more": "{n} more links changed: see the Link changes sheet of the Excel pack.",
+        "changes_none": "No link healed, went missing or changed its verdict between the two vintages.",
+        "changes_note": "◌ dashed ring = changed since last time",
+        "change_fact": "Since last time",
     },
 }
 
@@ -196,6 +208,7 @@ HEADER_ONLY: frozenset[str] = frozenset(
         "fit",
         "search",
         "anchor_note",
+        "changes_note",
         "synthetic",
         "aggregated",
         "ci",

@@ -26,7 +26,16 @@
     v.style.background = DATA.colors[d.verdict];
     wrap.appendChild(v);
     wrap.appendChild(el("span", "cg-badge cg-action", T.action + "：" + DATA.action_labels[d.action]));
+    if (d.change) {
+      var c = el("span", "cg-badge cg-change", d.change);
+      c.title = T.change_fact; c.setAttribute("data-status", changeStatus(d.id));
+      wrap.appendChild(c);
+    }
     return wrap;
+  }
+  function changeStatus(id) {
+    var hit = DATA.changes ? DATA.changes.links.filter(function (x) { return x.id === id; })[0] : null;
+    return hit ? hit.status : "";
   }
   function tooltip(d) {
     var box = el("div", "cg-tip");
@@ -225,6 +234,7 @@
       btn.addEventListener("click", function () { select(id); });
       panel.appendChild(btn);
     });
+    if (DATA.changes) { panel.appendChild(changesBlock(DATA.changes)); }
     panel.appendChild(el("h3", null, T.summary_title));
     var ft = el("table", "cg-facts");
     DATA.summary.forEach(function (s) {
@@ -232,6 +242,44 @@
       ft.appendChild(tr);
     });
     panel.appendChild(ft);
+  }
+
+  // 与上次相比: counts, the changed links (click to open) and the former targets now local
+  function changesBlock(C) {
+    var sec = el("section"); sec.id = "cg-changes";
+    sec.appendChild(el("h3", null, C.title + " · " + C.vintages));
+    var counts = el("div", "cg-counts");
+    C.counts.forEach(function (c) {
+      var b = el("span", "cg-count");
+      b.setAttribute("data-key", c.key); b.setAttribute("data-label", c.label); b.setAttribute("data-count", c.count);
+      b.appendChild(el("b", null, c.count)); b.appendChild(el("span", null, c.label));
+      counts.appendChild(b);
+    });
+    sec.appendChild(counts);
+    if (!C.links.length) { sec.appendChild(el("div", "cg-empty", T.changes_none)); }
+    C.links.forEach(function (x) {
+      var btn = el("button", "cg-link cg-changed");
+      btn.type = "button"; btn.setAttribute("data-link", x.id); btn.setAttribute("data-status", x.status);
+      var bd = el("span", "cg-badge cg-change", x.badge); bd.setAttribute("data-status", x.status);
+      btn.appendChild(bd);
+      btn.appendChild(el("span", "cg-name", x.name));
+      btn.appendChild(el("span", "cg-sub", x.verdicts));
+      if (byId[x.id]) { btn.addEventListener("click", function () { select(x.id, true); }); } else { btn.disabled = true; }
+      sec.appendChild(btn);
+    });
+    if (C.more) { sec.appendChild(el("div", "cg-more", fill(T.changes_more, { n: C.more }))); }
+    if (C.settled.length) {
+      sec.appendChild(el("div", "cg-sub cg-settled-head", T.changes_settled));
+      var ul = el("ul", "cg-settled");
+      C.settled.forEach(function (f) {
+        var li = el("li"); li.appendChild(el("span", "cg-name", f.name));
+        if (f.links) { li.appendChild(el("span", "cg-sub", " · " + f.links)); }
+        ul.appendChild(li);
+      });
+      sec.appendChild(ul);
+    }
+    C.notes.forEach(function (n) { sec.appendChild(el("div", "cg-more", n)); });
+    return sec;
   }
 
   function select(id, focus) {
@@ -291,6 +339,22 @@
   network.on("selectNode", refreshEdges);
   network.on("deselectNode", refreshEdges);
 
+  // 与上次相比: a dashed ring around every link that changed (healed green, newly missing red, else grey)
+  var RING = { healed: "#1a7f37", newly_missing: "#cf222e", verdict_changed: "#57606a" };
+  network.on("afterDrawing", function (ctx) {
+    var ids = DATA.nodes.filter(function (d) { return d.change; }).map(function (d) { return d.id; });
+    if (!ids.length) { return; }
+    var pos = network.getPositions(ids);
+    ctx.save();
+    ctx.setLineDash([4, 3]); ctx.lineWidth = 2;
+    ids.forEach(function (id) {
+      var n = network.body.nodes[id]; var p = pos[id];
+      if (!n || !p) { return; }
+      ctx.strokeStyle = RING[changeStatus(id)] || RING.verdict_changed;
+      ctx.beginPath(); ctx.arc(p.x, p.y, (n.options.size || 10) + 5, 0, 2 * Math.PI); ctx.stroke();
+    });
+    ctx.restore();
+  });
   // 链主: a gold star on the dot of a link with an anchor firm
   network.on("afterDrawing", function (ctx) {
     var ids = DATA.nodes.filter(function (d) { return d.anchors && d.anchors.length; }).map(function (d) { return d.id; });
