@@ -302,7 +302,7 @@ def test_pack_notes_say_where_numbers_come_from(pack):
     values = list(notes.values())
     for src in load_chain("nev").sources:
         assert src in values, src
-    assert notes["数据时点 / vintage"] == "2025-12-31（synthetic demo data, seed 1）"  # the data date first
+    assert notes["数据时点 / vintage"] == "2025-12-31（合成演示数据，随机种子 1）"  # the data date first
     assert "合成演示数据" in notes["注意 / note"]
     cfg = gaps.load_config()["verdict"]
     assert notes["诊断阈值 / verdict.strong_ci_low"] == f"{cfg['strong_ci_low']:g}"

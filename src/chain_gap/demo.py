@@ -92,7 +92,7 @@ def run(
         county_spec=COUNTY_SPEC,
     )
     say(t("按企业名单与供货关系映射读入并挂链 …", "loading through the enterprises and supply mappings, linking …"))
-    G, res = _vintage_bundle(ents, supply, data, "", synth.VINTAGES[0], all_chains, seed)
+    G, res = _vintage_bundle(ents, supply, data, "", synth.VINTAGES[0], all_chains, seed, lang)
     load.write_rejects(res, out / "rejects.csv")
     load.write_load_report(res, out / "load_report.json")
     bundle = io.save(G, out / "bundle", vintage=_entry(data, "", res))
@@ -104,7 +104,7 @@ def run(
     )
     mem = frames.members(G, chain, active_only=True)[["uscc", "link"]].dropna()
     ents2, supply2, _ = synth.next_vintage(ents, supply, seed=seed, focus=reg.code[:4] + "00", chain=chain, linked=mem)
-    G2, res2 = _vintage_bundle(ents2, supply2, data, "_next", synth.VINTAGES[1], all_chains, seed)
+    G2, res2 = _vintage_bundle(ents2, supply2, data, "_next", synth.VINTAGES[1], all_chains, seed, lang)
     bundle_next = io.save(G2, out / "bundle-next", vintage=_entry(data, "_next", res2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", vintages.ChangesWarning)
@@ -145,7 +145,7 @@ def run(
 
 
 def _vintage_bundle(
-    ents: Any, supply: Any, data: Path, suffix: str, exported: str, chains: tuple[str, ...], seed: int
+    ents: Any, supply: Any, data: Path, suffix: str, exported: str, chains: tuple[str, ...], seed: int, lang: str = "zh"
 ) -> tuple[Any, Any]:
     """One synthetic vintage through the real loaders: CSVs with an export-date title row → linked graph."""
     ent_csv = data / f"synthetic_enterprises{suffix}.csv"
@@ -158,7 +158,8 @@ def _vintage_bundle(
     res = load.load([ent_csv], "enterprises")
     G = res.graph
     load.load([sup_csv], "supply", G)
-    G.graph["vintage"] = f"synthetic demo data, seed {seed}"
+    # shown beside the data date on every output: in the outputs' language
+    G.graph["vintage"] = f"合成演示数据，随机种子 {seed}" if lang == "zh" else f"synthetic demo data, seed {seed}"
     G.graph["synthetic"] = True
     link.attach(G, list(chains))
     return G, res
