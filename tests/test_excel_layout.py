@@ -105,8 +105,13 @@ def test_column_order_and_technical_group_collapsed(books):
     theads = [c.value for c in tg[1]]
     assert theads[:5] == ["排名", "企业名称", "目标环节", "招商方向", "推荐理由"]
     for c in TARGET_SPEC:
-        if c.group == "tech" and c.zh in theads:
-            assert _dim(tg, c.zh).outline_level == 1, c.zh
+        if c.group in ("tech", "detail") and c.zh in theads:
+            assert _dim(tg, c.zh).outline_level == 1 and _dim(tg, c.zh).hidden, c.zh
+    # the lead list prints who to call and the follow-up columns; the details are one click away
+    for h in ("企业名称", "推荐理由", "法定代表人", "联系电话", "跟进人", "跟进状态", "备注"):
+        assert not _dim(tg, h).hidden, h
+    for h in ("注册资本(万元)", "邮箱", "官网", "地址"):
+        assert _dim(tg, h).hidden, h
 
 
 def test_reason_columns_are_wide_wrapped_and_top_aligned(books):
@@ -143,7 +148,7 @@ def test_print_setup_of_every_sheet(books):
             assert ws.print_title_rows == "$1:$1", where
             footer = ws.oddFooter.left.text
             assert REGION in footer and "新能源汽车" in footer, where
-            assert "synthetic demo data" in footer, where  # the bundle's data vintage
+            assert "合成演示数据" in footer, where  # the bundle's data vintage, in Chinese
             assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text, where
             assert ws.title in ws.oddHeader.center.text, where
             assert ws.page_margins.left < 0.75, where

@@ -44,14 +44,8 @@ def test_picture_exists_and_is_small():
 def test_committed_figures_match_a_fresh_demo_run(fresh):
     _, _, expected = fresh
     committed = json.loads((IMG / "map.json").read_text(encoding="utf-8"))
-    for key, value in expected.items():
-        if key != "priority":
-            assert committed.get(key) == value, f"map.json {key!r} differs from today's demo: {REGENERATE}"
-    # near-equal link priorities can swap places between processes (floating-point sums in hash order):
-    # the committed list must be the fresh top ten up to such swaps at its tail
-    fresh_top = expected["priority"]
-    assert committed["priority"][:5] == fresh_top[:5], f"map.json 'priority' differs: {REGENERATE}"
-    assert len(set(committed["priority"]) ^ set(fresh_top)) <= 2, f"map.json 'priority' differs: {REGENERATE}"
+    for key, value in expected.items():  # the priority list included: the demo is deterministic
+        assert committed.get(key) == value, f"map.json {key!r} differs from today's demo: {REGENERATE}"
     assert sum(expected["verdicts"].values()) == sum(expected["stages"].values()) == len(expected["local_firms"])
     assert len(expected["priority"]) == 10 and expected["changes"]
 

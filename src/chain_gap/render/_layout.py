@@ -281,14 +281,19 @@ def _width(spec: Col, kind: str, header: float, fit: float) -> float:
 
 
 def _columns(ws: Any, specs: list[Col], widths: list[float], kinds: list[str]) -> None:
-    """Column widths; the ``tech`` group outlined (level 1), hidden and collapsed."""
-    last_tech = -1
+    """Column widths; the ``tech`` group (at the right) and each run of ``detail`` columns outlined
+    (level 1), hidden and collapsed: hidden columns stay off the printed page."""
+    runs = 0
     for j, (spec, w) in enumerate(zip(specs, widths)):
-        if spec.group == "tech":
+        if spec.group in ("tech", "detail"):
             ws.set_column(j, j, w, None, {"level": 1, "hidden": True})
-            last_tech = j
+        elif j and specs[j - 1].group in ("tech", "detail"):  # the +/- button of the run just left of it
+            ws.set_column(j, j, w, None, {"collapsed": True})
+            runs += 1
         else:
             ws.set_column(j, j, w)
-    if last_tech >= 0:
-        ws.set_column(last_tech + 1, last_tech + 1, None, None, {"collapsed": True})
+    if specs and specs[-1].group in ("tech", "detail"):
+        ws.set_column(len(specs), len(specs), None, None, {"collapsed": True})
+        runs += 1
+    if runs:
         ws.outline_settings(True, False, True, False)

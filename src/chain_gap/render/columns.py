@@ -12,7 +12,7 @@ the unlabelled tables the CLI writes as they are (anchors, whatif, compare).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 __all__ = [
@@ -59,7 +59,9 @@ class Col:
     width : float or None
         Width in characters (a CJK character counts two); None sizes the column to its contents.
     group : str
-        ``"main"`` or ``"tech"`` (outlined, collapsed, at the right).
+        ``"main"``, ``"tech"`` (outlined, collapsed, at the right) or ``"detail"`` (outlined and
+        collapsed where it stands: on screen one click away, left off the printed page so that the
+        columns staff work with stay legible on one landscape page).
     freeze : bool
         Part of the frozen leading column(s).
     scale : float
@@ -168,13 +170,14 @@ TARGET_SPEC: Final[tuple[Col, ...]] = (
     Col("action_label", "招商方向", "action", "label", 12),
     Col("reasons", "推荐理由", "reasons", "reason", REASON_WIDTH),
     Col("region_name", "所在地区", "region", "reason", 12),
-    Col("reg_capital", "注册资本(万元)", "registered capital (10k CNY)", "money", 11, scale=_WAN),
-    Col("revenue", "营业收入(万元)", "revenue (10k CNY)", "money", 11, scale=_WAN),
-    Col("founded", "成立日期", "founded", "date", 11),
+    Col("reg_capital", "注册资本(万元)", "registered capital (10k CNY)", "money", 11, scale=_WAN, group="detail"),
+    Col("revenue", "营业收入(万元)", "revenue (10k CNY)", "money", 11, scale=_WAN, group="detail"),
+    Col("founded", "成立日期", "founded", "date", 11, group="detail"),
     Col("tags", "企业标签", "tags", "reason", 16),
-    Col("same_province", "同省", "same province", "bool", 5),
-    Col("stability", "排名稳定性", "rank stability", "share", 8),
-    *CONTACT_SPEC,
+    Col("same_province", "同省", "same province", "bool", 5, group="detail"),
+    Col("stability", "排名稳定性", "rank stability", "share", 8, group="detail"),
+    # the lead list prints who to call and how; mail, site and address are one click away
+    *(c if c.key in ("legal_rep", "phone") else replace(c, group="detail") for c in CONTACT_SPEC),
     *FOLLOW_SPEC,
     Col("score", "综合得分", "score", "score", group="tech"),
     Col("other_links", "其他所属环节", "other links", "reason", 24, group="tech"),
