@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -257,3 +259,10 @@ def _rekey(G: nx.MultiDiGraph, old_id: str, key: str, changes: dict[str, object]
     for v, k, d in edges:
         G.add_edge(nid, v, key=k, **d)
     return nid
+
+
+def map_data(html: str) -> dict:
+    """The chain map's embedded data block (``<script type="application/json" id="cg-data">``)."""
+    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.DOTALL)
+    assert m, "data block missing"
+    return json.loads(m.group(1))

@@ -7,21 +7,15 @@ demo's own map must carry the block with the comparison's counts.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 
 import pytest
+from factories import map_data
 
 from chain_gap import demo, io, report, vintages
 
 XSS = "<img src=x onerror=alert('since')>"
-
-
-def _data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.DOTALL)
-    assert m
-    return json.loads(m.group(1))
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +39,7 @@ def built(tmp_path_factory):
 def test_block_data_holds_the_comparisons_counts_and_badges(built):
     ch, html = built["ch"], built["zh"].read_text(encoding="utf-8")
     assert XSS not in html  # the firm name travels escaped in the JSON block only
-    d = _data(html)["changes"]
+    d = map_data(html)["changes"]
     s = ch.summary
     assert d["vintages"] == f"{s['old_vintage']} → {s['new_vintage']}"
     assert {c["key"]: c["count"] for c in d["counts"]} == {
@@ -53,7 +47,7 @@ def test_block_data_holds_the_comparisons_counts_and_badges(built):
     }
     assert XSS in [f["name"] for f in d["settled"]]
     healed, missing = set(ch.healed["link"]), set(ch.newly_missing["link"])
-    nodes = {n["id"]: n for n in _data(html)["nodes"]}
+    nodes = {n["id"]: n for n in map_data(html)["nodes"]}
     for link, n in nodes.items():
         want = "新补上" if link in healed else "新缺失" if link in missing else None
         if want:
@@ -66,12 +60,12 @@ def test_block_data_holds_the_comparisons_counts_and_badges(built):
     order = [x["status"] for x in d["links"]]
     assert order == sorted(order, key=["healed", "newly_missing", "verdict_changed"].index)
     plain = built["plain"].read_text(encoding="utf-8")
-    assert _data(plain)["changes"] is None and 'class="cg-note cg-change-note"' not in plain
-    assert all(n["change"] is None for n in _data(plain)["nodes"])
+    assert map_data(plain)["changes"] is None and 'class="cg-note cg-change-note"' not in plain
+    assert all(n["change"] is None for n in map_data(plain)["nodes"])
 
 
 def test_english_block_reads_english(built):
-    d = _data(built["en"].read_text(encoding="utf-8"))["changes"]
+    d = map_data(built["en"].read_text(encoding="utf-8"))["changes"]
     assert d["title"] == "Since last time"
     en_names = dict(zip(built["ch"].links["link"], built["ch"].links["link_name_en"], strict=True))
     assert [x["name"] for x in d["links"]] == [en_names[x["id"]] for x in d["links"]]
@@ -81,7 +75,7 @@ def test_english_block_reads_english(built):
 
 def test_demo_map_carries_the_comparison(built):
     res = built["res"]
-    d = _data((res["map"]).read_text(encoding="utf-8"))
+    d = map_data((res["map"]).read_text(encoding="utf-8"))
     assert d["changes"] is not None
     counts = {c["key"]: c["count"] for c in d["changes"]["counts"]}
     assert counts == {k: res["changes_counts"][k] for k in counts}

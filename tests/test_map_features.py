@@ -12,17 +12,12 @@ import re
 
 import pandas as pd
 import pytest
+from factories import map_data
 
 from chain_gap import demo, gaps, io, report
 from chain_gap.profiles import firm_profiles
 
 XSS = "<script>alert('card')</script>"
-
-
-def _data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.DOTALL)
-    assert m
-    return json.loads(m.group(1))
 
 
 @pytest.fixture(scope="module")
@@ -65,18 +60,18 @@ def test_profiles_read_the_graph_and_the_contacts_table(built):
 def test_card_data_is_escaped_and_contacts_can_be_left_out(built):
     html = built["path"].read_text(encoding="utf-8")
     assert XSS not in html and "张<b>三" not in html
-    cards = _data(html)["cards"]
+    cards = map_data(html)["cards"]
     card = cards[built["victim"]]
     assert card["name"] == XSS
     assert ["legal_rep", "张<b>三"] in card["contacts"] and ["phone", "0370-1234567"] in card["contacts"]
     assert ["website", ""] not in card["contacts"]  # empty fields are not shown
     shared = built["shared"].read_text(encoding="utf-8")
     assert "0370-1234567" not in shared and "张&lt;b&gt;三" not in shared and "zs@example.com" not in shared
-    assert _data(shared)["cards"][built["victim"]]["contacts"] == []
+    assert map_data(shared)["cards"][built["victim"]]["contacts"] == []
 
 
 def test_only_listed_firms_are_embedded(built):
-    d = _data(built["path"].read_text(encoding="utf-8"))
+    d = map_data(built["path"].read_text(encoding="utf-8"))
     listed = {f["id"] for n in d["nodes"] for f in n["firms"]} | {x["id"] for n in d["nodes"] for x in n["targets"]}
     assert set(d["cards"]) == listed
 
@@ -85,7 +80,7 @@ def test_node_counts_and_panel_headings_agree(built):
     G = built["G"]
     gt = gaps.table(G, "nev", "411400").set_index("link")
     lf = report.local_firms(G, "nev", "411400")
-    d = _data(built["path"].read_text(encoding="utf-8"))
+    d = map_data(built["path"].read_text(encoding="utf-8"))
     for n in d["nodes"]:
         local = int(gt.loc[n["id"], "local"])
         assert n["firms_counted"] == local, n["id"]
@@ -103,7 +98,7 @@ def test_node_counts_and_panel_headings_agree(built):
 def test_anchor_firms_are_marked(built):
     G = built["G"]
     anc = gaps.anchors(G, "nev", "411400")
-    d = _data(built["path"].read_text(encoding="utf-8"))
+    d = map_data(built["path"].read_text(encoding="utf-8"))
     by = {n["id"]: n for n in d["nodes"]}
     html = built["path"].read_text(encoding="utf-8")
     vis = {v["id"]: v for v in json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", html).group(1))}

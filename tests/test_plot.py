@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 import pytest
+from factories import map_data
 
 from chain_gap.plot import (
     ACTION_LABELS,
@@ -222,12 +223,6 @@ def build(**kw) -> str:
     return chain_map(make_gaps() if gaps is None else gaps, **args)
 
 
-def data_block(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.DOTALL)
-    assert m, "data block missing"
-    return json.loads(m.group(1))
-
-
 def vis_nodes(html: str) -> list[dict]:
     m = re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", html)
     assert m, "vis node DataSet missing"
@@ -261,7 +256,7 @@ def test_legend_chips_define_their_verdict_and_one_lq_is_shown():
     html = build()
     for v, words in VERDICT_DEFINITIONS["zh"].items():
         assert f'data-verdict="{v}" title="{words}"' in html, v  # hover on the chip: the definition
-    cathode = next(n for n in data_block(html)["nodes"] if n["id"] == "nev/cathode")
+    cathode = next(n for n in map_data(html)["nodes"] if n["id"] == "nev/cathode")
     facts = dict(cathode["facts"])
     lq_rows = [k for k in facts if "LQ" in k]
     assert lq_rows == ["区位熵 LQ*（按企业数）"], facts  # LQ* alone, not LQ and LQ* side by side
@@ -273,7 +268,7 @@ def test_legend_chips_define_their_verdict_and_one_lq_is_shown():
     # the rest of the numbers behind the plain reason (技术依据), in the hover and panel, none repeated
     assert facts["权重 / 缺口"] == f"{row['weight']:.3f} / {row['gap']:.3f}"
     assert len(cathode["facts"]) == len(facts)
-    en = dict(next(n for n in data_block(build(lang="en"))["nodes"] if n["id"] == "nev/cathode")["facts"])
+    en = dict(next(n for n in map_data(build(lang="en"))["nodes"] if n["id"] == "nev/cathode")["facts"])
     assert "LQ* (by firm count)" in en and "Weight / gap" in en
 
 
@@ -289,7 +284,7 @@ def test_names_are_escaped_but_kept_as_data():
     assert XSS_IMG not in html
     assert XSS_SCRIPT not in html
     assert "</script><script>alert" not in html
-    data = data_block(html)
+    data = map_data(html)
     cathode = next(n for n in data["nodes"] if n["id"] == "nev/cathode")
     assert XSS_IMG in [f["name"] for f in cathode["firms"]]
     assert XSS_SCRIPT in [x["name"] for x in cathode["targets"]]
@@ -300,7 +295,7 @@ def test_names_are_escaped_but_kept_as_data():
 
 
 def test_firm_lists_follow_review_decisions():
-    data = data_block(build())
+    data = map_data(build())
     cathode = next(n for n in data["nodes"] if n["id"] == "nev/cathode")
     names = [f["name"] for f in cathode["firms"]]
     assert names == ["商丘锂能新材料有限公司", XSS_IMG]  # producers by revenue; rejected left out
@@ -321,7 +316,7 @@ def test_lang_switch():
     assert en_nodes["nev/cathode"]["label"].startswith("Cathode")
     for word in ("上游", "缺失", "补链", "本地企业"):
         assert word not in en
-    assert data_block(en)["text"]["local_firms"] == "Local firms"
+    assert map_data(en)["text"]["local_firms"] == "Local firms"
 
 
 def test_title_vintage_and_synthetic_banner():
@@ -338,7 +333,7 @@ def test_large_chain_aggregates_to_groups_and_says_so():
     nodes = vis_nodes(html)
     groups = {f"nev/{leaf[4]}" for leaf in LEAVES}
     assert {n["id"] for n in nodes} == groups
-    data = data_block(html)
+    data = map_data(html)
     assert data["aggregated"] is True and data["leaf_count"] == len(LEAVES)
     assert 'id="cg-aggregated"' in html and "已按二级环节汇总" in html
     by_id = {n["id"]: n for n in data["nodes"]}
