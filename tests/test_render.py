@@ -10,9 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from factories import map_data
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
-from test_plot import FEEDS, data_block, make_firms, make_gaps, make_targets
+from test_plot import FEEDS, make_firms, make_gaps, make_targets
 
 from chain_gap import gaps as gaps_mod
 from chain_gap.chains import load_chain
@@ -78,13 +79,13 @@ def test_a_gap_table_carries_its_settings_to_the_prose():
     assert t.attrs["config"]["verdict"]["level"] == 0.90
     assert "90%置信区间" in notes.gap_notes(t)["区位熵 / LQ"]
     html = chain_map(t)
-    facts = [v for n in data_block(html)["nodes"] for k, v in n["facts"] if k.startswith("区位熵")]
+    facts = [v for n in map_data(html)["nodes"] for k, v in n["facts"] if k.startswith("区位熵")]
     assert any("90% 区间" in f for f in facts) and not any("95%" in f for f in facts)
 
 
 def test_map_facts_show_the_level_in_force():
     def ci_facts(html: str) -> list[str]:
-        return [v for n in data_block(html)["nodes"] for k, v in n["facts"] if k.startswith(("区位熵", "LQ"))]
+        return [v for n in map_data(html)["nodes"] for k, v in n["facts"] if k.startswith(("区位熵", "LQ"))]
 
     default = ci_facts(chain_map(make_gaps()))
     assert any("95% 区间" in f for f in default)
