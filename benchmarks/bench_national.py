@@ -6,8 +6,10 @@ Prints time and peak RSS per stage (not a test). Usage::
 
 Each size runs in a fresh subprocess so peak RSS is per run (peak RSS is the process's high-water
 mark: a stage's figure is the largest so far; "this stage's peak" is its own, the high-water mark
-being reset between stages where Linux allows it). Goals on the 2-core build machine:
-1M end to end ≤ 120 s and ≤ 6 GB peak; 5M within 6× the 1M time.
+being reset between stages where Linux allows it). Goals (issue 15), each printed with its
+figure and "met" / "NOT met": end-to-end peak RSS ≤ 3 GB at 1M and ≤ 12 GB at 5M; time growth
+≤ 1.1 × the size growth (1M → 5M ≤ 5.5×); the ratios below; ``chain-gap --help`` ≤ 3 × ``python -c
+"import click"``; ``chains list`` on the C YAML loader.
 
 Baselines measured in the same run, so the ratios do not depend on the machine:
 - ``pandas_groupby``: the same counts written by hand — firms per city and per (city, link) from
@@ -18,7 +20,14 @@ Baselines measured in the same run, so the ratios do not depend on the machine:
 - ``pyarrow write`` / ``pyarrow read``: ``write_table`` (zstd) + sha256 and sha256 + ``read_table`` of the
   very tables the bundle holds (the floor of ``io.save`` / ``io.load``, goal ≤ 3×);
 - ``pyarrow read needed``: a fresh process that imports pyarrow, hashes and reads the parts
-  ``chain-gap gaps`` needs (the floor of that command as a whole process, goal ≤ 5×).
+  ``chain-gap gaps`` needs (the floor of that command as a whole process, goal ≤ 5×);
+- ``targets from tables``: the same kind of top list by hand — the confirmed producers of the chain
+  read from the graph's LINKED_TO edges with region and size, the SUPPLIES pairs, then for the firms
+  outside the region on the links the gap table says to act on: link priority × (1 + size
+  percentile) × (1 + supplies to local firms), best link per firm, top N (the floor of
+  ``targets.rank``, goal ≤ 3×);
+- ``small load into empty``: ``chain-gap load`` of a 2,000-firm file into an empty folder, as a process
+  (the floor of the same file loaded ``--into`` the big bundle: O(new rows) means ≤ 2×, start-up included).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 _PEAK = [0.0]  # the run's high-water mark, kept here: resetting VmHWM also lowers ru_maxrss
 
@@ -123,6 +133,87 @@ def _cli_gaps(bundle: Path, chain: str, region: str) -> dict[str, dict[str, floa
     return {"cli gaps process": {"s": round(s, 2)}, "baseline pyarrow read needed": {"s": round(floor, 3)}}
 
 
+def _targets_floor(G: Any, gt: Any, chain: str, region: str, top: int) -> float:
+    """The floor of ``targets.rank``: the same kind of top list from the graph, by hand with pandas.
+
+    The confirmed producers of every link of the chain, read from the graph's LINKED_TO edges with
+    their region and size (the local ones are what a candidate would supply), the SUPPLIES pairs
+    (supplier fit), then the producers outside the region of the links the gap table says to act
+    on (target actions): score = link priority × (1 + size percentile) × (1 + supplies to local
+    firms), the best link per firm, top N."""
+    import pandas as pd
+
+    from chain_gap import vocab
+
+    t0 = time.perf_counter()
+    rows = gt[gt["action"].isin(vocab.TARGET_ACTIONS)]
+    act = dict(zip(chain + "/" + rows["link"], rows["priority"].astype(float), strict=True))  # link node ids
+    node = G.nodes
+    leaves = [chain + "/" + link for link in gt["link"]]
+    mem = pd.DataFrame(
+        [
+            (u, v, str(node[u].get("region") or ""), node[u].get("revenue") or node[u].get("reg_capital"))
+            for v in leaves
+            if v in G
+            for u, _, k, d in G.in_edges(v, keys=True, data=True)
+            if k == "LINKED_TO" and d.get("decision") == "confirmed" and d.get("performs")
+        ],
+        columns=["ent", "link", "region", "size"],
+    )
+    local = set(mem.loc[mem["region"].str.startswith(region[:4]), "ent"])
+    supplies = pd.DataFrame([(u, v) for u, v, k in G.edges(keys=True) if k == "SUPPLIES"], columns=["s", "b"])
+    to_local = supplies[supplies["b"].isin(local)].groupby("s").size()
+    df = mem[mem["link"].isin(act.keys()) & ~mem["ent"].isin(local)].copy()
+    size = pd.to_numeric(df["size"], errors="coerce").astype(float)
+    fit = df["ent"].map(to_local).fillna(0).astype(float)
+    df["score"] = df["link"].map(act).astype(float) * (1.0 + size.rank(pct=True)) * (1.0 + fit)
+    df.sort_values("score", ascending=False).drop_duplicates("ent").nlargest(max(top, 1), "score")
+    return time.perf_counter() - t0
+
+
+def _append_small(out: Path, chains: list[str], n_new: int = 2000) -> dict[str, dict[str, float]]:
+    """``chain-gap load --into`` the big bundle with a small file (``n_new`` new firms), as a process,
+    against the same command into an empty folder (the O(new rows) floor)."""
+    from chain_gap import synth
+
+    ents, _ = synth.generate(n=n_new, seed=7, chains=tuple(chains), focus=None)
+    ents = ents.drop(columns=["true_link"])
+    ents["name"] = "新增" + ents["name"].astype(str)  # other firms than the big population's (other seed)
+    ents.to_csv(out / "new.csv", index=False)
+    times = {}
+    for label, into in (("small load into empty", out / "empty.bundle"), ("small load into big", out / "bundle")):
+        cmd = [sys.executable, "-m", "chain_gap.cli", "load", str(out / "new.csv"), "--source", "enterprises"]
+        t0 = time.perf_counter()
+        subprocess.run([*cmd, "--into", str(into)], check=True, capture_output=True)
+        times[label] = {"s": round(time.perf_counter() - t0, 2)}
+        print(f"  {label:<22} {times[label]['s']:8.2f} s   ({n_new:,} firms, a process)", flush=True)
+    return times
+
+
+def _startup() -> dict[str, dict[str, float]]:
+    """``chain-gap --help`` and ``chain-gap chains list`` as processes against ``import click`` (best of 3)."""
+    import yaml
+
+    def best(args: list[str]) -> float:
+        ts = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, *args], check=True, capture_output=True)
+            ts.append(time.perf_counter() - t0)
+        return round(min(ts), 3)
+
+    from chain_gap import _yaml
+
+    res = {
+        "import click": {"s": best(["-c", "import click"])},
+        "cli --help": {"s": best(["-m", "chain_gap.cli", "--help"])},
+        "chains list": {"s": best(["-m", "chain_gap.cli", "chains", "list"])},
+    }
+    c_safe = getattr(yaml, "CSafeLoader", None)
+    res["chains list"]["c_yaml"] = float(c_safe is not None and issubclass(_yaml._Loader, c_safe))
+    return res
+
+
 def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     from chain_gap import gaps, io, link, load, synth, targets
 
@@ -194,12 +285,14 @@ def run_one(n: int, chains: list[str], region: str, out: Path) -> dict:
     base = mem.groupby(["city", "link"]).size()  # e_rp: firms per (city, link)
     stages["baseline pandas_groupby"] = {"s": round(time.perf_counter() - t0, 3)}
     assert int(base.sum()) == int(all_cities["local"].sum()), "baseline and gap counts differ"
+    stages["baseline targets from tables"] = {"s": round(_targets_floor(G, gt, chains[0], region, len(tg)), 3)}
     assert len(region_total) > 0
     scopes = pd.Series([a.get("scope") or "" for _, a in G.nodes(data=True) if a.get("kind") == "Enterprise"])
     t0 = time.perf_counter()
     scopes.str.contains("电池", regex=False).sum()
     stages["baseline pandas_scan"] = {"s": round(time.perf_counter() - t0, 3)}
     stages.update(_cli_gaps(out / "bundle", chains[0], region))
+    stages.update(_append_small(out, chains))
     total = sum(
         v["s"]
         for k, v in stages.items()
@@ -250,22 +343,40 @@ def main() -> None:
             f"link / pandas one-keyword scan = {s['link']['s'] / max(s['baseline pandas_scan']['s'], 1e-3):.1f}x"
         )
 
-        def ratio(a: str, b: str, s: dict = s) -> str:
-            return f"{s[a]['s'] / max(s[b]['s'], 1e-3):.1f}x"
-
-        print(
-            f"   save / pyarrow write+sha = {ratio('save bundle', 'baseline pyarrow write')} (goal ≤ 3x); "
-            f"load / pyarrow read+sha = {ratio('load bundle', 'baseline pyarrow read')} (goal ≤ 3x); "
-            f"cli gaps process / pyarrow read of its parts = "
-            f"{ratio('cli gaps process', 'baseline pyarrow read needed')} (goal ≤ 5x); "
-            f"gaps all cities ≤ 3x goal; KB per enterprise (peak RSS / n) = "
-            f"{res['peak_rss_gb'] * 1024 * 1024 / res['n']:.2f}"
-        )
+        print(f"   KB per enterprise (peak RSS / n) = {res['peak_rss_gb'] * 1024 * 1024 / res['n']:.2f}")
+        for name, a_, b_, goal in _RATIO_GOALS:
+            _goal(name, s[a_]["s"] / max(s[b_]["s"], 1e-3), goal, "x")
+        mem_goal = _MEMORY_GOALS.get(res["n"])
+        if mem_goal is not None:
+            _goal(f"peak RSS at {res['n']:,} firms (GB)", res["peak_rss_gb"], mem_goal, " GB")
     if len(results) > 1:
-        print(
-            f"== scaling: {results[-1]['n']:,} / {results[0]['n']:,} time ratio "
-            f"{results[-1]['end_to_end_s'] / results[0]['end_to_end_s']:.2f}x"
-        )
+        growth = results[-1]["end_to_end_s"] / results[0]["end_to_end_s"]
+        size = results[-1]["n"] / results[0]["n"]
+        _goal(f"time growth {results[0]['n']:,} → {results[-1]['n']:,} firms", growth, 1.1 * size, "x")
+    st = _startup()
+    print("== start-up (best of 3 processes)")
+    _goal("chain-gap --help / python -c 'import click'", st["cli --help"]["s"] / st["import click"]["s"], 3.0, "x")
+    print(
+        f"   chain-gap chains list {st['chains list']['s']:.2f} s, C YAML loader "
+        f"{'in use' if st['chains list']['c_yaml'] else 'NOT in use'} (goal: in use)"
+    )
+
+
+# (name, measured stage, floor stage, goal ratio): every ratio goal of issue 15 this script measures
+_RATIO_GOALS = [
+    ("gaps all cities / pandas groupby", "gaps all cities", "baseline pandas_groupby", 3.0),
+    ("targets one city / top list from the tables", "targets one city", "baseline targets from tables", 3.0),
+    ("save bundle / pyarrow write+sha256", "save bundle", "baseline pyarrow write", 3.0),
+    ("load bundle / pyarrow read+sha256", "load bundle", "baseline pyarrow read", 3.0),
+    ("chain-gap gaps process / pyarrow read of its parts", "cli gaps process", "baseline pyarrow read needed", 5.0),
+    ("small load --into the big bundle / into an empty one", "small load into big", "small load into empty", 2.0),
+]
+_MEMORY_GOALS = {1_000_000: 3.0, 5_000_000: 12.0}  # end-to-end peak RSS, GB
+
+
+def _goal(name: str, value: float, goal: float, unit: str) -> None:
+    mark = "met" if value <= goal else "NOT met"
+    print(f"   {name:<56} {value:7.2f}{unit}  (goal ≤ {goal:g}{unit}: {mark})", flush=True)
 
 
 if __name__ == "__main__":
