@@ -167,6 +167,8 @@ def from_arrow(table: pa.Table) -> pd.DataFrame:
         for c in CONTACT_COLUMNS
     }
     out = pd.DataFrame(data, index=pd.Index(table.column("ent_id").to_pylist(), name="ent_id", dtype=object))
+    if not out.index.is_monotonic_increasing:  # parts appended (io.append): one table sorted by id again
+        out = out.groupby(level=0, sort=True).last() if out.index.has_duplicates else out.sort_index()
     return out
 
 

@@ -34,11 +34,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
+from chain_gap import _bundle_parts as _parts
 from chain_gap import _contacts, errors, provenance
 from chain_gap._atomic import default_mode, user_os_errors
 from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._bundle_read import build as _build
-from chain_gap._bundle_write import _commit, _current, _encode_section, _graph_part, _group, _stale, _undo_on_error
+from chain_gap._bundle_write import (
+    _commit,
+    _current,
+    _encode_section,
+    _graph_part,
+    _group,
+    _new_vintage,
+    _stale,
+    _undo_on_error,
+)
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
 from chain_gap._vintage import vintage
 
@@ -279,16 +289,7 @@ def load(path: str | os.PathLike[str], *, only: Mapping[str, Iterable[str] | Non
         return _read_consistent(root, build)
 
 
-def _merge_parts(tables: list[pa.Table], keys: tuple[str, ...]) -> pa.Table:
-    if len(tables) == 1:
-        return tables[0]
-    t = pa.concat_tables(tables, promote_options="permissive")
-    t = t.append_column("__row", pa.array(range(t.num_rows), type=pa.int64()))
-    last = t.group_by(list(keys), use_threads=False).aggregate([("__row", "max")])
-    return t.take(pa.array(sorted(last["__row_max"].to_pylist()))).drop_columns(["__row"])
-
-
-def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Table:
+def read_table(path: str | os.PathLike[str], section: str, kind: str, columns: Iterable[str] | None = None) -> pa.Table:
     """One node or edge kind as an Arrow table, reading and verifying only that kind's parts.
 
     For commands that need two tables of a large bundle: no graph is built and no other file is
@@ -302,6 +303,9 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
         Which family of tables.
     kind : str
         The node kind (``"Enterprise"``) or edge kind (``"LINKED_TO"``).
+    columns : iterable of str, optional
+        Decode only these columns (and the key columns); a column a part lacks comes out null for
+        its rows. Every file is verified either way. Default: all.
 
     Returns
     -------
@@ -309,13 +313,29 @@ def read_table(path: str | os.PathLike[str], section: str, kind: str) -> pa.Tabl
         The rows of that kind, a row stored in a later part replacing an earlier one with the same id.
     """
     root = Path(path)
+    keys = _KEYS[section]
+    wanted = None if columns is None else list(dict.fromkeys([*keys, *columns]))
 
     def read(manifest: dict[str, Any]) -> pa.Table:
         meta = manifest[section].get(kind)
         if meta is None:
             raise BundleError(f"{root}: no {section} of kind {kind!r} in this bundle", code="bundle-no-kind")
-        tables = [B.read_parquet(root, p, f"{section} {kind}") for p in meta["parts"]]
-        return _merge_parts(tables, _KEYS[section])
+        tables = []
+        for p in meta["parts"]:
+            cols = None
+            if wanted is not None:  # a part written before a column existed lacks it
+                try:
+                    have = set(pq.read_schema(root / p["file"]).names)
+                except (pa.ArrowException, OSError):  # read_parquet names the damage (checksum first)
+                    have = set(wanted)
+                cols = [c for c in wanted if c in have]
+            tables.append(B.read_parquet(root, p, f"{section} {kind}", columns=cols))
+        t = _parts.merge_parts(tables, keys)
+        if wanted is not None:
+            for c in wanted:
+                if c not in t.column_names:
+                    t = t.append_column(c, pa.nulls(t.num_rows, pa.string()))
+        return t
 
     return _read_consistent(root, read)
 
@@ -396,29 +416,19 @@ def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> 
             "nodes": _encode_section(root, "nodes", nodes),
             "edges": _encode_section(root, "edges", edges),
             "graph": _graph_part(root, _contacts.without(G.graph)),
-            "tables": _with_contacts(root, dict(base["tables"]) if base else {}, _contacts.of(G)),
+            "tables": _parts.with_contacts(root, dict(base["tables"]) if base else {}, _contacts.of(G)),
             "loads": list(base["loads"]) if base else [],
             "totals": {"nodes": G.number_of_nodes(), "edges": n_edges},
         }
+        if (
+            vin is not None
+            and base is not None
+            and _parts.same_rows(root, base, manifest)
+            and not _new_vintage(base, vin)
+        ):
+            vin = None  # compacting appended parts is no load: the same file loaded again is no new vintage
         _commit(root, base, manifest, stale, vin)
     return root
-
-
-def _with_contacts(root: Path, tables: dict[str, Any], contacts: Any) -> dict[str, Any]:
-    """``tables`` (a manifest's side tables) with the contacts table written as its ``contacts`` part."""
-    if contacts is None:
-        return tables
-    table = _contacts.to_arrow(contacts)
-    entry = B.write_part(root, "tables", _contacts.CONTACTS, B.parquet_bytes(table), ".parquet")
-    entry.update(rows=table.num_rows)
-    return {**tables, _contacts.CONTACTS: {"count": table.num_rows, "parts": [entry]}}
-
-
-def _base_contacts(root: Path, base: dict[str, Any]) -> Any:
-    meta = base.get("tables", {}).get(_contacts.CONTACTS)
-    if meta is None:
-        return None
-    return _contacts.from_arrow(pa.concat_tables([B.read_parquet(root, p, "table contacts") for p in meta["parts"]]))
 
 
 def save(
@@ -487,8 +497,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         provenance.merge_sources(attrs, sources)
         manifest["graph"] = _graph_part(root, attrs)
         if _contacts.of(D) is not None:
-            merged_contacts = _contacts.merge_contacts(_base_contacts(root, base), D.graph[_contacts.CONTACTS])
-            manifest["tables"] = _with_contacts(root, dict(base["tables"]), merged_contacts)
+            manifest["tables"] = _parts.append_contacts(root, base, D.graph[_contacts.CONTACTS])
         for section, groups in (("nodes", nodes), ("edges", edges)):
             new = _encode_section(root, section, groups)
             merged = dict(base[section])

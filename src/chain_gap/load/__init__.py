@@ -38,6 +38,7 @@ import pandas as pd
 from chain_gap import _vintage
 from chain_gap._read import RawTable
 from chain_gap.load import enterprises, relations, supply
+from chain_gap.load.delta import KnownIds, load_new
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import (
     CONFLICT_COLUMNS,
@@ -182,6 +183,7 @@ def load(
     *,
     progress: bool | Callable[[int, int], None] | None = None,
     sheet: str | None = None,
+    known: KnownIds | None = None,
 ) -> LoadResult:
     """Load source files into the graph through a mapping.
 
@@ -201,6 +203,10 @@ def load(
         The workbook sheet to read; ``"*"`` reads every sheet of the same shape (one per county is
         common), each counted on its own. By default a workbook whose several sheets hold such
         tables is refused with their names (never silently the first).
+    known : KnownIds or None
+        Internal (:func:`load_into`'s small-load path, :mod:`chain_gap.load.delta`): the identities of
+        a bundle's firms; the load raises :class:`~chain_gap.load.delta.TouchesBundle` as soon as a
+        row could reach one of them.
 
     Returns
     -------
@@ -262,7 +268,7 @@ def load(
                 if cb is not None:
                     cb(d, total)
 
-        loader = Loader(G)
+        loader = Loader(G, known)
         try:
             for path, sub, raw, info in tables:
                 _run(loader, path, sub, raw, info, tick)
@@ -388,21 +394,25 @@ def load_into(
     user = _vintage.parse_user(vintage) if vintage is not None else None  # a typo fails before any work
     files = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     with io.edit(bundle, waiting=waiting) as b:
-        res = load(files, source, b.load(), progress=progress, sheet=sheet)
+        # new firms only: load them alone and append them (the cost of the file, not of the bundle);
+        # anything that could reach a firm of the bundle is loaded against the whole bundle instead
+        fast = load_new(b.path, files, source, sheet=sheet, progress=progress) if b.exists else None
+        res = fast[0] if fast is not None else load(files, source, b.load(), progress=progress, sheet=sheet)
         stated = res.report.get("vintage")
         if user is not None:
             res.report["vintage"] = {"date": user, "from": "--vintage"}
         dv = res.report.get("vintage") or {}
-        b.save(
-            res.graph,
-            vintage=io.vintage(
-                files,
-                source=str(source),
-                rows=res.report["totals"],
-                data_vintage=dv.get("date"),
-                vintage_from=dv.get("from"),
-            ),
+        vin = io.vintage(
+            files,
+            source=str(source),
+            rows=res.report["totals"],
+            data_vintage=dv.get("date"),
+            vintage_from=dv.get("from"),
         )
+        if fast is not None:
+            b.append(fast[1], vintage=vin)
+        else:
+            b.save(res.graph, vintage=vin)
         if user is not None and stated and stated["date"] != user:
             res.report["vintage_stated"] = stated
     if rejects:

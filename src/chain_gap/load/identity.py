@@ -24,6 +24,7 @@ import networkx as nx
 from chain_gap import codes, normalize, provenance, vocab
 from chain_gap._fastgraph import FastGraph
 from chain_gap.load.contacts import merge_contacts
+from chain_gap.load.delta import KnownIds, TouchesBundle
 from chain_gap.load.issues import FileStats, issue_code
 from chain_gap.load.regions import infer_name_heads, merge_region
 from chain_gap.load.table import Rows
@@ -45,8 +46,10 @@ class Loader:
         The graph loaded into; its enterprises are indexed first, so a later file merges into them.
     """
 
-    def __init__(self, G: nx.MultiDiGraph):
+    def __init__(self, G: nx.MultiDiGraph, known: KnownIds | None = None):
         self.G = G
+        # a load of new firms only into a bundle (load.delta): the identities the bundle holds
+        self.known = known
         self.fg = FastGraph(G)
         self.rejects: list[tuple[str, int, str, str, str, str, str]] = []
         self.warnings: list[tuple[str, int, str, str, str, str, str]] = []
@@ -147,9 +150,11 @@ class Loader:
         return f"ent:name:{name_hash(name_norm, codes.province_of(region))}"
 
     def _find(self, uscc: str | None, stock: str | None, name_norm: str, region: str | None) -> str | None:
+        sym = stock_symbol(stock) if stock else None
+        if self.known is not None:
+            self.known.check(uscc, sym, name_norm)
         if uscc and uscc in self.by_uscc:
             return self.by_uscc[uscc]
-        sym = stock_symbol(stock) if stock else None
         if sym and sym in self.by_stock:
             cand = self.by_stock[sym]
             cu = self.G.nodes[cand].get("uscc")
@@ -179,6 +184,8 @@ class Loader:
 
         Returns ``(node id or None, how)`` with how in ``id|uscc|stock|name|ambiguous|unknown``.
         """
+        if self.known is not None:
+            raise TouchesBundle  # a row naming a firm may name one of the bundle's
         t = text.strip()
         if t.startswith("ent:"):
             return (t, "id") if t in self.G and self.G.nodes[t].get("kind") == vocab.ENTERPRISE else (None, "unknown")
@@ -283,6 +290,8 @@ class Loader:
             nid = self._ideal_id(uscc, stock, rec["name_norm"], rec.get("region"))
             if nid in nodes:
                 nid = f"ent:name:{name_hash(rec['name_norm'] + '|' + (uscc or stock or ''), codes.province_of(rec.get('region')))}"
+            if self.known is not None:
+                self.known.check_id(nid)
             if self.ent_schema_checked and rec.get("name") not in (None, ""):
                 # same node as schema.add_node makes (kind first, None values dropped); the
                 # schema check ran on the first enterprise and the required name is present
@@ -370,6 +379,8 @@ class Loader:
         a = self.G.nodes[nid]
         self._unindex(nid)
         ideal = self._ideal_id(a.get("uscc"), a.get("stock_code"), str(a.get("name_norm") or ""), a.get("region"))
+        if self.known is not None:
+            self.known.check_id(ideal)
         if ideal != nid and ideal not in self.G:
             nx.relabel_nodes(self.G, {nid: ideal}, copy=False)
             if nid in self.prov:

@@ -1,0 +1,138 @@
+"""A small load into a big bundle costs the small file (issue 15) and gives the whole-bundle load's result.
+
+``load --into`` an existing bundle appends new firms as parts (``chain_gap.load.delta``) when none of
+the file's rows can reach a firm of the bundle; anything else is loaded against the whole bundle. Each
+test loads the same file both ways (the fast path forced off in the second copy) and compares what a
+user reads back: nodes, edges, contacts, provenance sources and the report's counts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import chain_gap.load as load_pkg
+from chain_gap import io, synth
+from chain_gap.load import load_into
+
+
+def _csv(path: Path, n: int, seed: int, prefix: str = "") -> Path:
+    ents, _ = synth.generate(n=n, seed=seed, chains=("nev",), focus=None)
+    ents = ents.drop(columns=["true_link"])
+    ents["name"] = prefix + ents["name"].astype(str)
+    ents.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture()
+def big(tmp_path: Path) -> Path:
+    bundle = tmp_path / "big.bundle"
+    load_into(bundle, _csv(tmp_path / "base.csv", 300, 0), "enterprises")
+    return bundle
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record whether each load_into took the fast path."""
+    took: list[bool] = []
+    real = load_pkg.load_new
+
+    def spy(*args, **kwargs):
+        out = real(*args, **kwargs)
+        took.append(out is not None)
+        return out
+
+    monkeypatch.setattr(load_pkg, "load_new", spy)
+    return took
+
+
+def _both(tmp_path: Path, big: Path, new: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict, list[bool]]:
+    fast, slow = tmp_path / "fast.bundle", tmp_path / "slow.bundle"
+    shutil.copytree(big, fast)
+    shutil.copytree(big, slow)
+    took = _spy(monkeypatch)
+    r_fast = load_into(fast, new, "enterprises")
+    monkeypatch.setattr(load_pkg, "load_new", lambda *a, **k: None)  # the whole-bundle load
+    r_slow = load_into(slow, new, "enterprises")
+    assert r_fast.report["totals"] == r_slow.report["totals"]
+    return _read(fast), _read(slow), took
+
+
+def _read(path: Path) -> dict:
+    G = io.load(path)
+    contacts = G.graph.get("contacts")
+    return {
+        "nodes": {n: dict(a) for n, a in G.nodes(data=True)},
+        "edges": sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in G.edges(keys=True, data=True)),
+        "contacts": None if contacts is None else contacts.sort_index(),
+        "sources": G.graph.get("provenance_sources"),
+    }
+
+
+def _same(a: dict, b: dict) -> None:
+    assert a["nodes"] == b["nodes"]
+    assert a["edges"] == b["edges"]
+    assert a["sources"] == b["sources"]
+    pd.testing.assert_frame_equal(a["contacts"], b["contacts"])
+
+
+def test_new_firms_are_appended_and_read_back_as_the_whole_bundle_load_gives(tmp_path, big, monkeypatch):
+    new = _csv(tmp_path / "new.csv", 40, 7, prefix="新增")
+    fast, slow, took = _both(tmp_path, big, new, monkeypatch)
+    assert took == [True]
+    _same(fast, slow)
+    firms = [n for n, a in fast["nodes"].items() if a.get("kind") == "Enterprise"]
+    assert len(firms) == 340
+    assert len(fast["contacts"]) == 340  # the new firms' contacts are there, the old ones kept
+    # appended as new parts: the bundle's earlier Enterprise part is still there, untouched
+    parts = io.read_manifest(tmp_path / "fast.bundle")["nodes"]["Enterprise"]["parts"]
+    before = io.read_manifest(big)["nodes"]["Enterprise"]["parts"]
+    assert [p["file"] for p in parts[: len(before)]] == [p["file"] for p in before]
+    assert len(parts) > len(before)
+
+
+def test_a_row_of_a_firm_the_bundle_holds_is_merged_against_the_whole_bundle(tmp_path, big, monkeypatch):
+    base = pd.read_csv(tmp_path / "base.csv", dtype=str, keep_default_na=False)
+    new = pd.read_csv(_csv(tmp_path / "new.csv", 10, 7, prefix="新增"), dtype=str, keep_default_na=False)
+    old = base.iloc[[3]].copy()
+    old["revenue"] = ""  # the same firm (same USCC) again, one field different in a later export
+    old["employees"] = "99999"
+    pd.concat([new, old]).to_csv(tmp_path / "mixed.csv", index=False)
+    fast, slow, took = _both(tmp_path, big, tmp_path / "mixed.csv", monkeypatch)
+    assert took == [False]  # the firm is the bundle's: no fast path
+    _same(fast, slow)
+
+
+def test_a_new_firm_named_like_one_of_the_bundle_takes_the_whole_bundle_path(tmp_path, big, monkeypatch):
+    base = pd.read_csv(tmp_path / "base.csv", dtype=str, keep_default_na=False)
+    twin = base.iloc[[5]].copy()
+    twin["uscc"] = ""  # no USCC: identity falls back to the name, which the bundle holds
+    twin.to_csv(tmp_path / "twin.csv", index=False)
+    fast, slow, took = _both(tmp_path, big, tmp_path / "twin.csv", monkeypatch)
+    assert took == [False]
+    _same(fast, slow)
+
+
+def test_loading_the_same_new_file_twice_changes_nothing(tmp_path, big, monkeypatch):
+    new = _csv(tmp_path / "new.csv", 25, 7, prefix="新增")
+    took = _spy(monkeypatch)
+    first = load_into(big, new, "enterprises")
+    after_first = _read(big)
+    loads = io.read_manifest(big)["loads"]
+    second = load_into(big, new, "enterprises")
+    assert took == [True, False]  # the second time every row is a firm of the bundle
+    assert first.report["totals"]["loaded"] == 25
+    assert second.report["totals"]["loaded"] == 0 and second.report["totals"]["merged"] == 25
+    _same(_read(big), after_first)
+    assert io.read_manifest(big)["loads"] == loads  # compacting the appended parts records no new load
+
+
+def test_supply_rows_never_take_the_fast_path(tmp_path, big, monkeypatch):
+    names = pd.read_csv(tmp_path / "base.csv", dtype=str)["name"]
+    pd.DataFrame({"supplier": [names[0]], "customer": [names[1]]}).to_csv(tmp_path / "supply.csv", index=False)
+    took = _spy(monkeypatch)
+    res = load_into(big, tmp_path / "supply.csv", "supply")
+    assert took == [False]
+    assert res.report["totals"]["rows_in"] == 1
