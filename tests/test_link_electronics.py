@@ -3,8 +3,8 @@
 The hand-made chain-kg folder (``tests/data/chain_kg_mini``) plus the electronics rows of
 ``tests/data/chain_kg_electronics`` (invented firms, real Shenwan 2021 codes so the shipped crosswalk applies):
 PCB makers' layer-count lines, 电视机 against a TV-parts line, 显示器件 with and without the panel industry,
-IoT modules against set-top boxes, earphones against earphone parts, drives; and a core Shenwan industry
-that an excluded phrase elsewhere in the firm's lines does not undo."""
+IoT modules against set-top boxes, earphones against earphone parts, drives, and device dies beside an
+excluded LED-chip line."""
 
 from __future__ import annotations
 
@@ -43,13 +43,13 @@ def _decision(G: nx.MultiDiGraph, code: str, leaf: str) -> str | None:
     return e["decision"] if e else None
 
 
-def test_a_core_shenwan_industry_is_not_undone_by_an_excluded_phrase_elsewhere(G):
-    """A discrete-device maker (Shenwan 分立器件, a core row) whose LED-chip line 发光二极管芯片 is excluded for
-    discrete_power stays a confirmed producer; a broad industry (面板) whose firm's only clue is an excluded
-    processing word (减薄) is still vetoed."""
+def test_device_dies_are_discrete_devices_and_an_excluded_line_keeps_its_veto(G):
+    """A device maker (Shenwan 分立器件) whose lines are 分立器件芯片销售 (device dies, named by their sale) and
+    发光二极管芯片 (LED chips, an exclusion of discrete_power) is a confirmed discrete-device producer through the
+    dies line; a broad industry (面板) whose firm's only clue is an excluded processing word (减薄) stays vetoed."""
     e = _edge(G, "301921", "discrete_power")
-    assert e["decision"] == "confirmed" and "申万:分立器件" in e["evidence"]
-    assert "排除词:发光二极管" in e["evidence"]  # the reader still sees the excluded line
+    assert e["decision"] == "confirmed" and "分立器件芯片" in e["evidence"] and e["role"] == "producer"
+    assert "排除词:发光二极管" in e["evidence"]  # the LED-chip line is still read as what it is
     assert _decision(G, "301922", "display_panel") in (None, "rejected")
 
 

@@ -426,9 +426,7 @@ def attach(
                     ev.product, ev.specific, ev.scope, ev.name = set(), set(), {}, set()
                     ev.excluded.add(f"申万:{sw_name}")
                     continue
-                if ev.excluded and not (ev.scope or ev.product or ev.name) and strength < cfg.confirmed:
-                    # a core industry (strong enough to confirm alone) is the firm's main business: an
-                    # excluded phrase elsewhere in its texts (士兰微's 发光二极管 line) does not undo it
+                if ev.excluded and not (ev.scope or ev.product or ev.name):
                     continue
                 if prods and not ev.product and strength < cfg.confirmed:
                     # the firm's own product lines say what it makes, and none names this link (a CCL
