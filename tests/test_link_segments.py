@@ -100,7 +100,7 @@ def test_pack_and_system_lines_are_cells_only_with_a_second_clue():
     assert _edge(G, "PACKER", "battery_cell")["decision"] == "uncertain"
 
 
-def test_brake_special_vehicle_and_testing_words_observed_in_product_lines():
+def test_words_observed_in_product_lines_brake_special_vehicle_testing_charging_thermal_powertrain():
     G = nx.MultiDiGraph()
     _firm(G, "DISC", {"盘式制动器": 0.49, "鼓式制动器": 0.26})
     _firm(G, "PADS", {"汽车刹车片": 0.48, "飞机刹车副": 0.27})
@@ -109,6 +109,12 @@ def test_brake_special_vehicle_and_testing_words_observed_in_product_lines():
     _firm(G, "ROTOR2", {"制动盘": 0.58}, ("280203", "底盘与发动机系统"))
     _firm(G, "SWEEP", {"环卫清洁装备": 0.69, "新能源环卫装备": 0.009})
     _firm(G, "LAB", {"汽车测试与研发": 0.44, "装备业务": 0.54})
+    _firm(G, "PILE", {"电力操作电源": 0.48, "电动汽车充电电源": 0.38})
+    _firm(G, "SWAP", {"智能变配电系统": 0.39, "电动汽车智能充换电系统": 0.048})
+    _firm(G, "EGR", {"EGR阀": 0.6, "EGR冷却器": 0.14}, ("280203", "底盘与发动机系统"))  # an ICE part
+    _firm(G, "AC", {"小车空调": 0.54, "小车热管理": 0.53})
+    _firm(G, "PT", {"纯电动动力总成系统": 0.96})
+    _firm(G, "ICEPT", {"动力总成": 0.52}, ("280203", "底盘与发动机系统"))  # an engine maker's powertrains
     link.attach(G, ["nev"])
     assert _edge(G, "DISC", "brake")["decision"] == "confirmed"
     assert _edge(G, "PADS", "brake")["decision"] == "confirmed"
@@ -117,6 +123,14 @@ def test_brake_special_vehicle_and_testing_words_observed_in_product_lines():
     assert _edge(G, "ROTOR2", "brake")["decision"] == "confirmed"
     assert _edge(G, "SWEEP", "special_ev")["decision"] == "confirmed"
     assert _edge(G, "LAB", "test_certification")["decision"] == "confirmed"
+    assert _edge(G, "PILE", "charging_equipment")["decision"] == "confirmed"
+    assert _edge(G, "SWAP", "charging_equipment")["decision"] == "confirmed"
+    egr = _edge(G, "EGR", "thermal_parts")
+    assert egr is None or egr["decision"] != "confirmed"
+    assert _edge(G, "AC", "thermal_parts")["decision"] == "confirmed"
+    assert _edge(G, "PT", "e_axle")["decision"] == "confirmed"
+    icept = _edge(G, "ICEPT", "e_axle")
+    assert icept is None or icept["decision"] != "confirmed"
 
 
 def test_segment_terms_must_be_generic_terms_of_the_leaf(tmp_path):
