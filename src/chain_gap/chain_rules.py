@@ -51,6 +51,7 @@ _LINK_KEYS = {
     "terms_source",
     "generic_terms",
     "generic_reason",
+    "segment_terms",
     "industry_codes",
     "sei_path",
     "feeds",
@@ -68,12 +69,13 @@ _LEAF_ONLY = (
     "terms_source",
     "generic_terms",
     "generic_reason",
+    "segment_terms",
     "industry_codes",
     "feeds",
     "performer",
     "resource_bound",
 )
-_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions", "generic_terms")
+_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions", "generic_terms", "segment_terms")
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
 
@@ -308,6 +310,9 @@ def _check_links(links: list[Any], label: str) -> list[str]:
                 p.append(
                     f"{where}: generic term '{term}' is not one of the leaf's keywords / products / observed_terms"
                 )
+        for term in terms["segment_terms"]:
+            if term not in terms["generic_terms"]:
+                p.append(f"{where}: segment term '{term}' is not one of the leaf's generic_terms")
         for term in dict.fromkeys(leaf_terms):
             if term in terms["exclusions"]:
                 p.append(f"{where}: '{term}' is both a keyword/product and an exclusion")

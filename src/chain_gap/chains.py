@@ -117,6 +117,7 @@ class LinkSpec:
     terms_source: str | None = None
     generic_terms: tuple[str, ...] = ()
     generic_reason: str | None = None
+    segment_terms: tuple[str, ...] = ()
     industry_codes: tuple[str, ...] = ()
     sei_path: str | None = None
     feeds: tuple[tuple[str, bool], ...] = ()
@@ -229,6 +230,7 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             terms_source=str(entry["terms_source"]) if entry.get("terms_source") else None,
             generic_terms=_terms(entry.get("generic_terms")),
             generic_reason=str(entry["generic_reason"]) if entry.get("generic_reason") else None,
+            segment_terms=_terms(entry.get("segment_terms")),
             industry_codes=_terms(entry.get("industry_codes")),
             sei_path=_norm_path(sp) if isinstance(sp, str) else None,
             feeds=tuple(feeds),

@@ -246,6 +246,8 @@ class LinkConfig:
     scope_max_clues: int = 1
     shenwan_unmatched: float = 0.5
     product_generic: float = 0.45
+    segment_line_share: float = 0.10
+    segment_corroboration: float = 0.30
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -473,6 +475,8 @@ def load_link(source: Source | LinkConfig = None) -> LinkConfig:
             "scope_max_clues",
             "shenwan_unmatched",
             "product_generic",
+            "segment_line_share",
+            "segment_corroboration",
         ),
         "decision": ("confirmed", "uncertain"),
         "roles": ("producer", "seller", "user"),

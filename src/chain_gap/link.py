@@ -29,6 +29,7 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import vocab
+from chain_gap._link_segments import segment_rule
 from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import LinkConfig, load_link
@@ -73,6 +74,9 @@ class _Matcher:
     leaf_performer: dict[str, str]
     #: leaf → its generic terms (a product line headed only by one counts ``product_generic``)
     leaf_generic: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: leaf → its segment terms, and → the sibling leaves (same parent) that have segment terms too
+    leaf_segment: dict[str, frozenset[str]] = field(default_factory=dict)
+    segment_siblings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
@@ -82,11 +86,17 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     leaf_weight: dict[str, float] = {}
     leaf_performer: dict[str, str] = {}
     leaf_generic: dict[str, frozenset[str]] = {}
+    leaf_segment: dict[str, frozenset[str]] = {}
+    by_parent: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for ch in chains:
         for leaf in ch.leaves():
             lid = link_id(ch.id, leaf.id)
             leaf_chain[lid] = ch.id
             leaf_generic[lid] = frozenset(getattr(leaf, "generic_terms", ()) or ())
+            seg = frozenset(getattr(leaf, "segment_terms", ()) or ())
+            if seg:
+                leaf_segment[lid] = seg
+                by_parent[(ch.id, leaf.parent)].append(lid)
             leaf_weight[lid] = float(leaf.weight or 0.0)
             leaf_performer[lid] = getattr(leaf, "performer", "producer") or "producer"
             for kw in leaf.keywords:
@@ -111,7 +121,10 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     for code, lids in codes.items():
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
-    return _Matcher(A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic)
+    siblings = {lid: tuple(o for o in group if o != lid) for group in by_parent.values() for lid in group}
+    return _Matcher(
+        A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic, leaf_segment, siblings
+    )
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -210,6 +223,7 @@ class _Evidence:
     name: set[str] = field(default_factory=set)
     code: str | None = None
     made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
+    segment_share: float = 0.0  # largest share of a made line headed by one of the leaf's segment terms
     lines: dict[str, float | None] = field(default_factory=dict)  # product line -> its revenue share
     sw: dict[str, float] = field(default_factory=dict)  # Shenwan industry name -> crosswalk strength
     excluded: set[str] = field(default_factory=set)
@@ -406,6 +420,8 @@ def attach(
                 evs[lid].lines[pname] = shares.get(pname)
                 if not traded:
                     evs[lid].made.add(term)
+                    if term in m.leaf_segment.get(lid, ()):
+                        evs[lid].segment_share = max(evs[lid].segment_share, shares.get(pname) or 0.0)
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
         code = a.get("industry_code")
@@ -435,6 +451,7 @@ def attach(
                     # because Shenwan files a firm by its main business
                     strength *= cfg.shenwan_unmatched
                 ev.sw[sw_name] = max(strength, ev.sw.get(sw_name, 0.0))
+        segment_rule(evs, m.segment_siblings, cfg)
         for lid, ev in evs.items():
             if not (ev.scope or ev.product or ev.name or ev.code or ev.sw or ev.vetoed):
                 continue
