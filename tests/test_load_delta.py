@@ -136,3 +136,19 @@ def test_supply_rows_never_take_the_fast_path(tmp_path, big, monkeypatch):
     res = load_into(big, tmp_path / "supply.csv", "supply")
     assert took == [False]
     assert res.report["totals"]["rows_in"] == 1
+
+
+def test_new_firms_appended_to_a_schema_1_bundle_raise_its_schema_version(tmp_path):
+    """The appended rows carry provenance references (schema 2): the manifest must say so, so that an
+    older chain-gap refuses the bundle instead of misreading them; the old rows still read."""
+    b = tmp_path / "old.bundle"
+    shutil.copytree(Path(__file__).parent / "data" / "bundle_v2_schema1", b)
+    old_ids = [n for n, a in io.load(b).nodes(data=True) if a.get("kind") == "Enterprise"]
+    load_into(b, _csv(tmp_path / "new.csv", 5, 7, prefix="新增"), "enterprises")
+    assert io.read_manifest(b)["schema_version"] == 2
+    G = io.load(b)
+    from chain_gap import provenance
+
+    assert all(provenance.of(G, n) for n in old_ids)
+    new = [n for n, a in G.nodes(data=True) if a.get("kind") == "Enterprise" and n not in old_ids]
+    assert len(new) == 5 and all(str(provenance.of(G, n).get("name", "")).startswith("new.csv:") for n in new)

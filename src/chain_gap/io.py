@@ -87,10 +87,6 @@ _KEYS = B.KEYS
 _held = threading.local()
 
 
-def _schema_version() -> int:
-    return B.schema_version()
-
-
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
     """Switch the cyclic GC off while millions of small dicts are built (a third of the time otherwise)."""
@@ -221,7 +217,7 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
     BundleError
         ``path`` is not a readable bundle.
     """
-    return B.read_manifest(Path(path), _schema_version())
+    return B.read_manifest(Path(path), B.schema_version())
 
 
 def _manifest_stamp(root: Path) -> tuple[int, int] | None:
@@ -412,7 +408,7 @@ def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> 
         nodes, edges, n_edges = _group(G)
         manifest: dict[str, Any] = {
             "format": B.FORMAT,
-            "schema_version": _schema_version(),
+            "schema_version": B.schema_version(),
             "nodes": _encode_section(root, "nodes", nodes),
             "edges": _encode_section(root, "edges", edges),
             "graph": _graph_part(root, _contacts.without(G.graph)),
@@ -491,6 +487,8 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
     with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
         nodes, edges, _ = _group(D, skip=ends)
         manifest = dict(base)
+        # new rows are written as this version writes them: say so, so an older chain-gap refuses them
+        manifest["schema_version"] = max(int(base.get("schema_version") or 1), B.schema_version())
         attrs = B.read_graph_attrs(root, base)
         sources = dict(attrs)
         attrs.update(_contacts.without(D.graph))
