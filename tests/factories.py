@@ -266,3 +266,21 @@ def map_data(html: str) -> dict:
     m = re.search(r'<script type="application/json" id="cg-data">(.*?)</script>', html, re.DOTALL)
     assert m, "data block missing"
     return json.loads(m.group(1))
+
+
+def listed_firm(G: nx.MultiDiGraph, key: str, lines: dict[str, float], sw: tuple[str, str] | None = None) -> None:
+    """A firm with chain-kg-style product lines (name → revenue share) and, optionally, a Shenwan 2021
+    level-3 industry ``(code, name)``: what the linker reads of a listed firm."""
+    add_node(G, "Enterprise", key, name=f"测试{key}有限公司")
+    for name, share in lines.items():
+        pid = add_node(G, "Product", name, name=name)
+        add_edge(G, f"ent:{key}", pid, "MAKES", share=share)
+    if sw:
+        iid = add_node(G, "Industry", f"sw:{sw[0]}", name=sw[1], scheme="sw2021", code=sw[0], level=3)
+        add_edge(G, f"ent:{key}", iid, "CLASSIFIED_AS")
+
+
+def linked_edge(G: nx.MultiDiGraph, key: str, chain: str, leaf: str) -> dict | None:
+    """The data of firm ``key``'s LINKED_TO edge to ``chain``/``leaf``, or None when it has none."""
+    u, v = f"ent:{key}", link_id(chain, leaf)
+    return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None

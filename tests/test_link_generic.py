@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
-from factories import TOY, chain_kg_mini
+from factories import TOY, chain_kg_mini, linked_edge, listed_firm
 
 from chain_gap import link
 from chain_gap import load as L
 from chain_gap.chain_rules import validate_file
 from chain_gap.config import LinkConfig
-from chain_gap.schema import add_edge, add_node, link_id
+from chain_gap.schema import link_id
 
 XW = pd.DataFrame(
     [
@@ -22,38 +22,23 @@ XW = pd.DataFrame(
 )
 
 
-def _firm(G: nx.MultiDiGraph, key: str, lines: dict[str, float], sw: tuple[str, str] | None = None) -> None:
-    add_node(G, "Enterprise", key, name=f"测试{key}有限公司")
-    for name, share in lines.items():
-        pid = add_node(G, "Product", name, name=name)
-        add_edge(G, f"ent:{key}", pid, "MAKES", share=share)
-    if sw:
-        iid = add_node(G, "Industry", f"sw:{sw[0]}", name=sw[1], scheme="sw2021", code=sw[0], level=3)
-        add_edge(G, f"ent:{key}", iid, "CLASSIFIED_AS")
-
-
-def _edge(G, key, chain, leaf):
-    u, v = f"ent:{key}", link_id(chain, leaf)
-    return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
-
-
 def test_a_generic_line_alone_is_uncertain_and_a_second_clue_confirms_it():
     G = nx.MultiDiGraph()
-    _firm(G, "TOOL", {"锂电池": 0.4, "电动工具": 0.6})  # tool packs: 锂电池 says no vehicle market
-    _firm(G, "CELL", {"锂电池": 0.8}, ("630701", "锂电池"))  # filed under the lithium-battery industry
-    _firm(G, "POWER", {"动力锂电池": 0.5})  # the line itself names the vehicle market
+    listed_firm(G, "TOOL", {"锂电池": 0.4, "电动工具": 0.6})  # tool packs: 锂电池 says no vehicle market
+    listed_firm(G, "CELL", {"锂电池": 0.8}, ("630701", "锂电池"))  # filed under the lithium-battery industry
+    listed_firm(G, "POWER", {"动力锂电池": 0.5})  # the line itself names the vehicle market
     link.attach(G, ["nev"], crosswalk=XW)
-    tool = _edge(G, "TOOL", "nev", "battery_cell")
+    tool = linked_edge(G, "TOOL", "nev", "battery_cell")
     assert tool["decision"] == "uncertain" and tool["confidence"] == 0.45
     assert "泛称:锂电池" in tool["evidence"] and tool["role"] == "producer"
-    cell = _edge(G, "CELL", "nev", "battery_cell")
+    cell = linked_edge(G, "CELL", "nev", "battery_cell")
     assert cell["decision"] == "confirmed" and "申万:锂电池" in cell["evidence"]
     assert "泛称" in cell["evidence"]  # the reader sees why a second clue was needed
-    power = _edge(G, "POWER", "nev", "battery_cell")
+    power = linked_edge(G, "POWER", "nev", "battery_cell")
     assert power["decision"] == "confirmed" and "泛称" not in power["evidence"]
     # the strength is a setting: at the full product strength the generic line confirms alone again
     link.attach(G, ["nev"], config=LinkConfig(product_generic=0.7), crosswalk=XW)
-    assert _edge(G, "TOOL", "nev", "battery_cell")["decision"] == "confirmed"
+    assert linked_edge(G, "TOOL", "nev", "battery_cell")["decision"] == "confirmed"
 
 
 def test_generic_words_of_the_shipped_templates_need_a_second_clue():
@@ -61,20 +46,20 @@ def test_generic_words_of_the_shipped_templates_need_a_second_clue():
     stay uncertain on their line alone; an auto-parts maker's 散热器 and a vehicle-electrics maker's
     交流感应电机 are confirmed by their Shenwan industry (shipped crosswalk)."""
     G = nx.MultiDiGraph()
-    _firm(G, "WAGON", {"货车": 0.55})
-    _firm(G, "LAMP", {"LED": 0.33})
-    _firm(G, "DIST", {"集成电路": 0.85})
-    _firm(G, "BULB", {"散热器": 0.52})
-    _firm(G, "RAD", {"密封件": 0.4, "散热器": 0.17}, ("280205", "其他汽车零部件"))
-    _firm(G, "MOTOR", {"电机控制器": 0.79, "交流感应电机": 0.05}, ("280206", "汽车电子电气系统"))
+    listed_firm(G, "WAGON", {"货车": 0.55})
+    listed_firm(G, "LAMP", {"LED": 0.33})
+    listed_firm(G, "DIST", {"集成电路": 0.85})
+    listed_firm(G, "BULB", {"散热器": 0.52})
+    listed_firm(G, "RAD", {"密封件": 0.4, "散热器": 0.17}, ("280205", "其他汽车零部件"))
+    listed_firm(G, "MOTOR", {"电机控制器": 0.79, "交流感应电机": 0.05}, ("280206", "汽车电子电气系统"))
     link.attach(G, ["nev", "electronics"])
-    assert _edge(G, "WAGON", "nev", "commercial_ev")["decision"] == "uncertain"
-    assert _edge(G, "LAMP", "electronics", "led")["decision"] == "uncertain"
-    assert _edge(G, "DIST", "electronics", "ic_design")["decision"] == "uncertain"
-    assert _edge(G, "BULB", "nev", "thermal_parts")["decision"] == "uncertain"
-    assert _edge(G, "RAD", "nev", "thermal_parts")["decision"] == "confirmed"
-    assert _edge(G, "MOTOR", "nev", "drive_motor")["decision"] == "confirmed"
-    assert _edge(G, "MOTOR", "nev", "motor_controller")["decision"] == "confirmed"
+    assert linked_edge(G, "WAGON", "nev", "commercial_ev")["decision"] == "uncertain"
+    assert linked_edge(G, "LAMP", "electronics", "led")["decision"] == "uncertain"
+    assert linked_edge(G, "DIST", "electronics", "ic_design")["decision"] == "uncertain"
+    assert linked_edge(G, "BULB", "nev", "thermal_parts")["decision"] == "uncertain"
+    assert linked_edge(G, "RAD", "nev", "thermal_parts")["decision"] == "confirmed"
+    assert linked_edge(G, "MOTOR", "nev", "drive_motor")["decision"] == "confirmed"
+    assert linked_edge(G, "MOTOR", "nev", "motor_controller")["decision"] == "confirmed"
 
 
 def test_generic_terms_on_the_chain_kg_fixture(tmp_path):

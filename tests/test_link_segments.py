@@ -9,55 +9,42 @@ import json
 
 import networkx as nx
 import pandas as pd
-from factories import TOY, chain_kg_mini
+from factories import TOY, chain_kg_mini, linked_edge, listed_firm
 
 from chain_gap import link
 from chain_gap import load as L
 from chain_gap._link_segments import SEGMENT_NOTE
 from chain_gap.chain_rules import validate_file
 from chain_gap.config import LinkConfig, load_link
-from chain_gap.schema import add_edge, add_node, link_id
+from chain_gap.schema import link_id
 
 TRUCKS = ("280102", "商用载货车")
 CARS = ("280502", "综合乘用车")
 
 
-def _firm(G: nx.MultiDiGraph, key: str, lines: dict[str, float], sw: tuple[str, str] | None = None) -> None:
-    add_node(G, "Enterprise", key, name=f"测试{key}有限公司")
-    for name, share in lines.items():
-        pid = add_node(G, "Product", name, name=name)
-        add_edge(G, f"ent:{key}", pid, "MAKES", share=share)
-    if sw:
-        iid = add_node(G, "Industry", f"sw:{sw[0]}", name=sw[1], scheme="sw2021", code=sw[0], level=3)
-        add_edge(G, f"ent:{key}", iid, "CLASSIFIED_AS")
-
-
-def _edge(G, key, leaf, chain="nev"):
-    u, v = f"ent:{key}", link_id(chain, leaf)
-    return G.edges[u, v, "LINKED_TO"] if G.has_edge(u, v, "LINKED_TO") else None
-
-
 def test_a_main_line_of_the_other_segment_confirms_a_vehicle_maker_and_a_small_one_does_not():
     G = nx.MultiDiGraph()
-    _firm(G, "TRUCKCAR", {"整车": 0.93, "乘用车": 0.46, "载货汽车": 0.37}, TRUCKS)  # builds cars as a main line
-    _firm(G, "RENAMED", {"商用车": 0.91, "乘用车": 0.024}, TRUCKS)  # a renamed truck maker's last car sales
-    _firm(G, "PICKUP", {"销售轻型商用车": 0.63, "MPV": 0.25, "SUV": 0.23}, TRUCKS)  # body types, no segment word
-    _firm(G, "CARVAN", {"乘用车": 0.70, "商用车": 0.16}, CARS)  # a car maker's van and light-truck line
-    _firm(G, "NOVEH", {"乘用车": 0.50, "电动工具": 0.5})  # no vehicle industry at all
+    listed_firm(G, "TRUCKCAR", {"整车": 0.93, "乘用车": 0.46, "载货汽车": 0.37}, TRUCKS)  # builds cars as a main line
+    listed_firm(G, "RENAMED", {"商用车": 0.91, "乘用车": 0.024}, TRUCKS)  # a renamed truck maker's last car sales
+    listed_firm(G, "PICKUP", {"销售轻型商用车": 0.63, "MPV": 0.25, "SUV": 0.23}, TRUCKS)  # body types, no segment word
+    listed_firm(G, "CARVAN", {"乘用车": 0.70, "商用车": 0.16}, CARS)  # a car maker's van and light-truck line
+    listed_firm(G, "NOVEH", {"乘用车": 0.50, "电动工具": 0.5})  # no vehicle industry at all
     link.attach(G, ["nev"])
-    e = _edge(G, "TRUCKCAR", "passenger_ev")
+    e = linked_edge(G, "TRUCKCAR", "nev", "passenger_ev")
     assert e["decision"] == "confirmed" and e["role"] == "producer"
     assert f"申万:商用载货车{SEGMENT_NOTE}" in e["evidence"] and "泛称:乘用车" in e["evidence"]
-    assert _edge(G, "TRUCKCAR", "commercial_ev")["decision"] == "confirmed"  # its own segment, as before
-    assert _edge(G, "RENAMED", "passenger_ev")["decision"] == "uncertain"
-    assert _edge(G, "PICKUP", "passenger_ev")["decision"] == "uncertain"
-    assert _edge(G, "CARVAN", "commercial_ev")["decision"] == "confirmed"
-    assert _edge(G, "NOVEH", "passenger_ev")["decision"] == "uncertain"  # a segment word alone stays generic
+    assert linked_edge(G, "TRUCKCAR", "nev", "commercial_ev")["decision"] == "confirmed"  # its own segment, as before
+    assert linked_edge(G, "RENAMED", "nev", "passenger_ev")["decision"] == "uncertain"
+    assert linked_edge(G, "PICKUP", "nev", "passenger_ev")["decision"] == "uncertain"
+    assert linked_edge(G, "CARVAN", "nev", "commercial_ev")["decision"] == "confirmed"
+    assert (
+        linked_edge(G, "NOVEH", "nev", "passenger_ev")["decision"] == "uncertain"
+    )  # a segment word alone stays generic
     # the share floor and the strength are settings of link.toml
     link.attach(G, ["nev"], config=LinkConfig(segment_line_share=0.02, product_min_share=0.002))
-    assert _edge(G, "RENAMED", "passenger_ev")["decision"] == "confirmed"
+    assert linked_edge(G, "RENAMED", "nev", "passenger_ev")["decision"] == "confirmed"
     link.attach(G, ["nev"], config=LinkConfig(segment_corroboration=0.0, product_min_share=0.002))
-    assert _edge(G, "TRUCKCAR", "passenger_ev")["decision"] == "uncertain"
+    assert linked_edge(G, "TRUCKCAR", "nev", "passenger_ev")["decision"] == "uncertain"
 
 
 def test_shipped_settings_of_the_segment_rule():
@@ -69,67 +56,67 @@ def test_shipped_settings_of_the_segment_rule():
 def test_a_parts_maker_naming_a_segment_is_no_vehicle_maker():
     """A counter-industry (auto parts) vetoes the vehicle words, so the segment rule never sees them."""
     G = nx.MultiDiGraph()
-    _firm(G, "GEAR", {"乘用车": 0.4, "商用车": 0.3}, ("280203", "底盘与发动机系统"))
+    listed_firm(G, "GEAR", {"乘用车": 0.4, "商用车": 0.3}, ("280203", "底盘与发动机系统"))
     link.attach(G, ["nev"])
     for leaf in ("passenger_ev", "commercial_ev"):
-        e = _edge(G, "GEAR", leaf)
+        e = linked_edge(G, "GEAR", "nev", leaf)
         assert e is None or e["decision"] == "rejected"
 
 
 def test_new_energy_vehicle_without_a_segment_needs_a_vehicle_industry():
     G = nx.MultiDiGraph()
-    _firm(G, "UPS", {"光伏集成": 0.76, "新能源车": 0.003})  # a power-supply maker's side line
-    _firm(G, "EVCAR", {"新能源车": 0.6}, ("280501", "电动乘用车"))
+    listed_firm(G, "UPS", {"光伏集成": 0.76, "新能源车": 0.003})  # a power-supply maker's side line
+    listed_firm(G, "EVCAR", {"新能源车": 0.6}, ("280501", "电动乘用车"))
     link.attach(G, ["nev"])
-    assert _edge(G, "UPS", "passenger_ev")["decision"] == "uncertain"
-    assert _edge(G, "EVCAR", "passenger_ev")["decision"] == "confirmed"
+    assert linked_edge(G, "UPS", "nev", "passenger_ev")["decision"] == "uncertain"
+    assert linked_edge(G, "EVCAR", "nev", "passenger_ev")["decision"] == "confirmed"
 
 
 def test_pack_and_system_lines_are_cells_only_with_a_second_clue():
     """动力电池系统 / 动力锂电池组 confirm the pack link alone; the cell link needs a battery industry or scope."""
     G = nx.MultiDiGraph()
-    _firm(G, "SYS", {"动力电池系统": 0.82}, ("630701", "锂电池"))  # a cell maker filed under lithium batteries
-    _firm(G, "GROUP", {"动力锂电池组": 0.86}, ("630701", "锂电池"))
-    _firm(G, "PACKER", {"动力电池系统": 0.28, "线缆": 0.7})  # a pack assembler without cells
+    listed_firm(G, "SYS", {"动力电池系统": 0.82}, ("630701", "锂电池"))  # a cell maker filed under lithium batteries
+    listed_firm(G, "GROUP", {"动力锂电池组": 0.86}, ("630701", "锂电池"))
+    listed_firm(G, "PACKER", {"动力电池系统": 0.28, "线缆": 0.7})  # a pack assembler without cells
     link.attach(G, ["nev"])
     for key in ("SYS", "GROUP"):
-        cell = _edge(G, key, "battery_cell")
+        cell = linked_edge(G, key, "nev", "battery_cell")
         assert cell["decision"] == "confirmed" and "申万:锂电池" in cell["evidence"] and "泛称" in cell["evidence"]
-        assert _edge(G, key, "battery_pack")["decision"] == "confirmed"
-    assert _edge(G, "PACKER", "battery_pack")["decision"] == "confirmed"
-    assert _edge(G, "PACKER", "battery_cell")["decision"] == "uncertain"
+        assert linked_edge(G, key, "nev", "battery_pack")["decision"] == "confirmed"
+    assert linked_edge(G, "PACKER", "nev", "battery_pack")["decision"] == "confirmed"
+    assert linked_edge(G, "PACKER", "nev", "battery_cell")["decision"] == "uncertain"
 
 
 def test_words_observed_in_product_lines_brake_special_vehicle_testing_charging_thermal_powertrain():
     G = nx.MultiDiGraph()
-    _firm(G, "DISC", {"盘式制动器": 0.49, "鼓式制动器": 0.26})
-    _firm(G, "PADS", {"汽车刹车片": 0.48, "飞机刹车副": 0.27})
-    _firm(G, "WIND", {"工业制动器": 0.58, "风电制动系统": 0.30})  # industrial and wind-turbine brakes
-    _firm(G, "ROTOR", {"制动盘": 0.58})  # generic: rail and wind brakes too
-    _firm(G, "ROTOR2", {"制动盘": 0.58}, ("280203", "底盘与发动机系统"))
-    _firm(G, "SWEEP", {"环卫清洁装备": 0.69, "新能源环卫装备": 0.009})
-    _firm(G, "LAB", {"汽车测试与研发": 0.44, "装备业务": 0.54})
-    _firm(G, "PILE", {"电力操作电源": 0.48, "电动汽车充电电源": 0.38})
-    _firm(G, "SWAP", {"智能变配电系统": 0.39, "电动汽车智能充换电系统": 0.048})
-    _firm(G, "EGR", {"EGR阀": 0.6, "EGR冷却器": 0.14}, ("280203", "底盘与发动机系统"))  # an ICE part
-    _firm(G, "AC", {"小车空调": 0.54, "小车热管理": 0.53})
-    _firm(G, "PT", {"纯电动动力总成系统": 0.96})
-    _firm(G, "ICEPT", {"动力总成": 0.52}, ("280203", "底盘与发动机系统"))  # an engine maker's powertrains
+    listed_firm(G, "DISC", {"盘式制动器": 0.49, "鼓式制动器": 0.26})
+    listed_firm(G, "PADS", {"汽车刹车片": 0.48, "飞机刹车副": 0.27})
+    listed_firm(G, "WIND", {"工业制动器": 0.58, "风电制动系统": 0.30})  # industrial and wind-turbine brakes
+    listed_firm(G, "ROTOR", {"制动盘": 0.58})  # generic: rail and wind brakes too
+    listed_firm(G, "ROTOR2", {"制动盘": 0.58}, ("280203", "底盘与发动机系统"))
+    listed_firm(G, "SWEEP", {"环卫清洁装备": 0.69, "新能源环卫装备": 0.009})
+    listed_firm(G, "LAB", {"汽车测试与研发": 0.44, "装备业务": 0.54})
+    listed_firm(G, "PILE", {"电力操作电源": 0.48, "电动汽车充电电源": 0.38})
+    listed_firm(G, "SWAP", {"智能变配电系统": 0.39, "电动汽车智能充换电系统": 0.048})
+    listed_firm(G, "EGR", {"EGR阀": 0.6, "EGR冷却器": 0.14}, ("280203", "底盘与发动机系统"))  # an ICE part
+    listed_firm(G, "AC", {"小车空调": 0.54, "小车热管理": 0.53})
+    listed_firm(G, "PT", {"纯电动动力总成系统": 0.96})
+    listed_firm(G, "ICEPT", {"动力总成": 0.52}, ("280203", "底盘与发动机系统"))  # an engine maker's powertrains
     link.attach(G, ["nev"])
-    assert _edge(G, "DISC", "brake")["decision"] == "confirmed"
-    assert _edge(G, "PADS", "brake")["decision"] == "confirmed"
-    assert _edge(G, "WIND", "brake") is None
-    assert _edge(G, "ROTOR", "brake")["decision"] == "uncertain"
-    assert _edge(G, "ROTOR2", "brake")["decision"] == "confirmed"
-    assert _edge(G, "SWEEP", "special_ev")["decision"] == "confirmed"
-    assert _edge(G, "LAB", "test_certification")["decision"] == "confirmed"
-    assert _edge(G, "PILE", "charging_equipment")["decision"] == "confirmed"
-    assert _edge(G, "SWAP", "charging_equipment")["decision"] == "confirmed"
-    egr = _edge(G, "EGR", "thermal_parts")
+    assert linked_edge(G, "DISC", "nev", "brake")["decision"] == "confirmed"
+    assert linked_edge(G, "PADS", "nev", "brake")["decision"] == "confirmed"
+    assert linked_edge(G, "WIND", "nev", "brake") is None
+    assert linked_edge(G, "ROTOR", "nev", "brake")["decision"] == "uncertain"
+    assert linked_edge(G, "ROTOR2", "nev", "brake")["decision"] == "confirmed"
+    assert linked_edge(G, "SWEEP", "nev", "special_ev")["decision"] == "confirmed"
+    assert linked_edge(G, "LAB", "nev", "test_certification")["decision"] == "confirmed"
+    assert linked_edge(G, "PILE", "nev", "charging_equipment")["decision"] == "confirmed"
+    assert linked_edge(G, "SWAP", "nev", "charging_equipment")["decision"] == "confirmed"
+    egr = linked_edge(G, "EGR", "nev", "thermal_parts")
     assert egr is None or egr["decision"] != "confirmed"
-    assert _edge(G, "AC", "thermal_parts")["decision"] == "confirmed"
-    assert _edge(G, "PT", "e_axle")["decision"] == "confirmed"
-    icept = _edge(G, "ICEPT", "e_axle")
+    assert linked_edge(G, "AC", "nev", "thermal_parts")["decision"] == "confirmed"
+    assert linked_edge(G, "PT", "nev", "e_axle")["decision"] == "confirmed"
+    icept = linked_edge(G, "ICEPT", "nev", "e_axle")
     assert icept is None or icept["decision"] != "confirmed"
 
 
