@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from chain_gap import errors
 from chain_gap._atomic import default_mode
-from chain_gap._fastgraph import shared_attrs
+from chain_gap._fastgraph import attr_dict, shared_attrs
 from chain_gap.errors import ChainGapError
 
 FORMAT = 2
@@ -233,7 +233,8 @@ def decode_columns(
 ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
     """The key columns as lists and one property dict per row (``kind`` first, nulls left out, JSON decoded).
 
-    Rows are made in one C-level ``dict(zip(...))`` per row from the columns without nulls (and those
+    Rows are key-sharing dicts (:func:`chain_gap._fastgraph.attr_dict`: the keys are stored once per
+    kind), each filled by one C-level ``update(zip(...))`` from the columns without nulls (and those
     with a few, whose nulls are then deleted); a mostly-null column is written only where it has a
     value. Repeated strings share one object (:func:`_shared_strings`).
 
@@ -281,10 +282,14 @@ def decode_columns(
             sparse.append((name, col))
     if len(dense_names) == 1 and not sparse and len(keys) == 2:  # edges without properties: one shared dict
         dicts: list[dict[str, Any]] = [shared_attrs(kind)] * n
-    elif len(dense_names) == 1:
-        dicts = [{"kind": kind} for _ in range(n)]
-    else:
-        dicts = [dict(zip(dense_names, row)) for row in zip(*dense_cols)]
+    else:  # key-sharing dicts, one key table per kind (_fastgraph.attr_dict)
+        make = attr_dict("node" if len(keys) == 1 else "edge", kind, [*dense_names, *(s for s, _ in sparse)])
+        dicts = []
+        append = dicts.append
+        for row in zip(*dense_cols):
+            d = make()
+            d.update(zip(dense_names, row))
+            append(d)
     for name, idx in holes:
         for i in idx:
             del dicts[i][name]

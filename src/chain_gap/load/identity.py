@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from chain_gap import codes, normalize, provenance, vocab
-from chain_gap._fastgraph import FastGraph
+from chain_gap._fastgraph import FastGraph, attr_dict
 from chain_gap.load.contacts import merge_contacts
 from chain_gap.load.delta import KnownIds, TouchesBundle
 from chain_gap.load.issues import FileStats, issue_code
@@ -30,7 +30,7 @@ from chain_gap.load.regions import infer_name_heads, merge_region
 from chain_gap.load.table import Rows
 from chain_gap.load.values import FORMULA, MAX_NAME, clean, clean_name, num_eq, short, stock_symbol
 from chain_gap.provenance import SOURCES
-from chain_gap.schema import add_edge, add_node, name_hash
+from chain_gap.schema import add_edge, add_node, name_hash, schema
 
 __all__ = ["Loader"]
 
@@ -88,6 +88,9 @@ class Loader:
         self.edge_shapes: set[tuple[str, Any, Any]] = set()
         self.ent_edge_ok: set[tuple[str, str]] = set()  # (edge kind, target) checked from an enterprise
         self.ent_schema_checked = False
+        # enterprise attribute dicts share one key table, in the schema's order (_fastgraph.attr_dict)
+        props = schema()["nodes"][vocab.ENTERPRISE]["properties"]
+        self.new_ent_attrs = attr_dict("node", vocab.ENTERPRISE, ["kind", *props])
         self.product_checked = False
         self._build_index()
 
@@ -295,7 +298,8 @@ class Loader:
             if self.ent_schema_checked and rec.get("name") not in (None, ""):
                 # same node as schema.add_node makes (kind first, None values dropped); the
                 # schema check ran on the first enterprise and the required name is present
-                attrs = {"kind": vocab.ENTERPRISE}
+                attrs = self.new_ent_attrs()
+                attrs["kind"] = vocab.ENTERPRISE
                 attrs.update(rec if None not in rec.values() else {k: v for k, v in rec.items() if v is not None})
                 attrs["source"] = source
                 self.fg.add_node(nid, attrs)
