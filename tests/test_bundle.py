@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from chain_gap import _atomic, _bundle, io
+from chain_gap import _atomic, _bundle, _bundle_write, io
 from chain_gap.cli import main
 from chain_gap.errors import ChainGapError
 from chain_gap.schema import add_edge, add_node
@@ -573,8 +573,8 @@ def test_ctrl_c_during_a_save_leaves_the_old_bundle_and_no_new_files(tmp_path, m
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    real = _bundle._write_durably
-    monkeypatch.setattr(_bundle, "_write_durably", interrupted)
+    real = _bundle_write._commit_part  # node and edge parts are streamed to a file, then committed
+    monkeypatch.setattr(_bundle_write, "_commit_part", interrupted)
     with pytest.raises(KeyboardInterrupt):
         io.save(_graph(9), b)
     assert _snapshot(b) == before

@@ -7,15 +7,19 @@ The analyst's view must not change: every dict is a plain ``dict`` that networkx
 from __future__ import annotations
 
 import copy
+import errno
+import math
+import os
 import pickle
 import sys
 import tracemalloc
 
 import networkx as nx
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from chain_gap import _bundle, _fastgraph, io
+from chain_gap import _atomic, _bundle, _bundle_write, _fastgraph, io
 from chain_gap._fastgraph import FastGraph
 from chain_gap.schema import add_edge, add_node
 
@@ -63,6 +67,62 @@ def _same(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> None:
     assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
     assert sorted(G.edges(keys=True, data=True)) == sorted(H.edges(keys=True, data=True))
     assert {n: dict(G.pred[n]) for n in G} == {n: dict(H.pred[n]) for n in H}
+
+
+# ------------------------------------------------------------------ streamed save
+
+
+def test_a_streamed_part_holds_the_table_of_all_rows_at_once(tmp_path, monkeypatch):
+    G = _graph()
+    io.save(G, tmp_path / "whole")  # N rows fit one chunk
+    monkeypatch.setattr(_bundle_write, "CHUNK_ROWS", 7)
+    io.save(G, tmp_path / "chunked")
+    nodes, edges, _ = _bundle_write._group(G)
+    m = io.read_manifest(tmp_path / "chunked")
+    whole = io.read_manifest(tmp_path / "whole")
+    for section, groups in (("nodes", nodes), ("edges", edges)):
+        assert set(m[section]) == set(groups)
+        for kind, (*key_cols, rows) in groups.items():
+            names = _bundle.KEYS[section]
+            want, types = _bundle.encode_table(dict(zip(names, key_cols, strict=True)), rows)
+            want = want.take(pc.sort_indices(want, sort_keys=[(k, "ascending") for k in names]))
+            (part,) = m[section][kind]["parts"]
+            f = tmp_path / "chunked" / part["file"]
+            assert pq.read_table(f).equals(want), kind
+            assert pq.ParquetFile(f).metadata.num_row_groups == math.ceil(len(rows) / 7)
+            assert m[section][kind]["columns"] == types == whole[section][kind]["columns"]
+            assert part["rows"] == len(rows) and part["bytes"] == f.stat().st_size
+            assert part["sha256"] == _bundle.sha256_bytes(f.read_bytes())
+    assert m["totals"] == whole["totals"]
+    _same(io.load(tmp_path / "chunked"), G)
+    _same(io.load(tmp_path / "whole"), G)
+
+
+def test_saving_the_same_graph_again_writes_nothing(tmp_path):
+    b = tmp_path / "b"
+    io.save(_graph(), b)
+    before = {p.name: p.stat().st_mtime_ns for p in (b / "parts").iterdir()}
+    io.save(io.load(b), b)
+    assert {p.name: p.stat().st_mtime_ns for p in (b / "parts").iterdir()} == before
+
+
+def test_a_full_disk_during_a_streamed_part_is_a_user_error_and_keeps_the_old_bundle(tmp_path, monkeypatch):
+    b = tmp_path / "b"
+    io.save(_graph(), b)
+    before = sorted(p.relative_to(b).as_posix() for p in b.rglob("*"))
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(_bundle_write._Hashing, "write", full)
+    G = _graph()
+    G.nodes["ent:E000001"]["scope"] = "changed"
+    with pytest.raises(_atomic.WriteError) as exc:
+        io.save(G, b)
+    assert exc.value.code == "disk-full"
+    monkeypatch.undo()
+    assert sorted(p.relative_to(b).as_posix() for p in b.rglob("*")) == before  # no temporary file left
+    _same(io.load(b), _graph())
 
 
 # ------------------------------------------------------------------ key-sharing dicts

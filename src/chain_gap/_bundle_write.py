@@ -6,19 +6,28 @@ commit the new manifest atomically, drop the parts it no longer references, undo
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import warnings
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
+from chain_gap._atomic import default_mode
 from chain_gap._bundle import KEYS as _KEYS
 from chain_gap._bundle import BundleError, BundleWarning
 from chain_gap._paths import is_bundle
+
+#: Rows per row group of a part: a save holds the graph plus one chunk of rows as Arrow, not a whole table.
+CHUNK_ROWS = 65_536
 
 
 def _current(root: Path) -> dict[str, Any] | None:
@@ -37,15 +46,130 @@ def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any],
     out: dict[str, Any] = {}
     for kind in sorted(groups):
         *key_cols, rows = groups[kind]
-        names = _KEYS[section]
-        table, types = B.encode_table(dict(zip(names, key_cols, strict=True)), rows)
-        # Columns are read in graph order (memory locality), then Arrow sorts the table by its keys:
-        # UTF-8 byte order is code point order, so the rows come out as a Python sort would put them.
-        table = table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in names]))
-        entry = B.write_part(root, section, kind, B.parquet_bytes(table), ".parquet")
-        entry.update(rows=table.num_rows, columns=types)
+        entry, types = write_rows(root, section, kind, key_cols, rows)
         out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
     return out
+
+
+def write_rows(
+    root: Path, section: str, kind: str, key_cols: list[list[Any]], rows: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Write the rows of one kind as one part, streamed in row groups of :data:`CHUNK_ROWS` rows.
+
+    The table holds what :func:`chain_gap._bundle.encode_table` makes of all the rows at once (same
+    columns, storage types and values), sorted by its keys; only one chunk of it is ever built.
+    UTF-8 byte order is code point order, so the rows come out as a Python sort would put them.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        The part's manifest entry (with ``rows`` and ``columns``) and property → storage type.
+    """
+    names = _KEYS[section]
+    n = len(rows)
+    props: set[str] = set().union(*rows) if rows else set()
+    if not props.isdisjoint(names):
+        raise BundleError(
+            f"a property may not be named {' / '.join(sorted(props & set(names)))} (a key column); cannot save"
+        )
+    props.discard("kind")
+    order = sorted(props)
+    # a property's storage type is decided over all its values (one transient column at a time)
+    types = {p: B.column_type(list(map(dict.get, rows, repeat(p)))) for p in order}
+    keys = pa.table({k: pa.array(col, type=pa.string()) for k, col in zip(names, key_cols, strict=True)})
+    idx = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in names])
+    keys = keys.take(idx)
+    positions = idx.to_numpy()
+    del idx
+    schema = pa.schema([*(pa.field(k, pa.string()) for k in names), *(pa.field(p, B._ARROW[types[p]]) for p in order)])
+    (root / B.PARTS).mkdir(mode=default_mode(folder=True), exist_ok=True)
+    tmp = root / B.PARTS / f".tmp-{os.getpid()}-{B._safe(section)}-{B._safe(kind)}"
+    try:
+        with open(tmp, "wb") as fh:
+            out = _Hashing(fh)  # a Python file: a write error is the OSError itself (disk full …)
+            with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+                for start in range(0, n, CHUNK_ROWS):
+                    chunk = [rows[i] for i in positions[start : start + CHUNK_ROWS].tolist()]
+                    arrays = [keys.column(k).slice(start, CHUNK_ROWS) for k in names]
+                    arrays.extend(_property_arrays(chunk, order, types))
+                    writer.write_table(pa.Table.from_arrays(arrays, schema=schema), row_group_size=CHUNK_ROWS)
+            fh.flush()
+            os.fsync(fh.fileno())
+        entry = _commit_part(root, section, kind, tmp, out, ".parquet")
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    entry.update(rows=n, columns=types)
+    return entry, types
+
+
+def _property_arrays(rows: list[dict[str, Any]], order: list[str], types: dict[str, str]) -> list[pa.Array]:
+    """The property columns of a chunk of rows, typed as ``types`` says (the logic of ``encode_table``)."""
+    n = len(rows)
+    found: dict[str, list[Any]] = {}
+    if order and sum(map(len, rows)) > 0.6 * n * (len(order) + 1):  # dense: one pass per column
+        found = {p: list(map(dict.get, rows, repeat(p))) for p in order}
+    elif order:  # sparse: one pass over the rows, touching only the properties present
+        for i, r in enumerate(rows):
+            for k, v in r.items():
+                col = found.get(k)
+                if col is None:
+                    col = found[k] = [None] * n
+                col[i] = v
+    out = []
+    for p in order:
+        values = found.pop(p, None)
+        ctype = types[p]
+        out.append(pa.array(B._encode(values if values is not None else [None] * n, ctype), type=B._ARROW[ctype]))
+    return out
+
+
+class _Hashing:
+    """A write-only file for ``pyarrow`` that hashes the bytes as they go to the real file."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh, self.sha, self.size = fh, hashlib.sha256(), 0
+
+    def write(self, data: Any) -> int:
+        self.sha.update(data)
+        self.size += len(memoryview(data))
+        return int(self.fh.write(data))
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def tell(self) -> int:
+        return self.size
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.fh.closed)
+
+    def close(self) -> None:  # the caller closes the real file after fsync
+        pass
+
+
+def _file_sha(path: Path) -> str:
+    """Hex sha256 of a file, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _commit_part(root: Path, prefix: str, name: str, tmp: Path, out: _Hashing, suffix: str) -> dict[str, Any]:
+    """Name the durable file ``tmp`` (written through ``out``) by its content, as
+    :func:`chain_gap._bundle.write_part` names a part, or drop it when an intact copy is there; its entry."""
+    sha, size = out.sha.hexdigest(), out.size
+    rel = f"{B.PARTS}/{prefix}-{B._safe(name) + '-' if name else ''}{sha[:24]}{suffix}"
+    target = root / rel
+    if target.is_file() and target.stat().st_size == size and _file_sha(target) == sha:
+        tmp.unlink()
+    else:
+        os.chmod(tmp, default_mode())
+        os.replace(tmp, target)
+    return {"file": rel, "sha256": sha, "bytes": size}
 
 
 def _group(
