@@ -79,6 +79,9 @@ __all__ = [
 PROGRESS_MIN_ROWS = 5_000
 """``progress=True`` shows a bar only when the files hold more rows than this."""
 
+RELEASE_ROWS = 16_384
+"""The cells of a table are let go in blocks of this many rows, once loaded (:meth:`Rows.release`)."""
+
 _TableHandler = Callable[[Loader, Rows, FileStats, str, Mapping], None]
 _RowHandler = Callable[[Loader, Rows, int, int, FileStats, str, Mapping], None]
 
@@ -125,16 +128,22 @@ def _run(
         handler = enterprises.prepare(ld, rows, mapping)
     else:
         handler = partial(_ROW[mapping.kind], ld)
-    for i in range(rows.n):
-        st.rows_in += 1
-        row_no = rows.numbers[i]
-        if rows.extra:
-            ld.extra_cells(st, rows, i)
-        try:
-            handler(rows, i, row_no, st, src, mapping)
-        except SchemaError as exc:  # a record the graph model refuses: reported, never raised
-            ld.reject(st, row_no, "", "", f"does not fit the graph schema: {exc}")
-        tick(1)
+    release = getattr(handler, "release", None)  # the handler's own columns of parsed cells
+    for start in range(0, rows.n, RELEASE_ROWS):
+        stop = min(start + RELEASE_ROWS, rows.n)
+        for i in range(start, stop):
+            st.rows_in += 1
+            row_no = rows.numbers[i]
+            if rows.extra:
+                ld.extra_cells(st, rows, i)
+            try:
+                handler(rows, i, row_no, st, src, mapping)
+            except SchemaError as exc:  # a record the graph model refuses: reported, never raised
+                ld.reject(st, row_no, "", "", f"does not fit the graph schema: {exc}")
+            tick(1)
+        rows.release(start, stop)  # rows are loaded in file order and never read again
+        if release is not None:
+            release(start, stop)
 
 
 def _jobs(paths: Iterable[str | os.PathLike[str]], mapping: Mapping) -> tuple[list[tuple[str, Mapping]], list[str]]:
@@ -268,10 +277,14 @@ def load(
                 if cb is not None:
                     cb(d, total)
 
+        vintage = _stated_vintage(tables)  # before the cells are let go
         loader = Loader(G, known)
         try:
-            for path, sub, raw, info in tables:
+            tables.reverse()
+            while tables:  # each table is dropped once loaded
+                path, sub, raw, info = tables.pop()
                 _run(loader, path, sub, raw, info, tick)
+                del raw
             loader.finish()
         finally:
             if bar is not None:
@@ -321,7 +334,7 @@ def load(
         "files": files,
         "totals": totals,
         "codes": dict(sorted(codes_count.items())),
-        "vintage": _stated_vintage(tables),
+        "vintage": vintage,
     }
     return LoadResult(
         graph=G,

@@ -440,4 +440,15 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
         for p in products:
             makes(ld, nid, p, None)
 
+    own = [names, shorts, norms, stocks, region_texts, industries, caps, revs, emps, *area_cities, *tag_cols]
+    own.extend(dates for *_, dates in date_fields)
+
+    def release(start: int, stop: int) -> None:
+        """Let go of the parsed cells of rows ``start`` to ``stop``, loaded (see ``Rows.release``)."""
+        blank = [None] * (stop - start)
+        for values in own:
+            if len(values) == n:
+                values[start:stop] = blank
+
+    row.release = release  # type: ignore[attr-defined]
     return row

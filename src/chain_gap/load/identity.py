@@ -16,7 +16,6 @@ handlers of each table kind (:mod:`~chain_gap.load.enterprises`, :mod:`~chain_ga
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import Any
 
 import networkx as nx
@@ -35,6 +34,52 @@ from chain_gap.schema import add_edge, add_node, name_hash, schema
 __all__ = ["Loader"]
 
 _FORMULA_NAME = "name looks like a spreadsheet formula; kept as text (outputs neutralise it)"
+
+
+class NameIndex:
+    """Normalised name → the enterprise ids of that name.
+
+    Most names belong to one firm: the entry is then the id itself, not a set of one (a set is
+    ~216 B, over 200 MB for a million firms); a second firm of the name turns it into a set.
+    """
+
+    __slots__ = ("_ids",)
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str | set[str]] = {}
+
+    def add(self, name: str, nid: str) -> None:
+        """Record ``nid`` under ``name``."""
+        cur = self._ids.get(name)
+        if cur is None:
+            self._ids[name] = nid
+        elif isinstance(cur, str):
+            if cur != nid:
+                self._ids[name] = {cur, nid}
+        else:
+            cur.add(nid)
+
+    def discard(self, name: str, nid: str) -> None:
+        """Forget ``nid`` under ``name`` (nothing when it is not there)."""
+        cur = self._ids.get(name)
+        if cur is None:
+            return
+        if isinstance(cur, str):
+            if cur == nid:
+                del self._ids[name]
+            return
+        cur.discard(nid)
+        if len(cur) == 1:
+            self._ids[name] = next(iter(cur))
+        elif not cur:
+            del self._ids[name]
+
+    def get(self, name: str) -> tuple[str, ...]:
+        """The ids recorded under ``name`` (empty when none)."""
+        cur = self._ids.get(name)
+        if cur is None:
+            return ()
+        return (cur,) if isinstance(cur, str) else tuple(cur)
 
 
 class Loader:
@@ -99,7 +144,7 @@ class Loader:
         self.by_uscc: dict[str, str] = {}
         self.by_stock: dict[str, str] = {}
         self.by_key: dict[tuple[str, str], str] = {}
-        self.by_name: dict[str, set[str]] = defaultdict(set)
+        self.by_name = NameIndex()
         self.node_key: dict[str, tuple[str, str]] = {}
         self.sw_by_name: dict[str, str] = {}
         for nid, a in self.G.nodes(data=True):
@@ -122,12 +167,12 @@ class Loader:
             old = node_key.pop(nid)
             if self.by_key.get(old) == nid:
                 del self.by_key[old]
-            self.by_name[old[0]].discard(nid)
+            self.by_name.discard(old[0], nid)
         nn = str(a.get("name_norm") or "")
         if nn:
             key = (nn, codes.province_of(a.get("region")))
             self.by_key.setdefault(key, nid)
-            self.by_name[nn].add(nid)
+            self.by_name.add(nn, nid)
             node_key[nid] = key
 
     def _unindex(self, nid: str) -> None:
@@ -142,7 +187,7 @@ class Loader:
         if old is not None:
             if self.by_key.get(old) == nid:
                 del self.by_key[old]
-            self.by_name[old[0]].discard(nid)
+            self.by_name.discard(old[0], nid)
 
     @staticmethod
     def _ideal_id(uscc: str | None, stock: str | None, name_norm: str, region: str | None) -> str:
@@ -171,8 +216,10 @@ class Loader:
             cands.append(self.by_key[(name_norm, prov)])
         if prov and (name_norm, "") in self.by_key:
             cands.append(self.by_key[(name_norm, "")])
-        if not prov and len(self.by_name.get(name_norm, ())) == 1:
-            cands.extend(self.by_name[name_norm])
+        if not prov:
+            same = self.by_name.get(name_norm)
+            if len(same) == 1:
+                cands.extend(same)
         for cand in cands:
             a = self.G.nodes[cand]
             if uscc and a.get("uscc") and a["uscc"] != uscc:
@@ -201,7 +248,7 @@ class Loader:
             if sym:
                 return self.by_stock.get(sym), "stock"
         nn = normalize.normalize_name(t)
-        hits = sorted(self.by_name.get(nn, ()))
+        hits = sorted(self.by_name.get(nn))
         if len(hits) == 1:
             return hits[0], "name"
         if len(hits) > 1:

@@ -199,6 +199,22 @@ class Rows:
         self._first: dict[str, list[str]] = {}
         self._all: dict[str, list[list[str]]] = {}
         self._usccs: dict[str, str | None] | None = None
+        self._raw = raw.columns
+
+    def release(self, start: int, stop: int) -> None:
+        """Let go of the cells of rows ``start`` to ``stop`` (loaded): they read as ``""`` from now on.
+
+        A million-row export holds ~1 KB of cell strings a row; the graph keeps only the values it
+        stores, so releasing the cells of each block as it is loaded keeps the text table from
+        coexisting with the whole graph.
+        """
+        blank = [""] * (stop - start)
+        seen: set[int] = set()
+        cols: list[list[Any]] = [*self._raw, *self._first.values(), *self._all.values()]
+        for col in cols:
+            if id(col) not in seen:
+                seen.add(id(col))
+                col[start:stop] = blank
 
     def valid_uscc(self, raw: str) -> str | None:
         """Canonical valid USCC of a ``uscc`` cell of this table, or None (checked column-wise)."""
