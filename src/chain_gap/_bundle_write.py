@@ -48,6 +48,7 @@ def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any],
         *key_cols, rows = groups[kind]
         entry, types = write_rows(root, section, kind, key_cols, rows)
         out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
+    pa.default_memory_pool().release_unused()  # the chunks' Arrow pages, kept by its allocator otherwise
     return out
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from chain_gap import codes, normalize
+from chain_gap._contacts import CONTACT_COLUMNS
+from chain_gap._fastgraph import attr_dict
 from chain_gap.load.contacts import ContactColumns
 from chain_gap.load.identity import Loader
 from chain_gap.load.issues import FileStats
@@ -266,6 +268,7 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
 
     product_cells = rows.all_column("products") if has_products else []
     contacts = ContactColumns(ld, rows, m)
+    new_contact = attr_dict("contacts", "Enterprise", CONTACT_COLUMNS)
     warn, reject = ld.warn, ld.reject
     formula = "name looks like a spreadsheet formula; kept as text (outputs neutralise it)"
 
@@ -432,7 +435,10 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
         contact = contacts.row(i, st, row_no) if contacts.active else None
         nid, new = ld.upsert(rec, legal, where, m.id)
         if contact:
-            ld.contacts.setdefault(nid, {}).update(contact)
+            held = ld.contacts.get(nid)
+            if held is None:
+                held = ld.contacts[nid] = new_contact()  # key-sharing: a million firms' contacts
+            held.update(contact)
         if new:
             st.loaded += 1
         else:
