@@ -145,6 +145,9 @@ def test_loaded_dicts_are_plain_dicts_that_copy_pickle_and_change_like_any(tmp_p
     _same(G, _graph())
     for H in (pickle.loads(pickle.dumps(G)), copy.deepcopy(G), G.copy(), G.subgraph(list(G)).copy()):
         _same(H, G)
+    tags = [d["tags"] for d in G._node.values() if "tags" in d]
+    # a list per firm (one firm's may change alone), its strings one object per distinct value
+    assert len(tags) == N // 2 and len({id(t) for t in tags}) == len(tags) and len({id(t[0]) for t in tags}) == 1
     a = G.nodes["ent:E000001"]
     assert copy.copy(a) == a and dict(a) == a and a.copy() == a and type(a.copy()) is dict
     # adding, deleting and re-adding keys changes that dict only
@@ -154,6 +157,8 @@ def test_loaded_dicts_are_plain_dicts_that_copy_pickle_and_change_like_any(tmp_p
     del a["scope"]
     assert a["score"] == 1.5 and a["extra39"] == "extra39" and "scope" not in a
     assert list(a)[-1] == "extra39"
+    a["tags"].append("小巨人")
+    assert G.nodes["ent:E000003"]["tags"] == ["专精特新"]
     b = G.nodes["ent:E000002"]
     assert "score" not in b and "extra0" not in b and b["scope"] == "锂电池 2"
     a["scope"] = "new"

@@ -32,11 +32,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chain_gap import errors
 from chain_gap._atomic import default_mode
+from chain_gap._bundle_share import share_equal, shared_lists, shared_strings
 from chain_gap._fastgraph import attr_dict, shared_attrs
 from chain_gap.errors import ChainGapError
 
@@ -192,42 +192,6 @@ def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tupl
     return pa.table(cols), types
 
 
-def _shared_strings(column: pa.ChunkedArray | pa.Array) -> list[Any] | None:
-    """The values of a string column whose values repeat (region, industry code, source …) as one
-    Python object per distinct value, or ``None`` when they barely repeat (names, scopes, ids).
-
-    A million firms hold a few thousand region codes: one ``str`` per row instead would be most of
-    the column's memory, and building it most of its decoding time.
-    """
-    n = len(column)
-    if n < 256 or not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        return None
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    sample = arr.slice(0, 4096)
-    if pc.count_distinct(sample, mode="all").as_py() > len(sample) * 0.9:  # names, scopes, ids
-        return None
-    enc = arr.dictionary_encode()
-    values = enc.dictionary.to_pylist()
-    if len(values) > n // 2:  # dates repeat over a million firms though barely in the first 4,096
-        return None
-    lookup = np.array([*values, None], dtype=object)
-    return list(lookup[enc.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)])
-
-
-def _share_equal(column: Any, col: list[Any], unique: list[tuple[Any, list[Any]]]) -> None:
-    """Where a row's value equals the same row's value of an earlier string column (``name_norm`` is
-    ``name`` for most firms), use that column's object: one string instead of two."""
-    for other, ocol in unique:
-        same = pc.fill_null(pc.equal(column, other), False)
-        if isinstance(same, pa.ChunkedArray):
-            same = same.combine_chunks()
-        idx = np.flatnonzero(same.to_numpy(zero_copy_only=False))
-        if len(idx) < len(col) // 8:
-            continue
-        for i in idx.tolist():
-            col[i] = ocol[i]
-
-
 def decode_columns(
     table: pa.Table, types: dict[str, str], keys: tuple[str, ...], kind: str
 ) -> tuple[list[list[Any]], list[dict[str, Any]]]:
@@ -236,7 +200,7 @@ def decode_columns(
     Rows are key-sharing dicts (:func:`chain_gap._fastgraph.attr_dict`: the keys are stored once per
     kind), each filled by one C-level ``update(zip(...))`` from the columns without nulls (and those
     with a few, whose nulls are then deleted); a mostly-null column is written only where it has a
-    value. Repeated strings share one object (:func:`_shared_strings`).
+    value. Repeated strings share one object (:mod:`chain_gap._bundle_share`).
 
     Parameters
     ----------
@@ -264,11 +228,12 @@ def decode_columns(
         if name in keys:
             continue
         column = table.column(name)
-        col = _shared_strings(column) if types.get(name) == "string" else None
+        ctype = types.get(name)
+        col = shared_strings(column) if ctype == "string" else shared_lists(column) if ctype == "list" else None
         if col is None:
             col = column.to_pylist()
             if types.get(name) == "string" and n >= 256:
-                _share_equal(column, col, unique)
+                share_equal(column, col, unique)
                 unique.append((column, col))
         if types.get(name) == "json":
             col = [None if v is None else json.loads(v) for v in col]
