@@ -649,4 +649,8 @@ from chain_gap._cli_portfolio import portfolio_cmd  # noqa: E402
 main.add_command(portfolio_cmd)
 
 if __name__ == "__main__":
-    main()
+    # `python -m chain_gap.cli` runs this file as `__main__`; the command modules imported above register
+    # their commands on `chain_gap.cli.main` (a second import of this file), so run that group, not ours.
+    from chain_gap.cli import main as _all_commands
+
+    _all_commands()
