@@ -23,3 +23,104 @@ def test_python_dash_m_cli_offers_every_command_the_entry_point_offers():
     listed = {line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()}
     assert set(main.commands) <= listed
     assert {"demo", "map", "report", "compare"} <= listed
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line_error(res, exit_code: int = 2) -> str:
+    """The run failed with ``exit_code`` and said why in exactly one ``错误：`` / ``Error:`` line."""
+    assert res.exit_code == exit_code, res.output
+    assert "Traceback" not in res.output
+    errs = [line for line in res.output.splitlines() if line.startswith(("错误：", "Error:"))]
+    assert len(errs) == 1, res.output
+    return errs[0]
+
+
+def firms_csv(tmp_path: Path) -> Path:
+    p = tmp_path / "firms.csv"
+    p.write_text("企业名称,统一社会信用代码\n商丘甲机械有限公司,\n商丘乙电池有限公司,\n", encoding="utf-8")
+    return p
+
+
+def test_top_zero_or_negative_is_refused_not_read_as_all_or_all_but_n(tmp_path):
+    """`--top -5` used to reach `head(-5)` (every target but the last 5), `--top 0` meant all of them."""
+    for bad in ("0", "-5"):
+        line = one_line_error(run("targets", tmp_path, "--chain", "nev", "--region", "商丘市", "--top", bad))
+        assert "--top" in line and bad in line and "不在允许范围" in line
+        line = one_line_error(
+            run("changes", tmp_path, tmp_path, "--chain", "nev", "--region", "商丘市", "--top", bad, "--lang", "en")
+        )
+        assert "--top" in line and "range" in line
+
+
+def test_output_format_is_checked_before_the_analysis_runs(tmp_path):
+    """A typo'd suffix is answered at once (not after the whole run), naming the option, in Chinese."""
+    not_a_bundle = tmp_path  # the command never gets to read it: the option is refused while parsing
+    line = one_line_error(run("gaps", not_a_bundle, "--chain", "nev", "--region", "商丘市", "-o", tmp_path / "g.txt"))
+    assert "'-o' / '--output' 的值无效" in line and "g.txt" in line and ".xlsx" in line and "Invalid" not in line
+    line = one_line_error(
+        run("gaps", not_a_bundle, "--chain", "nev", "--region", "商丘市", "-o", tmp_path / "g", "--lang", "en")
+    )
+    assert "'-o' / '--output'" in line and "(none)" in line
+    # the map and the atlas are HTML pages: `-o gaps.xlsx` used to write HTML into a .xlsx file
+    for cmd in ("map", "atlas"):
+        line = one_line_error(run(cmd, not_a_bundle, "--chain", "nev", "--region", "商丘市", "-o", tmp_path / "m.xlsx"))
+        assert "m.xlsx" in line and ".html" in line
+    line = one_line_error(
+        run("changes", not_a_bundle, not_a_bundle, "--chain", "nev", "--region", "商丘市", "-o", "c.csv")
+    )
+    assert "c.csv" in line and ".xlsx" in line
+    assert not list(tmp_path.iterdir())
+
+
+def test_two_outputs_naming_one_file_are_refused_before_loading(tmp_path):
+    """`--rejects r.csv --warnings ./r.csv` would leave only the warnings: the rejected rows lost."""
+    src = firms_csv(tmp_path)
+    out = tmp_path / "r.csv"
+    line = one_line_error(
+        run(
+            "load",
+            src,
+            "--source",
+            "qcc",
+            "--into",
+            tmp_path / "b",
+            "--rejects",
+            out,
+            "--warnings",
+            f"{tmp_path}/./r.csv",
+        )
+    )
+    assert "--rejects" in line and "--warnings" in line and "r.csv" in line
+    line = one_line_error(
+        run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--report", out, "--rejects", out, "--lang", "en")
+    )
+    assert "--report" in line and "--rejects" in line and "same file" in line
+    assert not (tmp_path / "b").exists() and not out.exists()
+    ok = run(
+        "load", src, "--source", "qcc", "--into", tmp_path / "b", "--rejects", out, "--warnings", tmp_path / "w.csv"
+    )
+    assert ok.exit_code == 0, ok.output
+    assert out.exists() and (tmp_path / "w.csv").exists()
+
+
+def test_every_command_takes_lang_as_the_main_help_promises(tmp_path):
+    """`chain-gap --help` says "Add --lang en to a command for English": load, link, validate … too."""
+    import click
+
+    def leaves(cmd, path):
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                yield from leaves(sub, [*path, name])
+        else:
+            yield " ".join(path), {p.name for p in cmd.params}
+
+    missing = [name for name, params in leaves(main, []) if "lang" not in params]
+    assert missing == []
+    src = firms_csv(tmp_path)
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--lang", "en")
+    assert res.exit_code == 0 and "rows_in=2" in res.output and "读入" not in res.output
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b")
+    assert res.exit_code == 0 and "读入 2 行" in res.output

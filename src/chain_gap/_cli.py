@@ -119,6 +119,7 @@ _CLICK_ZH = (
     (re.compile(r"^(?:File|Directory|Path) '(.+)' is a file\.?$"), "「{0}」是文件，需要文件夹"),
     (re.compile(r"^'(.*)' is not one of (.+)\.$"), "「{0}」不是可选值之一：{1}"),
     (re.compile(r"^'(.*)' is not a valid integer\.?$"), "「{0}」不是整数"),
+    (re.compile(r"^(.+) is not in the range (.+?)\.?$"), "「{0}」不在允许范围 {1} 内"),
 )
 
 
@@ -143,6 +144,9 @@ def _usage_message(e: click.UsageError) -> str:
         what = f"没有选项 {e.option_name}{hint}" if zh else e.format_message()
     elif isinstance(e, click.BadParameter) and e.param is not None and zh:
         what = f"{e.param.get_error_hint(e.ctx) if e.ctx else e.param.name} 的值无效：{_click_text_zh(e.message)}"
+    elif isinstance(e, click.BadParameter) and e.param_hint is not None and zh:
+        hint = e.param_hint if isinstance(e.param_hint, str) else " / ".join(e.param_hint)
+        what = f"{hint} 的值无效：{_click_text_zh(e.message)}"
     else:
         what = e.format_message()
     cmd = e.ctx.command_path if e.ctx is not None else "chain-gap"
@@ -323,14 +327,54 @@ no_contacts_opt = click.option(
     "Leave the firms' contacts out of every output (a copy to share).",
 )
 
+
+def suffix_check(*suffixes: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A click callback refusing an output file whose suffix is not one of ``suffixes``, before anything runs.
+
+    Checked while the command line is parsed, so a typo (``-o gaps.txt``) costs no analysis run and is
+    answered with the option's name, in the language in force.
+    """
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None or ctx.resilient_parsing:
+            return value
+        suffix = Path(value).suffix.lower()
+        if suffix not in suffixes:
+            raise click.BadParameter(
+                zh_en(
+                    f"{Path(value).name}：不认识的输出格式 {suffix or '（无后缀）'}，请用 {' 或 '.join(suffixes)}",
+                    f"{Path(value).name}: unknown output format {suffix or '(none)'}; use {' or '.join(suffixes)}",
+                ),
+                ctx=ctx,
+                param=param,
+            )
+        return value
+
+    return check
+
+
+#: ``--top N``: a positive count (``head(0)`` / ``head(-5)`` would silently keep none / drop the last 5).
+top_type = click.IntRange(min=1)
+
 out_opt = click.option(
     "-o",
     "--output",
     "output",
     type=click.Path(dir_okay=False),
+    callback=suffix_check(".xlsx", ".csv"),
     help="输出文件，格式按后缀（.xlsx、.csv）；默认打印到屏幕。Output file; the format follows the suffix "
     "(.xlsx, .csv). Default: print.",
 )
+msg_lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="提示的语言：中文（默认，或环境变量 CHAIN_GAP_LANG）或英文。"
+    "Language of messages: Chinese (default, or the CHAIN_GAP_LANG variable) or English.",
+)
+"""``--lang`` of the commands that write no staff-facing tables (load, link, validate …): messages only.
+Its default is the language in force, so ``CHAIN_GAP_LANG=en`` keeps working for them."""
+
 lang_opt = click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from chain_gap._cli import BilingualGroup, _bundle, bundle_arg, chain_opt, friendly, no_contacts_opt
+from chain_gap._cli import BilingualGroup, _bundle, bundle_arg, chain_opt, friendly, msg_lang_opt, no_contacts_opt
 
 
 @click.group("neo4j", cls=BilingualGroup)
@@ -32,8 +32,9 @@ def neo4j_group() -> None:
 )
 @click.option("--batch-size", default=10_000, show_default=True, help="每批写入的行数。Rows per batch.")
 @no_contacts_opt
+@msg_lang_opt
 @friendly
-def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: bool) -> None:
+def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: bool, lang: str | None) -> None:
     """把数据包推送到 Neo4j（先建约束，再分批 MERGE；可重复执行）。
 
     Push a bundle into Neo4j (constraints first, then batched MERGE; idempotent).
@@ -62,8 +63,9 @@ def neo4j_push(bundle: str, database: str | None, batch_size: int, no_contacts: 
     type=click.Path(file_okay=False),
     help="写入的数据包文件夹。Bundle folder to write.",
 )
+@msg_lang_opt
 @friendly
-def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) -> None:
+def neo4j_pull(chain: str, region: str | None, database: str | None, into: str, lang: str | None) -> None:
     """从 Neo4j 拉取一条产业链的子图，存为数据包。
 
     Pull one chain's subgraph from Neo4j into a bundle that every analysis accepts.
@@ -86,8 +88,9 @@ def neo4j_pull(chain: str, region: str | None, database: str | None, into: str) 
     "--database", default="neo4j", show_default=True, help="导入命令中的数据库名。Database name in the import command."
 )
 @no_contacts_opt
+@msg_lang_opt
 @friendly
-def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool) -> None:
+def neo4j_export(bundle: str, out_dir: str, database: str, no_contacts: bool, lang: str | None) -> None:
     """写出 neo4j-admin 批量导入文件（CSV 和含完整命令的 README）。
 
     Write neo4j-admin database import files (CSV + README with the exact command).

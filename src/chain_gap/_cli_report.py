@@ -7,7 +7,6 @@ command group; each command is still one API call.
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import click
@@ -18,6 +17,8 @@ from chain_gap._cli import (
     lang_opt,
     region_opt,
     say,
+    suffix_check,
+    top_type,
     zh_en,
 )
 
@@ -94,10 +95,11 @@ def _quiet_changes(fn: Any, *args: Any, **kwargs: Any) -> Any:
     "--output",
     "output",
     type=click.Path(dir_okay=False),
+    callback=suffix_check(".xlsx"),
     help="写出比较结果的 Excel（.xlsx）；默认只打印摘要。Write the comparison workbook (.xlsx); default: print the headline.",
 )
 @click.option(
-    "--top", type=int, default=None, help="上次目标清单只算前 N 家。Count only the old list's best N as targets."
+    "--top", type=top_type, default=None, help="上次目标清单只算前 N 家。Count only the old list's best N as targets."
 )
 @lang_opt
 @friendly
@@ -116,8 +118,6 @@ def changes_cmd(old: str, new: str, chain: str, region: str, output: str | None,
     from chain_gap.render.changes import write_changes
 
     if output is not None:
-        if Path(output).suffix.lower() != ".xlsx":
-            raise click.BadParameter(zh_en(f"{output}：请用 .xlsx", f"{output}: use .xlsx"), param_hint="-o")
         _guard_paths({"output": output, "bundle": old})
         _guard_paths({"output": output, "bundle": new})
     ch = _quiet_changes(vintages.changes, old, new, chain, region, targets_top=top)

@@ -34,6 +34,11 @@ errors.register(
     "{path}: this output lies inside the bundle {bundle} and would damage it; write it outside the bundle",
 )
 errors.register(
+    "output-twice",
+    "{path}：{first} 和 {second} 写到同一个文件，后写的会覆盖先写的；请给两个不同的文件名",
+    "{path}: {first} and {second} name the same file, so one would overwrite the other; give two different names",
+)
+errors.register(
     "output-is-folder",
     "{path}：已存在同名文件夹，不能作为输出文件；请换一个输出文件名",
     "{path}: a folder of that name exists and cannot be replaced by an output file; choose another name",
@@ -278,9 +283,17 @@ def guard_params(
             if isinstance(v, (str, os.PathLike)) and os.path.isfile(v):
                 inputs.append(os.fspath(v))
     folders = [str(params[n]) for n in bundles if params.get(n)]
-    for n in output_files:
-        if params.get(n):
-            check_output_file(str(params[n]), inputs, folders)
+    given = [n for n in output_files if params.get(n)]
+    for i, n in enumerate(given):
+        check_output_file(str(params[n]), inputs, folders)
+        for m in given[:i]:
+            if same_file(str(params[n]), str(params[m])):
+                raise PathError(code="output-twice", path=str(params[n]), first=_option(m), second=_option(n))
     for n in output_dirs:
         if params.get(n):
             check_output_dir(str(params[n]))
+
+
+def _option(param: str) -> str:
+    """The command-line spelling of a parameter name: ``report_path`` → ``--report``, ``output`` → ``-o``."""
+    return "-o" if param == "output" else "--" + param.removesuffix("_path").replace("_", "-")

@@ -37,11 +37,14 @@ from chain_gap._cli import (  # noqa: F401  (re-exported: tests and scripts use 
     chain_opt,
     friendly,
     lang_opt,
+    msg_lang_opt,
     no_contacts_opt,
     out_opt,
     region_opt,
     say,
     scope,
+    suffix_check,
+    top_type,
     zh_en,
 )
 
@@ -148,8 +151,9 @@ def chains() -> None:
 
 
 @chains.command("list")
+@msg_lang_opt
 @friendly
-def chains_list() -> None:
+def chains_list(lang: str | None) -> None:
     """列出内置产业链模板。List the shipped chain templates.
 
     \b
@@ -189,8 +193,9 @@ def chains_show(chain_id: str, lang: str) -> None:
 
 @chains.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@msg_lang_opt
 @friendly
-def chains_validate(files: tuple[str, ...]) -> None:
+def chains_validate(files: tuple[str, ...], lang: str | None) -> None:
     """校验模板文件（默认全部内置模板），有问题时退出码 1。
 
     Validate template files (default: all shipped templates); exit 1 on problems.
@@ -259,6 +264,7 @@ def chains_validate(files: tuple[str, ...]) -> None:
     default=None,
     help="数据日期（导出时间）YYYY-MM[-DD]；默认读文件中的导出时间。Data vintage (export date); default: the date the file states.",
 )
+@msg_lang_opt
 @friendly
 def load_cmd(
     files: tuple[str, ...],
@@ -269,6 +275,7 @@ def load_cmd(
     warnings_path: str | None,
     sheet: str | None,
     vintage: str | None,
+    lang: str | None,
 ) -> None:
     """把源文件导入数据包（不存在则创建；重复导入结果不变）。
 
@@ -322,8 +329,9 @@ def load_cmd(
     help="产业链 id（可重复）；默认全部模板。Chain id (repeatable); default all templates.",
 )
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), help="挂链打分配置 TOML。Link scoring TOML.")
+@msg_lang_opt
 @friendly
-def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None) -> None:
+def link_cmd(bundle: str, chain_ids: tuple[str, ...], config: str | None, lang: str | None) -> None:
     """把企业挂到产业链环节（挂链）并保存数据包。Attach enterprises to chain links and save the bundle.
 
     \b
@@ -356,6 +364,7 @@ def review() -> None:
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
+    callback=suffix_check(".xlsx", ".csv"),
     help="复核表 review.xlsx 或 .csv。Review sheet, .xlsx or .csv.",
 )
 @click.option("--chain", default=None, help="只导出这条产业链。Only this chain.")
@@ -378,8 +387,9 @@ def review_export(bundle: str, output: str, chain: str | None, lang: str) -> Non
 @review.command("apply")
 @bundle_arg
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@msg_lang_opt
 @friendly
-def review_apply(bundle: str, files: tuple[str, ...]) -> None:
+def review_apply(bundle: str, files: tuple[str, ...], lang: str | None) -> None:
     """导入复核结论（overrides 映射）并重新挂链使其生效。
 
     Load reviewers' decisions (overrides mapping) and re-link so they take effect.
@@ -494,7 +504,7 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None, lang: 
 
 @main.command("targets")
 @scope()
-@click.option("--top", type=int, default=None, help="只保留前 N 家。Keep the best N.")
+@click.option("--top", type=top_type, default=None, help="只保留前 N 家。Keep the best N.")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="权重配置 TOML。Weight profile TOML.")
 @click.option(
     "--filter",
