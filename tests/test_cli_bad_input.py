@@ -124,3 +124,20 @@ def test_every_command_takes_lang_as_the_main_help_promises(tmp_path):
     assert res.exit_code == 0 and "rows_in=2" in res.output and "读入" not in res.output
     res = run("load", src, "--source", "qcc", "--into", tmp_path / "b")
     assert res.exit_code == 0 and "读入 2 行" in res.output
+
+
+def test_demo_refuses_a_population_too_small_and_a_bad_chain_before_writing(tmp_path):
+    """`--n -5` was an internal error (numpy), `--n 3` ended in "old bundle not linked; run chain-gap link"."""
+    for n in ("-5", "3"):
+        line = one_line_error(run("demo", "--out", tmp_path / "d", "--n", n))
+        assert "--n" in line and n in line and "1000" in line
+    line = one_line_error(run("demo", "--out", tmp_path / "d", "--chain", "nope", "--n", "1000"))
+    assert "nope" in line
+    assert not (tmp_path / "d").exists()
+
+
+def test_demo_for_another_region_draws_that_region_densely(tmp_path):
+    """The synthetic population used to be dense only around 商丘市: `--region 阿里地区` found no firm there."""
+    res = run("demo", "--out", tmp_path / "d", "--n", "1000", "--region", "阿里地区")
+    assert res.exit_code == 0, res.output
+    assert "阿里地区 · 新能源汽车" in res.output and (tmp_path / "d" / "gaps.xlsx").exists()

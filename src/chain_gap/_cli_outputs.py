@@ -224,10 +224,20 @@ def report_cmd(
     _no_data_exit(gt)
 
 
+#: Fewest synthetic firms ``demo`` accepts: below it the region analysed may hold no firm of the chain, and
+#: the run would end in a confusing "old bundle not linked" / "no firms in the region" message.
+DEMO_MIN_N = 1000
+
+
 @main.command("demo")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
 @click.option(
-    "--n", "n", default=20_000, show_default=True, help="生成的合成企业数。Synthetic enterprises to generate."
+    "--n",
+    "n",
+    default=20_000,
+    show_default=True,
+    type=click.IntRange(min=DEMO_MIN_N),
+    help=f"生成的合成企业数（至少 {DEMO_MIN_N}）。Synthetic enterprises to generate (at least {DEMO_MIN_N}).",
 )
 @click.option("--seed", default=0, show_default=True, help="随机种子。Random seed.")
 @click.option("--region", default="411400", show_default=True, help="分析的地区（默认商丘市）。Region to analyse.")

@@ -77,16 +77,17 @@ def run(
         return zh if lang == "zh" else en
 
     out = Path(out)
+    reg = codes.resolve_region(region)  # a bad region or chain fails before anything is generated or written
+    main = load_chain(chain).id
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
-    reg = codes.resolve_region(region)
     say(t(f"生成 {n:,} 家合成企业（随机种子 {seed}）…", f"generating {n:,} synthetic enterprises (seed {seed}) …"))
-    main = load_chain(chain).id
     all_chains = tuple(dict.fromkeys([main, *list_chains()["id"]]))
     ents, supply = synth.generate(
         n=n,
         seed=seed,
         chains=all_chains,
+        focus=reg.code[:4] + "00",  # the region asked for (its city) is drawn denser, as 商丘市 is by default
         focus_boost=FOCUS_BOOST,
         chain_share=CHAIN_SHARE,
         county_spec=COUNTY_SPEC,
