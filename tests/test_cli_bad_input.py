@@ -141,3 +141,13 @@ def test_demo_for_another_region_draws_that_region_densely(tmp_path):
     res = run("demo", "--out", tmp_path / "d", "--n", "1000", "--region", "阿里地区")
     assert res.exit_code == 0, res.output
     assert "阿里地区 · 新能源汽车" in res.output and (tmp_path / "d" / "gaps.xlsx").exists()
+
+
+def test_report_previous_that_is_a_file_is_a_usage_error_not_an_internal_one(tmp_path):
+    """`--previous last.xlsx` (a file where a bundle folder belongs) was `内部错误：NotADirectoryError`, exit 70."""
+    old = firms_csv(tmp_path)
+    line = one_line_error(
+        run("report", tmp_path, "--chain", "nev", "--region", "商丘市", "--out", tmp_path / "r", "--previous", old)
+    )
+    assert "--previous" in line and "firms.csv" in line and "内部错误" not in line
+    assert not (tmp_path / "r").exists()

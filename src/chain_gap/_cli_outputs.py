@@ -176,7 +176,7 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="输出文件夹。Output folder.")
 @click.option(
     "--previous",
-    type=click.Path(exists=True),
+    type=click.Path(exists=True, file_okay=False),
     default=None,
     help="上一期数据包：报告和 Excel 加上「与上次相比」。Previous bundle: adds 与上次相比 to the report and the pack.",
 )
