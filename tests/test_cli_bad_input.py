@@ -151,3 +151,55 @@ def test_report_previous_that_is_a_file_is_a_usage_error_not_an_internal_one(tmp
     )
     assert "--previous" in line and "firms.csv" in line and "内部错误" not in line
     assert not (tmp_path / "r").exists()
+
+
+def warnings_of(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_formulas_saved_by_a_program_without_results_are_reported_not_silently_empty(tmp_path):
+    """openpyxl (and other writers that never calculate) store a formula's result as an empty ``<v/>``:
+    the name cell read as empty and the row was rejected as "no usable enterprise name" with no word
+    about the formula; a date or capital formula vanished without any warning."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "成立日期", "注册资本"])
+    ws.append(["商丘甲机械有限公司", "", "2019-01-02", "100万元"])
+    ws.append(["=A2", "", "=TODAY()", "=1/0"])
+    src = tmp_path / "export.xlsx"
+    wb.save(src)
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--warnings", tmp_path / "w.csv")
+    assert res.exit_code == 0, res.output
+    got = {(w["row"], w["field"]): w for w in warnings_of(tmp_path / "w.csv") if w["code"] == "value-formula-no-cache"}
+    assert set(got) == {("3", "企业名称"), ("3", "成立日期"), ("3", "注册资本")}
+    assert got[("3", "成立日期")]["value"].endswith("=TODAY()")
+
+
+def test_rows_on_a_hidden_sheet_are_named_in_the_warnings(tmp_path):
+    """A hidden sheet is not read, but its rows used to disappear without a warning."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["企业名称"])
+    ws.append(["商丘甲机械有限公司"])
+    hidden = wb.create_sheet("梁园区")
+    hidden.append(["企业名称"])
+    hidden.append(["商丘乙电池有限公司"])
+    hidden.sheet_state = "hidden"
+    empty_hidden = wb.create_sheet("备用")
+    empty_hidden.sheet_state = "hidden"
+    src = tmp_path / "export.xlsx"
+    wb.save(src)
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--warnings", tmp_path / "w.csv")
+    assert res.exit_code == 0 and "xlsx-sheet-ignored=1" in res.output, res.output
+    (w,) = [w for w in warnings_of(tmp_path / "w.csv") if w["code"] == "xlsx-sheet-ignored"]
+    assert w["value"] == "梁园区" and "hidden" in w["reason"] and "--sheet" in w["reason"]
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--sheet", "梁园区")
+    assert res.exit_code == 0 and "新增 1" in res.output, res.output

@@ -34,7 +34,8 @@ Codes (skips are never returned as data rows, warnings keep their row):
     A field opening a quote that never closes where it should: the row is read with the quote as a
     literal character and the rows after it are read as rows, not swallowed into one field.
 ``xlsx-sheet-ignored`` (warning)
-    A non-empty sheet of the workbook that was not read (its header differs from the one read).
+    A non-empty sheet of the workbook that was not read (its header differs from the one read, or it is
+    hidden).
 """
 
 from __future__ import annotations

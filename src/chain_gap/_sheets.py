@@ -32,9 +32,12 @@ def _sheet_table(wb: _xlsx.Workbook, sh: _xlsx.Sheet, fields: Mapping[str, Seque
     found = _xlsx.SheetRows()
     table = _tabulate(list(wb.rows(sh, found)), fields, "xlsx", None, sheet=sh.name, file=wb.file)
     header_row = table.header_row or 0
+    skipped = {i.row for i in table.skipped}
     for w in found.warnings:  # cell warnings of data rows only, named by their column
-        if w.row is None or w.row <= header_row or not _is_data_row(table, w.row):
+        if w.row is None or w.row <= header_row or w.row in skipped:
             continue
+        if not _is_data_row(table, w.row) and w.code != "value-formula-no-cache":
+            continue  # a row of uncalculated formulas only reads as blank: its warnings are all that is left
         col = _xlsx._col_index(w.field) if w.field else -1
         w.field = table.header[col] if 0 <= col < len(table.header) else w.field
         table.warnings.append(w)
@@ -198,7 +201,7 @@ def pick_sheets(
         table = full(candidates[0])
         if sheet == "*":
             table.row_sheets = [candidates[0].name] * len(table.row_numbers)
-        return table
+        return _note_hidden(table, sheets, candidates, probe, file)
     heads = [(sh, _tabulate(probe(sh), fields, fmt, None, sheet=sh.name, file=file)) for sh in candidates]
     scored = [(_header_score(t.header, fields) if t.header_row is not None else 0, sh, t) for sh, t in heads]
     best = max(score for score, _, _ in scored)
@@ -216,6 +219,27 @@ def pick_sheets(
     for sh in ignored:
         reason = f"its header differs from the one read ({table.sheet})"
         table.warnings.append(ReadIssue(file, None, "", sh.name, "xlsx-sheet-ignored", reason, sh.name))
+    return _note_hidden(table, sheets, candidates, probe, file)
+
+
+def _note_hidden(
+    table: RawTable,
+    sheets: Sequence[_xlsx.Sheet],
+    candidates: Sequence[_xlsx.Sheet],
+    probe: Callable[[_xlsx.Sheet], list[tuple[int, list[str]]]],
+    file: str,
+) -> RawTable:
+    """``table`` with an ``xlsx-sheet-ignored`` warning for each hidden sheet left unread that holds cells.
+
+    Hidden sheets are not read unless named with ``--sheet`` (they hold lookups and old copies more often
+    than data), but rows in one must not vanish without a word: the user may have hidden a county's sheet.
+    """
+    for sh in sheets:
+        if sh in candidates or not sh.hidden:
+            continue
+        if any(any(str(c).strip() for c in cells) for _, cells in probe(sh)):
+            reason = f"hidden sheet (not read; name it with --sheet {sh.name!r} to read it)"
+            table.warnings.append(ReadIssue(file, None, "", sh.name, "xlsx-sheet-ignored", reason, sh.name))
     return table
 
 

@@ -341,7 +341,9 @@ class Workbook:
                 if t == "inlineStr":
                     pass
                 elif not has_v or v is None:
-                    if has_f and not has_v:
+                    # no <v>, or an empty <v/> (openpyxl and other writers that never calculate): no
+                    # result was cached. Only a string formula (t="str") caches "" as an empty <v/>.
+                    if has_f and (not has_v or t != "str"):
                         warnings.append(
                             ReadIssue(
                                 file,
