@@ -203,3 +203,15 @@ def test_rows_on_a_hidden_sheet_are_named_in_the_warnings(tmp_path):
     assert w["value"] == "梁园区" and "hidden" in w["reason"] and "--sheet" in w["reason"]
     res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--sheet", "梁园区")
     assert res.exit_code == 0 and "新增 1" in res.output, res.output
+
+
+def test_an_empty_table_prints_a_line_not_pandas_empty_dataframe(tmp_path):
+    """`chain-gap anchors` with no 链主 printed "Empty DataFrame / Columns: [企业名称, …]" to staff."""
+    b = tmp_path / "b"
+    assert run("load", firms_csv(tmp_path), "--source", "qcc", "--into", b).exit_code == 0
+    assert run("link", b, "--chain", "nev").exit_code == 0
+    res = run("anchors", b, "--chain", "nev", "--region", "商丘市")
+    assert res.exit_code == 0, res.output
+    assert "Empty DataFrame" not in res.output and "没有符合条件的行" in res.output
+    res = run("anchors", b, "--chain", "nev", "--region", "商丘市", "--lang", "en")
+    assert "Empty DataFrame" not in res.output and "(no rows)" in res.output

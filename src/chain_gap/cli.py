@@ -71,6 +71,9 @@ def write_frame(
     from chain_gap import report
 
     out = df.rename(columns=columns) if columns else df
+    if path is None and out.empty:
+        say("（没有符合条件的行）", "(no rows)")  # not pandas' "Empty DataFrame / Columns: [...]"
+        return
     if path is None:
         yes, no = zh_en("是", "yes"), zh_en("否", "no")
         out = out.assign(**{str(c): out[c].map({True: yes, False: no}) for c in out.columns if out[c].dtype == bool})
