@@ -215,3 +215,36 @@ def test_an_empty_table_prints_a_line_not_pandas_empty_dataframe(tmp_path):
     assert "Empty DataFrame" not in res.output and "没有符合条件的行" in res.output
     res = run("anchors", b, "--chain", "nev", "--region", "商丘市", "--lang", "en")
     assert "Empty DataFrame" not in res.output and "(no rows)" in res.output
+
+
+def test_settings_files_saved_by_notepad_or_holding_nan_are_handled(tmp_path):
+    """A UTF-8 BOM (Notepad) was "Invalid statement (at line 1, column 1)"; UTF-16 an internal
+    UnicodeDecodeError (exit 70); `alpha = nan` / `inf` were taken as weights without a word."""
+    import pytest
+
+    from chain_gap import config
+
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes("\ufeffalpha = 0.3\n".encode())
+    assert config.load_targets(bom).alpha == 0.3
+    utf16 = tmp_path / "utf16.toml"
+    utf16.write_bytes("alpha = 0.3\n".encode("utf-16"))
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('[tags]\n"上市" = 3\n'.encode("gbk"))
+    for bad in (utf16, gbk):
+        with pytest.raises(config.ConfigError) as e:
+            config.load_targets(bad)
+        assert e.value.code == "config-not-utf8" and bad.name in str(e.value) and "UTF-8" in str(e.value)
+    for value in ("nan", "inf", "-inf"):
+        p = tmp_path / f"{value}.toml"
+        p.write_text(f"alpha = {value}\n", encoding="utf-8")
+        with pytest.raises(config.ConfigError) as e:
+            config.load_targets(p)
+        assert e.value.code == "config-bad-value" and "alpha" in str(e.value) and value in str(e.value)
+    b = tmp_path / "b"
+    assert run("load", firms_csv(tmp_path), "--source", "qcc", "--into", b).exit_code == 0
+    assert run("link", b, "--chain", "nev").exit_code == 0
+    line = one_line_error(run("targets", b, "--chain", "nev", "--region", "商丘市", "--weights", utf16))
+    assert "utf16.toml" in line and "UTF-8" in line and "内部错误" not in line
+    line = one_line_error(run("link", b, "--chain", "nev", "--config", gbk))
+    assert "gbk.toml" in line and "UTF-8" in line

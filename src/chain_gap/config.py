@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -39,6 +40,13 @@ errors.register(
     "config-bad-value",
     "{file}：配置项 {key} 应为{expected}，实为 {value}",
     "{file}: setting {key} must be {expected_en}, got {value}",
+)
+
+
+errors.register(
+    "config-not-utf8",
+    "{file}：不是 UTF-8 文本（第 {offset} 个字节无法解码）；请另存为 UTF-8 编码",
+    "{file}: not UTF-8 text (byte {offset} cannot be decoded); save it as UTF-8",
 )
 
 
@@ -312,8 +320,12 @@ def _read_toml(source: Source, default_name: str) -> tuple[dict[str, Any], str]:
         return dict(source), "<settings>"
     p = Path(source)
     try:
-        with open(p, "rb") as fh:
-            return tomllib.load(fh), str(p)
+        raw = p.read_bytes()
+        # Windows Notepad saves "UTF-8" with a byte-order mark, which TOML does not allow: drop it
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        return tomllib.loads(text), str(p)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(code="config-not-utf8", file=str(p), offset=exc.start + 1) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(code="config-unreadable", file=str(p), detail=str(exc)) from None
     except OSError as exc:
@@ -347,7 +359,8 @@ def _coerce(value: Any, typ: Any, where: str, key: str) -> Any:
             raise bad
         return int(value)
     if typ is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        # nan / inf are valid TOML floats but no weight or threshold: every comparison with nan is False
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise bad
         return float(value)
     if typ is str:
