@@ -207,6 +207,80 @@ def inferred_note(level: str, share: float) -> str:
     )
 
 
+def coverage_banner(
+    *,
+    level: str,
+    level_ok: bool,
+    level_coverage: float,
+    national_firms: int,
+    no_data_links: int,
+    inferred_share: float,
+    inactive: int,
+) -> tuple[str, str]:
+    """The coverage banner of a gap table, as a (Chinese, English) pair built from the same numbers.
+
+    One sentence per fact, joined with "；" / "; ": the level the data cannot judge at (every link
+    无数据), else the links no firm nationally is linked to, then the share of inferred codes
+    (:func:`inferred_note`) and the delisted / deregistered firms left out. ``("", "")`` when none
+    applies (every link has firms nationally, stated codes, no inactive firm): nothing to say.
+
+    Parameters
+    ----------
+    level : str
+        The region level of the analysis (``province``, ``city``, ``county``).
+    level_ok : bool
+        Whether the level's coverage reaches ``[data] min_level_coverage`` of gaps.toml.
+    level_coverage : float
+        Share of the located firms whose code reaches ``level``.
+    national_firms : int
+        Firms linked to the chain nationally (the ones a link can be judged by).
+    no_data_links : int
+        Links no firm nationally is linked to.
+    inferred_share : float
+        Share of the firms located at ``level`` whose code is inferred.
+    inactive : int
+        Delisted / deregistered / revoked firms left out.
+
+    Returns
+    -------
+    tuple of str
+        ``(zh, en)``; the renderers show the one of the language in force (``chain_gap.render.text.banner``).
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    if not level_ok:
+        zh.append(
+            f"数据中仅{level_coverage:.0%}的企业定位到{LEVEL_LABELS['zh'].get(level, level)}级，"
+            "无法在该级别判断缺口（全部环节为“无数据”）；请在省级分析或补充企业地址"
+        )
+        en.append(
+            f"only {level_coverage:.0%} of the firms in the data are located to {LEVEL_LABELS['en'].get(level, level)} "
+            "level, too few to judge gaps there (every link is 'no data'); analyse the province or add firms' addresses"
+        )
+    elif no_data_links:
+        zh.append(f"全国仅{national_firms}家企业可挂链，{no_data_links}个环节全国无企业挂链（无数据，不作诊断）")
+        en.append(
+            f"only {national_firms} firms nationally are linked to this chain; {no_data_links} links have no linked "
+            "firm anywhere (no data, not diagnosed)"
+        )
+    inferred = inferred_note(level, inferred_share)
+    if inferred:
+        zh.append(inferred)
+        en.append(
+            f"{inferred_share:.0%} of the {LEVEL_LABELS['en'].get(level, 'region')}-level locations are inferred "
+            "(the place name heading the firm's legal name, the exchange's area), not registered addresses; "
+            "the region_inferred column of the firm table names the rule"
+        )
+    if inactive:
+        zh.append(f"已剔除{inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）")
+        en.append(
+            f"{inactive} delisted / deregistered / revoked firms left out (neither counted as local firms "
+            "nor proposed as targets)"
+        )
+    text_en = "; ".join(en)
+    return "；".join(zh), (text_en[:1].upper() + text_en[1:])
+
+
 def target_reason(r: Any, region_name: str) -> str:
     """The reason one candidate firm is on the target list (Chinese, the numbers cited).
 
