@@ -259,10 +259,11 @@ def coverage_banner(
         )
     elif no_data_links:
         zh.append(f"全国仅{national_firms}家企业可挂链，{no_data_links}个环节全国无企业挂链（无数据，不作诊断）")
-        en.append(
-            f"only {national_firms} firms nationally are linked to this chain; {no_data_links} links have no linked "
-            "firm anywhere (no data, not diagnosed)"
+        firms = (
+            f"{national_firms} firm nationally is" if national_firms == 1 else f"{national_firms} firms nationally are"
         )
+        links = f"{no_data_links} link has" if no_data_links == 1 else f"{no_data_links} links have"
+        en.append(f"only {firms} linked to this chain; {links} no linked firm anywhere (no data, not diagnosed)")
     inferred = inferred_note(level, inferred_share)
     if inferred:
         zh.append(inferred)
