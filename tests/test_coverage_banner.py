@@ -204,3 +204,30 @@ def test_a_hostile_banner_is_text_in_every_html_page(tmp_path):
         page = paths[key].read_text(encoding="utf-8")
         assert "<img src=x" not in page, key
         assert "&lt;img src=x" in page, key
+
+
+# ---------------------------------------------------------------- the division of labour
+
+
+def test_portfolio_banner_has_an_english_twin_shown_under_en(tmp_path):
+    import networkx as nx
+    from factories import add_firm
+
+    from chain_gap import portfolio
+    from chain_gap.chains import add_to_graph
+    from chain_gap.report_portfolio import write_portfolio
+
+    G = nx.MultiDiGraph()
+    add_to_graph(G, toy_chain())
+    for i in range(40):  # firms located to provinces only: no county can be judged
+        add_firm(G, f"Q{i}", ["410000", "420000", "440000"][i % 3], link="cell" if i % 4 == 0 else None)
+    pf = portfolio.portfolio(G, "商丘市", chains=[toy_chain(), "food"])  # food: never linked
+    zh, en = banner_pair(pf, "banner")
+    assert "无法在该级别判断分工" in zh and "尚未挂链" in zh
+    assert en.startswith("Only 0% of the firms in the data are located to county level (below 50%)")
+    assert "these chains are not linked yet" in en and not CJK.search(en), en
+    for lang, text in (("zh", zh), ("en", en)):
+        paths = write_portfolio(G, "商丘市", tmp_path / lang, chains=[toy_chain().path, "food"], lang=lang)
+        for key in ("portfolio_page", "catalogue_page"):
+            got = _div(paths[key].read_text(encoding="utf-8"), 'id="no-data"')
+            assert got == text, (lang, key)

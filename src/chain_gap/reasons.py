@@ -282,6 +282,73 @@ def coverage_banner(
     return "；".join(zh), (text_en[:1].upper() + text_en[1:])
 
 
+def portfolio_banner(
+    *,
+    level: str,
+    min_level_coverage: float,
+    bad_level: list[tuple[str, str, float]],
+    no_chain: list[tuple[str, str]],
+    left_out: list[tuple[str, str, int]],
+    unlinked: list[tuple[str, str]],
+) -> tuple[str, str]:
+    """The no-data banner of a county division of labour, as a (Chinese, English) pair from the same facts.
+
+    Parameters
+    ----------
+    level : str
+        The units' level (``county`` or ``city``).
+    min_level_coverage : float
+        ``[data] min_level_coverage`` of gaps.toml.
+    bad_level : list of (name, name_en, coverage)
+        Chains whose level coverage is below the floor.
+    no_chain : list of (name, name_en)
+        Chains no firm nationally is linked to.
+    left_out : list of (name, name_en, links)
+        Chains with links no firm nationally is linked to, and how many.
+    unlinked : list of (name, name_en)
+        Chains the graph was never linked to.
+
+    Returns
+    -------
+    tuple of str
+        ``(zh, en)``; ``("", "")`` when none applies.
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    if bad_level:
+        cov = min(c for _, _, c in bad_level)
+        zh.append(
+            f"数据中仅{cov:.0%}的企业定位到{LEVEL_LABELS['zh'].get(level, level)}级（低于{min_level_coverage:.0%}），"
+            f"无法在该级别判断分工：{len(bad_level)}条产业链为“无数据”"
+        )
+        en.append(
+            f"only {cov:.0%} of the firms in the data are located to {LEVEL_LABELS['en'].get(level, level)} level "
+            f"(below {min_level_coverage:.0%}), too few to judge the division of labour there: "
+            f"{len(bad_level)} chain{'s' if len(bad_level) != 1 else ''} 'no data'"
+        )
+    if no_chain:
+        zh.append("以下产业链全国无企业挂链（无数据，不作判断）：" + "、".join(n for n, _ in no_chain))
+        en.append(
+            "no firm nationally is linked to these chains (no data, not judged): " + ", ".join(e for _, e in no_chain)
+        )
+    if left_out:
+        zh.append(
+            "全国无企业挂链的环节不计入S和F（权重在其余环节中重新归一）："
+            + "、".join(f"{n}{k}个" for n, _, k in left_out)
+        )
+        en.append(
+            "links no firm nationally is linked to are left out of S and F (weights renormalised over the rest): "
+            + ", ".join(f"{e} {k}" for _, e, k in left_out)
+        )
+    if unlinked:
+        zh.append("以下产业链尚未挂链（无数据；请先运行 chain-gap link）：" + "、".join(n for n, _ in unlinked))
+        en.append(
+            "these chains are not linked yet (no data; run chain-gap link first): " + ", ".join(e for _, e in unlinked)
+        )
+    text_en = "; ".join(en)
+    return "；".join(zh), (text_en[:1].upper() + text_en[1:])
+
+
 def target_reason(r: Any, region_name: str) -> str:
     """The reason one candidate firm is on the target list (Chinese, the numbers cited).
 

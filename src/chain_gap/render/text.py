@@ -196,7 +196,7 @@ def fmt_money(v: Any, lang: str) -> str:
     return f"CNY {m:,.1f} m" if abs(m) >= 10 else f"CNY {m:,.2f} m"
 
 
-def banner_pair(table: Any) -> tuple[str, str]:
+def banner_pair(table: Any, key: str = "coverage_banner") -> tuple[str, str]:
     """The coverage banner of a gap table (or target list) as ``(zh, en)``; ``("", "")`` when there is none.
 
     The sentences are built once, from the table's numbers, by :func:`chain_gap.reasons.coverage_banner`
@@ -209,18 +209,21 @@ def banner_pair(table: Any) -> tuple[str, str]:
     ----------
     table : pandas.DataFrame or mapping
         A gap table / target list (its ``attrs`` are read), or its attrs.
+    key : str
+        The attr of the Chinese sentence (its English twin is ``key + "_en"``): ``"banner"`` for a
+        division of labour (:func:`chain_gap.reasons.portfolio_banner`) and its catalogue.
 
     Returns
     -------
     tuple of str
     """
     attrs = getattr(table, "attrs", table) or {}
-    zh = text(attrs.get("coverage_banner"))
-    en = text(attrs.get("coverage_banner_en")) or zh
+    zh = text(attrs.get(key))
+    en = text(attrs.get(key + "_en")) or zh
     return zh, en
 
 
-def banner(table: Any, lang: str) -> str:
+def banner(table: Any, lang: str, key: str = "coverage_banner") -> str:
     """The coverage banner of ``table`` in ``lang`` (``"zh"`` or ``"en"``); ``""`` when there is none.
 
     Parameters
@@ -229,12 +232,14 @@ def banner(table: Any, lang: str) -> str:
         A gap table / target list, or its attrs.
     lang : str
         ``"zh"`` or ``"en"``.
+    key : str
+        As for :func:`banner_pair`.
 
     Returns
     -------
     str
     """
-    zh, en = banner_pair(table)
+    zh, en = banner_pair(table, key)
     return en if lang == "en" else zh
 
 
