@@ -37,11 +37,14 @@ def say(zh: str, en: str, *, err: bool = True) -> None:
 
 def _no_data_exit(t: Any) -> None:
     """Say so and exit with EXIT_NO_DATA when a table was asked at a level the data do not hold."""
+    from chain_gap.render.text import banner_pair
+
+    zh, en = banner_pair(t)
     if t.attrs.get("level_has_data") is False:
-        say(f"无数据：{t.attrs.get('coverage_banner', '')}", f"No data: {t.attrs.get('coverage_banner', '')}")
+        say(f"无数据：{zh}", f"No data: {en}")
         sys.exit(EXIT_NO_DATA)
-    if t.attrs.get("coverage_banner"):
-        say(f"注意：{t.attrs['coverage_banner']}", f"Note: {t.attrs['coverage_banner']}")
+    if zh:
+        say(f"注意：{zh}", f"Note: {en}")
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

@@ -137,9 +137,11 @@ def portfolio_cmd(
             click.echo(m.where(m.notna(), "—").to_string())
         for r in pf.overlaps.itertuples():
             click.echo(("▲ " if r.risk else "· ") + (r.suggestion if lang == "zh" else r.suggestion_en))
-    banner = pf.attrs.get("banner")
+    from chain_gap.render.text import banner_pair
+
+    zh, en = banner_pair(pf, "banner")
     if pf.attrs.get("level_has_data") is False:
-        say(f"无数据：{banner}", f"No data: {banner}")
+        say(f"无数据：{zh}", f"No data: {en}")
         sys.exit(EXIT_NO_DATA)
-    if banner:
-        say(f"注意：{banner}", f"Note: {banner}")
+    if zh:
+        say(f"注意：{zh}", f"Note: {en}")

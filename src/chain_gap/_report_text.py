@@ -12,6 +12,7 @@ import pandas as pd
 
 from chain_gap import frames
 from chain_gap.render.notes import vintage
+from chain_gap.render.text import banner
 from chain_gap.vocab import TARGET_ACTIONS
 
 #: What each output of a report is, as the CLI lists them (output name → zh, en); other names print as they are.
@@ -148,6 +149,9 @@ def overview(
             or ("无" if zh else "none"),
         ),
     ]
+    coverage = banner(gaps_table, lang)
+    if coverage:  # links without data nationally, a level the data cannot judge, inferred codes, firms left out
+        rows.insert(3, ("数据覆盖" if zh else "Data coverage", coverage))
     todo = gaps_table[gaps_table["action"].isin(TARGET_ACTIONS)].sort_values("priority", ascending=False).head(top)
     for i, r in enumerate(frames.rows(todo), 1):
         first = str(r.reasons or "").split("；")[0] if zh else str(r.reasons or "").split("; ")[0]

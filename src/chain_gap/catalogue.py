@@ -209,6 +209,7 @@ def catalogue(
             "skipped_no_data": skipped,
             "config": pcfg.as_dict(),
             "banner": pf.attrs.get("banner", ""),
+            "banner_en": pf.attrs.get("banner_en", ""),
         }
     )
     return out

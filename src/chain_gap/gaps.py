@@ -35,7 +35,6 @@ from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
 ACTIVITIES = ACTIVITY_LABELS["zh"]
 VERDICT_ZH = VERDICT_LABELS["zh"]
 ACTION_ZH = ACTION_LABELS["zh"]
-LEVEL_ZH = {"province": "省", "city": "市", "county": "县区"}
 
 
 def load_config(path: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -263,20 +262,15 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     ]
     out["basis"] = [reasons.gap_basis(r, activity=ctx.activity, cfg=cfg) for r in frames.rows(out)]
     n_nodata = int((out["national"] == 0).sum())
-    banner = ""
-    if not level_ok:
-        banner = (
-            f"数据中仅{ctx.level_coverage:.0%}的企业定位到{LEVEL_ZH.get(reg.level, reg.level)}级，"
-            f"无法在该级别判断缺口（全部环节为“无数据”）；请在省级分析或补充企业地址"
-        )
-    elif n_nodata:
-        banner = f"全国仅{ctx.national_firms}家企业可挂链，{n_nodata}个环节全国无企业挂链（无数据，不作诊断）"
-    inferred = reasons.inferred_note(reg.level, ctx.level_inferred)
-    if inferred:
-        banner = f"{banner}；{inferred}" if banner else inferred
-    if ctx.inactive:
-        note = f"已剔除{ctx.inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）"
-        banner = f"{banner}；{note}" if banner else note
+    banner, banner_en = reasons.coverage_banner(
+        level=reg.level,
+        level_ok=level_ok,
+        level_coverage=ctx.level_coverage,
+        national_firms=ctx.national_firms,
+        no_data_links=n_nodata,
+        inferred_share=ctx.level_inferred,
+        inactive=ctx.inactive,
+    )
     out.attrs.update(
         {
             "activity": ctx.activity,
@@ -293,6 +287,7 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "national_firms": ctx.national_firms,
             "no_data_links": n_nodata,
             "coverage_banner": banner,
+            "coverage_banner_en": banner_en,
             "inactive_excluded": ctx.inactive,
             "config": cfg.as_dict(),  # the settings in force, so notes and pages state the ones this table used
         }

@@ -33,7 +33,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, metrics
+from chain_gap import codes, frames, metrics, reasons
 from chain_gap._gapctx import GapError, _Context, _lq_all
 from chain_gap.chains import ChainSpec, list_chains, load_chain
 from chain_gap.config import GapsConfig, PortfolioConfig, load_gaps, load_portfolio
@@ -417,11 +417,8 @@ def portfolio(
     unit_df = pd.DataFrame(unit_rows)
     present = {(u, c): links for c, info in infos.items() for u, links in cast(dict, info.get("present", {})).items()}
     overlaps, roles = _overlaps(scores, present, specs, pcfg)
-    attrs = _attrs(reg, level, activity, pcfg, gcfg, specs, infos, scores)
-    if unlinked:
-        note = "以下产业链尚未挂链（无数据；请先运行 chain-gap link）：" + "、".join(s.name for s in unlinked)
-        attrs["banner"] = "；".join(x for x in (attrs["banner"], note) if x)
-        attrs["no_data_chains"] += [s.id for s in unlinked if s.id not in attrs["no_data_chains"]]
+    attrs = _attrs(reg, level, activity, pcfg, gcfg, specs, infos, scores, unlinked)
+    attrs["no_data_chains"] += [s.id for s in unlinked if s.id not in attrs["no_data_chains"]]
     return Portfolio(scores, unit_df, overlaps, roles, attrs, contexts)
 
 
@@ -641,31 +638,24 @@ def _attrs(
     specs: list[ChainSpec],
     infos: Mapping[str, Mapping[str, Any]],
     scores: pd.DataFrame,
+    unlinked: list[ChainSpec],
 ) -> dict[str, Any]:
-    level_zh = {"county": "县区", "city": "市"}[level]
     bad_level = [s for s in specs if not infos[s.id]["level_ok"]]
     no_chain = [
         s for s in specs if infos[s.id]["level_ok"] and not infos[s.id]["links_seen"] and "present" in infos[s.id]
     ]
-    banner = []
-    if bad_level:
-        cov = min(float(infos[s.id]["level_coverage"]) for s in bad_level)
-        banner.append(
-            f"数据中仅{cov:.0%}的企业定位到{level_zh}级（低于{gcfg.data.min_level_coverage:.0%}），"
-            f"无法在该级别判断分工：{len(bad_level)}条产业链为“无数据”"
-        )
-    if no_chain:
-        banner.append("以下产业链全国无企业挂链（无数据，不作判断）：" + "、".join(s.name for s in no_chain))
-    left = {
-        s.name: int(infos[s.id]["links_left_out"])
-        for s in specs
-        if infos[s.id]["links_left_out"] and infos[s.id]["links_seen"]
-    }
-    if left:
-        banner.append(
-            "全国无企业挂链的环节不计入S和F（权重在其余环节中重新归一）："
-            + "、".join(f"{k}{v}个" for k, v in left.items())
-        )
+    banner, banner_en = reasons.portfolio_banner(
+        level=level,
+        min_level_coverage=gcfg.data.min_level_coverage,
+        bad_level=[(s.name, s.name_en, float(infos[s.id]["level_coverage"])) for s in bad_level],
+        no_chain=[(s.name, s.name_en) for s in no_chain],
+        left_out=[
+            (s.name, s.name_en, int(infos[s.id]["links_left_out"]))
+            for s in specs
+            if infos[s.id]["links_left_out"] and infos[s.id]["links_seen"]
+        ],
+        unlinked=[(s.name, s.name_en) for s in unlinked],
+    )
     return {
         "area": reg.code,
         "area_name": reg.name,
@@ -674,7 +664,8 @@ def _attrs(
         "activity_zh": ACTIVITY_LABELS["zh"][activity],
         "config": pcfg.as_dict(),
         "gaps_data": {"min_level_coverage": gcfg.data.min_level_coverage},
-        "banner": "；".join(banner),
+        "banner": banner,
+        "banner_en": banner_en,
         "no_data_chains": [s.id for s in bad_level + no_chain],
         "level_has_data": not bad_level or len(bad_level) < len(specs),
         "chains": [s.id for s in specs],

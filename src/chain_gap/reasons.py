@@ -207,6 +207,148 @@ def inferred_note(level: str, share: float) -> str:
     )
 
 
+def coverage_banner(
+    *,
+    level: str,
+    level_ok: bool,
+    level_coverage: float,
+    national_firms: int,
+    no_data_links: int,
+    inferred_share: float,
+    inactive: int,
+) -> tuple[str, str]:
+    """The coverage banner of a gap table, as a (Chinese, English) pair built from the same numbers.
+
+    One sentence per fact, joined with "；" / "; ": the level the data cannot judge at (every link
+    无数据), else the links no firm nationally is linked to, then the share of inferred codes
+    (:func:`inferred_note`) and the delisted / deregistered firms left out. ``("", "")`` when none
+    applies (every link has firms nationally, stated codes, no inactive firm): nothing to say.
+
+    Parameters
+    ----------
+    level : str
+        The region level of the analysis (``province``, ``city``, ``county``).
+    level_ok : bool
+        Whether the level's coverage reaches ``[data] min_level_coverage`` of gaps.toml.
+    level_coverage : float
+        Share of the located firms whose code reaches ``level``.
+    national_firms : int
+        Firms linked to the chain nationally (the ones a link can be judged by).
+    no_data_links : int
+        Links no firm nationally is linked to.
+    inferred_share : float
+        Share of the firms located at ``level`` whose code is inferred.
+    inactive : int
+        Delisted / deregistered / revoked firms left out.
+
+    Returns
+    -------
+    tuple of str
+        ``(zh, en)``; the renderers show the one of the language in force (``chain_gap.render.text.banner``).
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    if not level_ok:
+        zh.append(
+            f"数据中仅{level_coverage:.0%}的企业定位到{LEVEL_LABELS['zh'].get(level, level)}级，"
+            "无法在该级别判断缺口（全部环节为“无数据”）；请在省级分析或补充企业地址"
+        )
+        en.append(
+            f"only {level_coverage:.0%} of the firms in the data are located to {LEVEL_LABELS['en'].get(level, level)} "
+            "level, too few to judge gaps there (every link is 'no data'); analyse the province or add firms' addresses"
+        )
+    elif no_data_links:
+        zh.append(f"全国仅{national_firms}家企业可挂链，{no_data_links}个环节全国无企业挂链（无数据，不作诊断）")
+        firms = (
+            f"{national_firms} firm nationally is" if national_firms == 1 else f"{national_firms} firms nationally are"
+        )
+        links = f"{no_data_links} link has" if no_data_links == 1 else f"{no_data_links} links have"
+        en.append(f"only {firms} linked to this chain; {links} no linked firm anywhere (no data, not diagnosed)")
+    inferred = inferred_note(level, inferred_share)
+    if inferred:
+        zh.append(inferred)
+        en.append(
+            f"{inferred_share:.0%} of the {LEVEL_LABELS['en'].get(level, 'region')}-level locations are inferred "
+            "(the place name heading the firm's legal name, the exchange's area), not registered addresses; "
+            "the region_inferred column of the firm table names the rule"
+        )
+    if inactive:
+        zh.append(f"已剔除{inactive}家已退市/注销/吊销企业（不计入本地企业，也不作为招商目标）")
+        en.append(
+            f"{inactive} delisted / deregistered / revoked firms left out (neither counted as local firms "
+            "nor proposed as targets)"
+        )
+    text_en = "; ".join(en)
+    return "；".join(zh), (text_en[:1].upper() + text_en[1:])
+
+
+def portfolio_banner(
+    *,
+    level: str,
+    min_level_coverage: float,
+    bad_level: list[tuple[str, str, float]],
+    no_chain: list[tuple[str, str]],
+    left_out: list[tuple[str, str, int]],
+    unlinked: list[tuple[str, str]],
+) -> tuple[str, str]:
+    """The no-data banner of a county division of labour, as a (Chinese, English) pair from the same facts.
+
+    Parameters
+    ----------
+    level : str
+        The units' level (``county`` or ``city``).
+    min_level_coverage : float
+        ``[data] min_level_coverage`` of gaps.toml.
+    bad_level : list of (name, name_en, coverage)
+        Chains whose level coverage is below the floor.
+    no_chain : list of (name, name_en)
+        Chains no firm nationally is linked to.
+    left_out : list of (name, name_en, links)
+        Chains with links no firm nationally is linked to, and how many.
+    unlinked : list of (name, name_en)
+        Chains the graph was never linked to.
+
+    Returns
+    -------
+    tuple of str
+        ``(zh, en)``; ``("", "")`` when none applies.
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    if bad_level:
+        cov = min(c for _, _, c in bad_level)
+        zh.append(
+            f"数据中仅{cov:.0%}的企业定位到{LEVEL_LABELS['zh'].get(level, level)}级（低于{min_level_coverage:.0%}），"
+            f"无法在该级别判断分工：{len(bad_level)}条产业链为“无数据”"
+        )
+        en.append(
+            f"only {cov:.0%} of the firms in the data are located to {LEVEL_LABELS['en'].get(level, level)} level "
+            f"(below {min_level_coverage:.0%}), too few to judge the division of labour there: "
+            f"{len(bad_level)} chain{'s' if len(bad_level) != 1 else ''} 'no data'"
+        )
+    if no_chain:
+        zh.append("以下产业链全国无企业挂链（无数据，不作判断）：" + "、".join(n for n, _ in no_chain))
+        en.append(
+            "no firm nationally is linked to these chains (no data, not judged): " + ", ".join(e for _, e in no_chain)
+        )
+    if left_out:
+        zh.append(
+            "全国无企业挂链的环节不计入S和F（权重在其余环节中重新归一）："
+            + "、".join(f"{n}{k}个" for n, _, k in left_out)
+        )
+        en.append(
+            "links no firm nationally is linked to are left out of S and F (weights renormalised over the rest): "
+            + ", ".join(f"{e} {k}" for _, e, k in left_out)
+        )
+    if unlinked:
+        zh.append("以下产业链尚未挂链（无数据；请先运行 chain-gap link）：" + "、".join(n for n, _ in unlinked))
+        en.append(
+            "these chains are not linked yet (no data; run chain-gap link first): " + ", ".join(e for _, e in unlinked)
+        )
+    text_en = "; ".join(en)
+    return "；".join(zh), (text_en[:1].upper() + text_en[1:])
+
+
 def target_reason(r: Any, region_name: str) -> str:
     """The reason one candidate firm is on the target list (Chinese, the numbers cited).
 

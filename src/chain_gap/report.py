@@ -53,6 +53,7 @@ from chain_gap.render.sheets import (
     sheet_name,
     target_sheet,
 )
+from chain_gap.render.text import banner
 
 __all__ = [
     "ATTRIBUTION",
@@ -506,7 +507,9 @@ def write_outputs(
         ),
         (
             ("atlas",),
-            lambda: write_atlas(G, spec, str(gt["region"].iloc[0]), outd / "atlas.html", lang=lang),
+            lambda: write_atlas(
+                G, spec, str(gt["region"].iloc[0]), outd / "atlas.html", lang=lang, coverage=banner(gt, lang)
+            ),
         ),
         (
             ("briefing",),

@@ -68,6 +68,7 @@ def write_atlas(
     peer_regions: Iterable[str] | None = None,
     targets_table: pd.DataFrame | None = None,
     lang: str = "zh",
+    coverage: str = "",
 ) -> Path:
     """Write the standalone map page (one self-contained HTML file; no script, no network).
 
@@ -95,6 +96,9 @@ def write_atlas(
         Ranked targets of ``region`` (for ``metric="targets"``), computed when missing.
     lang : str
         ``"zh"`` (default) or ``"en"``.
+    coverage : str
+        The region's coverage banner in ``lang`` (``chain_gap.render.text.banner`` of its gap table),
+        shown under the title; ``""`` shows none.
 
     Returns
     -------
@@ -127,6 +131,7 @@ def write_atlas(
         synthetic=bool(G.graph.get("synthetic")),
         vintage=vintage(G) or "",
         csp=REPORT_CSP,
+        coverage=coverage,
     )
     return write_html(html, path)
 

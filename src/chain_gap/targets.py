@@ -390,6 +390,7 @@ def rank(
                 "region": comp.region.code,
                 "level_has_data": comp.gaps.attrs.get("level_has_data", True),
                 "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
+                "coverage_banner_en": comp.gaps.attrs.get("coverage_banner_en", ""),
             }
         )
         return out
@@ -429,6 +430,7 @@ def rank(
             "chain_name": comp.chain.name,
             "level_has_data": comp.gaps.attrs.get("level_has_data", True),
             "coverage_banner": comp.gaps.attrs.get("coverage_banner", ""),
+            "coverage_banner_en": comp.gaps.attrs.get("coverage_banner_en", ""),
             "side_lines_left_out": comp.side_lines_left_out,
         }
     )

@@ -307,6 +307,7 @@ ATLAS_CSS = """
 body{font-family:@FONT@;margin:0;background:#fafafa;color:#1f2328}
 main{max-width:1100px;margin:0 auto;padding:16px 24px;background:#fff}
 h1{font-size:22px;margin:8px 0}.meta{color:#57606a;font-size:13px}
+.coverage{background:#eef4fb;border-left:4px solid #4a78b4;color:#1f3a5f;font-size:13px;padding:5px 10px;margin:6px 0}
 .synthetic{background:#fff4ce;border:1px solid #e0b400;padding:6px 10px;margin:8px 0;font-weight:bold}
 .atlas-legend{margin:8px 0;font-size:13px}.atlas-legend .sketch{background:#24292f;color:#fff;padding:2px 8px;border-radius:3px}
 .chip{display:inline-block;margin:0 8px 4px 0}.chip i{display:inline-block;width:14px;height:12px;margin-right:4px;vertical-align:-1px}
@@ -315,6 +316,13 @@ h1{font-size:22px;margin:8px 0}.meta{color:#57606a;font-size:13px}
 th,td{border:1px solid #d0d7de;padding:3px 6px}th{background:#f6f8fa}td.num{text-align:right}
 footer{color:#8c959f;font-size:12px;margin-top:16px}
 """.replace("@FONT@", FONT_STACK.replace('"', "'"))
+
+
+def _coverage_html(coverage: str, lang: str) -> str:
+    if not coverage:
+        return ""
+    label = "数据覆盖：" if lang == "zh" else "Data coverage: "
+    return f'<div class="coverage" id="coverage" role="note">ⓘ {escape(label + coverage)}</div>'
 
 
 def atlas_page(
@@ -328,8 +336,13 @@ def atlas_page(
     synthetic: bool = False,
     vintage: str = "",
     csp: str = "",
+    coverage: str = "",
 ) -> str:
-    """The standalone map page: title, 示意图 statement, map, benchmarking and the values table."""
+    """The standalone map page: title, 示意图 statement, map, benchmarking and the values table.
+
+    ``coverage`` is the gap table's coverage banner in ``lang`` (``chain_gap.render.text.banner``),
+    shown under the title when not empty.
+    """
     t = MAP_TEXT[lang]
     title = title_of(vals, scope_name, lang)
     banner = ""
@@ -351,6 +364,7 @@ def atlas_page(
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="generator" content="chain-gap">'
         f"<title>{escape(title)}</title><style>{ATLAS_CSS}</style></head><body><main>{banner}"
         f'<h1 id="atlas-title">{escape(title)}</h1><div class="meta">{escape(meta)}</div>'
+        + _coverage_html(coverage, lang)
         + section_html(vals, bounds, scope_name=scope_name, lang=lang, focus=focus, bench=bench, heading=None)
         + f'<h2 id="regions-title">{escape(t["regions_table"])}</h2>{regions_table(vals, lang)}'
         f"<footer>{escape(t['footer'])}</footer></main></body></html>"

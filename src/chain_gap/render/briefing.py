@@ -19,7 +19,7 @@ import pandas as pd
 
 from chain_gap.labels import ACTION_LABELS, VERDICT_COLORS, VERDICT_LABELS, VERDICTS
 from chain_gap.render.fonts import FontError, cjk_font
-from chain_gap.render.text import fmt_pct, is_missing
+from chain_gap.render.text import banner, fmt_pct, is_missing
 
 __all__ = ["BRIEF_TEXT", "briefing_pdf", "pdf_font", "write_briefing"]
 
@@ -28,6 +28,7 @@ BRIEF_TEXT = {
         "title": "{region}{chain}产业链招商简报",
         "meta": "地区代码 {code} · 数据时点：{vintage} · 末级环节 {n} 个 · 生成：chain-gap",
         "synthetic": "合成演示数据：企业与数字均为程序生成，不代表真实情况",
+        "coverage": "数据覆盖：",
         "c": "链条完整度 C",
         "wc": "加权完整度 WC",
         "sc": "供给加权完整度 SC",
@@ -43,6 +44,7 @@ BRIEF_TEXT = {
         "title": "{chain} chain · {region}: investment briefing",
         "meta": "Region {code} · data vintage: {vintage} · {n} leaf links · made with chain-gap",
         "synthetic": "Synthetic demo data: firms and numbers are generated, not real",
+        "coverage": "Data coverage: ",
         "c": "Completeness C",
         "wc": "Weighted WC",
         "sc": "Supply-weighted SC",
@@ -144,6 +146,15 @@ def briefing_pdf(
     pdf.cell(inner, 5, _fit(pdf, meta, inner))
     pdf.set_text_color(31, 35, 40)
     y += 7
+    coverage = banner(gt, lang)
+    if coverage:  # the whole sentence, wrapped: cut short it would hide which links have no data
+        pdf.set_font("cjk", size=8.5)
+        pdf.set_fill_color(238, 244, 251)
+        pdf.set_text_color(31, 58, 95)
+        pdf.set_xy(_M, y)
+        pdf.multi_cell(inner, 4.4, t["coverage"] + " ".join(coverage.split()), fill=True, padding=(1, 2))
+        pdf.set_text_color(31, 35, 40)
+        y = pdf.get_y() + 2
     # headline numbers
     cards = [("c", summary["c"]), ("wc", summary["wc"]), ("sc", summary["sc"])]
     cw = (inner - 8) / 3

@@ -47,7 +47,7 @@ from chain_gap.render.map_nodes import aggregate, firm_lists, leaf_node, target_
 from chain_gap.render.map_text import HEADER_ONLY, MAP_TEXT
 from chain_gap.render.notes import settings
 from chain_gap.render.style import FONT_STACK
-from chain_gap.render.text import text
+from chain_gap.render.text import banner, text
 from chain_gap.vocab import TARGET_ACTIONS
 
 __all__ = ["chain_map"]
@@ -325,6 +325,7 @@ def chain_map(
         t=t,
         p=_PUNCT[lang],
         synthetic=synthetic,
+        coverage=banner(gaps, lang),
         region=text(first["region"]),
         region_name=region_name,
         chain_name=chain_label,

@@ -30,7 +30,7 @@ from chain_gap.render import templates
 from chain_gap.render.excel import ReportError
 from chain_gap.render.notes import settings
 from chain_gap.render.style import text_color
-from chain_gap.render.text import fmt_pct, is_missing, level_text
+from chain_gap.render.text import banner, fmt_pct, is_missing, level_text
 
 __all__ = ["REPORT_CSP", "REPORT_TEXT", "report_page"]
 
@@ -39,6 +39,7 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "title": "{region} · {chain}产业链诊断报告",
         "meta": "地区代码 {code} · 数据时点：{vintage} · 活动变量：{activity} · 末级环节 {n} 个",
         "synthetic": "合成演示数据 —— 企业与数字均为程序生成，不代表真实情况 · synthetic demo data",
+        "coverage": "数据覆盖：",
         "key_numbers": "核心指标",
         "c": "链条完整度 C",
         "c_note": "{present}/{n} 个末级环节本地有生产企业",
@@ -81,6 +82,7 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "title": "{chain} chain diagnosis · {region}",
         "meta": "Region {code} · data vintage: {vintage} · activity: {activity} · {n} leaf links",
         "synthetic": "Synthetic demo data — firms and numbers are generated, not real · 合成演示数据",
+        "coverage": "Data coverage: ",
         "key_numbers": "Key numbers",
         "c": "Completeness C",
         "c_note": "{present} of {n} leaf links have a local producer",
@@ -338,6 +340,7 @@ def report_page(
         title=title,
         t=t,
         synthetic=synthetic,
+        coverage=banner(gt, lang),
         meta=t["meta"].format(
             code=region_code,
             vintage=vintage or "—",

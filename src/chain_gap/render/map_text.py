@@ -20,6 +20,7 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "arrow_note": "箭头 = 供给关系（上游 → 下游），悬停或点击环节时显示",
         "fit": "全图",
         "synthetic": "合成演示数据 · synthetic demo data —— 企业与数字均为程序生成，不代表真实情况",
+        "coverage": "数据覆盖",
         "aggregated": "本链共 {n} 个末级环节，超过单图上限 {max}，已按二级环节汇总为 {m} 个节点显示；"
         "各末级环节的明细请查看链条诊断表（Excel）。",
         "overview_title": "使用说明",
@@ -112,6 +113,7 @@ MAP_TEXT: dict[str, dict[str, str]] = {
         "arrow_note": "Arrows = supplies (upstream → downstream), shown for the hovered or selected link",
         "fit": "Fit",
         "synthetic": "Synthetic demo data · 合成演示数据 — firms and numbers are generated, not real",
+        "coverage": "Data coverage",
         "aggregated": "This chain has {n} leaf links, more than the {max} a map can show; they are "
         "aggregated into {m} level-2 groups. The gap table (Excel) holds the leaf detail.",
         "overview_title": "How to read this map",
@@ -210,6 +212,7 @@ HEADER_ONLY: frozenset[str] = frozenset(
         "anchor_note",
         "changes_note",
         "synthetic",
+        "coverage",
         "aggregated",
         "ci",
         "cont",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from chain_gap.render.text import level_text
+from chain_gap.render.text import banner, level_text
 from chain_gap.vocab import (
     ACTION_DEFINITIONS,
     ACTION_LABELS,
@@ -276,6 +276,12 @@ def lq_method(cfg: Mapping[str, Any], lang: str = "zh") -> str:
     )
 
 
+def _coverage(table: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The 数据覆盖 note of a table: its coverage banner in ``lang``, or nothing when it has none."""
+    text = banner(table, lang)
+    return {"数据覆盖 / coverage": text} if text else {}
+
+
 def gap_notes(
     gaps: pd.DataFrame, lang: str = "zh", G: Any = None, config: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
@@ -286,7 +292,7 @@ def gap_notes(
     gaps : pandas.DataFrame
         The gap table (its ``attrs`` name the chain, region and activity).
     lang : str
-        Kept for symmetry with the other writers; the notes are bilingual.
+        The language of the 数据覆盖 (coverage) note; the other notes are bilingual.
     G : networkx.MultiDiGraph, optional
         The graph, for the data vintage and the synthetic flag.
     config : mapping, optional
@@ -302,6 +308,7 @@ def gap_notes(
     notes = {
         "链条 / chain": f"{a.get('chain_name', '')} ({a.get('chain', '')})",
         "地区 / region": f"{a.get('region_name', '')} ({a.get('region', '')})",
+        **_coverage(gaps, lang),
         "活动变量 / activity": f"{a.get('activity_zh', '')} ({a.get('activity', '')})",
         "数据版本 / vintage": vintage(G) or "见数据来源 / see sources",
         "区位熵 / LQ": lq_method(cfg, "zh"),
@@ -367,7 +374,7 @@ def target_notes(
     filters : list of str, optional
         The filters applied, as the user wrote them.
     lang : str
-        Kept for symmetry with the other writers; the notes are bilingual.
+        The language of the 数据覆盖 (coverage) note; the other notes are bilingual.
     G : networkx.MultiDiGraph, optional
         The graph, for the data vintage and the synthetic flag.
 
@@ -397,8 +404,7 @@ def target_notes(
             f"{side}家企业的该环节产品不足其营收的{float(share):.0%}，未列入；"
             "需要时加 --filter side_lines=true / left out: the link is a side line of their business"
         )
-    if targets.attrs.get("coverage_banner"):
-        notes["数据覆盖 / coverage"] = str(targets.attrs["coverage_banner"])
+    notes.update(_coverage(targets, lang))
     if G is not None and G.graph.get("synthetic"):
         notes["注意 / note"] = _SYNTHETIC_NOTE
     return notes
@@ -458,6 +464,7 @@ def pack_notes(
             "链条 / chain": f"{spec.name if zh else spec.name_en} ({spec.id})",
             "链条模板版本 / template version": str(spec.version),
             "地区 / region": region,
+            **_coverage(gaps_table, lang),
             "数据时点 / vintage": vintage(G) or ("未注明，见数据来源" if zh else "not stated; see sources"),
             "活动变量 / activity": (
                 f"{a.get('activity_zh', '')} ({a.get('activity', 'firms')})" if zh else str(a.get("activity", "firms"))

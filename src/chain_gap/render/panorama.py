@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ from chain_gap.render.inputs import PlotError, chain_names, leaf_records
 from chain_gap.render.pano_firms import FIRM_SCALE as _FIRM_SCALE
 from chain_gap.render.pano_firms import fit_firms, tile_firms
 from chain_gap.render.style import STAGE_BAND, text_color
+from chain_gap.render.text import banner as coverage_text
 from chain_gap.render.text import number
 from chain_gap.render.text import text as as_text
 from chain_gap.vocab import TARGET_ACTIONS
@@ -46,6 +48,7 @@ _PANO_TEXT: dict[str, dict[str, str]] = {
         "watermark": "合成演示数据",
         "credit": "chain-gap 链条诊断",
         "vintage_unknown": "未注明",
+        "coverage": "数据覆盖：",
     },
     "en": {
         "title": "{chain} chain panorama · {region}",
@@ -63,6 +66,7 @@ _PANO_TEXT: dict[str, dict[str, str]] = {
         "watermark": "SYNTHETIC DEMO",
         "credit": "chain-gap gap analysis",
         "vintage_unknown": "not stated",
+        "coverage": "Data coverage: ",
     },
 }
 
@@ -115,6 +119,27 @@ def _best_flow(
             best = (cols, h)
     assert best is not None
     return best
+
+
+#: The coverage banner's font size (pt) and line pitch (inches) under the subtitle.
+_COV_PT = 11.0
+_COV_LINE = 0.24
+
+
+def _wrap(s: str, max_em: float, em: Any) -> list[str]:
+    """``s`` cut into lines no wider than ``max_em`` (``em(x)`` is the width of ``x`` in em): a line
+    may break between any two CJK characters, between ASCII words only at a space."""
+    lines: list[str] = []
+    line = ""
+    for tok in re.findall(r"[!-~]+\s*|\s+|.", s):
+        if line and em(line + tok.rstrip()) > max_em:
+            lines.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def panorama(
@@ -260,6 +285,12 @@ def panorama(
     def em_bold(s: str) -> float:
         return em(s, True)
 
+    # the coverage banner under the subtitle, wrapped to the page width; the links move down for it
+    coverage = coverage_text(gaps, lang)
+    cov_lines = _wrap(t["coverage"] + coverage, (W - 2 * margin) * 72.0 / _COV_PT, em) if coverage else []
+    if cov_lines:
+        content_top += 0.06 + len(cov_lines) * _COV_LINE
+
     # ---- choose leaf columns per stage and the font size -----------------------------------
     avail_w = W - 2 * margin - stage_gap * (len(stages) - 1)
     avail_h = content_bottom - content_top - stage_head_h - 2 * pad
@@ -330,6 +361,8 @@ def panorama(
         )
     text(margin, title_y, fig_title, 22, ha="left", va="center", color="#1f2328", weight="bold")
     text(margin, sub_y, subtitle, 12, ha="left", va="center", color="#57606a")
+    for i, line in enumerate(cov_lines):
+        text(margin, sub_y + 0.30 + i * _COV_LINE, line, _COV_PT, ha="left", va="center", color="#1f3a5f")
 
     x = margin
     for stage in stages:

@@ -26,6 +26,7 @@ from chain_gap.render import templates
 from chain_gap.render.columns import REASON_WIDTH, Col
 from chain_gap.render.fonts import FALLBACK_FAMILY, check_glyphs, cjk_font
 from chain_gap.render.html_report import REPORT_CSP
+from chain_gap.render.text import banner
 
 __all__ = [
     "CATALOGUE_SPEC",
@@ -227,7 +228,7 @@ def notes(pf: Any, cat: pd.DataFrame | None, lang: str = "zh", vintage: str = ""
             "无序竞争风险": f"两个及以上单位以同一产业链为主导/培育，且无一S≥{p['strong_bar']:.2f}；建议S最高者牵头，其本地环节向牵头单位供货（产业链模板feeds）者配套，其余错位另选",
             "引进企业类型": f"链主：至少{c['owner_min_inputs']}个环节向其供货且权重≥链均值×{c['owner_weight_factor']:g}；专精特新：全国该环节生产企业中专精特新/小巨人占比≥{c['specialised_share']:.0%}；其余为配套",
             "规模": "全国该环节生产企业的营业收入、注册资本中位数（仅计已知值）",
-            "无数据": pf.attrs.get("banner") or "—",
+            "无数据": banner(pf, "zh", "banner") or "—",
             "设置文件": "graph/config/portfolio.toml；无数据规则见 graph/config/gaps.toml [data]",
         }
         if cat is not None and cat.attrs.get("skipped_no_data"):
@@ -242,7 +243,7 @@ def notes(pf: Any, cat: pd.DataFrame | None, lang: str = "zh", vintage: str = ""
             "Leading chains": f"up to {p['leading_max']} chains with S ≥ {p['leading_floor']:.2f}; else the best F, marked to cultivate",
             "Competition risk": f"two or more units hold a chain, none with S ≥ {p['strong_bar']:.2f}",
             "Kind of firm": f"chain leader: ≥ {c['owner_min_inputs']} input links and weight ≥ mean × {c['owner_weight_factor']:g}; specialised SME: ≥ {c['specialised_share']:.0%} tagged producers; else supplier",
-            "No data": pf.attrs.get("banner") or "—",
+            "No data": banner(pf, "en", "banner") or "—",
             "Settings": "graph/config/portfolio.toml; the no-data rule is [data] of graph/config/gaps.toml",
         }
     return out
@@ -549,7 +550,7 @@ def portfolio_page(
         t=t,
         synthetic=synthetic,
         meta=f"{pf.attrs['area']} · {vintage or '—'}",
-        banner=pf.attrs.get("banner", ""),
+        banner=banner(pf, lang, "banner"),
         catalogue_only=catalogue_only,
         matrix_b64=png,
         units=units,

@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
+    "banner",
+    "banner_pair",
     "display_width",
     "fmt_int",
     "fmt_money",
@@ -192,6 +194,53 @@ def fmt_money(v: Any, lang: str) -> str:
         return f"{w:,.0f} 万元" if abs(w) >= 10 else f"{w:,.2f} 万元"
     m = x / 1e6
     return f"CNY {m:,.1f} m" if abs(m) >= 10 else f"CNY {m:,.2f} m"
+
+
+def banner_pair(table: Any, key: str = "coverage_banner") -> tuple[str, str]:
+    """The coverage banner of a gap table (or target list) as ``(zh, en)``; ``("", "")`` when there is none.
+
+    The sentences are built once, from the table's numbers, by :func:`chain_gap.reasons.coverage_banner`
+    (``attrs["coverage_banner"]`` / ``attrs["coverage_banner_en"]``); every renderer shows them through
+    this function so the map, the report, the workbooks, the briefing and the panorama say the same.
+    A table whose attrs hold only the Chinese sentence (made before the English one existed) shows it
+    in both languages rather than nothing.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or mapping
+        A gap table / target list (its ``attrs`` are read), or its attrs.
+    key : str
+        The attr of the Chinese sentence (its English twin is ``key + "_en"``): ``"banner"`` for a
+        division of labour (:func:`chain_gap.reasons.portfolio_banner`) and its catalogue.
+
+    Returns
+    -------
+    tuple of str
+    """
+    attrs = getattr(table, "attrs", table) or {}
+    zh = text(attrs.get(key))
+    en = text(attrs.get(key + "_en")) or zh
+    return zh, en
+
+
+def banner(table: Any, lang: str, key: str = "coverage_banner") -> str:
+    """The coverage banner of ``table`` in ``lang`` (``"zh"`` or ``"en"``); ``""`` when there is none.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or mapping
+        A gap table / target list, or its attrs.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    key : str
+        As for :func:`banner_pair`.
+
+    Returns
+    -------
+    str
+    """
+    zh, en = banner_pair(table, key)
+    return en if lang == "en" else zh
 
 
 def level_text(level: float) -> str:
