@@ -99,7 +99,9 @@ def edges_all(G: nx.MultiDiGraph) -> pd.DataFrame:
 def draw_sample(conf: pd.DataFrame, seed: int, n: int) -> pd.DataFrame:
     """``n`` confirmed edges of half-A firms: the smallest sha256(seed|firm|link) (bottom-k)."""
     conf = conf[[bool(c) and half(c) == "A" for c in conf["ts_code"]]]
-    key = [hashlib.sha256(f"{seed}|{e}|{v}".encode()).hexdigest() for e, v in zip(conf["ent"], conf["link"], strict=True)]
+    key = [
+        hashlib.sha256(f"{seed}|{e}|{v}".encode()).hexdigest() for e, v in zip(conf["ent"], conf["link"], strict=True)
+    ]
     return conf.assign(_key=key).sort_values("_key").head(n).drop(columns="_key").sort_values(["leaf", "ts_code"])
 
 
