@@ -126,3 +126,55 @@ def test_clusters_and_precision_sample_are_well_formed(leaves):
     for r in sample:
         assert TS_CODE.match(r["ts_code"]) and r["chain"] in CHAINS and r["link"] in leaves[r["chain"]], r
         assert r["judgement"] in ("yes", "no", "unclear") and r["reason"].strip(), r
+
+
+def _audit_module():
+    spec = importlib.util.spec_from_file_location("truth_audit_chains", TRUTH / "audit_chains.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_chain_audit_is_well_formed_against_the_shipped_templates():
+    """chain_audit.csv judges confirmed edges of the ten untuned chains: known leaf ids, half-A firms only (half B
+    stays unread), one row per firm × link, a reason on every row; every audited chain has judged rows."""
+    audit = _audit_module()
+    rows = _rows("chain_audit.csv")
+    assert rows[0] == ["chain", "ts_code", "name", "link", "judgement", "reason"]
+    assert all(len(r) == 6 for r in rows), [r for r in rows if len(r) != 6]
+    judged = _dicts("chain_audit.csv")
+    chains = audit.audited_chains()
+    assert set(chains).isdisjoint(CHAINS) and len(chains) == 10
+    tree = {c: {leaf.id for leaf in load_chain(c).leaves()} for c in chains}
+    for r in judged:
+        assert r["chain"] in tree and r["link"] in tree[r["chain"]], r
+        assert TS_CODE.match(r["ts_code"]) and r["name"].strip(), r
+        assert r["judgement"] in ("yes", "unclear", "no") and r["reason"].strip(), r
+        assert audit.half(r["ts_code"]) == "A", r
+    keys = Counter((r["chain"], r["ts_code"], r["link"]) for r in judged)
+    assert max(keys.values()) == 1
+    assert {r["chain"] for r in judged} == set(chains)
+    assert len(judged) >= 150
+
+
+def test_chain_audit_sample_is_bottom_k_over_half_a_firms():
+    """The audit draw keeps each edge's key when the linker changes (bottom-k of sha256(seed|firm|link)) and never
+    draws a half-B firm."""
+    import pandas as pd
+
+    audit = _audit_module()
+    codes = [f"{i:06d}.SZ" for i in range(200)]
+    conf = pd.DataFrame(
+        {"ent": [f"ent:{c}" for c in codes], "link": "link:food/dairy", "ts_code": codes, "leaf": "dairy"}
+    )
+    a = audit.draw_sample(conf, 1500, 20)
+    assert len(a) == 20 and all(audit.half(c) == "A" for c in a["ts_code"])
+    b = audit.draw_sample(conf[conf["ts_code"] != a["ts_code"].iloc[0]], 1500, 20)
+    assert len(set(a["ts_code"]) & set(b["ts_code"])) == 19  # dropping one drawn edge moves only that one
+    assert set(audit.draw_sample(conf, 1501, 20)["ts_code"]) != set(a["ts_code"])
+
+
+def test_chain_audit_skips_without_the_data(tmp_path, capsys):
+    assert _audit_module().main(["--data", str(tmp_path)]) == 0
+    assert "skipped" in capsys.readouterr().out
