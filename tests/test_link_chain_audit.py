@@ -6,19 +6,10 @@ medical gloves, car and appliance pumps) and machine lines on material and appli
 from __future__ import annotations
 
 import networkx as nx
+from factories import listed_firm
 
 from chain_gap import link
-from chain_gap.schema import add_edge, add_node, link_id
-
-
-def _firm(G: nx.MultiDiGraph, key: str, lines: dict[str, float], sw: tuple[str, str] | None = None) -> None:
-    add_node(G, "Enterprise", key, name=f"测试{key}有限公司")
-    for name, share in lines.items():
-        pid = add_node(G, "Product", name, name=name)
-        add_edge(G, f"ent:{key}", pid, "MAKES", share=share)
-    if sw:
-        iid = add_node(G, "Industry", f"sw:{sw[0]}", name=sw[1], scheme="sw2021", code=sw[0], level=3)
-        add_edge(G, f"ent:{key}", iid, "CLASSIFIED_AS")
+from chain_gap.schema import link_id
 
 
 def _decision(G: nx.MultiDiGraph, key: str, chain: str, leaf: str) -> str | None:
@@ -28,15 +19,15 @@ def _decision(G: nx.MultiDiGraph, key: str, chain: str, leaf: str) -> str | None
 
 def test_biomedicine_terms_need_their_market():
     G = nx.MultiDiGraph()
-    _firm(G, "ICT", {"ICT与服务解决方案": 0.45})  # IT services, not CT scanners
-    _firm(G, "CTM", {"CT机": 0.30, "彩色超声诊断仪": 0.20})
-    _firm(G, "TCM", {"片剂": 0.40, "胶囊剂": 0.30}, ("370201", "中药Ⅲ"))  # Chinese-medicine tablets
-    _firm(G, "CHEM", {"片剂": 0.40}, ("370102", "化学制剂"))
-    _firm(G, "TCMINJ", {"中药冻干粉针剂": 0.80})
-    _firm(G, "VET", {"口蹄疫疫苗": 0.9, "禽用疫苗": 0.1}, ("110801", "动物保健Ⅲ"))
-    _firm(G, "VAX", {"疫苗": 0.9})
-    _firm(G, "HERBT", {"中药材": 0.10, "药品批发": 0.80})  # a distributor's herb trade
-    _firm(G, "HERBG", {"中药材": 0.20, "中成药": 0.70}, ("370201", "中药Ⅲ"))
+    listed_firm(G, "ICT", {"ICT与服务解决方案": 0.45})  # IT services, not CT scanners
+    listed_firm(G, "CTM", {"CT机": 0.30, "彩色超声诊断仪": 0.20})
+    listed_firm(G, "TCM", {"片剂": 0.40, "胶囊剂": 0.30}, ("370201", "中药Ⅲ"))  # Chinese-medicine tablets
+    listed_firm(G, "CHEM", {"片剂": 0.40}, ("370102", "化学制剂"))
+    listed_firm(G, "TCMINJ", {"中药冻干粉针剂": 0.80})
+    listed_firm(G, "VET", {"口蹄疫疫苗": 0.9, "禽用疫苗": 0.1}, ("110801", "动物保健Ⅲ"))
+    listed_firm(G, "VAX", {"疫苗": 0.9})
+    listed_firm(G, "HERBT", {"中药材": 0.10, "药品批发": 0.80})  # a distributor's herb trade
+    listed_firm(G, "HERBG", {"中药材": 0.20, "中成药": 0.70}, ("370201", "中药Ⅲ"))
     link.attach(G, ["biomedicine"])
     assert _decision(G, "ICT", "biomedicine", "medical_imaging") is None
     assert _decision(G, "CTM", "biomedicine", "medical_imaging") == "confirmed"
@@ -51,18 +42,18 @@ def test_biomedicine_terms_need_their_market():
 
 def test_generic_words_and_counter_industries_of_other_chains():
     G = nx.MultiDiGraph()
-    _firm(G, "RICE", {"稻谷": 0.6, "蛋白粉": 0.1})  # rice protein: a grain processor's by-product
-    _firm(G, "SUPP", {"蛋白粉": 0.3}, ("340407", "保健品"))
-    _firm(G, "CLAD", {"铝合金复合材料": 0.4})
-    _firm(G, "FRP", {"玻璃钢": 0.3, "复合材料": 0.2})
-    _firm(G, "GLOVE", {"健康防护手套": 0.9}, ("370503", "医疗耗材"))
-    _firm(G, "KNIT", {"针织手套": 0.5})
-    _firm(G, "WPUMP", {"水泵": 0.55}, ("280203", "底盘与发动机系统"))  # engine water pumps
-    _firm(G, "PUMP", {"水泵": 0.80})
-    _firm(G, "CLUTCH", {"离合器": 0.70})
-    _firm(G, "HUANG", {"黄酒": 0.6, "原酒": 0.03})  # huangjiu base wine
-    _firm(G, "BAIJIU", {"原酒": 0.10, "白酒": 0.90}, ("340501", "白酒Ⅲ"))
-    _firm(G, "CFLINE", {"碳纤维成套装备": 0.3, "碳纤维生产线": 0.2})  # machines for making carbon fibre
+    listed_firm(G, "RICE", {"稻谷": 0.6, "蛋白粉": 0.1})  # rice protein: a grain processor's by-product
+    listed_firm(G, "SUPP", {"蛋白粉": 0.3}, ("340407", "保健品"))
+    listed_firm(G, "CLAD", {"铝合金复合材料": 0.4})
+    listed_firm(G, "FRP", {"玻璃钢": 0.3, "复合材料": 0.2})
+    listed_firm(G, "GLOVE", {"健康防护手套": 0.9}, ("370503", "医疗耗材"))
+    listed_firm(G, "KNIT", {"针织手套": 0.5})
+    listed_firm(G, "WPUMP", {"水泵": 0.55}, ("280203", "底盘与发动机系统"))  # engine water pumps
+    listed_firm(G, "PUMP", {"水泵": 0.80})
+    listed_firm(G, "CLUTCH", {"离合器": 0.70})
+    listed_firm(G, "HUANG", {"黄酒": 0.6, "原酒": 0.03})  # huangjiu base wine
+    listed_firm(G, "BAIJIU", {"原酒": 0.10, "白酒": 0.90}, ("340501", "白酒Ⅲ"))
+    listed_firm(G, "CFLINE", {"碳纤维成套装备": 0.3, "碳纤维生产线": 0.2})  # machines for making carbon fibre
     link.attach(G, ["life_health", "new_materials", "textile", "equipment", "food"])
     assert _decision(G, "RICE", "life_health", "health_foods") == "uncertain"
     assert _decision(G, "SUPP", "life_health", "health_foods") == "confirmed"
