@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from chain_gap import vocab
+from chain_gap.errors import ChainGapError
 
 if TYPE_CHECKING:
     from chain_gap.load import LoadResult
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["KnownIds", "TouchesBundle", "known_ids", "load_new"]
 
 
-class TouchesBundle(Exception):
-    """The load would reach a firm the bundle holds: load against the whole bundle instead."""
+class TouchesBundle(ChainGapError):
+    """The load would reach a firm the bundle holds: load against the whole bundle instead (internal:
+    :func:`load_new` catches it; never reaches a user)."""
 
 
 @dataclass(frozen=True)
