@@ -145,6 +145,28 @@ def _encode(values: list[Any], ctype: str) -> list[Any]:
     return values
 
 
+def gather_columns(rows: list[dict[str, Any]], props: Any) -> dict[str, list[Any]]:
+    """The values of ``props`` in ``rows`` as one list per property (None where a row lacks it).
+
+    Dense rows are read one pass per property; sparse ones in one pass over the rows, touching only
+    the properties present (the result may then hold other keys too: callers take what they need).
+    """
+    props = list(props)
+    n = len(rows)
+    if not props:
+        return {}
+    if sum(map(len, rows)) > 0.6 * n * (len(props) + 1):
+        return {p: list(map(dict.get, rows, itertools.repeat(p))) for p in props}
+    found: dict[str, list[Any]] = {}
+    for i, r in enumerate(rows):
+        for k, v in r.items():
+            col = found.get(k)
+            if col is None:
+                col = found[k] = [None] * n
+            col[i] = v
+    return found
+
+
 def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tuple[pa.Table, dict[str, str]]:
     """One Arrow table: the key columns, then one typed column per property (sorted by name).
 
@@ -163,25 +185,15 @@ def encode_table(keys: dict[str, list[str]], rows: list[dict[str, Any]]) -> tupl
     tuple of (pyarrow.Table, dict)
         The table and property → storage type.
     """
-    n = len(rows)
     props: set[str] = set().union(*rows) if rows else set()
     if not props.isdisjoint(keys):
         raise BundleError(
             f"a property may not be named {' / '.join(sorted(props & set(keys)))} (a key column); cannot save"
         )
     props -= {"kind"}
-    found: dict[str, list[Any]] = {}
-    if props and sum(map(len, rows)) > 0.6 * n * (len(props) + 1):  # dense: one pass per column
-        found = {p: [r.get(p) for r in rows] for p in props}
-    elif props:  # sparse: one pass over the rows, touching only the properties present
-        for i, r in enumerate(rows):
-            for k, v in r.items():
-                col = found.get(k)
-                if col is None:
-                    col = found[k] = [None] * n
-                col[i] = v
-        for k in (*keys, "kind"):
-            found.pop(k, None)
+    found = gather_columns(rows, props)
+    for k in (*keys, "kind"):
+        found.pop(k, None)
     cols: dict[str, pa.Array] = {k: pa.array(v, type=pa.string()) for k, v in keys.items()}
     types: dict[str, str] = {}
     for p in sorted(found):

@@ -107,16 +107,7 @@ def write_rows(
 def _property_arrays(rows: list[dict[str, Any]], order: list[str], types: dict[str, str]) -> list[pa.Array]:
     """The property columns of a chunk of rows, typed as ``types`` says (the logic of ``encode_table``)."""
     n = len(rows)
-    found: dict[str, list[Any]] = {}
-    if order and sum(map(len, rows)) > 0.6 * n * (len(order) + 1):  # dense: one pass per column
-        found = {p: list(map(dict.get, rows, repeat(p))) for p in order}
-    elif order:  # sparse: one pass over the rows, touching only the properties present
-        for i, r in enumerate(rows):
-            for k, v in r.items():
-                col = found.get(k)
-                if col is None:
-                    col = found[k] = [None] * n
-                col[i] = v
+    found = B.gather_columns(rows, order)
     out = []
     for p in order:
         values = found.pop(p, None)
