@@ -31,7 +31,9 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -52,43 +54,61 @@ def build_graph(data: Path) -> nx.MultiDiGraph:
     return res.graph
 
 
-def link_edges(G: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per LINKED_TO edge of the checked chains."""
+def link_edges(G: nx.MultiDiGraph, chains: Iterable[str] | None = CHAINS, firm: bool = False) -> pd.DataFrame:
+    """One row per LINKED_TO edge of ``chains`` (None: every chain); with ``firm``, the firm's
+    ``ts_code`` and short name too."""
+    keep = None if chains is None else set(chains)
+    cols = ["ent", "link", "chain", "leaf", "decision", "role", "performs", "confidence", "method", "evidence"]
+    cols += ["primary", *(["ts_code", "name"] if firm else [])]
     rows = []
     for u, v, k, d in G.edges(keys=True, data=True):
-        if k != "LINKED_TO" or d.get("chain") not in CHAINS:
+        if k != "LINKED_TO" or (keep is not None and d.get("chain") not in keep):
             continue
-        rows.append(
-            {
-                "ent": u,
-                "link": v,
-                "chain": d["chain"],
-                "leaf": v.split("/", 1)[1],
-                "decision": d["decision"],
-                "role": d["role"],
-                "performs": bool(d.get("performs")),
-                "confidence": d["confidence"],
-                "method": d["method"],
-                "evidence": d["evidence"],
-                "primary": bool(d.get("primary")),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "ent",
-            "link",
-            "chain",
-            "leaf",
-            "decision",
-            "role",
-            "performs",
-            "confidence",
-            "method",
-            "evidence",
-            "primary",
-        ],
-    )
+        row = {
+            "ent": u,
+            "link": v,
+            "chain": d["chain"],
+            "leaf": v.split("/", 1)[1],
+            "decision": d["decision"],
+            "role": d["role"],
+            "performs": bool(d.get("performs")),
+            "confidence": d["confidence"],
+            "method": d["method"],
+            "evidence": d["evidence"],
+            "primary": bool(d.get("primary")),
+        }
+        if firm:
+            a = G.nodes[u]
+            row["ts_code"] = str(a.get("stock_code") or "")
+            row["name"] = str(a.get("short_name") or a.get("name") or u)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def linked_graph(data: Path, chains: list[str], graph: Path | None, save: Path | None, label: str) -> Any:
+    """The real-data graph linked to ``chains`` (read from a ``--graph`` pickle, written to a ``--save``
+    one: a local cache of the benchmark, never an exchanged file), or None with a printed reason when
+    ``data`` is absent."""
+    import pickle
+
+    if graph is None and (
+        not (data / "chain-kg" / "company.json").is_file()
+        or not (data / "ashare-basic" / "stock_basic_2026.csv").is_file()
+    ):
+        print(f"{label}: skipped ({data} not found; it sits beside the repository in development)")
+        return None
+    t0 = time.perf_counter()
+    if graph is not None:
+        with graph.open("rb") as fh:
+            G = pickle.load(fh)
+    else:
+        G = build_graph(data)
+        link.attach(G, chains)
+        if save is not None:
+            with save.open("wb") as fh:
+                pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    print(f"graph ready in {time.perf_counter() - t0:.1f} s")
+    return G
 
 
 def count_table(edges: pd.DataFrame, chain: str) -> pd.DataFrame:

@@ -31,7 +31,6 @@ import csv
 import hashlib
 import pickle
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -44,7 +43,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import real_link_check as R  # noqa: E402
 
-from chain_gap import link  # noqa: E402
 from chain_gap.chains import list_chains, load_chain  # noqa: E402
 
 TUNED = ("nev", "electronics")
@@ -71,29 +69,6 @@ def read_judgements(path: Path = HERE / "chain_audit.csv") -> dict[tuple[str, st
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
         return {(r["chain"], r["ts_code"], r["link"]): r for r in csv.DictReader(fh)}
-
-
-def edges_all(G: nx.MultiDiGraph) -> pd.DataFrame:
-    """Every LINKED_TO edge with the firm's ts_code and short name."""
-    rows = []
-    for u, v, k, d in G.edges(keys=True, data=True):
-        if k != "LINKED_TO":
-            continue
-        a = G.nodes[u]
-        rows.append(
-            {
-                "ent": u,
-                "link": v,
-                "chain": d["chain"],
-                "leaf": v.split("/", 1)[1],
-                "decision": d["decision"],
-                "role": d["role"],
-                "evidence": d["evidence"],
-                "ts_code": str(a.get("stock_code") or ""),
-                "name": str(a.get("short_name") or a.get("name") or u),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def draw_sample(conf: pd.DataFrame, seed: int, n: int) -> pd.DataFrame:
@@ -157,7 +132,7 @@ def audit(G: nx.MultiDiGraph, edges: pd.DataFrame, chains: list[str], seed: int,
 def diff(G: nx.MultiDiGraph, edges: pd.DataFrame, old_path: Path, chains: list[str]) -> None:
     """Confirmed edges added / removed against an older linked graph (half-A firms listed)."""
     with old_path.open("rb") as fh:
-        old = edges_all(pickle.load(fh))
+        old = R.link_edges(pickle.load(fh), None, firm=True)
     judged = read_judgements()
 
     def keyset(df: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
@@ -193,25 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--diff", type=Path, help="a linked graph pickled before a change: list the edge diff")
     args = ap.parse_args(argv)
     data = args.data
-    if args.graph is None and (
-        not (data / "chain-kg" / "company.json").is_file()
-        or not (data / "ashare-basic" / "stock_basic_2026.csv").is_file()
-    ):
-        print(f"chain audit: skipped ({data} not found; it sits beside the repository in development)")
+    G = R.linked_graph(data, all_chains(), args.graph, args.save, "chain audit")
+    if G is None:
         return 0
-    t0 = time.perf_counter()
-    if args.graph is not None:
-        with args.graph.open("rb") as fh:
-            G = pickle.load(fh)
-    else:
-        G = R.build_graph(data)
-        link.attach(G, all_chains())
-        if args.save is not None:
-            with args.save.open("wb") as fh:
-                pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    print(f"graph ready in {time.perf_counter() - t0:.1f} s")
     chains = args.chain or audited_chains()
-    edges = edges_all(G)
+    edges = R.link_edges(G, None, firm=True)
     audit(G, edges, chains, args.seed, args.n, args.sample)
     if args.diff is not None:
         diff(G, edges, args.diff, chains)

@@ -32,9 +32,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import pickle
 import sys
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -47,7 +45,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import real_link_check as R  # noqa: E402
 
-from chain_gap import gaps, link, targets  # noqa: E402
+from chain_gap import gaps, targets  # noqa: E402
 from chain_gap.chains import load_chain  # noqa: E402
 
 CHAINS = R.CHAINS
@@ -341,23 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lines", action="store_true", help="list each missed firm's product lines and Shenwan industry")
     args = ap.parse_args(argv)
     data = args.data
-    if args.graph is None and (
-        not (data / "chain-kg" / "company.json").is_file()
-        or not (data / "ashare-basic" / "stock_basic_2026.csv").is_file()
-    ):
-        print(f"truth measure: skipped ({data} not found; it sits beside the repository in development)")
+    G = R.linked_graph(data, list(CHAINS), args.graph, args.save, "truth measure")
+    if G is None:
         return 0
-    t0 = time.perf_counter()
-    if args.graph is not None:
-        with args.graph.open("rb") as fh:
-            G = pickle.load(fh)
-    else:
-        G = R.build_graph(data)
-        link.attach(G, list(CHAINS))
-        if args.save is not None:
-            with args.save.open("wb") as fh:
-                pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    print(f"graph ready in {time.perf_counter() - t0:.1f} s")
     edges = R.link_edges(G)
     by_sym = firms_by_symbol(G)
     pd.set_option("display.width", 220, "display.max_rows", 200)
