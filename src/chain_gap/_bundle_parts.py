@@ -13,13 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from chain_gap import _bundle as B
 from chain_gap import _contacts
 
 _KEYS = B.KEYS
 
-__all__ = ["append_contacts", "base_contacts", "merge_parts", "same_rows", "with_contacts"]
+__all__ = [
+    "append_contacts",
+    "base_contacts",
+    "count_after_append",
+    "merge_parts",
+    "missing_ids",
+    "same_rows",
+    "with_contacts",
+]
 
 
 def merge_parts(tables: list[pa.Table], keys: tuple[str, ...]) -> pa.Table:
@@ -87,7 +97,8 @@ def append_contacts(root: Path, base: dict[str, Any], new: Any) -> dict[str, Any
         return with_contacts(root, tables, _contacts.merge_contacts(None, new))
     ids = pa.concat_tables([B.read_parquet(root, p, "table contacts", columns=["ent_id"]) for p in meta["parts"]])
     fresh = _contacts.merge_contacts(None, new)
-    if set(ids.column("ent_id").to_pylist()).isdisjoint(fresh.index):
+    held = ids.column("ent_id")
+    if not pc.any(_in(held, pa.array([str(i) for i in fresh.index], pa.string()))).as_py():
         part = with_contacts(root, {}, fresh)[_contacts.CONTACTS]
         return {
             **tables,
@@ -101,3 +112,42 @@ def base_contacts(root: Path, base: dict[str, Any]) -> Any:
     if meta is None:
         return None
     return _contacts.from_arrow(pa.concat_tables([B.read_parquet(root, p, "table contacts") for p in meta["parts"]]))
+
+
+def _in(col: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:
+    return pc.is_in(col, value_set=values.cast(col.type))
+
+
+def missing_ids(root: Path, base: dict[str, Any], ends: set[str]) -> set[str]:
+    """The ids of ``ends`` that no node part of the bundle holds (one vectorised pass per part, so an
+    append into a big bundle does not turn its million ids into Python strings)."""
+    want = pa.array(sorted(ends), pa.string())
+    found: set[str] = set()
+    for meta in base["nodes"].values():
+        for part in meta["parts"]:
+            ids = pq.read_table(root / part["file"], columns=["id"]).column("id")
+            found.update(pc.filter(ids, _in(ids, want)).to_pylist())
+    return ends - found
+
+
+def count_after_append(root: Path, old: dict[str, Any], new_parts: list[dict[str, Any]], keys: list[str]) -> int:
+    """The distinct keys of a kind once ``new_parts`` join its ``old`` parts (``old["count"]`` distinct).
+
+    Only the old rows whose first key (the id; an edge's start) is among the new rows' can share a
+    key with them, so the old parts are filtered in Arrow before any grouping: the cost is a scan of
+    the old key columns, not a group-by of the whole kind.
+    """
+
+    def distinct(t: pa.Table) -> pa.Table:
+        return t.group_by(keys, use_threads=False).aggregate([])
+
+    new = distinct(pa.concat_tables([pq.read_table(root / p["file"], columns=keys) for p in new_parts]))
+    firsts = new.column(keys[0]).combine_chunks()
+    hits = []
+    for part in old["parts"]:
+        t = pq.read_table(root / part["file"], columns=keys)
+        hits.append(t.filter(_in(t.column(keys[0]), firsts)))
+    old_hit = distinct(pa.concat_tables(hits, promote_options="permissive")) if hits else new.slice(0, 0)
+    both = distinct(pa.concat_tables([old_hit, new], promote_options="permissive")).num_rows
+    overlap = old_hit.num_rows + new.num_rows - both
+    return int(old["count"]) + new.num_rows - overlap

@@ -473,10 +473,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
         return _save_locked(root, G, vin)
     ends = {n for n, a in D.nodes(data=True) if not a}  # bare nodes: ends of edges, already in the bundle
     if ends:  # an edge to a node the bundle lacks would make a bundle that fails its own counts
-        known = pa.concat_tables(
-            [pq.read_table(root / p["file"], columns=["id"]) for m in base["nodes"].values() for p in m["parts"]]
-        )
-        missing = ends - set(known.column("id").to_pylist())
+        missing = _parts.missing_ids(root, base, ends)
         if missing:
             raise BundleError(
                 f"{root}: cannot append edges to nodes that are neither in the bundle nor appended "
@@ -505,9 +502,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
                     merged[kind] = meta
                     continue
                 parts = [*old["parts"], *meta["parts"]]
-                keys = list(_KEYS[section])
-                ids = pa.concat_tables([pq.read_table(root / p["file"], columns=keys) for p in parts])
-                count = ids.group_by(keys, use_threads=False).aggregate([]).num_rows
+                count = _parts.count_after_append(root, old, meta["parts"], list(_KEYS[section]))
                 merged[kind] = {"count": count, "columns": {**old["columns"], **meta["columns"]}, "parts": parts}
             manifest[section] = merged
         manifest["totals"] = {s: sum(m["count"] for m in manifest[s].values()) for s in ("nodes", "edges")}

@@ -18,8 +18,7 @@ the delta shares with the bundle become references (the bundle's rows stay as th
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -28,6 +27,8 @@ from chain_gap import vocab
 from chain_gap.errors import ChainGapError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from chain_gap.load import LoadResult
     from chain_gap.load.mapping import Mapping
 
@@ -39,24 +40,109 @@ class TouchesBundle(ChainGapError):
     :func:`load_new` catches it; never reaches a user)."""
 
 
-@dataclass(frozen=True)
 class KnownIds:
-    """The identities of a bundle's firms, as the loader matches them (see the module notes)."""
+    """The identities of a bundle's firms, as the loader matches them (see the module notes).
 
-    ids: frozenset[str]
-    uscc: frozenset[str]
-    stock: frozenset[str]
-    names: frozenset[str]
+    The bundle's identity columns stay Arrow arrays: the keys a load asks about are collected and
+    matched against them in blocks of :attr:`BLOCK` with one vectorised ``is_in`` per column, so a
+    small load into a million-firm bundle never turns a million values into Python objects, and a
+    load that reaches the bundle still stops within a block of its first such row.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, table: pa.Table | None = None) -> None:
+        self._t = table
+        self._pending: dict[str, set[str]] = {"id": set(), "uscc": set(), "name_norm": set()}
+        self._n = 0
+        self._stocks: frozenset[str] = frozenset()
+        self._names: frozenset[str] = frozenset()
+        if table is None:
+            return
+        import pyarrow.compute as pc
+
+        from chain_gap import normalize
+        from chain_gap.load.values import stock_symbol
+
+        # the few rows the vectorised match cannot see as stored: stock codes in any spelling
+        # (600373, 600373.SH) and firms saved without a normalised name
+        stock = _strings(table.column("stock_code"))
+        codes = pc.drop_null(stock).to_pylist() if stock is not None else []
+        self._stocks = frozenset(stock_symbol(str(s)) or str(s) for s in codes if s)
+        norm = _strings(table.column("name_norm"))
+        name = _strings(table.column("name"))
+        if name is not None:
+            if norm is None:
+                raw = name.to_pylist()
+            else:
+                raw = pc.filter(name, pc.or_kleene(pc.is_null(norm), pc.equal(norm, ""))).to_pylist()
+            self._names = frozenset(normalize.normalize_name(str(n)) for n in raw if n)
 
     def check(self, uscc: str | None, stock_sym: str | None, name_norm: str | None) -> None:
-        """Stop when any identity key of a record is one of the bundle's (a superset of a match)."""
-        if (uscc and uscc in self.uscc) or (stock_sym and stock_sym in self.stock) or (name_norm in self.names):
+        """Note a record's identity keys; stop when one is the bundle's (a superset of a match)."""
+        if self._t is None:
+            return
+        p = self._pending
+        if uscc:
+            p["uscc"].add(uscc)
+        if stock_sym and stock_sym in self._stocks:
             raise TouchesBundle
+        if name_norm:
+            if name_norm in self._names:
+                raise TouchesBundle
+            p["name_norm"].add(name_norm)
+        self._count()
 
     def check_id(self, nid: str) -> None:
-        """Stop when a node id the load would create is taken in the bundle."""
-        if nid in self.ids:
-            raise TouchesBundle
+        """Note a node id the load would create; stop when the bundle holds it."""
+        if self._t is None:
+            return
+        self._pending["id"].add(nid)
+        self._count()
+
+    def _count(self) -> None:
+        self._n += 1
+        if self._n >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Match the keys noted since the last flush; raise :class:`TouchesBundle` on any hit."""
+        self._n = 0
+        if self._t is None:
+            return
+        for col, values in self._pending.items():
+            if values and _any_in(self._t.column(col), values):
+                raise TouchesBundle
+            values.clear()
+
+    def holds(self, ids: Iterable[str]) -> bool:
+        """Whether the bundle holds any of these node ids."""
+        wanted = set(ids)
+        return self._t is not None and bool(wanted) and _any_in(self._t.column("id"), wanted)
+
+
+def _strings(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A string column as plain strings (dictionary-decoded); None for an all-null column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_null(col.type):
+        return None
+    if pa.types.is_dictionary(col.type):
+        col = pc.cast(col, col.type.value_type)
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = pc.cast(col, pa.string())
+    return col
+
+
+def _any_in(col: pa.ChunkedArray, values: set[str]) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = _strings(col)
+    if s is None:
+        return False
+    return bool(pc.any(pc.is_in(s, value_set=pa.array(sorted(values), s.type))).as_py())
 
 
 def known_ids(bundle: str | os.PathLike[str]) -> KnownIds:
@@ -71,24 +157,13 @@ def known_ids(bundle: str | os.PathLike[str]) -> KnownIds:
     -------
     KnownIds
     """
-    from chain_gap import io, normalize
-    from chain_gap.load.values import stock_symbol
+    from chain_gap import io
 
     m = io.read_manifest(bundle)
     if vocab.ENTERPRISE not in m.get("nodes", {}):
-        return KnownIds(frozenset(), frozenset(), frozenset(), frozenset())
-    t = io.read_table(bundle, "nodes", vocab.ENTERPRISE, columns=["uscc", "stock_code", "name", "name_norm"])
-    names = t.column("name").to_pylist()
-    norms = [
-        nn or (normalize.normalize_name(str(n)) if n else None)
-        for nn, n in zip(t.column("name_norm").to_pylist(), names, strict=True)
-    ]
-    stocks = [stock_symbol(str(s)) or str(s) for s in t.column("stock_code").to_pylist() if s]
+        return KnownIds()
     return KnownIds(
-        ids=frozenset(t.column("id").to_pylist()),
-        uscc=frozenset(u for u in t.column("uscc").to_pylist() if u),
-        stock=frozenset(stocks),
-        names=frozenset(n for n in norms if n),
+        io.read_table(bundle, "nodes", vocab.ENTERPRISE, columns=["uscc", "stock_code", "name", "name_norm"])
     )
 
 
@@ -126,10 +201,11 @@ def load_new(
     known = known_ids(bundle)
     try:
         res = load(files, source, None, progress=progress, sheet=sheet, known=known)
+        known.flush()
     except TouchesBundle:
         return None
     D = res.graph
-    if any(n in known.ids for n, a in D.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE):
+    if known.holds(n for n, a in D.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE):
         return None  # a safety net: the checks above should have stopped such a load
     shared = _held(bundle, D)
     for n in shared:  # the bundle's row stays; the delta's edges end at it
