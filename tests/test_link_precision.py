@@ -8,7 +8,8 @@ The hand-made chain-kg folder (``tests/data/chain_kg_mini``) plus the rows of ``
   supplier's) — an auto-parts industry confirms the seat maker;
 * communication equipment: bare 通信设备 / 网络设备 / 通信终端 lines are generic (a packaging maker's customer
   segment, an integrator's 网络设备与终端, a card maker's 通信终端销售); the network-equipment industry or a
-  qualified name (宽带移动通信设备) confirms the maker."""
+  qualified name (宽带移动通信设备) confirms the maker;
+* power cells: a bare 动力电池 line is generic (lead-acid traction batteries)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,11 @@ def test_bare_communication_words_need_a_second_clue(G):
     assert "申万:通信网络设备及器件" in maker["evidence"]
     qualified = _edge(G, "301958", "electronics", "comm_equipment")
     assert qualified["decision"] == "confirmed" and "泛称" not in qualified["evidence"]
+
+
+def test_a_bare_power_battery_line_needs_a_lithium_industry(G):
+    """动力电池 alone also names lead-acid traction batteries: a lead-acid maker's line stays uncertain, a maker
+    under the lithium-battery industry is a confirmed cell maker."""
+    lead = _edge(G, "301960", "nev", "battery_cell")
+    assert lead["decision"] == "uncertain" and "泛称:动力电池" in lead["evidence"]
+    assert _decision(G, "301961", "nev", "battery_cell") == "confirmed"
