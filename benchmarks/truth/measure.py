@@ -304,14 +304,16 @@ def _score(G: nx.MultiDiGraph, sample: pd.DataFrame, judged: dict, chains: tuple
         print(f"  {missing} drawn edges have no judgement in precision_sample.csv (the linker changed since)")
 
 
-def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_nev: int, show: bool) -> None:
-    """The uniform sample (``n`` edges, ``seed``) and a nev top-up (``n_nev`` more nev edges, ``seed + 1``)."""
+def sample_block(
+    G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_nev: int, show: bool, top: str = "nev"
+) -> None:
+    """The uniform sample (``n`` edges, ``seed``) and a top-up of chain ``top`` (``n_nev`` more edges, ``seed + 1``)."""
     sample = draw_sample(edges, seed, n)
-    extra = draw_sample(edges, seed + 1, n_nev, "nev", frozenset(zip(sample["ent"], sample["link"], strict=True)))
+    extra = draw_sample(edges, seed + 1, n_nev, top, frozenset(zip(sample["ent"], sample["link"], strict=True)))
     print(f"\n== precision sample: seed {seed}, {len(sample)} confirmed edges drawn uniformly over both chains")
     if show:
         _show(G, sample, 1)
-        print(f"-- nev top-up: seed {seed + 1}, {len(extra)} more nev edges")
+        print(f"-- {top} top-up: seed {seed + 1}, {len(extra)} more {top} edges")
         _show(G, extra, len(sample) + 1)
     path = HERE / "precision_sample.csv"
     if not path.is_file():
@@ -319,9 +321,9 @@ def sample_block(G: nx.MultiDiGraph, edges: pd.DataFrame, seed: int, n: int, n_n
         return
     judged = {(symbol(r["ts_code"]), r["chain"], r["link"]): r["judgement"] for r in read_csv(path)}
     _score(G, sample, judged, (*CHAINS, "all"))
-    both = pd.concat([sample[sample["chain"] == "nev"], extra], ignore_index=True)
-    print(f"nev on the uniform sample plus the top-up (seed {seed + 1}): {len(both)} edges")
-    _score(G, both, judged, ("nev",))
+    both = pd.concat([sample[sample["chain"] == top], extra], ignore_index=True)
+    print(f"{top} on the uniform sample plus the top-up (seed {seed + 1}): {len(both)} edges")
+    _score(G, both, judged, (top,))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--seed", type=int, default=1418)
     ap.add_argument("--n", type=int, default=50)
-    ap.add_argument("--n-nev", type=int, default=25, help="nev edges drawn on top of the uniform sample")
+    ap.add_argument("--n-nev", type=int, default=25, help="edges of --top-chain drawn on top of the uniform sample")
+    ap.add_argument("--top-chain", choices=CHAINS, default="nev", help="chain of the top-up sample (default nev)")
     ap.add_argument("--sample", action="store_true", help="print the precision sample with its evidence")
     ap.add_argument("--save", type=Path, help="pickle the linked graph here")
     ap.add_argument("--graph", type=Path, help="read a linked graph pickled by --save")
@@ -366,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = verdicts_by_province(G)
     target_scores(G, tables[("nev", "河南省")])
     cluster_block(tables, edges, by_sym)
-    sample_block(G, edges, args.seed, args.n, args.n_nev, args.sample)
+    sample_block(G, edges, args.seed, args.n, args.n_nev, args.sample, args.top_chain)
     return 0
 
 
