@@ -24,6 +24,7 @@ from chain_gap import _bundle as B
 from chain_gap._atomic import default_mode
 from chain_gap._bundle import KEYS as _KEYS
 from chain_gap._bundle import BundleError, BundleWarning
+from chain_gap._memory import release
 from chain_gap._paths import is_bundle
 
 #: Rows per row group of a part: a save holds the graph plus one chunk of rows as Arrow, not a whole table.
@@ -48,7 +49,7 @@ def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any],
         *key_cols, rows = groups[kind]
         entry, types = write_rows(root, section, kind, key_cols, rows)
         out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
-    pa.default_memory_pool().release_unused()  # the chunks' Arrow pages, kept by its allocator otherwise
+    release()  # the chunks' pages, kept by Arrow's and C's allocators otherwise
     return out
 
 
