@@ -178,6 +178,11 @@ def _na(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and bool(pd.isna(v))) or v == ""
 
 
+def _blank_none(v: Any) -> Any:
+    """A contact cell as the table holds it: ``""`` and None are missing, other values text."""
+    return None if v is None or v == "" else str(v)
+
+
 def merge_contacts(
     old: pd.DataFrame | None, new: dict[str, dict[str, str]] | pd.DataFrame, renamed: dict[str, str] | None = None
 ) -> pd.DataFrame:
@@ -212,14 +217,21 @@ def merge_contacts(
     if isinstance(new, pd.DataFrame):
         fresh = new.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
     else:
-        fresh = pd.DataFrame.from_dict(new, orient="index") if new else pd.DataFrame()
-        fresh = fresh.reindex(columns=list(CONTACT_COLUMNS))
+        # column by column from the loader's per-firm dicts: ``DataFrame.from_dict(orient="index")``
+        # builds a row list and an object matrix of all firms first (~500 B a firm over the dicts)
+        rows = new.values()
+        fresh = pd.DataFrame(
+            {c: pd.array([_blank_none(r.get(c)) for r in rows], dtype="string") for c in CONTACT_COLUMNS},
+            index=pd.Index(list(new), dtype=object),
+        )
     if old is not None and len(old):
         base = old.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
         if moved:
             base.index = pd.Index([final(str(n)) for n in base.index], dtype=object)
             base = base[~base.index.duplicated(keep="last")]
         fresh = fresh.combine_first(base) if len(fresh) else base
-    out = fresh.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA).sort_index()
+    if (old is not None and len(old)) or isinstance(new, pd.DataFrame):  # else: made as stored just above
+        fresh = fresh.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
+    out = fresh.sort_index()
     out.index = pd.Index([str(i) for i in out.index], name="ent_id", dtype=object)
     return out
