@@ -396,3 +396,7 @@ def test_merge_of_loaded_dicts_matches_the_frame_of_those_dicts():
     old = _contacts.merge_contacts(None, {"ent:b": {"phone": "13800000000", "legal_rep": "李四"}})
     both = _contacts.merge_contacts(old, new)
     assert both.loc["ent:b", "phone"] == "13800000000" and both.loc["ent:b", "legal_rep"] == "张三"
+    # the loader hands its own dicts over: emptied as the table takes their values, same table
+    mine = {k: dict(v) for k, v in new.items()}
+    pd.testing.assert_frame_equal(_contacts.merge_contacts(None, mine, consume=True), got)
+    assert all(not d for d in mine.values()) and new["ent:b"]["legal_rep"] == "张三"

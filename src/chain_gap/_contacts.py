@@ -184,7 +184,11 @@ def _blank_none(v: Any) -> Any:
 
 
 def merge_contacts(
-    old: pd.DataFrame | None, new: dict[str, dict[str, str]] | pd.DataFrame, renamed: dict[str, str] | None = None
+    old: pd.DataFrame | None,
+    new: dict[str, dict[str, str]] | pd.DataFrame,
+    renamed: dict[str, str] | None = None,
+    *,
+    consume: bool = False,
 ) -> pd.DataFrame:
     """The contacts table after a load: ``old`` re-keyed by ``renamed``, then each non-empty new value
     replacing the old one of its firm and column (a newer export wins; an empty cell never erases).
@@ -197,6 +201,10 @@ def merge_contacts(
         Enterprise id → column → value, from this load (or a contacts table appended).
     renamed : dict
         Old enterprise id → new id, for firms the load re-keyed.
+    consume : bool
+        Empty the dicts of ``new`` column by column as the table takes their values (the loader's
+        own dicts: a column's strings are freed as its table column is made, instead of all of
+        them coexisting with the whole table).
 
     Returns
     -------
@@ -220,8 +228,9 @@ def merge_contacts(
         # column by column from the loader's per-firm dicts: ``DataFrame.from_dict(orient="index")``
         # builds a row list and an object matrix of all firms first (~500 B a firm over the dicts)
         rows = new.values()
+        take = (lambda r, c: r.pop(c, None)) if consume else dict.get
         fresh = pd.DataFrame(
-            {c: pd.array([_blank_none(r.get(c)) for r in rows], dtype="string") for c in CONTACT_COLUMNS},
+            {c: pd.array([_blank_none(take(r, c)) for r in rows], dtype="string") for c in CONTACT_COLUMNS},
             index=pd.Index(list(new), dtype=object),
         )
     if old is not None and len(old):
