@@ -372,3 +372,31 @@ def test_live_neo4j_contacts_round_trip(live_driver):  # noqa: F811  (a pytest f
     H = cg.pull(chain="toy")
     pd.testing.assert_frame_equal(H.graph["contacts"], G.graph["contacts"])
     assert not any(set(a) & set(_contacts.CONTACT_COLUMNS) for _, a in H.nodes(data=True))
+
+
+def test_merge_of_loaded_dicts_matches_the_frame_of_those_dicts():
+    # the loader's per-firm dicts become the table column by column; blanks and absent keys are NA
+    new = {
+        "ent:b": {"legal_rep": "张三", "phone": ""},
+        "ent:a": {"email": "a@example.com", "address": "郑州市"},
+        "ent:c": {},
+    }
+    got = _contacts.merge_contacts(None, new)
+    want = (
+        pd.DataFrame.from_dict(new, orient="index")
+        .reindex(columns=list(_contacts.CONTACT_COLUMNS))
+        .astype("string")
+        .replace("", pd.NA)
+        .sort_index()
+    )
+    want.index = pd.Index(list(want.index), name="ent_id", dtype=object)
+    pd.testing.assert_frame_equal(got, want)
+    assert list(got.index) == ["ent:a", "ent:b", "ent:c"] and got.loc["ent:b", "phone"] is pd.NA
+    # merged onto an older table: a new value wins, a blank never erases
+    old = _contacts.merge_contacts(None, {"ent:b": {"phone": "13800000000", "legal_rep": "李四"}})
+    both = _contacts.merge_contacts(old, new)
+    assert both.loc["ent:b", "phone"] == "13800000000" and both.loc["ent:b", "legal_rep"] == "张三"
+    # the loader hands its own dicts over: emptied as the table takes their values, same table
+    mine = {k: dict(v) for k, v in new.items()}
+    pd.testing.assert_frame_equal(_contacts.merge_contacts(None, mine, consume=True), got)
+    assert all(not d for d in mine.values()) and new["ent:b"]["legal_rep"] == "张三"

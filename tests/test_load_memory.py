@@ -78,3 +78,19 @@ def test_the_name_index_holds_one_id_or_a_set():
     assert ix.get("甲") == ()
     with pytest.raises(AttributeError):
         ix.other = 1  # slots: no per-index dict
+
+
+def test_equal_texts_are_one_string_in_the_graph(tmp_path):
+    # a normal form equal to the name is the name's object; firms repeating one scope share it
+    p = tmp_path / "ents.csv"
+    scope = "锂离子电池的研发、生产、销售"
+    rows = [{"企业名称": f"测试{i}科技有限公司", "经营范围": scope, "统一社会信用代码": ""} for i in range(8)]
+    rows.append({"企业名称": "测试八科技有限公司", "经营范围": "软件开发", "统一社会信用代码": ""})
+    pd.DataFrame(rows).to_csv(p, index=False)
+    G = load.load([p], "enterprises").graph
+    firms = [a for _, a in G.nodes(data=True) if a.get("kind") == "Enterprise"]
+    assert len(firms) == 9
+    assert len({id(a["scope"]) for a in firms if a["scope"] == scope}) == 1
+    assert {a["scope"] for a in firms} == {scope, "软件开发"}
+    assert all(a["name_norm"] == a["name"] for a in firms)  # these names are their own normal form
+    assert all(a["name_norm"] is a["name"] for a in firms)

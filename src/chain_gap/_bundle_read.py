@@ -19,6 +19,7 @@ import pyarrow as pa
 from chain_gap import _bundle as B
 from chain_gap import _contacts, _fastgraph
 from chain_gap._bundle import BundleError
+from chain_gap._memory import release
 
 __all__ = ["build"]
 
@@ -101,7 +102,7 @@ def build(
                     code="bundle-counts", file=mpath, what=what, found=found, expected=manifest["totals"][what]
                 )
     _fastgraph.clear_cache(G)
-    # the decoded Arrow tables are gone; hand the pages Arrow's allocator kept back to the system
+    # the decoded Arrow tables are gone; hand the pages Arrow's and the C allocator kept back to the system
     # (~10 % of what a read holds; the graph lives in Python's own allocator, never here)
-    pa.default_memory_pool().release_unused()
+    release()
     return G

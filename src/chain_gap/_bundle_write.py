@@ -24,6 +24,7 @@ from chain_gap import _bundle as B
 from chain_gap._atomic import default_mode
 from chain_gap._bundle import KEYS as _KEYS
 from chain_gap._bundle import BundleError, BundleWarning
+from chain_gap._memory import release
 from chain_gap._paths import is_bundle
 
 #: Rows per row group of a part: a save holds the graph plus one chunk of rows as Arrow, not a whole table.
@@ -48,7 +49,7 @@ def _encode_section(root: Path, section: str, groups: dict[str, tuple[list[Any],
         *key_cols, rows = groups[kind]
         entry, types = write_rows(root, section, kind, key_cols, rows)
         out[kind] = {"count": len(rows), "columns": types, "parts": [entry]}
-    pa.default_memory_pool().release_unused()  # the chunks' Arrow pages, kept by its allocator otherwise
+    release()  # the chunks' pages, kept by Arrow's and C's allocators otherwise
     return out
 
 
@@ -77,11 +78,12 @@ def write_rows(
     order = sorted(props)
     # a property's storage type is decided over all its values (one transient column at a time)
     types = {p: B.column_type(list(map(dict.get, rows, repeat(p)))) for p in order}
+    # the sort order over all rows; the key columns themselves are built per chunk (a sorted copy of
+    # every key string as Arrow would sit beside the graph for the whole write)
     keys = pa.table({k: pa.array(col, type=pa.string()) for k, col in zip(names, key_cols, strict=True)})
-    idx = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in names])
-    keys = keys.take(idx)
-    positions = idx.to_numpy()
-    del idx
+    positions = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in names]).to_numpy()
+    del keys
+    release()
     schema = pa.schema([*(pa.field(k, pa.string()) for k in names), *(pa.field(p, B._ARROW[types[p]]) for p in order)])
     (root / B.PARTS).mkdir(mode=default_mode(folder=True), exist_ok=True)
     tmp = root / B.PARTS / f".tmp-{os.getpid()}-{B._safe(section)}-{B._safe(kind)}"
@@ -90,8 +92,9 @@ def write_rows(
             out = _Hashing(fh)  # a Python file: a write error is the OSError itself (disk full …)
             with pq.ParquetWriter(out, schema, compression="zstd") as writer:
                 for start in range(0, n, CHUNK_ROWS):
-                    chunk = [rows[i] for i in positions[start : start + CHUNK_ROWS].tolist()]
-                    arrays = [keys.column(k).slice(start, CHUNK_ROWS) for k in names]
+                    at = positions[start : start + CHUNK_ROWS].tolist()
+                    chunk = [rows[i] for i in at]
+                    arrays = [pa.array([col[i] for i in at], type=pa.string()) for col in key_cols]
                     arrays.extend(_property_arrays(chunk, order, types))
                     writer.write_table(pa.Table.from_arrays(arrays, schema=schema), row_group_size=CHUNK_ROWS)
             fh.flush()

@@ -178,8 +178,17 @@ def _na(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and bool(pd.isna(v))) or v == ""
 
 
+def _blank_none(v: Any) -> Any:
+    """A contact cell as the table holds it: ``""`` and None are missing, other values text."""
+    return None if v is None or v == "" else str(v)
+
+
 def merge_contacts(
-    old: pd.DataFrame | None, new: dict[str, dict[str, str]] | pd.DataFrame, renamed: dict[str, str] | None = None
+    old: pd.DataFrame | None,
+    new: dict[str, dict[str, str]] | pd.DataFrame,
+    renamed: dict[str, str] | None = None,
+    *,
+    consume: bool = False,
 ) -> pd.DataFrame:
     """The contacts table after a load: ``old`` re-keyed by ``renamed``, then each non-empty new value
     replacing the old one of its firm and column (a newer export wins; an empty cell never erases).
@@ -192,6 +201,10 @@ def merge_contacts(
         Enterprise id → column → value, from this load (or a contacts table appended).
     renamed : dict
         Old enterprise id → new id, for firms the load re-keyed.
+    consume : bool
+        Empty the dicts of ``new`` column by column as the table takes their values (the loader's
+        own dicts: a column's strings are freed as its table column is made, instead of all of
+        them coexisting with the whole table).
 
     Returns
     -------
@@ -212,14 +225,22 @@ def merge_contacts(
     if isinstance(new, pd.DataFrame):
         fresh = new.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
     else:
-        fresh = pd.DataFrame.from_dict(new, orient="index") if new else pd.DataFrame()
-        fresh = fresh.reindex(columns=list(CONTACT_COLUMNS))
+        # column by column from the loader's per-firm dicts: ``DataFrame.from_dict(orient="index")``
+        # builds a row list and an object matrix of all firms first (~500 B a firm over the dicts)
+        rows = new.values()
+        take = (lambda r, c: r.pop(c, None)) if consume else dict.get
+        fresh = pd.DataFrame(
+            {c: pd.array([_blank_none(take(r, c)) for r in rows], dtype="string") for c in CONTACT_COLUMNS},
+            index=pd.Index(list(new), dtype=object),
+        )
     if old is not None and len(old):
         base = old.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
         if moved:
             base.index = pd.Index([final(str(n)) for n in base.index], dtype=object)
             base = base[~base.index.duplicated(keep="last")]
         fresh = fresh.combine_first(base) if len(fresh) else base
-    out = fresh.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA).sort_index()
+    if (old is not None and len(old)) or isinstance(new, pd.DataFrame):  # else: made as stored just above
+        fresh = fresh.reindex(columns=list(CONTACT_COLUMNS)).astype("string").replace("", pd.NA)
+    out = fresh.sort_index()
     out.index = pd.Index([str(i) for i in out.index], name="ent_id", dtype=object)
     return out

@@ -254,6 +254,25 @@ class FastGraph:
             keydict[kind] = data
         return True
 
+    def add_edge_data(self, u: str, v: str, kind: str, data: dict[str, Any]) -> None:
+        """Set the data of edge ``(u, v, kind)`` between two nodes of the graph to ``data`` itself.
+
+        ``data`` (a fresh dict holding ``"kind"``, e.g. from :func:`attr_dict`) replaces what the edge
+        held, as ``G.add_edge(u, v, key=kind, **data)`` on a new edge would store a copy of it; a
+        (u, v) pair without edges gets a key-sharing key dict. For a graph class other than a plain
+        ``MultiDiGraph`` this is ``remove_edge`` (if there) then ``add_edge``.
+        """
+        if not self.plain:
+            if self.G.has_edge(u, v, kind):
+                self.G.remove_edge(u, v, kind)
+            self.G.add_edge(u, v, key=kind, **data)
+            return
+        keydict = self._succ[u].get(v)
+        if keydict is None:
+            self._succ[u][v] = self._pred[v][u] = new_keydict(kind, data)
+        else:
+            keydict[kind] = data
+
     def add_edges(self, edges: Iterable[tuple[str, str, str, dict[str, Any] | None]]) -> int:
         """:meth:`add_edge` for each ``(u, v, kind, props)``; return how many were new."""
         add = self.add_edge

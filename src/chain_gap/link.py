@@ -29,8 +29,10 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import vocab
+from chain_gap._fastgraph import FastGraph, attr_dict
 from chain_gap._link_segments import segment_rule
 from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
+from chain_gap._memory import release, sharer
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import LinkConfig, load_link
 from chain_gap.schema import link_id
@@ -301,6 +303,11 @@ def _performs(role: str, explicit: bool, performer: str) -> bool:
     return role == performer or (performer != "producer" and role == "producer" and not explicit)
 
 
+#: the properties of an automatic LINKED_TO edge, in the order written (one key table for all of them)
+LINKED_TO_KEYS: tuple[str, ...] = ("kind", "role", "confidence", "method", "evidence", "decision", "primary")
+LINKED_TO_KEYS += ("chain", "performs", "lines", "line_share")
+
+
 def _line_share(lines: dict[str, float | None]) -> float | None:
     """Summed revenue share of a firm's product lines in one link; None when no line states a share."""
     known = [float(s) for s in lines.values() if s is not None]
@@ -395,7 +402,11 @@ def attach(
     product_shares = _product_shares(G)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
     total = len(ents)
-    new_edges = []
+    fg = FastGraph(G)
+    add_edge = fg.add_edge_data
+    new_link = attr_dict("edge", vocab.LINKED_TO, LINKED_TO_KEYS)
+    memo: dict[Any, Any] = {}
+    share = sharer(memo)
     for i, (nid, a) in enumerate(ents):
         if progress and i % 50_000 == 0:
             progress(i, total)
@@ -479,31 +490,28 @@ def attach(
                 decision = "uncertain"
             else:
                 continue
-            new_edges.append(
-                (
-                    nid,
-                    lid,
-                    vocab.LINKED_TO,
-                    {
-                        "kind": vocab.LINKED_TO,
-                        "role": role,
-                        "confidence": round(conf, 4),
-                        "method": methods,
-                        "evidence": evidence,
-                        "decision": decision,
-                        "primary": False,
-                        "chain": m.leaf_chain[lid],
-                        "performs": _performs(role, explicit, m.leaf_performer[lid]),
-                        # the firm's product lines in this link: how many, and their revenue share
-                        # (None when the data state no shares), what targeting ranks on
-                        "lines": len(ev.lines),
-                        "line_share": _line_share(ev.lines),
-                    },
-                )
-            )
-    G.add_edges_from(new_edges)
+            # one string / float object per distinct value over all firms (a million edges repeat a
+            # few hundred method strings, evidence texts and confidences), in a key-sharing dict
+            d = new_link()
+            d["kind"] = vocab.LINKED_TO
+            d["role"] = role
+            d["confidence"] = share(round(conf, 4))
+            d["method"] = share(methods)
+            d["evidence"] = share(evidence)
+            d["decision"] = decision
+            d["primary"] = False
+            d["chain"] = m.leaf_chain[lid]
+            d["performs"] = _performs(role, explicit, m.leaf_performer[lid])
+            # the firm's product lines in this link: how many, and their revenue share (None when the
+            # data state no shares), what targeting ranks on
+            d["lines"] = len(ev.lines)
+            d["line_share"] = share(_line_share(ev.lines))
+            add_edge(nid, lid, vocab.LINKED_TO, d)
+    fg.changed()
+    del memo, ents, products, minor_products, product_shares
     _apply_overrides(G, m)
     _mark_primary(G, m)
+    release()  # the per-firm evidence just freed
     if progress:
         progress(total, total)
     return G

@@ -36,6 +36,7 @@ import networkx as nx
 import pandas as pd
 
 from chain_gap import _vintage
+from chain_gap._memory import release
 from chain_gap._read import RawTable
 from chain_gap.load import enterprises, relations, supply
 from chain_gap.load.delta import KnownIds, load_new
@@ -300,6 +301,7 @@ def load(
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+        release()  # the cells and memos just freed: off the resident set before the next step
     if cb is not None and done != total:
         cb(total, total)
     if cb is not None and total == 0:

@@ -181,6 +181,15 @@ def _tags_of(spec: FieldSpec, vals: list[str]) -> list[str]:
     return out
 
 
+def _same(a: str, b: str) -> str:
+    """``b``, or ``a`` itself when equal (the graph then holds one string object for both)."""
+    return a if a == b else b
+
+
+def _identity(v: str) -> str:
+    return v
+
+
 def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     """The row handler of an enterprise table, with every field parsed column-wise first.
 
@@ -216,7 +225,8 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     raw_names, raw_shorts = col("name"), col("short_name")
     names = map_unique(name_text, raw_names, distinct=True)
     shorts = map_unique(name_text, raw_shorts)
-    norms = map_unique(lambda v: norm_name(v) if v else "", names, distinct=True)
+    # a normal form equal to the name is the name's own string object (most firms: one string, not two)
+    norms = [_same(v, norm_name(v)) if v else "" for v in names]
     has_uscc, has_stock = "uscc" in f, "stock_code" in f
     uscc_raw = col("uscc")
     valid_uscc = valid_usccs(uscc_raw) if has_uscc else {}
@@ -242,7 +252,9 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
 
     industries = map_unique(industry_of, ind_raw) if has_industry else []
     has_scope = "scope" in f
-    scopes = col("scope")
+    # equal scope texts share one string (branches and group members repeat their parent's scope);
+    # map_unique keeps the cells as they are when most are distinct
+    scopes = map_unique(_identity, col("scope"))
 
     def parsed(name: str, parse: Callable[[str], Any]) -> tuple[bool, list[str], list[Any]]:
         if name not in f:

@@ -310,7 +310,10 @@ class Loader:
         infer_name_heads(self, list(self.touched))
         self.fg.changed()
         if self.contacts or (self.renamed and "contacts" in self.G.graph):
-            self.G.graph["contacts"] = merge_contacts(self.G.graph.get("contacts"), self.contacts, self.renamed)
+            self.G.graph["contacts"] = merge_contacts(
+                self.G.graph.get("contacts"), self.contacts, self.renamed, consume=True
+            )
+            self.contacts = {}  # emptied by the merge: its values are the table's now
         nodes = self.fg.nodes
         refs = provenance.Interner(self.G)  # a source (file, fields) once in G.graph, a reference per firm
         for nid in self.touched:
