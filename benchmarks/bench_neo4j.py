@@ -54,6 +54,59 @@ def _same_gaps(G, H, region: str) -> str:
     return "gap table equals the embedded one"
 
 
+def _in_db_gaps(driver, G, province: str) -> str:
+    """One province's gap counts computed in Neo4j with the cookbook's own statements, against ``gaps``.
+
+    Q1 (firms per leaf link per city of the province), Q2 (missing links of the province, with national
+    firm counts) and Q3 (single-firm links) run as written in ``graph/cypher/cookbook.cypher``, with
+    parameters; the embedded side is ``gaps.table`` for the province and ``gaps.table_all`` for its cities.
+    """
+    from chain_gap import _cookbook, gaps
+
+    q = _cookbook.queries()
+    params = {"chain": CHAIN, "province": province, "region": province}
+    t0 = time.perf_counter()
+    with driver.session() as s:
+        got = {k: [r.data() for r in s.run(q[k], params)] for k in ("Q1", "Q2", "Q3")}
+    db_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    table = gaps.table(G, CHAIN, province).set_index("link")
+    prefix = province[:2]
+    cities = gaps.table_all(G, CHAIN, "city")
+    cities = cities[cities["region"].astype(str).str.startswith(prefix) & (cities["local"] > 0)]
+    emb_s = time.perf_counter() - t0
+
+    def short(link_id: str) -> str:
+        return link_id.split("/", 1)[1]
+
+    diffs = []
+    db_city = {(short(r["link"]), r["city"]): r["firms"] for r in got["Q1"]}
+    emb_city = {(r.link, str(r.region)): int(r.local) for r in cities.itertuples()}
+    for key in sorted(set(db_city) | set(emb_city)):
+        if db_city.get(key, 0) != emb_city.get(key, 0):
+            diffs.append(f"Q1 {key}: db {db_city.get(key, 0)} embedded {emb_city.get(key, 0)}")
+    missing = {short(r["link"]): r["national_firms"] for r in got["Q2"]}
+    want_missing = {k: int(n) for k, n in table.loc[table["local"] == 0, "national"].items()}
+    if missing != want_missing:
+        diffs.append(f"Q2 missing links: db {missing} embedded {want_missing}")
+    single = {short(r["link"]) for r in got["Q3"]}
+    if single != set(table.index[table["local"] == 1]):
+        diffs.append(f"Q3 single-firm links: db {sorted(single)} embedded {sorted(table.index[table['local'] == 1])}")
+    per_link: dict[str, int] = {}
+    for (link, _), n in db_city.items():
+        per_link[link] = per_link.get(link, 0) + n
+    if any(per_link.get(k, 0) != int(v) for k, v in table["local"].items()):
+        diffs.append("Q1 summed over cities differs from the province's local counts (firms known at province level?)")
+    print(
+        f"  cookbook Q1-Q3 in the database ({province}) {db_s:8.2f} s   (gaps.table + table_all embedded {emb_s:.2f} s)"
+    )
+    print(
+        f"    {len(got['Q1'])} (link, city) counts, {len(missing)} missing, {len(single)} single-firm links; "
+        + ("equal to the embedded gap table" if not diffs else "DIFFERENCES:\n      " + "\n      ".join(diffs[:20]))
+    )
+    return "equal" if not diffs else f"{len(diffs)} differences"
+
+
 def _timed(label: str, fn, rows: int | None = None):
     t0 = time.perf_counter()
     value = fn()
@@ -71,6 +124,7 @@ def main(argv: list[str]) -> int:
     n = int(next((a for a in argv if a.isdigit()), 20_000))
     do_import = "--no-import" not in argv and not os.environ.get("NEO4J_URI")
     region = synth.DEFAULT_REGION
+    province = region[:2] + "0000"
     with tempfile.TemporaryDirectory(prefix="bench-neo4j-") as tmp:
         out = Path(tmp)
         G, _ = _timed(f"build graph ({n:,} firms)", lambda: _graph(n, out))
@@ -92,7 +146,9 @@ def main(argv: list[str]) -> int:
                 again, _ = _timed("push again (idempotent)", lambda: cg.push(G, driver=driver), rows)
                 assert again["nodes_created"] == 0 and again["relationships_created"] == 0
                 H, _ = _timed(f"pull chain={CHAIN} (national)", lambda: cg.pull(chain=CHAIN, driver=driver))
+                _in_db_gaps(driver, G, province)
                 print(f"    {H.number_of_nodes():,} nodes, {H.number_of_edges():,} edges; {_same_gaps(G, H, region)}")
+                print(f"    province {province}: {_same_gaps(G, H, province)}")
                 Hr, _ = _timed(
                     f"pull chain={CHAIN} region={region}", lambda: cg.pull(chain=CHAIN, region=region, driver=driver)
                 )
@@ -117,6 +173,7 @@ def main(argv: list[str]) -> int:
                 try:
                     H, _ = _timed(f"pull chain={CHAIN} (imported)", lambda: cg.pull(chain=CHAIN, driver=driver))
                     print(f"    {H.number_of_nodes():,} nodes; {_same_gaps(G, H, region)}")
+                    _in_db_gaps(driver, G, province)
                 finally:
                     driver.close()
             finally:
