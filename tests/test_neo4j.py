@@ -20,6 +20,7 @@ import networkx as nx
 import pytest
 from neo4j.exceptions import ClientError, TransientError
 
+from chain_gap import _cookbook
 from chain_gap import neo4j as cg
 from chain_gap._resources import graph_dir
 from chain_gap.chains import add_to_graph
@@ -330,24 +331,8 @@ def test_cookbook_queries_are_commented_and_parameterised():
 
 
 def _cookbook_statements(text: str) -> list[tuple[str, str]]:
-    """(comment title, query) per statement; a statement is preceded by its // comment block."""
-    out, comment, body = [], [], []
-    for line in text.splitlines():
-        if line.startswith(":param"):
-            continue
-        if line.startswith("//") and not body:
-            comment.append(line[2:].strip())
-            continue
-        if not line.strip() and not body:
-            comment = [] if not comment or not comment[0].startswith("Q") else comment
-            continue
-        body.append(line)
-        if line.rstrip().endswith(";"):
-            assert comment and comment[0].startswith("Q"), f"query without a comment: {body[0]}"
-            out.append((comment[0], "\n".join(body).rstrip()[:-1]))
-            comment, body = [], []
-    assert not body
-    return out
+    """(comment title, query) per statement (the parser the benchmark uses too)."""
+    return _cookbook.statements(text)
 
 
 # --------------------------------------------------------------------------- batching

@@ -227,6 +227,11 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     out["n_peers"] = n_peers
     # anchors (链主)
     anc = anchors(ctx.G, ctx.spec, code, _ctx=ctx, config=cfg)
+    if len(anc):  # largest first, then id: the same text whatever order the graph holds the firms in
+        size = pd.to_numeric(anc["revenue"], errors="coerce").fillna(pd.to_numeric(anc["reg_capital"], errors="coerce"))
+        anc = anc.assign(_size=size.fillna(-1.0)).sort_values(
+            ["_size", "ent_id"], ascending=[False, True], kind="stable"
+        )
     anchor_by_link = anc.groupby("link")["name"].apply(lambda s: "、".join(s.astype(str))).to_dict() if len(anc) else {}
     out["anchor_firms"] = [anchor_by_link.get(k, "") for k in out["link"]]
     level_ok = ctx.level_coverage >= cfg.data.min_level_coverage
