@@ -174,7 +174,11 @@ def test_a_bundle_firm_after_many_new_rows_still_takes_the_whole_bundle_path(tmp
 
 def test_a_stock_code_spelt_otherwise_in_the_bundle_takes_the_whole_bundle_path(tmp_path, monkeypatch):
     rows = pd.DataFrame(
-        {"name": ["甲乙电池股份有限公司", "丙丁材料有限公司"], "stock_code": ["300750.SZ", ""], "region": ["350902", "410100"]}
+        {
+            "name": ["甲乙电池股份有限公司", "丙丁材料有限公司"],
+            "stock_code": ["300750.SZ", ""],
+            "region": ["350902", "410100"],
+        }
     )
     rows.to_csv(tmp_path / "base.csv", index=False)
     big = tmp_path / "big.bundle"
