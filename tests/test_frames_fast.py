@@ -138,6 +138,10 @@ def test_members_columns_keeps_only_the_attributes_asked_for(G):
 def _previous(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(frames, "members", frames._snapshotted(_ref_members))
     monkeypatch.setattr(frames, "region_level", _ref_region_level)
+    monkeypatch.setattr(targets, "_local_firms", lambda G, reg: frames.enterprises(G, ["region", "uscc", "name"]))
+    monkeypatch.setattr(
+        targets, "_supply_pairs", lambda G: [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
+    )
 
 
 def test_gap_tables_and_targets_equal_the_previous_path(G, monkeypatch):
@@ -146,6 +150,7 @@ def test_gap_tables_and_targets_equal_the_previous_path(G, monkeypatch):
     fast_tg = targets.rank(G, "nev", REGION, top=50, gap_table=fast_one)
     fast_cmp = gaps.compare(G, "nev", [REGION, "410100"])
     assert fast_all["local"].sum() > 0 and fast_one["local"].sum() > 0 and len(fast_tg) > 0
+    assert targets._supply_pairs(G) and fast_tg["fit"].max() > 0  # the supplier fit is exercised
     with monkeypatch.context() as m:
         _previous(m)
         old_all = gaps.table_all(G, "nev", "city")
@@ -169,3 +174,23 @@ def test_no_stale_tables_after_an_analyst_edits_the_graph(G):
     gt0 = gaps.table(G, "nev", REGION)
     gt1 = gaps.table(H, "nev", REGION)
     assert gt1["local"].sum() > gt0["local"].sum()
+
+
+def test_a_target_list_reads_the_memberships_once(G, monkeypatch):
+    """rank computes the gap table (and the stability draws rank again): one membership read for all."""
+    from chain_gap import _fastgraph
+
+    calls = {"n": 0}
+    real = _fastgraph.pred_dict
+
+    def counting(H):
+        calls["n"] += 1
+        return real(H)
+
+    monkeypatch.setattr(_fastgraph, "pred_dict", counting)
+    tg = targets.rank(G, "nev", REGION, top=10, with_stability=True)
+    assert len(tg) > 0
+    assert calls["n"] == 1
+    calls["n"] = 0
+    targets.rank(G, "nev", REGION, top=10)  # a new call reads the graph again: nothing kept between calls
+    assert calls["n"] == 1

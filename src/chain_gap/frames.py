@@ -79,6 +79,21 @@ def snapshot(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
             _SNAPSHOTS.pop(key, None)
 
 
+_R = TypeVar("_R", bound=Callable[..., Any])
+
+
+def reads_once(fn: _R) -> _R:
+    """Run an analysis whose first argument is the graph inside :func:`snapshot`, so the analyses it
+    calls (a target list computes the gap table, the gap table the anchors) share one read."""
+
+    @functools.wraps(fn)
+    def wrapper(G: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> Any:
+        with snapshot(G):
+            return fn(G, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _snapshotted(fn: _F) -> _F:
     sig = inspect.signature(fn)
 
