@@ -56,7 +56,7 @@ def snapshot(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
     Inside the block :func:`enterprises` and :func:`members` return a copy of the table built the first
     time they were asked for it with the same arguments, so a report that runs gaps, targets and the
     local-firm list reads the graph once instead of once per analysis. The graph must not change inside
-    the block (a change in its node or edge count drops the tables, as a guard).
+    the block (a change in its node count or in the number of linked node pairs drops the tables, as a guard).
 
     Parameters
     ----------
@@ -103,7 +103,7 @@ def _snapshotted(fn: _F) -> _F:
         if cache is None:
             with _gc_paused():
                 return fn(G, *args, **kwargs)
-        state = (G.number_of_nodes(), G.number_of_edges())
+        state = _shape(G)
         if cache.get("_state") != state:
             cache.clear()
             cache["_state"] = state  # type: ignore[assignment]
@@ -122,6 +122,14 @@ def _snapshotted(fn: _F) -> _F:
         return cache[key].copy()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _shape(G: nx.MultiDiGraph) -> tuple[int, int]:
+    """Nodes and linked node pairs of ``G``, the snapshot's guard against a graph changed inside it.
+
+    Not ``number_of_edges``: on a multigraph that walks a degree view of every node (over a second
+    at 200,000 firms, per table asked for); the lengths of the successor dicts cost milliseconds."""
+    return len(G), sum(map(len, G._succ.values()))
 
 
 @contextlib.contextmanager
