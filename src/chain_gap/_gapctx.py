@@ -55,8 +55,17 @@ class _Context:
     """Everything one chain needs for all regions of one level, computed once (vectorised)."""
 
     def __init__(
-        self, G: nx.MultiDiGraph, chain: str | ChainSpec, level: str, activity: str, roles: Iterable[str] | None
+        self,
+        G: nx.MultiDiGraph,
+        chain: str | ChainSpec,
+        level: str,
+        activity: str,
+        roles: Iterable[str] | str | None,
+        *,
+        counts_only: bool = False,
     ):
+        """``counts_only``: the member table carries only what the region × link matrices need (the
+        firm's region and activity), not the names, sizes and tags one region's table reads."""
         if level not in ("province", "city", "county"):
             raise GapError(f"unknown region level {level!r}")
         self.G = G
@@ -87,10 +96,12 @@ class _Context:
         self.population = "linkable" if linkable.notna().any() else "all"
         self.ents = ents.drop(columns=["linkable"])
         self.ents["_act"] = _activity(self.ents, activity)
-        mem = frames.members(G, self.spec, roles=roles, active_only=True)
+        lean = ["region"] + ([activity] if activity != "firms" else [])
+        mem = frames.members(G, self.spec, roles=roles, active_only=True, columns=lean if counts_only else None)
         mem = mem.drop_duplicates(["ent_id", "link"])
         mem["_act"] = _activity(mem, activity).to_numpy() if len(mem) else []
-        mem["_size"] = _size(mem) if len(mem) else []
+        if not counts_only:
+            mem["_size"] = _size(mem) if len(mem) else []
         self.mem = mem
         self.national_firms = int(mem["ent_id"].nunique()) if len(mem) else 0
         ents_l = self.ents[self.ents[level] != ""]

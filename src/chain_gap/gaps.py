@@ -86,7 +86,7 @@ def table_all(
         Long, one row per region and link: region, link, local (firm count), local_activity,
         region_total, national, national_total, lq_star, activity.
     """
-    ctx = _Context(G, chain, level, activity, roles)
+    ctx = _Context(G, chain, level, activity, roles, counts_only=True)
     lq = _lq_all(ctx.X, ctx.region_total)
     long = ctx.X.stack().rename("local_activity").reset_index()  # type: ignore[call-overload]  # a Series
     long.columns = ["region", "link", "local_activity"]

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import _vintage, codes, frames, metrics, reasons, vocab
+from chain_gap import _fastgraph, _vintage, codes, frames, metrics, reasons, vocab
 from chain_gap import gaps as gaps_mod
 from chain_gap._targets_local import anchor_suppliers as anchor_suppliers  # re-exported: the public API
 from chain_gap._targets_local import what_if as what_if
@@ -224,7 +224,7 @@ def _components(
     if not filters.side_lines:  # a link that is a side line of the firm: not whom a bureau calls first
         cands = cands[~side]
     if filters.skip_present and len(cands):
-        cands = cands[~_present_in_region(frames.enterprises(G, ["region", "uscc", "name"]), reg, cands)]
+        cands = cands[~_present_in_region(_local_firms(G, reg), reg, cands)]
     cands = cands.reset_index(drop=True)
     if cands.empty:
         return _Components(cands, gt, reg, spec, side_left_out)
@@ -240,6 +240,18 @@ def _components(
     cands["fit"] = _fit(G, spec, cands, local, reg)
     cands["same_province"] = cands["province"] == reg.province
     return _Components(cands, gt, reg, spec, side_left_out)
+
+
+def _local_firms(G: nx.MultiDiGraph, reg: Any) -> pd.DataFrame:
+    """USCC and name of every firm in the region: the region of all firms, the rest for the local ones."""
+    ents = frames.enterprises(G, ["region"], levels=[reg.level])
+    local = ents[ents[reg.level] == reg.code]
+    node = _fastgraph.node_dict(G)
+    ids = list(local["ent_id"])
+    return local.assign(
+        uscc=pd.Series([node[n].get("uscc") for n in ids], index=local.index, dtype=object),
+        name=pd.Series([node[n].get("name") for n in ids], index=local.index, dtype=object),
+    )
 
 
 def _present_in_region(ents: pd.DataFrame, reg: Any, cands: pd.DataFrame) -> pd.Series:
@@ -278,8 +290,15 @@ def _resilience(spec: ChainSpec, local: pd.DataFrame) -> dict[str, float]:
     return {str(k): float(v) for k, v in metrics.resilience_gain(needs, makers, values).items()}
 
 
+def _supply_pairs(G: nx.MultiDiGraph) -> list[tuple[Any, Any]]:
+    """(supplier, buyer) of every SUPPLIES edge, read from the successor dicts themselves (node →
+    successor → key → data) rather than an edge view yielding every edge of the graph as a tuple."""
+    supplies = vocab.SUPPLIES
+    return [(u, v) for u, nbrs in G._succ.items() for v, keys in nbrs.items() if supplies in keys]
+
+
 def _fit(G: nx.MultiDiGraph, spec: ChainSpec, cands: pd.DataFrame, local: pd.DataFrame, reg: Any) -> np.ndarray:
-    pairs = [(u, v) for u, v, k in G.edges(keys=True) if k == vocab.SUPPLIES]
+    pairs = _supply_pairs(G)
     local_ids = set(local["ent_id"])
     fit: np.ndarray = np.zeros(len(cands))
     if pairs:
@@ -310,6 +329,7 @@ def _score(c: pd.DataFrame, profile: Profile) -> pd.Series:
     return c["link_priority"] * firm * (1 + profile.proximity * c["same_province"].astype(float))
 
 
+@frames.reads_once
 def rank(
     G: nx.MultiDiGraph,
     chain: str | ChainSpec,
@@ -440,6 +460,7 @@ def rank(
     return out
 
 
+@frames.reads_once
 def stability(
     G: nx.MultiDiGraph,
     chain: str | ChainSpec,
