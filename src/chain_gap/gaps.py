@@ -156,6 +156,12 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     E = float(ctx.region_total.sum())
     Ep = ctx.X.sum(axis=0).reindex(leaf_ids).fillna(0.0)
     nat_cnt = ctx.counts.sum(axis=0).reindex(leaf_ids).fillna(0)
+    # national standing: the region's share of the nation's activity in each link and its rank among the
+    # regions of its level (ties share the better rank; 0 where the region has none)
+    share = (e_act / Ep.replace(0.0, np.nan)).reindex(leaf_ids).fillna(0.0)
+    ranks = ctx.X.rank(axis=0, ascending=False, method="min")
+    rank = ranks.loc[code].reindex(leaf_ids) if code in ranks.index else pd.Series(np.nan, index=leaf_ids)
+    rank = rank.where(e_act.reindex(leaf_ids).to_numpy() > 0)
     res = metrics.location_quotient(e_act.to_numpy(float), Er, Ep.to_numpy(float), E, level=cfg.verdict.level)
     out = pd.DataFrame(
         {
@@ -182,6 +188,9 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "lq_star": np.asarray(res.lq_star, dtype=float),
             "ci_low": np.asarray(res.ci_low, dtype=float),
             "ci_high": np.asarray(res.ci_high, dtype=float),
+            "national_share": share.to_numpy(float),
+            "national_rank": rank.to_numpy(float),
+            "n_regions": len(ctx.X.index),
         }
     )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
@@ -330,11 +339,28 @@ def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
             or (not math.isnan(r.cascade_loss) and r.cascade_loss >= v.fragile_cascade and r.local <= 2)
         ):
             verdict.append("fragile")
-        elif not math.isnan(r.ci_low) and r.ci_low >= v.strong_ci_low and r.local >= v.strong_min_firms:
+        elif r.local >= v.strong_min_firms and (_specialised(r, v) or _national_leader(r, v)):
             verdict.append("anchored" if r.anchor_firms else "strong")
         else:
             verdict.append("weak")
     return verdict
+
+
+def _specialised(r: Any, v: VerdictSettings) -> bool:
+    """Strong route (a): the LQ* interval's lower end clears ``strong_ci_low``."""
+    return not math.isnan(r.ci_low) and r.ci_low >= v.strong_ci_low
+
+
+def _national_leader(r: Any, v: VerdictSettings) -> bool:
+    """Strong route (b), scale: among the first ``leader_top_n`` regions of the level by the link's activity,
+    at least ``leader_min_share`` of the nation's, and LQ* ≥ ``leader_min_lq`` (gaps.toml explains why)."""
+    return (
+        not math.isnan(r.national_rank)
+        and r.national_rank <= v.leader_top_n
+        and r.national_share >= v.leader_min_share
+        and not math.isnan(r.lq_star)
+        and r.lq_star >= v.leader_min_lq
+    )
 
 
 def _actions(out: pd.DataFrame, feeds: nx.DiGraph) -> tuple[list[str], list[str]]:
