@@ -165,8 +165,9 @@ def test_delisted_and_deregistered_firms_are_neither_local_producers_nor_targets
 
 def test_listed_firm_whose_main_business_is_the_link_is_an_anchor_by_proxy_when_sizes_are_unknown():
     """Listed-company data carry no sizes: a listed local producer whose lines in the link make at least
-    ``listed_main_share`` of its revenue (or whose Shenwan industry is the link's) is a 链主 by proxy; a
-    side line, an unlisted or a delisted firm is not."""
+    ``listed_main_share`` of its revenue is a 链主 by proxy; a side line, an unlisted or a delisted firm is
+    not, nor is a Shenwan industry the crosswalk does not tie to the link (the toy chain has no crosswalk
+    rows; the Shenwan route is tested on nev in test_verdict_rules)."""
     from chain_gap.schema import link_id
 
     G = _graph(PROVINCES, sizes=False)
@@ -179,11 +180,10 @@ def test_listed_firm_whose_main_business_is_the_link_is_an_anchor_by_proxy_when_
         G.edges[nid, link_id("toy", "cell"), "LINKED_TO"]["line_share"] = share
     G.edges[sw, link_id("toy", "pack"), "LINKED_TO"]["evidence"] = "申万:锂电池"
     anc = gaps.anchors(G, toy_chain(), "410000")
-    assert set(anc["ent_id"]) == {main, sw}
+    assert set(anc["ent_id"]) == {main}
     assert anc["proxy_rule"].all() and not anc["size_rule"].any()
     why = anc.set_index("ent_id")["reason"]
     assert "占营收82%" in why[main] and "规模数据缺失" in why[main]
-    assert "申万行业即本环节" in why[sw]
     # a firm with a known size is judged by its size, never by the proxy
     big = add_firm(G, "BIG", "410000", link="cell", tags=["listed"], revenue=1e6)
     G.edges[big, link_id("toy", "cell"), "LINKED_TO"]["line_share"] = 0.9

@@ -156,9 +156,13 @@ def test_a_level_the_data_hardly_hold_gives_no_data_for_every_unit():
     add_to_graph(G, toy_chain())
     for i in range(40):  # firms located to provinces only (the A-share list knows no more)
         add_firm(G, f"Q{i}", ["410000", "420000", "440000"][i % 3], link="cell" if i % 4 == 0 else None)
+    # one firm reaches a county (2 % of the located firms): the level is still one the data hardly hold, and
+    # the banner must not count the links that firm happens to see as if they were judged
+    add_firm(G, "Q-county", "411402", link="cell")
     pf = portfolio.portfolio(G, "商丘市", chains=[toy_chain()])
     assert pf.scores["no_data"].all() and pf.scores["s"].isna().all()
     assert pf.attrs["level_has_data"] is False and "无法在该级别判断分工" in pf.attrs["banner"]
+    assert "不计入S和F" not in pf.attrs["banner"] and "left out of S and F" not in pf.attrs["banner_en"]
     assert pf.overlaps.empty and all(not x for x in pf.units["leading_ids"])
 
 

@@ -119,8 +119,12 @@ def test_clusters_and_precision_sample_are_well_formed(leaves):
     assert len(clusters) >= 20
     for r in clusters:
         assert r["chain"] in CHAINS and r["link"] in leaves[r["chain"]], r
-        assert r["expected"] in ("present", "strong") and r["reason"].strip(), r
-        assert r["firms"] and all(TS_CODE.match(c) for c in r["firms"].split(";")), r
+        assert r["expected"] in ("present", "strong", "not_strong", "missing") and r["reason"].strip(), r
+        if r["expected"] in ("present", "strong"):  # a cluster names the firms that make it one
+            assert r["firms"] and all(TS_CODE.match(c) for c in r["firms"].split(";")), r
+        else:  # a region that is no cluster of the link names none
+            assert not r["firms"], r
+    assert {r["expected"] for r in clusters} >= {"present", "strong", "not_strong", "missing"}
     sample = _dicts("precision_sample.csv")
     assert len(sample) >= 50
     for r in sample:

@@ -7,8 +7,10 @@ DAG that :mod:`chain_gap.gaps` reads for every region it is asked about, plus th
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -16,6 +18,7 @@ import pandas as pd
 
 from chain_gap import codes, errors, frames, metrics, vocab
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.config import VerdictSettings
 from chain_gap.errors import ChainGapError
 from chain_gap.labels import ACTIVITY_LABELS
 
@@ -182,3 +185,44 @@ def _complexity(ctx: _Context, peer_idx: pd.Index, code: str) -> tuple[pd.Series
     pci = cx.drop_duplicates("link").set_index("link")["pci"]
     cog = cx[cx["region"] == code].set_index("link")["cog"] if code in set(cx["region"]) else pd.Series(dtype=float)
     return pci, cog, note
+
+
+def _specialised(r: Any, v: VerdictSettings) -> bool:
+    """Strong route (a): the LQ* interval's lower end clears ``strong_ci_low``."""
+    return not math.isnan(r.ci_low) and r.ci_low >= v.strong_ci_low
+
+
+def _national_leader(r: Any, v: VerdictSettings) -> bool:
+    """Strong route (b), scale: among the first ``leader_top_n`` regions of the level by the link's activity,
+    at least ``leader_min_share`` of the nation's, and LQ* ≥ ``leader_min_lq`` (gaps.toml explains why)."""
+    return (
+        not math.isnan(r.national_rank)
+        and r.national_rank <= v.leader_top_n
+        and r.national_share >= v.leader_min_share
+        and not math.isnan(r.lq_star)
+        and r.lq_star >= v.leader_min_lq
+    )
+
+
+def _listed_main_business(local: pd.DataFrame, main_share: float, chain: str) -> tuple[pd.Series, pd.Series]:
+    """Whether each membership row is a listed firm whose main business is the link (the 链主 proxy), and
+    whether the Shenwan industry (not the line share) is what says so.
+
+    The industry counts only when the crosswalk says it *is* the link: its strength for the link alone
+    reaches the linker's ``confirmed`` threshold (锂 → lithium, 集成电路封测 → packaging_test). A shared
+    industry (其他汽车零部件 → brake / interior / thermal parts …, 0.30) names a firm's market, not its main
+    business in one link: it made a brake 链主 of a firm whose brake line is 3 % of its revenue."""
+    from chain_gap._link_shenwan import load_shenwan_crosswalk
+    from chain_gap.config import load_link
+
+    listed = local["tags"].map(lambda t: vocab.LISTED_TAG in (t or ()) and not vocab.is_inactive(t))
+    share = pd.to_numeric(local["line_share"], errors="coerce")
+    xw = load_shenwan_crosswalk()
+    floor = load_link().confirmed
+    own = {(str(r.link), str(r.sw_name)) for r in xw[(xw["chain"] == chain) & (xw["strength"] >= floor)].itertuples()}
+    names = local["evidence"].astype(str).str.findall(r"申万:([^;；]+)")
+    shenwan = pd.Series(
+        [any((str(lk), n.strip()) in own for n in ns) for lk, ns in zip(local["link"], names)], index=local.index
+    )
+    by_share = share >= main_share
+    return listed & (by_share | shenwan), listed & ~by_share & shenwan

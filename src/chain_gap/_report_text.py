@@ -48,6 +48,13 @@ def output_lines(paths: Mapping[str, Any], lang: str = "zh") -> list[str]:
     return [f"  {n}{' ' * (pad - display_width(n))}{paths[k]}" for k, n in zip(order, names)]
 
 
+def _completeness(s: Mapping[str, Any], lang: str, weighted: str = "加权") -> str:
+    """``"16%（加权 23%）"``; ``"无数据"`` when no link can be judged (a level the data hardly hold)."""
+    if s["c"] != s["c"]:  # NaN
+        return "无数据" if lang == "zh" else "no data"
+    return f"{s['c']:.0%}（{weighted} {s['wc']:.0%}）" if lang == "zh" else f"{s['c']:.0%} (weighted {s['wc']:.0%})"
+
+
 def headline(G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.DataFrame, lang: str = "zh") -> str:
     """The headline numbers of a (chain, region) as one or two lines staff read aloud (demo and report print it).
 
@@ -78,13 +85,13 @@ def headline(G: Any, chain: Any, gaps_table: pd.DataFrame, targets_table: pd.Dat
     if lang == "zh":
         lines = [
             f"{s['region_name']} · {s['chain_name']}：{s['links']} 个环节（{verdicts}）；"
-            f"链条完整度 {s['c']:.0%}（加权 {s['wc']:.0%}）",
+            f"链条完整度 {_completeness(s, lang)}",
             f"建议：{actions or '无'}；优先环节：{top or '无'}；招商目标企业 {len(targets_table)} 家",
         ]
     else:
         lines = [
             f"{s['region_name']} · {s['chain']}: {s['links']} links ({verdicts}); "
-            f"completeness {s['c']:.0%} (weighted {s['wc']:.0%})",
+            f"completeness {_completeness(s, lang)}",
             f"actions: {actions or 'none'}; top links: {top or 'none'}; {len(targets_table)} target firms",
         ]
     return "\n".join(lines)
@@ -139,7 +146,7 @@ def overview(
         ),
         (
             "链条完整度" if zh else "Completeness",
-            f"{s['c']:.0%}（按权重 {s['wc']:.0%}）" if zh else f"{s['c']:.0%} (weighted {s['wc']:.0%})",
+            _completeness(s, lang, "按权重"),
         ),
         (
             "招商方向" if zh else "Actions",

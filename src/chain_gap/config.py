@@ -72,6 +72,10 @@ class VerdictSettings:
     strong_min_firms: int = 3
     fragile_hhi: float = 0.4
     fragile_cascade: float = 0.30
+    # the national-leader route to "strong" (scale, not specialisation): see gaps.toml
+    leader_top_n: int = 3
+    leader_min_share: float = 0.125
+    leader_min_lq: float = 1.0
 
     @property
     def level_pct(self) -> str:

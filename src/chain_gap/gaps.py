@@ -27,7 +27,17 @@ import numpy as np
 import pandas as pd
 
 from chain_gap import codes, frames, metrics, reasons, vocab
-from chain_gap._gapctx import GapError, _complexity, _Context, _local_cascade, _lq_all, _peer_index
+from chain_gap._gapctx import (
+    GapError,
+    _complexity,
+    _Context,
+    _listed_main_business,
+    _local_cascade,
+    _lq_all,
+    _national_leader,
+    _peer_index,
+    _specialised,
+)
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.config import GapsConfig, PriorityWeights, VerdictSettings, load_gaps
 from chain_gap.labels import ACTION_LABELS, ACTIVITY_LABELS, VERDICT_LABELS
@@ -156,6 +166,12 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
     E = float(ctx.region_total.sum())
     Ep = ctx.X.sum(axis=0).reindex(leaf_ids).fillna(0.0)
     nat_cnt = ctx.counts.sum(axis=0).reindex(leaf_ids).fillna(0)
+    # national standing: the region's share of the nation's activity in each link and its rank among the
+    # regions of its level (ties share the better rank; 0 where the region has none)
+    share = (e_act / Ep.replace(0.0, np.nan)).reindex(leaf_ids).fillna(0.0)
+    ranks = ctx.X.rank(axis=0, ascending=False, method="min")
+    rank = ranks.loc[code].reindex(leaf_ids) if code in ranks.index else pd.Series(np.nan, index=leaf_ids)
+    rank = rank.where(e_act.reindex(leaf_ids).to_numpy() > 0)
     res = metrics.location_quotient(e_act.to_numpy(float), Er, Ep.to_numpy(float), E, level=cfg.verdict.level)
     out = pd.DataFrame(
         {
@@ -182,6 +198,9 @@ def _table(ctx: _Context, reg: Any, peers: Iterable[str] | None, cfg: GapsConfig
             "lq_star": np.asarray(res.lq_star, dtype=float),
             "ci_low": np.asarray(res.ci_low, dtype=float),
             "ci_high": np.asarray(res.ci_high, dtype=float),
+            "national_share": share.to_numpy(float),
+            "national_rank": rank.to_numpy(float),
+            "n_regions": len(ctx.X.index),
         }
     )
     local = ctx.mem[ctx.mem[reg.level] == code] if len(ctx.mem) else ctx.mem
@@ -330,7 +349,7 @@ def _verdicts(out: pd.DataFrame, v: VerdictSettings) -> list[str]:
             or (not math.isnan(r.cascade_loss) and r.cascade_loss >= v.fragile_cascade and r.local <= 2)
         ):
             verdict.append("fragile")
-        elif not math.isnan(r.ci_low) and r.ci_low >= v.strong_ci_low and r.local >= v.strong_min_firms:
+        elif r.local >= v.strong_min_firms and (_specialised(r, v) or _national_leader(r, v)):
             verdict.append("anchored" if r.anchor_firms else "strong")
         else:
             verdict.append("weak")
@@ -391,17 +410,24 @@ def summary(
     -------
     dict
         region, region_name, chain, chain_name, activity, links (leaf count), completeness ``c``
-        (share of links with a local producer), ``wc`` (weighted), ``sc`` (supply-weighted, NaN without
-        supply data), verdict counts, action counts and the five links with the highest priority
+        (share of links with a local producer, over the links that are not ``no_data``; NaN when every
+        link is), ``wc`` (weighted), ``sc`` (supply-weighted, NaN without supply data), verdict counts, action counts and the five links with the highest priority
         (among the links targets can be attracted into, :data:`chain_gap.vocab.TARGET_ACTIONS`).
     """
     spec = load_chain(chain)
     t = gaps if gaps is not None else table(G, spec, region, activity=activity)
-    weights = dict(zip(t["link"], t["weight"]))
-    n = dict(zip(t["link"], t["local"]))
+    # completeness over the links the data can see: a no_data link is neither present nor missing, and at
+    # a level the data hardly hold (every link no_data) there is no completeness to state (NaN)
+    seen = t[t["verdict"] != vocab.NO_DATA]
+    weights = dict(zip(seen["link"], seen["weight"]))
+    n = dict(zip(seen["link"], seen["local"]))
     ratio = supply_ratio(G, spec, str(t["region"].iloc[0]), present={k for k, v in n.items() if v > 0})
-    base: dict[Any, float] = dict(ratio) if ratio is not None else dict.fromkeys(weights, 0.0)
-    c, wc, sc = metrics.completeness(weights, n, base)
+    base: dict[Any, float] = {k: v for k, v in ratio.items() if k in weights} if ratio is not None else {}
+    base = base or dict.fromkeys(weights, 0.0)
+    if weights:
+        c, wc, sc = metrics.completeness(weights, n, base)
+    else:
+        c = wc = sc = math.nan
     top = t[t["action"].isin(vocab.TARGET_ACTIONS)].sort_values("priority", ascending=False).head(5)
     return {
         "region": str(t["region"].iloc[0]),
@@ -597,7 +623,8 @@ def anchors(
     rev = pd.to_numeric(local["revenue"], errors="coerce")
     cap = pd.to_numeric(local["reg_capital"], errors="coerce")
     size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
-    proxy_rule = rev.isna() & cap.isna() & _listed_main_business(local, cfg.listed_main_share)
+    main, by_industry = _listed_main_business(local, cfg.listed_main_share, spec.id)
+    proxy_rule = rev.isna() & cap.isna() & main
     firms = set(local["ent_id"])
     Z: dict[tuple[str, str], float] = {}
     for u in firms:
@@ -624,14 +651,14 @@ def anchors(
             pull.loc[ids] = metrics.anchor_pull(Zdf, output).reindex(ids).to_numpy()
     min_p = cfg.min_local_partners
     rows = []
-    for r, sr, pr in zip(frames.rows(local), size_rule, proxy_rule):
+    for r, sr, pr, ind in zip(frames.rows(local), size_rule, proxy_rule, by_industry):
         net = pull.get(r.ent_id, 0.0) > 0 and partners.get(r.ent_id, 0) >= min_p
         if not (sr or net or pr):
             continue
         why = reasons.anchor_reason(
             size_rule=bool(sr),
             proxy=bool(pr),
-            line_share=r.line_share,
+            line_share=math.nan if ind else r.line_share,
             revenue=r.revenue,
             reg_capital=r.reg_capital,
             category=spec.category,
@@ -653,11 +680,3 @@ def anchors(
             }
         )
     return pd.DataFrame(rows, columns=cols)
-
-
-def _listed_main_business(local: pd.DataFrame, main_share: float) -> pd.Series:
-    """Whether each membership row is a listed firm whose main business is the link (the 链主 proxy)."""
-    listed = local["tags"].map(lambda t: vocab.LISTED_TAG in (t or ()) and not vocab.is_inactive(t))
-    share = pd.to_numeric(local["line_share"], errors="coerce")
-    shenwan = local["evidence"].astype(str).str.contains("申万:", regex=False)
-    return listed & ((share >= main_share) | shenwan)

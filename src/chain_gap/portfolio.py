@@ -652,7 +652,9 @@ def _attrs(
         left_out=[
             (s.name, s.name_en, int(infos[s.id]["links_left_out"]))
             for s in specs
-            if infos[s.id]["links_left_out"] and infos[s.id]["links_seen"]
+            # at a level the data hardly hold, the links "seen" are those of the few firms that reach it: a
+            # count of them would read as a real finding, so a no-data chain lists none
+            if infos[s.id]["links_left_out"] and infos[s.id]["links_seen"] and infos[s.id]["level_ok"]
         ],
         unlinked=[(s.name, s.name_en) for s in unlinked],
     )

@@ -71,8 +71,8 @@ def gap_reason(
     r : namedtuple
         One row of the gap table (``itertuples``) with verdict, action and direction set.
     activity : str
-        The activity variable the table counts (``firms``, ``revenue``, ``reg_capital``); unused here
-        (the sentence counts firms), kept for symmetry with :func:`gap_basis`.
+        The activity variable the table counts (``firms``, ``revenue``, ``reg_capital``): named when a
+        strong link is one by its share of the nation's activity.
     level : str
         The region's level (``province``, ``city``, ``county``).
     cfg : GapsConfig
@@ -124,7 +124,14 @@ def gap_reason(
             else:
                 parts.append("企业过于集中，有断链风险")
         elif r.verdict in ("strong", "anchored"):
-            parts.append("专业化程度明显高于全国，是本地长板")
+            if not _isnan(r.ci_low) and r.ci_low >= cfg.verdict.strong_ci_low:
+                parts.append("专业化程度明显高于全国，是本地长板")
+            else:  # the national-leader route: scale, not specialisation (gaps.toml [verdict] (b))
+                what = "企业" if activity == "firms" else ACTIVITY_LABELS["zh"][activity]
+                parts.append(
+                    f"占全国该环节{what}的{r.national_share:.0%}，在{r.n_regions}个{lvl}中居第{int(r.national_rank)}位，"
+                    "是全国的集聚地之一，是本地长板"
+                )
             if r.verdict == "anchored":
                 parts.append(f"链主企业：{r.anchor_firms}")
         elif not _isnan(r.ci_high) and r.ci_high < 1:
@@ -168,6 +175,9 @@ def gap_basis(r: Any, *, activity: str, cfg: GapsConfig) -> str:
     if r.verdict != vocab.NO_DATA:
         if r.local > 0:
             bits.append(f"LQ*={fmt(r.lq_star)}（{cfg.verdict.level_pct}区间{fmt(r.ci_low)}–{fmt(r.ci_high)}）")
+            rank = getattr(r, "national_rank", math.nan)
+            if not _isnan(rank):
+                bits.append(f"占全国{r.national_share:.0%}（第{int(rank)}位）")
             if not _isnan(r.hhi):
                 bits.append(f"HHI={fmt(r.hhi)}")
             elif r.local > 1:
