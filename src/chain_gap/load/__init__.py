@@ -118,7 +118,9 @@ def _run(
         st.rows_in += 1
         ld.skip(st, issue.row or 0, issue.field, issue.value, issue.reason, issue.code)
     for issue in raw.warnings:  # what the reader repaired or doubts (merged cells, NUL bytes …)
-        ld.warn(st, issue.row or 0, issue.field, issue.value, issue.reason, code=issue.code)
+        # a workbook read sheet by sheet: the sheet the warning names (one not read, for example)
+        sheet = issue.sheet if st.sheet else None
+        ld.warn(st, issue.row or 0, issue.field, issue.value, issue.reason, code=issue.code, sheet=sheet)
     table = _TABLE.get(mapping.kind)
     if table is not None:
         st.rows_in += rows.n

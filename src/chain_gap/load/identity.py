@@ -256,9 +256,20 @@ class Loader:
         return None, "name"
 
     # ---------------------------------------------------------------- bookkeeping
-    def warn(self, st: FileStats, row: int, fld: str, value: Any, reason: str, code: str | None = None) -> None:
-        """Record a value not used although its row loads (``code``: stable, else from the reason)."""
-        self.warnings.append((st.path, row, fld, short(value), reason, code or issue_code(reason), st.sheet))
+    def warn(
+        self,
+        st: FileStats,
+        row: int,
+        fld: str,
+        value: Any,
+        reason: str,
+        code: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        """Record a value not used although its row loads (``code``: stable, else from the reason;
+        ``sheet``: the sheet it is about when not the one the table was read from)."""
+        code = code or issue_code(reason)
+        self.warnings.append((st.path, row, fld, short(value), reason, code, sheet or st.sheet))
         st.warnings += 1
 
     def reject(self, st: FileStats, row: int, fld: str, value: Any, reason: str, code: str | None = None) -> None:

@@ -126,7 +126,9 @@ def split_sheets(raw: RawTable) -> list[RawTable]:
     for k, name in enumerate(names):
         idx = [i for i, s in enumerate(raw.row_sheets) if s == name]
         skipped = [i for i in raw.skipped if (i.sheet or "") == name]
-        warns = [i for i in raw.warnings if (i.sheet or "") == name or (k == 0 and not i.sheet)]
+        # a warning about a sheet that holds no rows read (a sheet ignored or hidden) or about the
+        # whole workbook goes with the first sheet's table, keeping the sheet it names
+        warns = [i for i in raw.warnings if (i.sheet or "") == name or (k == 0 and (i.sheet or "") not in names)]
         out.append(
             dataclasses.replace(
                 raw,

@@ -1,0 +1,65 @@
+"""A demanding user's bad inputs, second pass: warnings of every sheet, duplicated headers, bundle
+part paths, Chinese messages, settings out of range, implausible values. Each gets a clear line or a
+warning with a stable code, never a traceback or a silent choice."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chain_gap.cli import main
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line_error(res, exit_code: int = 2) -> str:
+    """The run failed with ``exit_code`` and said why in exactly one ``错误：`` / ``Error:`` line."""
+    assert res.exit_code == exit_code, res.output
+    assert "Traceback" not in res.output
+    errs = [line for line in res.output.splitlines() if line.startswith(("错误：", "Error:"))]
+    assert len(errs) == 1, res.output
+    return errs[0]
+
+
+def issues_of(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_all_sheets_keep_the_warnings_about_sheets_not_read_naming_them(tmp_path):
+    """`--sheet '*'` split the workbook per sheet and dropped every warning about a sheet that gave no
+    rows: a summary sheet with another header and a hidden county sheet vanished without a word."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "梁园区"
+    ws.append(["企业名称", "统一社会信用代码", "注册资本"])
+    ws.append(["商丘甲机械有限公司", "", "abc"])
+    ws2 = wb.create_sheet("睢阳区")
+    ws2.append(["企业名称", "统一社会信用代码", "注册资本"])
+    ws2.append(["商丘乙电池有限公司", "", "xyz"])
+    summary = wb.create_sheet("汇总")
+    summary.append(["区县", "企业数"])
+    summary.append(["梁园区", "1"])
+    hidden = wb.create_sheet("虞城县")
+    hidden.append(["企业名称"])
+    hidden.append(["商丘丙电机有限公司"])
+    hidden.sheet_state = "hidden"
+    src = tmp_path / "export.xlsx"
+    wb.save(src)
+    w = tmp_path / "w.csv"
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--sheet", "*", "--warnings", w)
+    assert res.exit_code == 0, res.output
+    got = issues_of(w)
+    assert {(x["sheet"], x["code"]) for x in got} == {
+        ("梁园区", "value-amount"),
+        ("睢阳区", "value-amount"),
+        ("汇总", "xlsx-sheet-ignored"),
+        ("虞城县", "xlsx-sheet-ignored"),
+    }
+    assert "xlsx-sheet-ignored=2" in res.output and "警告 4" in res.output
