@@ -63,3 +63,55 @@ def test_all_sheets_keep_the_warnings_about_sheets_not_read_naming_them(tmp_path
         ("虞城县", "xlsx-sheet-ignored"),
     }
     assert "xlsx-sheet-ignored=2" in res.output and "警告 4" in res.output
+
+
+def test_a_header_on_two_columns_is_refused_when_they_differ_and_warned_when_they_agree(tmp_path):
+    """Two 企业名称 columns (a corrected copy pasted next to the original): the first column was used
+    and the second ignored without a word, whichever of them was right."""
+    differ = tmp_path / "differ.csv"
+    differ.write_text(
+        "企业名称,统一社会信用代码,企业名称\n商丘甲机械有限公司,,商丘甲机械有限公司\n商丘丙机械有限公司,,商丘乙机械有限公司\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "b"
+    line = one_line_error(run("load", differ, "--source", "qcc", "--into", b))
+    assert "differ.csv" in line and "企业名称" in line and "第 1 列 A" in line and "第 3 列 C" in line
+    assert "第 3 行" in line and "商丘乙机械有限公司" in line
+    line = one_line_error(run("load", differ, "--source", "qcc", "--into", b, "--lang", "en"))
+    assert "1 (A) and 3 (C)" in line and "row 3" in line
+    assert not (b / "manifest.json").exists()  # nothing loaded
+    agree = tmp_path / "agree.csv"  # the same values, or one blank where the other is filled
+    agree.write_text(
+        "企业名称,统一社会信用代码,企业名称\n商丘甲机械有限公司,,商丘甲机械有限公司\n,,商丘乙机械有限公司\n",
+        encoding="utf-8",
+    )
+    w = tmp_path / "w.csv"
+    res = run("load", agree, "--source", "qcc", "--into", b, "--warnings", w)
+    assert res.exit_code == 0 and "新增 2" in res.output, res.output
+    (x,) = [x for x in issues_of(w) if x["code"] == "header-duplicate"]
+    assert x["file"].endswith("agree.csv") and x["field"] == "企业名称" and x["value"] == "1 (A), 3 (C)"
+
+
+def test_a_header_twice_on_one_sheet_of_several_is_checked_before_the_sheets_are_stacked(tmp_path):
+    """Stacking sheets joined columns by header text and dropped a second column of the same name."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "梁园区"
+    ws.append(["企业名称", "企业名称"])
+    ws.append(["商丘甲机械有限公司", ""])
+    ws.append(["", "商丘乙机械有限公司"])
+    other = wb.create_sheet("睢阳区")
+    other.append(["企业名称"])
+    other.append(["商丘丁机械有限公司"])
+    src = tmp_path / "x.xlsx"
+    wb.save(src)
+    w = tmp_path / "w.csv"
+    res = run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--sheet", "*", "--warnings", w)
+    assert res.exit_code == 0 and "新增 3" in res.output, res.output  # the row only the copy names is loaded
+    assert [(x["sheet"], x["code"]) for x in issues_of(w)] == [("梁园区", "header-duplicate")]
+    ws.append(["商丘戊机械有限公司", "商丘己机械有限公司"])
+    wb.save(src)
+    line = one_line_error(run("load", src, "--source", "qcc", "--into", tmp_path / "c", "--sheet", "*"))
+    assert "梁园区" in line and "第 4 行" in line and "x.xlsx" in line

@@ -36,6 +36,8 @@ Codes (skips are never returned as data rows, warnings keep their row):
 ``xlsx-sheet-ignored`` (warning)
     A non-empty sheet of the workbook that was not read (its header differs from the one read, or it is
     hidden).
+``header-duplicate`` (warning, :mod:`chain_gap._dupcols`)
+    One header text on two columns a field reads that agree wherever both are filled: read as one.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ WARNING_CODES = (
     "value-bad-bytes",
     "csv-unbalanced-quote",
     "xlsx-sheet-ignored",
+    "header-duplicate",
 )
 
 _TEMPLATES = {

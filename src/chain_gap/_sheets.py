@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from chain_gap import _xlsx, errors
+from chain_gap._dupcols import check_duplicate_columns
 from chain_gap._issues import ReadIssue
 from chain_gap._read import HEADER_SCAN_ROWS, RawTable, _header_score, _tabulate, match_columns, norm_header
 from chain_gap._text import ReadError
@@ -213,6 +214,9 @@ def pick_sheets(
         raise ReadError(code="xlsx-multiple-sheets", count=len(same), sheets=", ".join(s.name for s in same))
     ignored = [sh for _, sh, t in scored if sh not in same and (t.row_numbers or t.header_row)]
     tables = [full(sh) for sh in same]
+    if len(tables) > 1:  # stacking joins columns by header text: a header twice in a sheet is checked first
+        for t in tables:
+            check_duplicate_columns(t, fields, file)
     table = tables[0] if len(tables) == 1 else _stack(tables)
     if sheet == "*" and table.row_sheets is None:
         table.row_sheets = [table.sheet or ""] * len(table.row_numbers)
@@ -252,9 +256,14 @@ def _stack(tables: list[RawTable]) -> RawTable:
     sheets: list[str] = []
     for t in tables:
         n = len(t.row_numbers)
+        start = len(numbers)
         have = set()
         for h, col in zip(t.header, t.columns):
-            if h in have:  # a duplicated header text: its cells join the first column of that name
+            if h in have:  # a duplicated header text (checked to agree): it fills the first one's blanks
+                target = columns[pos[h]]
+                for k, v in enumerate(col):
+                    if v.strip() and not target[start + k].strip():
+                        target[start + k] = v
                 continue
             have.add(h)
             columns[pos[h]].extend(col)

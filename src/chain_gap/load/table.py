@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from chain_gap._dupcols import check_duplicate_columns
 from chain_gap._read import RawTable, ReadError, header_unit, match_columns, read_raw
 from chain_gap.load.issues import LoadError
 from chain_gap.load.mapping import FieldSpec, Mapping
@@ -77,6 +78,7 @@ def read_raw_table(
     synonyms, specs = _field_synonyms(fields)
     try:
         raw: RawTable = read_raw(p, synonyms, sheet)
+        check_duplicate_columns(raw, synonyms, str(p))  # stacked sheets were checked one by one
     except ReadError as exc:
         raise LoadError(exc.text, code=exc.code, where=str(p), **exc.params) from None
     header = _dedupe(raw.header)
