@@ -115,3 +115,40 @@ def test_a_header_twice_on_one_sheet_of_several_is_checked_before_the_sheets_are
     wb.save(src)
     line = one_line_error(run("load", src, "--source", "qcc", "--into", tmp_path / "c", "--sheet", "*"))
     assert "梁园区" in line and "第 4 行" in line and "x.xlsx" in line
+
+
+def test_a_manifest_naming_a_file_outside_the_parts_folder_is_refused_never_read(tmp_path):
+    """An edited manifest could point a part at ``../../x`` or an absolute path: it was read (and its
+    checksum matched, the file being a copy), so a bundle could pull in any file on the machine."""
+    import json
+    import shutil
+
+    import pytest
+
+    from chain_gap import io
+    from chain_gap._bundle import BundleError
+
+    src = tmp_path / "firms.csv"
+    src.write_text("企业名称,统一社会信用代码\n商丘甲机械有限公司,\n", encoding="utf-8")
+    b = tmp_path / "b"
+    assert run("load", src, "--source", "qcc", "--into", b).exit_code == 0
+    clean = (b / "manifest.json").read_text(encoding="utf-8")
+    m = json.loads(clean)
+    part = m["nodes"]["Enterprise"]["parts"][0]
+    outside = tmp_path / "outside.parquet"
+    shutil.copy(b / part["file"], outside)  # same bytes, same checksum: only the place is wrong
+    for bad in ("../outside.parquet", "parts/../../outside.parquet", str(outside), "parts\\..\\..\\outside.parquet"):
+        part["file"] = bad
+        (b / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+        with pytest.raises(BundleError) as e:
+            io.load(b)
+        assert e.value.code == "bundle-part-outside" and "manifest.json" in str(e.value), bad
+        line = one_line_error(run("gaps", b, "--chain", "nev", "--region", "商丘市", "--lang", "en"))
+        assert "outside the bundle's parts folder" in line and "outside.parquet" in line
+    m = json.loads(clean)
+    m["graph"]["file"] = "/etc/hostname"
+    (b / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    line = one_line_error(run("gaps", b, "--chain", "nev", "--region", "商丘市"))
+    assert "parts 文件夹以外" in line and "/etc/hostname" in line
+    (b / "manifest.json").write_text(clean, encoding="utf-8")
+    assert io.load(b).number_of_nodes() > 0

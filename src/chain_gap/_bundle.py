@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 
 from chain_gap import errors
 from chain_gap._atomic import default_mode
+from chain_gap._bundle_confine import PartOutside, confined
 from chain_gap._bundle_share import share_equal, shared_lists, shared_strings
 from chain_gap._fastgraph import attr_dict, shared_attrs
 from chain_gap.errors import ChainGapError
@@ -439,6 +440,8 @@ def read_manifest(root: Path, schema_version: int) -> dict[str, Any]:
         )
     try:
         view(manifest)
+    except PartOutside as exc:
+        raise BundleError(code="bundle-part-outside", file=str(p), part=errors.one_line(exc.part, 120)) from None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise BundleError(code="bundle-damaged", file=str(p), problem=f"manifest is incomplete ({exc!r})") from None
     return manifest
@@ -460,8 +463,8 @@ def view(manifest: dict[str, Any]) -> dict[str, Any]:
         for section in ("nodes", "edges", "tables"):
             for meta in manifest[section].values():
                 for part in meta["parts"]:
-                    str(part["file"]), str(part["sha256"]), int(part["rows"])
-        str(manifest["graph"]["file"])
+                    confined(part["file"], PARTS), str(part["sha256"]), int(part["rows"])
+        confined(manifest["graph"]["file"], PARTS)
         int(manifest["totals"]["nodes"])
         return manifest
     files: dict[str, str] = manifest["files"]
@@ -469,7 +472,7 @@ def view(manifest: dict[str, Any]) -> dict[str, Any]:
     for section in ("nodes", "edges"):
         out[section] = {}
         for kind, meta in manifest[section].items():
-            rel = f"{section}/{kind}.parquet"
+            rel = confined(f"{section}/{kind}.parquet", section)
             out[section][kind] = {
                 "count": int(meta["count"]),
                 "columns": dict(meta["columns"]),
