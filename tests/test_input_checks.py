@@ -152,3 +152,25 @@ def test_a_manifest_naming_a_file_outside_the_parts_folder_is_refused_never_read
     assert "parts 文件夹以外" in line and "/etc/hostname" in line
     (b / "manifest.json").write_text(clean, encoding="utf-8")
     assert io.load(b).number_of_nodes() > 0
+
+
+def test_input_errors_are_chinese_by_default_and_english_with_lang_en(tmp_path):
+    """ "missing required column(s)", "is empty", "unknown source mapping" … were English under the
+    default Chinese: every input error now has a zh text and keeps its English one for ``--lang en``."""
+    no_name = tmp_path / "no_name.csv"
+    no_name.write_text("公司代号,地址\n1,商丘市\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("id: m\nkind: enterprise\n", encoding="utf-8")
+    cases = [
+        (("load", no_name, "--source", "qcc"), "缺少必需的列", "missing required column(s)"),
+        (("load", empty, "--source", "qcc"), "是空文件", "is empty"),
+        (("load", no_name, "--source", "qichacha"), "未知的数据源映射", "unknown source mapping"),
+        (("load", no_name, "--source", mapping), "映射没有任何字段", "mapping has no fields"),
+    ]
+    for args, zh, en in cases:
+        line = one_line_error(run(*args, "--into", tmp_path / "b"))
+        assert zh in line and en not in line, line
+        line = one_line_error(run(*args, "--into", tmp_path / "b", "--lang", "en"))
+        assert en in line and zh not in line, line

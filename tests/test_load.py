@@ -107,27 +107,32 @@ def reasons(df: pd.DataFrame) -> str:
 
 # ============================================================================ bad inputs: LoadError
 
+#: file -> (stable code, words of the Chinese message, words of the English one)
 UNREADABLE = {
-    "empty.csv": "is empty",
-    "whitespace_only.csv": "is empty",
-    "binary_garbage.csv": "binary",
-    "fake.xlsx": "XLSX",
-    "truncated.xlsx": "XLSX",
-    "legacy.xls": ".xls",
-    "missing_header.csv": "missing required column",
-    "wrong_encoding_sjis.csv": "missing required column",
-    "bad_json_array.jsonl": "not valid JSON",
+    "empty.csv": ("read-empty", "空文件", "is empty"),
+    "whitespace_only.csv": ("read-empty", "空文件", "is empty"),
+    "binary_garbage.csv": ("read-binary", "二进制", "binary"),
+    "fake.xlsx": ("xlsx-not-zip", "XLSX", "XLSX"),
+    "truncated.xlsx": ("xlsx-not-zip", "XLSX", "XLSX"),
+    "legacy.xls": ("read-xls-legacy", ".xls", ".xls"),
+    "missing_header.csv": ("load-missing-column", "缺少必需的列", "missing required column"),
+    "wrong_encoding_sjis.csv": ("load-missing-column", "缺少必需的列", "missing required column"),
+    "bad_json_array.jsonl": ("read-json-invalid", "不是有效的 JSON", "not valid JSON"),
 }
 
 
-@pytest.mark.parametrize("fname,needle", sorted(UNREADABLE.items()))
-def test_unreadable_files_raise_one_line_load_error(fname, needle):
+@pytest.mark.parametrize("fname,expected", sorted(UNREADABLE.items()))
+def test_unreadable_files_raise_one_line_load_error(fname, expected):
+    """One line naming the file, in Chinese by default and in English with ``--lang en``."""
+    code, zh, en = expected
     with pytest.raises(LoadError) as exc:
         L.load(BAD / fname, "qcc")
-    msg = str(exc.value)
-    assert "\n" not in msg
-    assert fname in msg
-    assert needle in msg
+    assert exc.value.code == code
+    for lang, needle in (("zh", zh), ("en", en)):
+        msg = exc.value.message(lang)
+        assert "\n" not in msg
+        assert fname in msg
+        assert needle in msg
 
 
 def test_missing_header_lists_headers_found_and_synonyms_expected():
@@ -147,12 +152,21 @@ def test_load_error_leaves_graph_untouched():
 
 
 def test_missing_file_and_folder_and_unknown_mapping(tmp_path):
-    with pytest.raises(LoadError, match="does not exist"):
+    from chain_gap.errors import use_lang
+
+    with pytest.raises(LoadError, match="不存在"):
         L.load(tmp_path / "nope.csv", "qcc")
-    with pytest.raises(LoadError, match="is a folder"):
+    with pytest.raises(LoadError, match="是文件夹"):
         L.load(tmp_path, "qcc")
-    with pytest.raises(LoadError, match=r"unknown source mapping 'qichacha'.*qcc"):
+    with pytest.raises(LoadError, match=r"未知的数据源映射「qichacha」.*qcc"):
         L.load(BAD / "gbk.csv", "qichacha")
+    with use_lang("en"):
+        with pytest.raises(LoadError, match="does not exist"):
+            L.load(tmp_path / "nope.csv", "qcc")
+        with pytest.raises(LoadError, match="is a folder"):
+            L.load(tmp_path, "qcc")
+        with pytest.raises(LoadError, match=r"unknown source mapping 'qichacha'.*qcc"):
+            L.load(BAD / "gbk.csv", "qichacha")
 
 
 # ============================================================================ bad inputs that load
@@ -205,7 +219,7 @@ def test_xlsx_header_on_row3_under_merged_title_in_second_sheet():
     G = res.graph
     assert G.nodes[f"ent:{U1}"]["name"] == "商丘华瑞电池有限公司"
     assert "reg_capital" not in G.nodes[f"ent:{U2}"]
-    with pytest.raises(LoadError, match="no sheet 'Sheet9'"):
+    with pytest.raises(LoadError, match="没有名为「Sheet9」的工作表"):
         L.read_table(BAD / "merged_title_header_row3.xlsx", sheet="Sheet9", fields=L.load_mapping("qcc"))
 
 

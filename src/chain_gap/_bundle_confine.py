@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from chain_gap import errors
+from chain_gap.errors import ChainGapError
 
 __all__ = ["PartOutside", "confined"]
 
@@ -23,11 +24,14 @@ errors.register(
 )
 
 
-class PartOutside(ValueError):
-    """A manifest entry naming a file that is not directly inside the bundle folder it belongs in."""
+class PartOutside(ChainGapError, ValueError):
+    """A manifest entry naming a file that is not directly inside the bundle folder it belongs in
+    (raised while the manifest is viewed; :func:`chain_gap._bundle.read_manifest` names the manifest)."""
+
+    default_code = "bundle-part-outside"
 
     def __init__(self, part: Any) -> None:
-        super().__init__(f"part outside the bundle: {part!r}")
+        super().__init__(f"part outside the bundle: {part!r}", part=str(part))
         self.part = str(part)
 
 

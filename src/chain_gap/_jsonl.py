@@ -54,11 +54,9 @@ def read_jsonl_text(text: str, encoding: str) -> RawTable:
         try:
             arr = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ReadError(
-                f"is not valid JSON (line {exc.lineno}: {exc.msg})", code="read-json-invalid", row=exc.lineno
-            ) from None
+            raise ReadError(code="read-json-invalid", row=exc.lineno, detail=exc.msg) from None
         if not isinstance(arr, list):
-            raise ReadError("is not a JSON array of objects", code="read-json-not-array")
+            raise ReadError(code="read-json-not-array")
         numbers = list(range(1, len(arr) + 1))
         objs = arr
     else:

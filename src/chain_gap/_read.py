@@ -436,7 +436,7 @@ def read_raw(path: str | Path, fields: Mapping[str, Sequence[str]] | None = None
     path = Path(path)
     data = read_bytes(path)
     if not data.strip():
-        raise ReadError("is empty", code="read-empty")
+        raise ReadError(code="read-empty")
     kind = sniff(path, data[:4096])
     file = str(path)
     if kind == "xls":
@@ -463,7 +463,7 @@ def read_raw(path: str | Path, fields: Mapping[str, Sequence[str]] | None = None
     text = decode_text(data)
     del data
     if not text.text.strip():
-        raise ReadError("is empty", code="read-empty")
+        raise ReadError(code="read-empty")
     if kind == "html":
         from chain_gap._html import read_html_text
 

@@ -26,6 +26,9 @@ errors.register(
     "{count} sheets share the same header ({sheets}); pick one with --sheet NAME, or read them all with --sheet '*'",
 )
 errors.register("xlsx-no-sheets", "XLSX 工作簿中没有工作表", "is an XLSX workbook without sheets")
+errors.register(
+    "xlsx-no-sheet", "没有名为「{sheet}」的工作表；现有工作表：{sheets}", "has no sheet {sheet!r}; sheets: {sheets}"
+)
 
 
 def _sheet_table(wb: _xlsx.Workbook, sh: _xlsx.Sheet, fields: Mapping[str, Sequence[str]] | None) -> RawTable:
@@ -187,11 +190,10 @@ def pick_sheets(
     """
     names = [s.name for s in sheets]
     if not names:
-        raise ReadError("has no sheets", code="xlsx-no-sheets")
+        raise ReadError(code="xlsx-no-sheets")
     if sheet is not None and sheet != "*":
         if sheet not in names:
             raise ReadError(
-                f"has no sheet {sheet!r}; sheets: {', '.join(names)}",
                 code="xlsx-no-sheet",
                 sheet=sheet,
                 sheets=", ".join(names),

@@ -67,6 +67,18 @@ errors.register(
 )
 
 
+errors.register("read-empty", "是空文件（没有任何内容）", "is empty")
+errors.register("read-not-found", "不存在；请检查路径", "does not exist")
+errors.register("read-is-folder", "是文件夹，不是文件", "is a folder, not a file")
+errors.register(
+    "read-binary",
+    "不是文本表格（含{what_zh}等二进制内容）；请导出为 .xlsx 或 CSV",
+    "is not a text table (binary content: {what})",
+)
+errors.register(
+    "read-json-invalid", "不是有效的 JSON（第 {row} 行：{detail}）", "is not valid JSON (line {row}: {detail})"
+)
+errors.register("read-json-not-array", "不是由对象组成的 JSON 数组", "is not a JSON array of objects")
 errors.register("read-permission", "无法打开（没有读取权限）", "cannot be opened (permission denied)")
 errors.register("read-os-error", "无法读取（{detail}）", "cannot be read ({detail})")
 errors.register(
@@ -90,10 +102,8 @@ class ReadError(ChainGapError):
     """A file that cannot be read at all; the message is one line without the path.
 
     ``code`` says why (``read-empty``, ``line-too-large``, ``xlsx-damaged`` …); ``params`` hold what
-    the message names (``row``, ``sheets`` …). The loader prefixes the path. Six codes keep their
-    English free text without a template (``read-empty``, ``read-binary``, ``read-not-found``,
-    ``read-is-folder``, ``read-json-invalid``, ``xlsx-no-sheet``): ``tests/test_load.py`` asserts
-    those English words under the default Chinese; register their templates once it asserts codes.
+    the message names (``row``, ``sheets`` …). The loader prefixes the path. Every code has a zh and an
+    en template (the message follows ``--lang``); free text is only the English fallback.
     """
 
     default_code = "read-error"
@@ -150,13 +160,13 @@ def read_bytes(path: Path) -> bytes:
     import errno
 
     if path.is_dir():
-        raise ReadError("is a folder, not a file", code="read-is-folder")
+        raise ReadError(code="read-is-folder")
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed by the `with fh:` below, after the except clauses
     except FileNotFoundError:
-        raise ReadError("does not exist", code="read-not-found") from None
+        raise ReadError(code="read-not-found") from None
     except IsADirectoryError:
-        raise ReadError("is a folder, not a file", code="read-is-folder") from None
+        raise ReadError(code="read-is-folder") from None
     except PermissionError as exc:
         why = _locked(path)
         if why or exc.errno == errno.EBUSY:
@@ -463,7 +473,8 @@ def decode_text(data: bytes) -> Text:
     controls = len(data) - len(data.translate(None, _CONTROL_BYTES)) - nuls
     if controls > max(3, len(data) // 100) or nuls > max(3, len(data) // 2):
         what = "NUL bytes" if nuls > controls else "control characters"
-        raise ReadError(f"is not a text table (binary content: {what})", code="read-binary")
+        what_zh = "NUL 字节" if nuls > controls else "控制字符"
+        raise ReadError(code="read-binary", what=what, what_zh=what_zh)
     nul_lines: list[int] = []
     if nuls:
         nul_lines = _nul_lines(data)

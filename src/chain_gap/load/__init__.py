@@ -157,7 +157,7 @@ def _jobs(paths: Iterable[str | os.PathLike[str]], mapping: Mapping) -> tuple[li
         path = Path(p)
         if mapping.kind != "folder":
             if path.is_dir():
-                raise LoadError(f"{path}: is a folder; mapping {mapping.id!r} reads one file at a time")
+                raise LoadError(code="load-folder-not-file", file=str(path), mapping=mapping.id)
             jobs.append((str(path), mapping))
             continue
         if path.is_dir():

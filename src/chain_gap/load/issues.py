@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from chain_gap import errors
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
 from chain_gap.load.values import FORMULA
@@ -92,6 +93,46 @@ def issue_code(reason: str) -> str:
         if needle in reason:
             return code
     return "load-other"
+
+
+for _code, _zh, _en in (
+    (
+        "load-missing-column",
+        "{file}{in_sheet}：缺少必需的列，应有 {expected}；找到的表头：{found}",
+        "{file}{in_sheet_en}: missing required column(s): expected {expected}; headers found: {found}",
+    ),
+    (
+        "load-folder-not-file",
+        "{file}：是文件夹；映射「{mapping}」一次只读一个文件，请给出文件",
+        "{file}: is a folder; mapping {mapping!r} reads one file at a time",
+    ),
+    ("mapping-not-dict", "{file}：映射文件必须是 YAML 字典", "{file}: a mapping must be a YAML dictionary"),
+    (
+        "mapping-kind",
+        "{file}：未知的类型 kind「{kind}」；可选：{choices}",
+        "{file}: unknown kind {kind!r}; expected one of {choices}",
+    ),
+    (
+        "mapping-field-type",
+        "{file}：字段「{field}」的类型「{type}」未知；可选：{choices}",
+        "{file}: field {field!r} has unknown type {type!r}; expected one of {choices}",
+    ),
+    ("mapping-no-files", "{file}：folder 映射需要 `files` 列表", "{file}: a folder mapping needs a `files` list"),
+    ("mapping-no-fields", "{file}：映射没有任何字段（fields）", "{file}: mapping has no fields"),
+    (
+        "mapping-unknown",
+        "未知的数据源映射「{ref}」；内置映射：{choices}",
+        "unknown source mapping {ref!r}; shipped mappings: {choices}",
+    ),
+    (
+        "yaml-duplicate-key",
+        "{file}：第{line}行的键「{key}」在同一映射中出现两次",
+        "{file}: line {line}: key {key!r} appears twice in the same mapping",
+    ),
+    ("mapping-not-found", "{file}：映射文件不存在", "{file}: mapping file not found"),
+    ("mapping-unreadable", "{file}：无法读取映射文件（{detail}）", "{file}: cannot read the mapping ({detail})"),
+):
+    errors.register(_code, _zh, _en)
 
 
 class LoadError(ChainGapError):

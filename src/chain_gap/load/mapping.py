@@ -89,18 +89,18 @@ class Mapping:
 
 def _mapping_from_dict(data: Any, where: str, parent_id: str | None = None) -> Mapping:
     if not isinstance(data, dict):
-        raise LoadError(f"{where}: a mapping must be a YAML dictionary")
+        raise LoadError(code="mapping-not-dict", file=where)
     mid = str(data.get("id") or parent_id or "")
     kind = str(data.get("kind", "enterprise"))
     if kind not in KINDS:
-        raise LoadError(f"{where}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        raise LoadError(code="mapping-kind", file=where, kind=kind, choices=", ".join(KINDS))
     fields: dict[str, FieldSpec] = {}
     for fname, spec in (data.get("fields") or {}).items():
         spec = spec or {}
         ftype = str(spec.get("type", "text"))
         if ftype not in FIELD_TYPES:
             raise LoadError(
-                f"{where}: field {fname!r} has unknown type {ftype!r}; expected one of {', '.join(FIELD_TYPES)}"
+                code="mapping-field-type", file=where, field=str(fname), type=ftype, choices=", ".join(FIELD_TYPES)
             )
         syn = spec.get("synonyms") or [fname]
         fields[str(fname)] = FieldSpec(
@@ -126,9 +126,9 @@ def _mapping_from_dict(data: Any, where: str, parent_id: str | None = None) -> M
     if kind == "folder":
         m.files = [_mapping_from_dict(sub, f"{where} files[{i}]", mid) for i, sub in enumerate(data.get("files") or [])]
         if not m.files:
-            raise LoadError(f"{where}: a folder mapping needs a `files` list")
+            raise LoadError(code="mapping-no-files", file=where)
     elif not fields:
-        raise LoadError(f"{where}: mapping has no fields")
+        raise LoadError(code="mapping-no-fields", file=where)
     return m
 
 
@@ -167,20 +167,20 @@ def load_mapping(name_or_path: str | os.PathLike[str] | Mapping) -> Mapping:
     else:
         path = loaders_dir() / f"{ref}.yaml"
         if not path.is_file():
-            raise LoadError(f"unknown source mapping {ref!r}; shipped mappings: {', '.join(list_mappings())}")
+            raise LoadError(code="mapping-unknown", ref=ref, choices=", ".join(list_mappings()))
     try:
         doc = _yaml.load_file(path, str(path))
     except FileNotFoundError:
-        raise LoadError(f"{path}: mapping file not found") from None
+        raise LoadError(code="mapping-not-found", file=str(path)) from None
     except OSError as exc:
-        raise LoadError(f"{path}: cannot read the mapping ({exc.strerror or exc})") from None
+        raise LoadError(code="mapping-unreadable", file=str(path), detail=exc.strerror or str(exc)) from None
     except _yaml.YamlError as exc:
-        raise LoadError(f"{path}: not a valid YAML mapping ({exc.message('en')})", code=exc.code) from None
+        raise LoadError(
+            f"{path}: not a valid YAML mapping ({exc.message('en')})", code=exc.code, **exc.params
+        ) from None
     if doc.duplicates:
         key, line = doc.duplicates[0]
-        raise LoadError(
-            f"{path}: line {line}: key {key!r} appears twice in the same mapping", code="yaml-duplicate-key"
-        )
+        raise LoadError(code="yaml-duplicate-key", file=str(path), line=line, key=key)
     data = doc.data
     m = _mapping_from_dict(data, str(path))
     if not m.id:

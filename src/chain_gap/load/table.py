@@ -87,8 +87,14 @@ def read_raw_table(
     if missing:
         found = ", ".join(h for h in raw.header if h) or "none"
         expected = "; ".join(f"{s.name}: {' / '.join(s.synonyms)}" for s in missing)
-        where = f" (sheet {raw.sheet})" if raw.sheet else ""
-        raise LoadError(f"{p}{where}: missing required column(s) — expected {expected}; headers found: {found}")
+        raise LoadError(
+            code="load-missing-column",
+            file=str(p),
+            in_sheet=f"（工作表「{raw.sheet}」）" if raw.sheet else "",
+            in_sheet_en=f" (sheet {raw.sheet})" if raw.sheet else "",
+            expected=expected,
+            found=found,
+        )
     info = {
         "path": str(p),
         "format": raw.fmt,
