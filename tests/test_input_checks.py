@@ -174,3 +174,34 @@ def test_input_errors_are_chinese_by_default_and_english_with_lang_en(tmp_path):
         assert zh in line and en not in line, line
         line = one_line_error(run(*args, "--into", tmp_path / "b", "--lang", "en"))
         assert en in line and zh not in line, line
+
+
+def test_values_no_firm_can_have_are_left_out_with_a_code_and_the_row_kept(tmp_path):
+    """A founding date of 2099 and a revenue of -3亿 were stored as they were (and counted in the
+    firm's age and size); a negative capital or staff count had only the generic "cannot read"."""
+    from chain_gap import io
+
+    src = tmp_path / "p.csv"
+    src.write_text(
+        "企业名称,统一社会信用代码,成立日期,注册资本,营业收入,参保人数\n"
+        "商丘甲机械有限公司,,2099-01-01,-100万元,-3亿,-5\n"
+        "商丘乙机械有限公司,,1700-01-01,(100),,\n"
+        "商丘丙机械有限公司,,2015-03-04,100万元,3亿,12\n",
+        encoding="utf-8",
+    )
+    b, w = tmp_path / "b", tmp_path / "w.csv"
+    res = run("load", src, "--source", "qcc", "--into", b, "--warnings", w)
+    assert res.exit_code == 0 and "新增 3" in res.output and "拒绝 0" in res.output, res.output
+    got = {(x["row"], x["field"]): x["code"] for x in issues_of(w)}
+    assert got == {
+        ("2", "founded"): "value-date-future",
+        ("2", "reg_capital"): "value-negative",
+        ("2", "revenue"): "value-negative",
+        ("2", "employees"): "value-negative",
+        ("3", "founded"): "value-date",  # before 1800: not read as a date at all
+        ("3", "reg_capital"): "value-negative",
+    }
+    firms = {a["name"]: a for _, a in io.load(b).nodes(data=True) if a.get("kind") == "Enterprise"}
+    bad, good = firms["商丘甲机械有限公司"], firms["商丘丙机械有限公司"]
+    assert not {"founded", "reg_capital", "revenue", "employees"} & set(bad)
+    assert good["founded"] == "2015-03-04" and good["revenue"] == 3e8 and good["employees"] == 12

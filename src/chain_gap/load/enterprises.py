@@ -9,6 +9,7 @@ and last its USCC's registration-authority code name (:mod:`chain_gap.codes` res
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ from chain_gap.load.values import (
     MAX_NAME,
     MAX_TEXT,
     clean_name,
+    implausible_date,
+    looks_negative,
     map_unique,
     norm_name,
     parse_date_text,
@@ -40,6 +43,9 @@ __all__ = ["REGION_FIELDS", "prepare"]
 
 REGION_FIELDS = ("region", "province", "city", "county")
 """The fields a row's region is read from, broadest last (the address and USCC come after them)."""
+
+#: A negative amount or count, which no firm can have: the value is left out (``value-negative``).
+_NEGATIVE = "negative value: not possible for {}; row loaded without it"
 
 
 def _region_of(
@@ -283,6 +289,7 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
     new_contact = attr_dict("contacts", "Enterprise", CONTACT_COLUMNS)
     warn, reject = ld.warn, ld.reject
     formula = "name looks like a spreadsheet formula; kept as text (outputs neutralise it)"
+    today = datetime.date.today()
 
     def row(rows: Rows, i: int, row_no: int, st: FileStats, src: str, m: Mapping) -> None:
         where = f"{src}:{row_no}"
@@ -381,7 +388,9 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
                 rec["scope"] = v
         if has_cap and cap_raw[i]:
             val, cur = caps[i]
-            if val is None:
+            if looks_negative(cap_raw[i]):  # (100) would read as 100
+                warn(st, row_no, "reg_capital", cap_raw[i], _NEGATIVE.format("registered capital"), "value-negative")
+            elif val is None:
                 warn(st, row_no, "reg_capital", cap_raw[i], "cannot read the amount; row loaded without it")
             else:
                 rec["reg_capital"] = val
@@ -389,15 +398,19 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
                     rec["currency"] = cur
         if has_rev and rev_raw[i]:
             val = revs[i][0]
-            if val is None:
+            if (val is not None and val < 0) or looks_negative(rev_raw[i]):
+                warn(st, row_no, "revenue", rev_raw[i], _NEGATIVE.format("revenue"), "value-negative")
+            elif val is None:
                 warn(st, row_no, "revenue", rev_raw[i], "cannot read the amount; row loaded without it")
             else:
                 rec["revenue"] = val
         if has_emp and emp_raw[i]:
             k = emps[i]
             if k is None:
-                staff = normalize.parse_staff(emp_raw[i])
-                if staff is None:
+                staff = None if looks_negative(emp_raw[i]) else normalize.parse_staff(emp_raw[i])
+                if staff is None and looks_negative(emp_raw[i]):
+                    warn(st, row_no, "employees", emp_raw[i], _NEGATIVE.format("staff"), "value-negative")
+                elif staff is None:
                     warn(st, row_no, "employees", emp_raw[i], "not a whole number; row loaded without it")
                 else:  # a 企查查 人员规模 range: its midpoint (the bound of an open range), said
                     rec["employees"] = round(staff.mid)
@@ -427,6 +440,8 @@ def prepare(ld: Loader, rows: Rows, m: Mapping) -> Callable[..., None]:
                 )
             elif d is None:
                 warn(st, row_no, dname, date_raw[i], "cannot read the date; row loaded without it")
+            elif (why := implausible_date(dname, d, today)) is not None:
+                warn(st, row_no, dname, date_raw[i], why, "value-date-future")
             else:
                 rec[dname] = d
         tags = list(base_tags)

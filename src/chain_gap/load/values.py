@@ -7,6 +7,7 @@ would, and everything else goes through those functions themselves.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 import unicodedata
@@ -305,6 +306,53 @@ def parse_int_text(text: str) -> int | None:
     t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     m = re.fullmatch(r"(\d+)(?:\.0+)?\s*(人|名|个|年)?", t)
     return int(m.group(1)) if m else None
+
+
+#: How far ahead of today a date field may lie (days): none for a founding date, a year for a listing
+#: date (an IPO already scheduled). Years before 1800 are refused by ``normalize.parse_date`` already.
+FUTURE_DAYS = {"founded": 0, "listed_on": 366}
+
+
+def looks_negative(text: str) -> bool:
+    """True for a cell written as a negative number (``-100``, ``－5万元``, ``(100)`` accounting style).
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+
+    Returns
+    -------
+    bool
+    """
+    t = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    return bool(re.match(r"-\s*\d|\(\s*\d[\d,.]*\s*\)$", t))
+
+
+def implausible_date(field: str, iso: str, today: _dt.date | None = None) -> str | None:
+    """Why the date ``iso`` of ``field`` cannot be true (it lies in the future), or None.
+
+    Parameters
+    ----------
+    field : str
+        ``founded`` or ``listed_on`` (see :data:`FUTURE_DAYS`).
+    iso : str
+        The date as the loader keeps it (ISO ``YYYY-MM-DD``; other text is not judged).
+    today : datetime.date, optional
+        Default: today.
+
+    Returns
+    -------
+    str or None
+        The English reason, for the warnings file.
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return None
+    today = today or _dt.date.today()
+    latest = (today + _dt.timedelta(days=FUTURE_DAYS.get(field, 0))).isoformat()
+    if iso > latest:
+        return f"date in the future (after {latest}): not possible for {field}; row loaded without it"
+    return None
 
 
 def parse_date_text(text: str) -> str | None:
