@@ -205,3 +205,41 @@ def test_values_no_firm_can_have_are_left_out_with_a_code_and_the_row_kept(tmp_p
     bad, good = firms["商丘甲机械有限公司"], firms["商丘丙机械有限公司"]
     assert not {"founded", "reg_capital", "revenue", "employees"} & set(bad)
     assert good["founded"] == "2015-03-04" and good["revenue"] == 3e8 and good["employees"] == 12
+
+
+def test_settings_outside_their_range_are_refused_naming_the_setting_and_the_range(tmp_path):
+    """`alpha = -3`, a negative weight or a share of 1.5 passed the type check and silently turned the
+    ranking or the verdicts upside down."""
+    import pytest
+
+    from chain_gap import config
+
+    cases = [
+        (config.load_targets, "alpha = -3\n", "alpha", "[0, 1]"),
+        (config.load_targets, "[priority]\ndensity = -0.4\n", "priority.density", "[0, ∞)"),
+        (config.load_targets, '[tags]\n"上市" = -3\n', "tags.上市", "[0, ∞)"),
+        (config.load_gaps, "[verdict]\nlevel = 1.5\n", "verdict.level", "(0, 1)"),
+        (config.load_gaps, "[data]\nmin_known_sizes = -0.1\n", "data.min_known_sizes", "[0, 1]"),
+        (config.load_portfolio, "[portfolio]\nleading_max = 0\n", "portfolio.leading_max", "[1, ∞)"),
+        (config.load_link, "[evidence]\nproduct = 7\n", "evidence.product", "[0, 1]"),
+        (config.load_link, "[decision]\nuncertain = 0.9\n", "decision.uncertain", "decision.confirmed"),
+    ]
+    for i, (read, text, key, allowed) in enumerate(cases):
+        p = tmp_path / f"s{i}.toml"
+        p.write_text(text, encoding="utf-8")
+        with pytest.raises(config.ConfigError) as e:
+            read(p)
+        msg = e.value.message("zh")
+        assert e.value.code == "config-out-of-range" and p.name in msg and key in msg and allowed in msg, msg
+        assert "不在允许范围" in msg and "outside the allowed range" in e.value.message("en")
+    for read in (config.load_targets, config.load_gaps, config.load_portfolio, config.load_link):
+        read(None)  # the shipped settings are all in range
+    b = tmp_path / "b"
+    firms = tmp_path / "firms.csv"
+    firms.write_text("企业名称,统一社会信用代码\n商丘甲机械有限公司,\n", encoding="utf-8")
+    assert run("load", firms, "--source", "qcc", "--into", b).exit_code == 0
+    assert run("link", b, "--chain", "nev").exit_code == 0
+    line = one_line_error(run("targets", b, "--chain", "nev", "--region", "商丘市", "--weights", tmp_path / "s0.toml"))
+    assert "s0.toml" in line and "alpha" in line and "-3" in line and "[0, 1]" in line
+    line = one_line_error(run("link", b, "--chain", "nev", "--config", tmp_path / "s6.toml", "--lang", "en"))
+    assert "evidence.product = 7" in line and "outside the allowed range [0, 1]" in line

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from chain_gap import errors
+from chain_gap import _config_ranges, errors
 from chain_gap._resources import graph_dir
 from chain_gap.errors import ChainGapError
 
@@ -361,11 +361,13 @@ def _coerce(value: Any, typ: Any, where: str, key: str) -> Any:
     if typ is int:
         if isinstance(value, bool) or not isinstance(value, int | float) or float(value) != int(value):
             raise bad
+        _config_ranges.check(value, key, where, ConfigError)
         return int(value)
     if typ is float:
         # nan / inf are valid TOML floats but no weight or threshold: every comparison with nan is False
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise bad
+        _config_ranges.check(value, key, where, ConfigError)
         return float(value)
     if typ is str:
         if not isinstance(value, str):
@@ -520,7 +522,16 @@ def load_link(source: Source | LinkConfig = None) -> LinkConfig:
                 kwargs[key] = tuple(value)
             else:
                 kwargs[key] = _coerce(value, types[key], where, f"{section}.{key}")
-    return LinkConfig(**kwargs)
+    cfg = LinkConfig(**kwargs)
+    if cfg.uncertain > cfg.confirmed:  # an "uncertain" bar above the "confirmed" one leaves no uncertain band
+        raise ConfigError(
+            code="config-out-of-range",
+            file=where,
+            key="decision.uncertain",
+            value=repr(cfg.uncertain),
+            allowed=f"[0, decision.confirmed = {cfg.confirmed:g}]",
+        )
+    return cfg
 
 
 def load_targets(source: Source | TargetProfile = None, *, gaps: GapsConfig | None = None) -> TargetProfile:
