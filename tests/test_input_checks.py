@@ -176,6 +176,21 @@ def test_input_errors_are_chinese_by_default_and_english_with_lang_en(tmp_path):
         assert en in line and zh not in line, line
 
 
+def test_the_warnings_file_says_each_reason_in_chinese_beside_the_english_one(tmp_path):
+    """The warnings and rejects files held only English reasons ("cannot read the amount …")."""
+    src = tmp_path / "p.csv"
+    src.write_text("企业名称,统一社会信用代码,注册资本\n商丘甲机械有限公司,,abc\n,,\n合计,,\n", encoding="utf-8")
+    w, r = tmp_path / "w.csv", tmp_path / "r.csv"
+    assert run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--warnings", w, "--rejects", r).exit_code == 0
+    by_code = {x["code"]: x for x in issues_of(w)}
+    assert by_code["value-amount"]["message"] == "第2行「reg_capital」的金额「abc」无法读取；该行已载入，此值未用"
+    assert by_code["value-amount"]["reason"].startswith("cannot read the amount")
+    assert "表尾" in by_code["row-footer"]["message"]
+    run("load", src, "--source", "qcc", "--into", tmp_path / "b", "--warnings", w, "--lang", "en")
+    by_code = {x["code"]: x for x in issues_of(w)}
+    assert by_code["value-amount"]["message"] == by_code["value-amount"]["reason"]
+
+
 def test_values_no_firm_can_have_are_left_out_with_a_code_and_the_row_kept(tmp_path):
     """A founding date of 2099 and a revenue of -3亿 were stored as they were (and counted in the
     firm's age and size); a negative capital or staff count had only the generic "cannot read"."""

@@ -543,7 +543,8 @@ def test_report_and_progress(tmp_path):
     assert rep["totals"]["rows_in"] == 6 and rep["totals"]["rejected"] == 3
     L.write_rejects(res, tmp_path / "rej.csv")
     back = pd.read_csv(tmp_path / "rej.csv", encoding="utf-8-sig", dtype=str)
-    assert list(back.columns) == ["file", "row", "field", "value", "reason", "code", "sheet"] and len(back) == 3
+    cols = ["file", "row", "field", "value", "reason", "code", "sheet", "message"]  # message: the reason in zh
+    assert list(back.columns) == cols and len(back) == 3
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 

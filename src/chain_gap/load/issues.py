@@ -20,6 +20,7 @@ import pandas as pd
 from chain_gap import errors
 from chain_gap._atomic import atomic_path
 from chain_gap.errors import ChainGapError
+from chain_gap.load.messages import message
 from chain_gap.load.values import FORMULA
 
 __all__ = [
@@ -226,6 +227,9 @@ def _safe_cell(v: Any) -> Any:
 def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
     """Write the rejected rows as CSV (UTF-8 with BOM so Excel opens it), atomically.
 
+    Besides the English ``reason``, a last column ``message`` says it in the language in force
+    (Chinese unless ``use_lang("en")`` / ``--lang en``).
+
     Formula-like values are neutralised with a leading ``'`` so opening the file runs nothing.
 
     Parameters
@@ -240,7 +244,12 @@ def write_rejects(result: LoadResult, path: str | os.PathLike[str]) -> None:
 
 def _write_issues(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     df = df.copy()
-    for col in ("file", "field", "value", "reason", "sheet"):
+    if "code" in df:  # the reason in the language in force, last so the older columns keep their places
+        df["message"] = [
+            message(c, r, f, v, s, sh)
+            for c, r, f, v, s, sh in zip(df["code"], df["row"], df["field"], df["value"], df["reason"], df["sheet"])
+        ]
+    for col in ("file", "field", "value", "reason", "message", "sheet"):
         if col in df:
             df[col] = [_safe_cell(v) for v in df[col].tolist()]
     _atomic_write(path, lambda fh: df.to_csv(fh, index=False), encoding="utf-8-sig")
