@@ -32,6 +32,7 @@ from chain_gap import vocab
 from chain_gap._fastgraph import FastGraph, attr_dict
 from chain_gap._link_segments import segment_rule
 from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
+from chain_gap._link_stats import decision_counts, linked_chains
 from chain_gap._memory import release, sharer
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import LinkConfig, load_link
@@ -630,38 +631,6 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)
-
-
-def decision_counts(G: nx.MultiDiGraph, chain: str | None = None) -> dict[str, int]:
-    """How many ``LINKED_TO`` edges carry each decision (confirmed / uncertain / rejected).
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        A linked graph.
-    chain : str, optional
-        Count only this chain's edges.
-
-    Returns
-    -------
-    dict
-        ``{decision: count}``, sorted by decision.
-    """
-    counts: dict[str, int] = {}
-    for _, _, k, d in G.edges(keys=True, data=True):
-        if k == vocab.LINKED_TO and (chain is None or d.get("chain") == chain):
-            dec = str(d.get("decision", ""))
-            counts[dec] = counts.get(dec, 0) + 1
-    return dict(sorted(counts.items()))
-
-
-def linked_chains(G: nx.MultiDiGraph) -> list[str]:
-    """Ids of the chains whose templates are in the graph (those :func:`attach` has linked)."""
-    return sorted(
-        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
-        for n, a in G.nodes(data=True)
-        if a.get("kind") == vocab.CHAIN
-    )
 
 
 @dataclass(frozen=True)
