@@ -52,6 +52,8 @@ _LINK_KEYS = {
     "generic_terms",
     "generic_reason",
     "segment_terms",
+    "name_terms",
+    "name_source",
     "industry_codes",
     "sei_path",
     "feeds",
@@ -70,12 +72,22 @@ _LEAF_ONLY = (
     "generic_terms",
     "generic_reason",
     "segment_terms",
+    "name_terms",
+    "name_source",
     "industry_codes",
     "feeds",
     "performer",
     "resource_bound",
 )
-_TERM_LISTS = ("keywords", "products", "observed_terms", "exclusions", "generic_terms", "segment_terms")
+_TERM_LISTS = (
+    "keywords",
+    "products",
+    "observed_terms",
+    "exclusions",
+    "generic_terms",
+    "segment_terms",
+    "name_terms",
+)
 _CODES_FILE = ("codes", "gbt4754_2017.csv")
 
 
@@ -302,6 +314,8 @@ def _check_links(links: list[Any], label: str) -> list[str]:
             terms[key] = good
         if terms["observed_terms"] and not _is_text(entry.get("terms_source")):
             p.append(f"{where}: 'observed_terms' needs a 'terms_source' note saying where the terms were observed")
+        if terms["name_terms"] and not _is_text(entry.get("name_source")):
+            p.append(f"{where}: 'name_terms' needs a 'name_source' note saying where the names were read")
         leaf_terms = terms["keywords"] + terms["products"] + terms["observed_terms"]
         if terms["generic_terms"] and not _is_text(entry.get("generic_reason")):
             p.append(f"{where}: 'generic_terms' needs a 'generic_reason' note saying what else the terms name")

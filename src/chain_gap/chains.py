@@ -118,6 +118,8 @@ class LinkSpec:
     generic_terms: tuple[str, ...] = ()
     generic_reason: str | None = None
     segment_terms: tuple[str, ...] = ()
+    name_terms: tuple[str, ...] = ()
+    name_source: str | None = None
     industry_codes: tuple[str, ...] = ()
     sei_path: str | None = None
     feeds: tuple[tuple[str, bool], ...] = ()
@@ -231,6 +233,8 @@ def _build(data: dict[str, Any], path: Path) -> ChainSpec:
             generic_terms=_terms(entry.get("generic_terms")),
             generic_reason=str(entry["generic_reason"]) if entry.get("generic_reason") else None,
             segment_terms=_terms(entry.get("segment_terms")),
+            name_terms=_terms(entry.get("name_terms")),
+            name_source=str(entry["name_source"]) if entry.get("name_source") else None,
             industry_codes=_terms(entry.get("industry_codes")),
             sei_path=_norm_path(sp) if isinstance(sp, str) else None,
             feeds=tuple(feeds),

@@ -260,6 +260,7 @@ class LinkConfig:
     product_generic: float = 0.45
     segment_line_share: float = 0.10
     segment_corroboration: float = 0.30
+    name_term: float = 0.45
     confirmed: float = 0.60
     uncertain: float = 0.30
     producer: tuple[str, ...] = ()
@@ -496,6 +497,7 @@ def load_link(source: Source | LinkConfig = None) -> LinkConfig:
             "product_generic",
             "segment_line_share",
             "segment_corroboration",
+            "name_term",
         ),
         "decision": ("confirmed", "uncertain"),
         "roles": ("producer", "seller", "user"),

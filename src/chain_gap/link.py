@@ -32,6 +32,7 @@ from chain_gap import vocab
 from chain_gap._fastgraph import FastGraph, attr_dict
 from chain_gap._link_segments import segment_rule
 from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
+from chain_gap._link_stats import decision_counts, linked_chains
 from chain_gap._memory import release, sharer
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
 from chain_gap.config import LinkConfig, load_link
@@ -79,6 +80,7 @@ class _Matcher:
     #: leaf → its segment terms, and → the sibling leaves (same parent) that have segment terms too
     leaf_segment: dict[str, frozenset[str]] = field(default_factory=dict)
     segment_siblings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    leaf_name: dict[str, frozenset[str]] = field(default_factory=dict)  # leaf → its name_terms
 
 
 def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
@@ -89,12 +91,14 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
     leaf_performer: dict[str, str] = {}
     leaf_generic: dict[str, frozenset[str]] = {}
     leaf_segment: dict[str, frozenset[str]] = {}
+    leaf_name: dict[str, frozenset[str]] = {}
     by_parent: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for ch in chains:
         for leaf in ch.leaves():
             lid = link_id(ch.id, leaf.id)
             leaf_chain[lid] = ch.id
             leaf_generic[lid] = frozenset(getattr(leaf, "generic_terms", ()) or ())
+            leaf_name[lid] = frozenset(getattr(leaf, "name_terms", ()) or ())
             seg = frozenset(getattr(leaf, "segment_terms", ()) or ())
             if seg:
                 leaf_segment[lid] = seg
@@ -109,6 +113,9 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
             # (see _head_hits); in a registered scope or a firm's name they are too generic
             for prod in leaf.observed_terms:
                 terms[prod].append((lid, "line"))
+            # words that name the link in a firm's legal or short name (锂业, 钴业, 电路): read only there
+            for word in getattr(leaf, "name_terms", ()) or ():
+                terms[word].append((lid, "name"))
             for ex in leaf.exclusions:
                 terms[ex].append((lid, "ex"))
             for code in leaf.industry_codes:
@@ -124,9 +131,11 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
     siblings = {lid: tuple(o for o in group if o != lid) for group in by_parent.values() for lid in group}
-    return _Matcher(
+    out = _Matcher(
         A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic, leaf_segment, siblings
     )
+    out.leaf_name = leaf_name
+    return out
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -136,19 +145,21 @@ def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]
 
 
 def _hits(
-    A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str], *, line: bool = False
+    A: Any, text: str, evs: dict[str, _Evidence], leaf_chain: dict[str, str], *, line: bool = False, name: bool = False
 ) -> list[tuple[int, str, str]]:
     """Keyword hits of ``text`` that survive the exclusions, as (end, term, link node id).
 
-    ``line`` says ``text`` is a product-line name: only then do the leaves' ``observed_terms`` count.
+    ``line`` says ``text`` is a product-line name: only then do the leaves' ``observed_terms`` count;
+    ``name`` says it is a firm's name: only then do the leaves' ``name_terms`` count.
 
     An exclusion vetoes the hits of its link in the same clause (between ；;。 separators, or the same
     product name), so "锂离子电池、充电宝的生产" is no cell maker while a firm with an unrelated
     excluded product elsewhere keeps its real link. Exclusions are recorded on the evidence.
     """
     found = _scan(A, text)
-    if not line:
-        found = [(end, term, tuple(p for p in payload if p[1] != "line")) for end, term, payload in found]
+    drop = {k for k, keep in (("line", line), ("name", name)) if not keep}
+    if drop:
+        found = [(end, term, tuple(p for p in payload if p[1] not in drop)) for end, term, payload in found]
         found = [f for f in found if f[2]]
     if not found:
         return []
@@ -223,6 +234,7 @@ class _Evidence:
     product: set[str] = field(default_factory=set)
     specific: set[str] = field(default_factory=set)  # product terms that are not the leaf's generic_terms
     name: set[str] = field(default_factory=set)
+    name_term: set[str] = field(default_factory=set)  # name_terms of the leaf in the name of a firm with no line
     code: str | None = None
     made: set[str] = field(default_factory=set)  # product terms seen in a line that is not traded (贸易-…)
     segment_share: float = 0.0  # largest share of a made line headed by one of the leaf's segment terms
@@ -256,8 +268,12 @@ def _score(
         # the roles the scope clauses say, in staff's words: 经营范围:电芯（生产/销售）
         role_txt = "（" + "/".join(vocab.ROLE_LABELS["zh"].get(r, r) for r in sorted(roles)) + "）" if roles else ""
         parts.append((0.0, "scope", "经营范围:" + "、".join(kws) + role_txt))
-    if ev.name:
-        parts.append((cfg.name, "name", "名称:" + "、".join(sorted(ev.name))))
+    if ev.name or ev.name_term:
+        # a name term (锂业, 电路) of a firm with no product line: alone uncertain, confirmed with a Shenwan
+        # industry of the link (name rule, docs/chain-templates.md); other keywords in a name are weak
+        parts.append(
+            (cfg.name_term if ev.name_term else cfg.name, "name", "名称:" + "、".join(sorted(ev.name | ev.name_term)))
+        )
     miss = 1.0
     for s, _, _ in parts:
         miss *= 1.0 - s
@@ -433,8 +449,13 @@ def attach(
                     evs[lid].made.add(term)
                     if term in m.leaf_segment.get(lid, ()):
                         evs[lid].segment_share = max(evs[lid].segment_share, shares.get(pname) or 0.0)
+        # the firm's own product lines say what it makes: name terms (legal or short name) count only without
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
+        names = "" if prods else f"{a.get('name') or ''}；{a.get('short_name') or ''}"  # every term nests: 集成电路
+        for _, term, lid in _hits(m.automaton, names, evs, m.leaf_chain, line=True, name=True):
+            if term in m.leaf_name.get(lid, ()):
+                evs[lid].name_term.add(term)
         code = a.get("industry_code")
         if code and code in m.codes:
             for lid in m.codes[code]:
@@ -449,11 +470,11 @@ def attach(
                 # as for a code: an exclusion with no surviving keyword says what the industry is here
                 if strength < 0:
                     # a counter-industry: a parts maker's "乘用车" line names its market, not a car
-                    ev.vetoed |= ev.product | set(ev.scope) | ev.name
-                    ev.product, ev.specific, ev.scope, ev.name = set(), set(), {}, set()
+                    ev.vetoed |= ev.product | set(ev.scope) | ev.name | ev.name_term
+                    ev.product, ev.specific, ev.scope, ev.name, ev.name_term = set(), set(), {}, set(), set()
                     ev.excluded.add(f"申万:{sw_name}")
                     continue
-                if ev.excluded and not (ev.scope or ev.product or ev.name):
+                if ev.excluded and not (ev.scope or ev.product or ev.name or ev.name_term):
                     continue
                 if prods and not ev.product and strength < cfg.confirmed:
                     # the firm's own product lines say what it makes, and none names this link (a CCL
@@ -464,7 +485,7 @@ def attach(
                 ev.sw[sw_name] = max(strength, ev.sw.get(sw_name, 0.0))
         segment_rule(evs, m.segment_siblings, cfg)
         for lid, ev in evs.items():
-            if not (ev.scope or ev.product or ev.name or ev.code or ev.sw or ev.vetoed):
+            if not (ev.scope or ev.product or ev.name or ev.name_term or ev.code or ev.sw or ev.vetoed):
                 continue
             strength = cfg.industry_code
             if ev.code and cfg.split_shared_codes and not (ev.scope or ev.product):
@@ -610,38 +631,6 @@ def review_queue(G: nx.MultiDiGraph, chain: str | None = None) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["confidence", "ent_id"], ascending=[False, True], ignore_index=True)
-
-
-def decision_counts(G: nx.MultiDiGraph, chain: str | None = None) -> dict[str, int]:
-    """How many ``LINKED_TO`` edges carry each decision (confirmed / uncertain / rejected).
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        A linked graph.
-    chain : str, optional
-        Count only this chain's edges.
-
-    Returns
-    -------
-    dict
-        ``{decision: count}``, sorted by decision.
-    """
-    counts: dict[str, int] = {}
-    for _, _, k, d in G.edges(keys=True, data=True):
-        if k == vocab.LINKED_TO and (chain is None or d.get("chain") == chain):
-            dec = str(d.get("decision", ""))
-            counts[dec] = counts.get(dec, 0) + 1
-    return dict(sorted(counts.items()))
-
-
-def linked_chains(G: nx.MultiDiGraph) -> list[str]:
-    """Ids of the chains whose templates are in the graph (those :func:`attach` has linked)."""
-    return sorted(
-        a["chain_id"] if "chain_id" in a else n.split(":", 1)[1]
-        for n, a in G.nodes(data=True)
-        if a.get("kind") == vocab.CHAIN
-    )
 
 
 @dataclass(frozen=True)
