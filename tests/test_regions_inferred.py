@@ -110,8 +110,9 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
     kg = chain_kg_mini(tmp / "chain-kg")
     with open(kg / "company_product.json", "a", encoding="utf-8") as fh:
         for code in CELLS[:3] + CELLS[4:]:
-            # 动力电池, not the generic 电芯 (no market: alone only an uncertain link, see test_link_generic)
-            row = {"company_name": "", "company_code": code, "product_name": "示范动力电池", "rel_weight": 0.9}
+            # 动力锂电池, not the generic 电芯 / bare 动力电池 (no chemistry or market: alone only an
+            # uncertain link, see test_link_generic and test_link_precision)
+            row = {"company_name": "", "company_code": code, "product_name": "示范动力锂电池", "rel_weight": 0.9}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     first = L.load(kg, "chain-kg")
     before = {n: a.get("region") for n, a in first.graph.nodes(data=True)}
