@@ -202,6 +202,34 @@ def chain_kg_mini(folder: Path) -> Path:
     return folder
 
 
+def chain_kg_with(folder: Path, extra: Path) -> Path:
+    """:func:`chain_kg_mini` with the rows of another fixture folder (``tests/data/chain_kg_*``)
+    appended file by file, for the tests of one chain's rules."""
+    chain_kg_mini(folder)
+    for src in extra.glob("*.jsonl"):
+        dst = folder / f"{src.stem}.json"
+        dst.write_text(dst.read_text(encoding="utf-8") + src.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def cli_run(*args: object):
+    """``chain-gap ARGS`` through click's test runner."""
+    from click.testing import CliRunner
+
+    from chain_gap.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def one_line_error(res, exit_code: int = 2) -> str:
+    """The run failed with ``exit_code`` and said why in exactly one ``错误：`` / ``Error:`` line."""
+    assert res.exit_code == exit_code, res.output
+    assert "Traceback" not in res.output
+    errs = [line for line in res.output.splitlines() if line.startswith(("错误：", "Error:"))]
+    assert len(errs) == 1, res.output
+    return errs[0]
+
+
 def vintage_pair() -> tuple[nx.MultiDiGraph, nx.MultiDiGraph, dict[str, object]]:
     """Two vintages of :func:`verdict_graph` with designed changes in 商丘 (梁园区), and the design.
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from factories import cli_run, one_line_error
 
 from chain_gap.cli import main
 
@@ -25,17 +25,7 @@ def test_python_dash_m_cli_offers_every_command_the_entry_point_offers():
     assert {"demo", "map", "report", "compare"} <= listed
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_line_error(res, exit_code: int = 2) -> str:
-    """The run failed with ``exit_code`` and said why in exactly one ``错误：`` / ``Error:`` line."""
-    assert res.exit_code == exit_code, res.output
-    assert "Traceback" not in res.output
-    errs = [line for line in res.output.splitlines() if line.startswith(("错误：", "Error:"))]
-    assert len(errs) == 1, res.output
-    return errs[0]
+run = cli_run  # the tests read as the CLI is typed: run("load", …)
 
 
 def firms_csv(tmp_path: Path) -> Path:

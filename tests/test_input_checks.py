@@ -7,22 +7,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from click.testing import CliRunner
+from factories import cli_run, one_line_error
 
-from chain_gap.cli import main
-
-
-def run(*args: object):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def one_line_error(res, exit_code: int = 2) -> str:
-    """The run failed with ``exit_code`` and said why in exactly one ``错误：`` / ``Error:`` line."""
-    assert res.exit_code == exit_code, res.output
-    assert "Traceback" not in res.output
-    errs = [line for line in res.output.splitlines() if line.startswith(("错误：", "Error:"))]
-    assert len(errs) == 1, res.output
-    return errs[0]
+run = cli_run  # the tests read as the CLI is typed: run("load", …)
 
 
 def issues_of(path: Path) -> list[dict[str, str]]:

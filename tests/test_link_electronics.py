@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from factories import chain_kg_mini
+from factories import chain_kg_with
 
 from chain_gap import link
 from chain_gap import load as L
@@ -23,10 +23,7 @@ EXTRA = Path(__file__).parent / "data" / "chain_kg_electronics"
 
 @pytest.fixture(scope="module")
 def G(tmp_path_factory) -> nx.MultiDiGraph:
-    folder = chain_kg_mini(tmp_path_factory.mktemp("kg") / "chain-kg")
-    for src in EXTRA.glob("*.jsonl"):
-        dst = folder / f"{src.stem}.json"
-        dst.write_text(dst.read_text(encoding="utf-8") + src.read_text(encoding="utf-8"), encoding="utf-8")
+    folder = chain_kg_with(tmp_path_factory.mktemp("kg") / "chain-kg", EXTRA)
     G = L.load(folder, "chain-kg").graph
     link.attach(G, ["electronics"])
     return G

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from chain_gap import _fastgraph, vocab
+from chain_gap._memory import gc_paused
 from chain_gap.chains import ChainSpec, load_chain
 from chain_gap.schema import link_id
 
@@ -101,7 +101,7 @@ def _snapshotted(fn: _F) -> _F:
     def wrapper(G: nx.MultiDiGraph, *args: Any, **kwargs: Any) -> pd.DataFrame:
         cache = _SNAPSHOTS.get(id(G))
         if cache is None:
-            with _gc_paused():
+            with gc_paused():
                 return fn(G, *args, **kwargs)
         state = _shape(G)
         if cache.get("_state") != state:
@@ -114,10 +114,10 @@ def _snapshotted(fn: _F) -> _F:
         try:
             key = (fn.__name__, _freeze(dict(list(bound.arguments.items())[1:])))
         except TypeError:  # an argument that cannot be a key (a DataFrame): no reuse
-            with _gc_paused():
+            with gc_paused():
                 return fn(G, *args, **kwargs)
         if key not in cache:
-            with _gc_paused():
+            with gc_paused():
                 cache[key] = fn(G, *args, **kwargs)
         return cache[key].copy()
 
@@ -130,23 +130,6 @@ def _shape(G: nx.MultiDiGraph) -> tuple[int, int]:
     Not ``number_of_edges``: on a multigraph that walks a degree view of every node (over a second
     at 200,000 firms, per table asked for); the lengths of the successor dicts cost milliseconds."""
     return len(G), sum(map(len, G._succ.values()))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a table is read from the graph.
-
-    Reading a table allocates one list or tuple per row; each allocation burst can set off a full
-    collection, which walks every node and edge dict of the graph (seconds at a million firms) and
-    finds nothing to free, since the graph is alive. The loader does the same while it builds.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _freeze(value: Any) -> Any:

@@ -19,7 +19,6 @@ Rules every writer follows (DESIGN "Reliability"): a bundle path is a bundle or 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import threading
@@ -49,6 +48,7 @@ from chain_gap._bundle_write import (
     _stale,
     _undo_on_error,
 )
+from chain_gap._memory import gc_paused
 from chain_gap._paths import LOCK, _resolve, check_bundle_path, is_bundle
 from chain_gap._vintage import vintage
 
@@ -85,18 +85,6 @@ errors.register(
 
 _KEYS = B.KEYS
 _held = threading.local()
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Switch the cyclic GC off while millions of small dicts are built (a third of the time otherwise)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ------------------------------------------------------------------ the lock
@@ -281,7 +269,7 @@ def load(path: str | os.PathLike[str], *, only: Mapping[str, Iterable[str] | Non
             G.graph["data_vintage"] = dv
         return G
 
-    with _gc_paused():
+    with gc_paused():
         return _read_consistent(root, build)
 
 
@@ -404,7 +392,7 @@ def data_vintage(path: str | os.PathLike[str]) -> dict[str, Any] | None:
 def _save_locked(root: Path, G: nx.MultiDiGraph, vin: dict[str, Any] | None) -> Path:
     base = _current(root)
     stale = _stale(root, base)
-    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
+    with _undo_on_error(root, base, stale), user_os_errors(root), gc_paused():
         nodes, edges, n_edges = _group(G)
         manifest: dict[str, Any] = {
             "format": B.FORMAT,
@@ -481,7 +469,7 @@ def _append_locked(root: Path, D: nx.MultiDiGraph, vin: dict[str, Any] | None) -
                 code="bundle-append-dangling",
             )
     stale = _stale(root, base)
-    with _undo_on_error(root, base, stale), user_os_errors(root), _gc_paused():
+    with _undo_on_error(root, base, stale), user_os_errors(root), gc_paused():
         nodes, edges, _ = _group(D, skip=ends)
         manifest = dict(base)
         # new rows are written as this version writes them: say so, so an older chain-gap refuses them
