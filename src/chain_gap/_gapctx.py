@@ -212,14 +212,12 @@ def _listed_main_business(local: pd.DataFrame, main_share: float, chain: str) ->
     reaches the linker's ``confirmed`` threshold (锂 → lithium, 集成电路封测 → packaging_test). A shared
     industry (其他汽车零部件 → brake / interior / thermal parts …, 0.30) names a firm's market, not its main
     business in one link: it made a brake 链主 of a firm whose brake line is 3 % of its revenue."""
-    from chain_gap._link_shenwan import load_shenwan_crosswalk
+    from chain_gap._link_shenwan import industries_that_confirm
     from chain_gap.config import load_link
 
     listed = local["tags"].map(lambda t: vocab.LISTED_TAG in (t or ()) and not vocab.is_inactive(t))
     share = pd.to_numeric(local["line_share"], errors="coerce")
-    xw = load_shenwan_crosswalk()
-    floor = load_link().confirmed
-    own = {(str(r.link), str(r.sw_name)) for r in xw[(xw["chain"] == chain) & (xw["strength"] >= floor)].itertuples()}
+    own = industries_that_confirm(chain, load_link().confirmed)
     names = local["evidence"].astype(str).str.findall(r"申万:([^;；]+)")
     shenwan = pd.Series(
         [any((str(lk), n.strip()) in own for n in ns) for lk, ns in zip(local["link"], names)], index=local.index

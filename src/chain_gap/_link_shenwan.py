@@ -6,6 +6,7 @@ industry evidence for the links the crosswalk ``graph/crosswalks/shenwan2021_lin
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -114,3 +115,13 @@ _MACHINE_NAME = re.compile(r"设备|装备|机床")
 
 def _machine_links(specs: list[ChainSpec]) -> frozenset[str]:
     return frozenset(link_id(ch.id, leaf.id) for ch in specs for leaf in ch.leaves() if _MACHINE_NAME.search(leaf.name))
+
+
+@functools.cache
+def industries_that_confirm(chain: str, floor: float) -> frozenset[tuple[str, str]]:
+    """``(link, Shenwan industry name)`` pairs of the shipped crosswalk whose strength alone reaches
+    ``floor`` (the linker's ``confirmed`` threshold): the industry *is* the link's business. Read once
+    per process, not once per region a gap table or anchor list is asked for."""
+    xw = load_shenwan_crosswalk()
+    sel = xw[(xw["chain"] == chain) & (xw["strength"] >= floor)]
+    return frozenset(zip(sel["link"].astype(str), sel["sw_name"].astype(str), strict=True))
