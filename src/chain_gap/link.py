@@ -131,11 +131,18 @@ def _build_matcher(chains: list[ChainSpec]) -> _Matcher:
         for lid in lids:
             split[(code, leaf_chain[lid])] += 1
     siblings = {lid: tuple(o for o in group if o != lid) for group in by_parent.values() for lid in group}
-    out = _Matcher(
-        A, dict(codes), dict(split), leaf_chain, leaf_weight, leaf_performer, leaf_generic, leaf_segment, siblings
+    return _Matcher(
+        A,
+        dict(codes),
+        dict(split),
+        leaf_chain,
+        leaf_weight,
+        leaf_performer,
+        leaf_generic,
+        leaf_segment,
+        siblings,
+        leaf_name,
     )
-    out.leaf_name = leaf_name
-    return out
 
 
 def _scan(A: Any, text: str) -> list[tuple[int, str, tuple[tuple[str, str], ...]]]:
@@ -449,7 +456,8 @@ def attach(
                     evs[lid].made.add(term)
                     if term in m.leaf_segment.get(lid, ()):
                         evs[lid].segment_share = max(evs[lid].segment_share, shares.get(pname) or 0.0)
-        # the firm's own product lines say what it makes: name terms (legal or short name) count only without
+        # the firm's own product lines say what it makes: name terms (legal or short name) count only
+        # for a firm without any line
         for _, term, lid in _hits(m.automaton, a.get("name") or "", evs, m.leaf_chain):
             evs[lid].name.add(term)
         names = "" if prods else f"{a.get('name') or ''}；{a.get('short_name') or ''}"  # every term nests: 集成电路
