@@ -188,3 +188,51 @@ def test_listed_firm_whose_main_business_is_the_link_is_an_anchor_by_proxy_when_
     big = add_firm(G, "BIG", "410000", link="cell", tags=["listed"], revenue=1e6)
     G.edges[big, link_id("toy", "cell"), "LINKED_TO"]["line_share"] = 0.9
     assert big not in set(gaps.anchors(G, toy_chain(), "410000")["ent_id"])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["whatif", "--add", "ent:F0001"], ["anchors"], ["anchor-suppliers"], ["map", "-o", "{tmp}/m.html"]],
+)
+def test_every_region_command_says_no_data_at_a_level_the_data_do_not_hold(tmp_path, command):
+    """A city asked of province-only data: the same 无数据 line and exit code as ``gaps``, never a what-if of
+    "nan%" or "no anchor firm here" (which would read as a finding about the city)."""
+    from click.testing import CliRunner
+
+    from chain_gap import io
+    from chain_gap.cli import EXIT_NO_DATA, main
+
+    io.save(_graph(PROVINCES), tmp_path / "b.bundle")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    r = CliRunner().invoke(
+        main, [args[0], str(tmp_path / "b.bundle"), "--chain", str(toy_chain().path), "--region", REGION, *args[1:]]
+    )
+    assert r.exit_code == EXIT_NO_DATA, r.output
+    assert "无数据" in r.output and "市级" in r.output and "nan" not in r.output
+    r = CliRunner().invoke(
+        main, [args[0], str(tmp_path / "b.bundle"), "--chain", str(toy_chain().path), "--region", "410000", *args[1:]]
+    )
+    assert r.exit_code == 0, r.output
+
+
+def test_atlas_of_a_level_the_data_do_not_hold_is_no_data_not_zeros(tmp_path):
+    from click.testing import CliRunner
+
+    from chain_gap import atlas, io
+    from chain_gap.cli import EXIT_NO_DATA, main
+
+    G = _graph(PROVINCES)
+    vals = atlas.region_values(G, toy_chain(), level="city", within="410000")
+    assert len(vals) > 5 and not vals["covered"].any() and vals["lq_star"].isna().all()
+    assert vals.attrs["level_has_data"] is False and "市级" in vals.attrs["coverage_banner"]
+    provinces = atlas.region_values(G, toy_chain(), level="province")
+    assert provinces.attrs["level_has_data"] is True and provinces["firms"].sum() > 0
+    io.save(G, tmp_path / "b.bundle")
+    for args, code in ((["--region", REGION], EXIT_NO_DATA), (["--region", "410000"], 0), ([], 0)):
+        page = tmp_path / f"a{code}{len(args)}.html"
+        r = CliRunner().invoke(
+            main, ["atlas", str(tmp_path / "b.bundle"), "--chain", str(toy_chain().path), *args, "-o", str(page)]
+        )
+        assert r.exit_code == code, r.output
+        html = page.read_text(encoding="utf-8")
+        assert ("数据中仅0%的企业定位到市级" in html) == (code == EXIT_NO_DATA)

@@ -31,6 +31,13 @@ def _split(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()] if text else None
 
 
+def _region_level_notice(G: object, region: str) -> object:
+    """:func:`chain_gap.atlas.level_notice` of the region's level (what ``_no_data_exit`` reads)."""
+    from chain_gap import atlas, codes
+
+    return atlas.level_notice(G, codes.resolve_region(region).level)
+
+
 @main.command("atlas")
 @scope(region=False)
 @click.option(
@@ -98,6 +105,7 @@ def atlas_cmd(
     \b
     Example: chain-gap atlas city.bundle --chain nev --region 商丘市 --level county -o atlas.html
     """
+    from chain_gap import atlas
     from chain_gap.render.boundaries import load_boundaries
     from chain_gap.report_atlas import write_atlas
 
@@ -119,6 +127,7 @@ def atlas_cmd(
         f"已写入 {p}（{p.stat().st_size / 1024:.0f} KB，边界：{bounds.label}）",
         f"wrote {p} ({p.stat().st_size / 1024:.0f} KB, boundaries: {bounds.label})",
     )
+    _no_data_exit(atlas.level_notice(G, atlas.scope(region, level)[0]))
 
 
 @main.command("compare")
@@ -169,6 +178,7 @@ def map_cmd(bundle: str, chain: str, region: str, output: str, no_contacts: bool
     G = _bundle(bundle)
     report.write_map(G, chain, region, output, lang=lang, contacts=not no_contacts)
     say(f"已写入 {output}", f"wrote {output}")
+    _no_data_exit(_region_level_notice(G, region))
 
 
 @main.command("report")

@@ -54,6 +54,19 @@ def _size(df: pd.DataFrame) -> pd.Series:
     return rev.where(rev > 0, cap).where(lambda s: s > 0).astype(float)
 
 
+def level_reach(ents: pd.DataFrame, level: str) -> tuple[float, float]:
+    """(coverage, inferred share) of ``level``: the share of the located firms (a 6-digit region code)
+    whose code reaches ``level``, inferred codes included, and the share of those that reach it only by
+    inference (``region_inferred`` set). ``ents`` is :func:`chain_gap.frames.enterprises` with ``region``,
+    ``region_inferred`` and the ``level`` column, inactive firms already left out."""
+    located = ents["region"].fillna("").astype(str).str.len() == 6
+    reach = located & (ents[level] != "")
+    coverage = float(reach.sum() / located.sum()) if located.any() else 0.0
+    inferred = ents["region_inferred"].notna() & (ents["region_inferred"].astype(str) != "")
+    share = float((reach & inferred).sum() / reach.sum()) if reach.any() else 0.0
+    return coverage, share
+
+
 class _Context:
     """Everything one chain needs for all regions of one level, computed once (vectorised)."""
 
@@ -86,11 +99,7 @@ class _Context:
         # level coverage: the share of located firms whose code reaches the asked level, inferred
         # codes (region_inferred: name head, A-share area city) included; level_inferred is the share
         # of those that reach it only by inference
-        located = ents["region"].fillna("").astype(str).str.len() == 6
-        reach = located & (ents[level] != "")
-        self.level_coverage = float(reach.sum() / located.sum()) if located.any() else 0.0
-        inferred = ents["region_inferred"].notna() & (ents["region_inferred"].astype(str) != "")
-        self.level_inferred = float((reach & inferred).sum() / reach.sum()) if reach.any() else 0.0
+        self.level_coverage, self.level_inferred = level_reach(ents, level)
         ents = ents.drop(columns=["region_inferred"])
         # the reference population: firms the linker can read (evidence of any kind), when it said so
         linkable = ents["linkable"]

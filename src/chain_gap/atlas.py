@@ -26,9 +26,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from chain_gap import codes, frames, vocab
-from chain_gap._gapctx import GapError
+from chain_gap import codes, frames, reasons, vocab
+from chain_gap._gapctx import GapError, level_reach
 from chain_gap.chains import ChainSpec, load_chain
+from chain_gap.config import load_gaps
 from chain_gap.labels import ACTION_LABELS, STAGE_LABELS, VERDICT_LABELS
 
 __all__ = ["LEVELS", "METRICS", "benchmark", "compare_sheet", "peers", "region_values", "scope"]
@@ -153,7 +154,7 @@ def region_values(
         one = long[long["link"] == link].set_index("region")
         lq = one["lq_star"]
     else:
-        w = long["link"].map(weights).fillna(0.0)
+        w = long["link"].map(weights).astype(float).fillna(0.0)  # float even when no row (string dtype)
         long = long.assign(_w=w * long["lq_star"].clip(upper=_LQ_CAP).fillna(0.0))
         lq = long.groupby("region")["_w"].sum() / max(float(weights.sum()), 1e-12)
     mem = frames.members(G, spec, roles="performer", active_only=True)
@@ -165,7 +166,7 @@ def region_values(
     out["region_name"] = [_name(c) for c in regs]
     out["firms"] = out["region"].map(firms).fillna(0).astype(int)
     out["lq_star"] = out["region"].map(lq).astype(float)
-    out["top_firms"] = out["region"].map(top).fillna("")
+    out["top_firms"] = [top.get(c, "") for c in out["region"]]
     if metric == "verdict":
         out["verdict"] = _verdicts(G, spec, level, regs, str(link))
     if targets_table is not None and len(targets_table):
@@ -175,6 +176,12 @@ def region_values(
         out["targets"] = 0
     # regions outside the division table in use (a national map's 台湾 / 香港 / 澳门) hold no data
     out["covered"] = [codes.is_region_code(c) for c in regs]
+    # a level the data do not locate enough firms to (A-share data hold provinces): every region is
+    # "no data", as in the gap table, not a map of zeros
+    notice = level_notice(G, level)
+    level_ok = bool(notice.attrs["level_has_data"])
+    if not level_ok:
+        out["covered"] = False
     if "verdict" in out:
         out.loc[~out["covered"], "verdict"] = vocab.NO_DATA
     out.loc[~out["covered"], "lq_star"] = np.nan
@@ -193,6 +200,35 @@ def region_values(
             "activity": activity,
         }
     )
+    out.attrs.update(notice.attrs)
+    return out
+
+
+def level_notice(G: nx.MultiDiGraph, level: str) -> pd.DataFrame:
+    """Whether the data locate enough firms to ``level`` to map it, as the gap table decides it.
+
+    Returns an empty frame whose ``attrs`` hold ``level_coverage`` (share of the active located firms
+    whose code reaches ``level``, inferred codes included), ``level_has_data`` (coverage ≥ gaps.toml's
+    ``[data] min_level_coverage``) and, when it is not reached, the ``coverage_banner`` /
+    ``coverage_banner_en`` sentences of :func:`chain_gap.reasons.coverage_banner`.
+    """
+    ents = frames.enterprises(G, ["region", "region_inferred", "tags"], levels=[level])
+    ents = ents[~ents["tags"].map(vocab.is_inactive).astype(bool)]
+    cov, inferred = level_reach(ents, level)
+    ok = cov >= load_gaps().data.min_level_coverage
+    out = pd.DataFrame()
+    out.attrs.update(level_coverage=cov, level_has_data=ok)
+    if not ok:
+        zh, en = reasons.coverage_banner(
+            level=level,
+            level_ok=False,
+            level_coverage=cov,
+            national_firms=0,
+            no_data_links=0,
+            inferred_share=inferred,
+            inactive=0,
+        )
+        out.attrs.update(coverage_banner=zh, coverage_banner_en=en)
     return out
 
 

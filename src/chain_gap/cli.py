@@ -486,9 +486,11 @@ def anchors_cmd(bundle: str, chain: str, region: str, output: str | None, lang: 
     Example: chain-gap anchors city.bundle --chain nev --region 商丘市
     """
     from chain_gap import gaps, report
+    from chain_gap._cli_outputs import _region_level_notice
     from chain_gap._cli_tables import with_names
 
     G = _bundle(bundle)
+    _no_data_exit(_region_level_notice(G, region))
     t = gaps.anchors(G, chain, region)
     if t.empty:
         say(
@@ -609,6 +611,7 @@ def whatif_cmd(bundle: str, chain: str, region: str, add: str, output: str | Non
     from chain_gap._cli_tables import whatif_lines, whatif_table
 
     res = targets.what_if(_bundle(bundle), chain, region, [a.strip() for a in add.split(",") if a.strip()])
+    _no_data_exit(res["before"])  # a level the data do not hold: no completeness to compare
     click.echo(whatif_lines(res, lang))
     t = whatif_table(res, lang)
     if len(t) or output:
@@ -633,9 +636,11 @@ def anchor_suppliers_cmd(bundle: str, chain: str, region: str, output: str | Non
     Example: chain-gap anchor-suppliers city.bundle --chain nev --region 商丘市
     """
     from chain_gap import report, targets
+    from chain_gap._cli_outputs import _region_level_notice
     from chain_gap._cli_tables import anchor_supplier_notice, with_names
 
     G = _bundle(bundle)
+    _no_data_exit(_region_level_notice(G, region))
     t = targets.anchor_suppliers(G, chain, region)
     notice = anchor_supplier_notice(G, chain, region, t)
     if notice:

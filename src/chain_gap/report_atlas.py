@@ -98,7 +98,8 @@ def write_atlas(
         ``"zh"`` (default) or ``"en"``.
     coverage : str
         The region's coverage banner in ``lang`` (``chain_gap.render.text.banner`` of its gap table),
-        shown under the title; ``""`` shows none.
+        shown under the title; ``""`` shows the map's own when the level drawn is one the data do not
+        locate enough firms to (every region then "no data"), else none.
 
     Returns
     -------
@@ -107,6 +108,7 @@ def write_atlas(
     """
     from chain_gap.plot import write_html
     from chain_gap.render.notes import vintage
+    from chain_gap.render.text import banner
 
     with frames.snapshot(G):
         p = atlas_parts(
@@ -131,7 +133,7 @@ def write_atlas(
         synthetic=bool(G.graph.get("synthetic")),
         vintage=vintage(G) or "",
         csp=REPORT_CSP,
-        coverage=coverage,
+        coverage=coverage or banner(p["vals"], lang),
     )
     return write_html(html, path)
 
