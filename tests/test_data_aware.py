@@ -236,3 +236,21 @@ def test_atlas_of_a_level_the_data_do_not_hold_is_no_data_not_zeros(tmp_path):
         assert r.exit_code == code, r.output
         html = page.read_text(encoding="utf-8")
         assert ("数据中仅0%的企业定位到市级" in html) == (code == EXIT_NO_DATA)
+
+
+def test_the_anchor_proxy_reads_the_crosswalk_the_links_were_made_with():
+    """A bureau's own Shenwan crosswalk that says an industry *is* a link makes its listed firms 链主 by
+    proxy there, as it made their links; without it (the shipped crosswalk has no toy rows) it does not."""
+    from chain_gap._link_shenwan import CONFIRMING
+    from chain_gap.schema import link_id
+
+    G = _graph(PROVINCES, sizes=False)
+    sw = add_firm(G, "SW", "410000", link="cell", tags=["listed"])
+    edge = G.edges[sw, link_id("toy", "cell"), "LINKED_TO"]
+    edge.update(evidence="申万:集成电路封测", line_share=0.01)
+    assert sw not in set(gaps.anchors(G, toy_chain(), "410000")["ent_id"])
+    G.graph[CONFIRMING] = {"toy": [["cell", "集成电路封测"]]}
+    anc = gaps.anchors(G, toy_chain(), "410000").set_index("ent_id")
+    assert sw in anc.index and anc.loc[sw, "proxy_rule"]
+    G.graph[CONFIRMING] = {"toy": [["pack", "集成电路封测"]]}  # the industry confirms another link only
+    assert sw not in set(gaps.anchors(G, toy_chain(), "410000")["ent_id"])

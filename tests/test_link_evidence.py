@@ -255,3 +255,20 @@ def test_machine_maker_industries_name_their_customers_not_their_products():
     machines = link._machine_links([load_chain("electronics")])
     assert link_id("electronics", "semi_equipment") in machines
     assert link_id("electronics", "wafer_fab") not in machines
+
+
+def test_attach_keeps_which_industries_of_its_crosswalk_confirm_alone(tmp_path):
+    """What the 链主 proxy reads later (gaps.anchors): the crosswalk's pairs whose strength reaches the
+    ``confirmed`` threshold, per chain linked, kept through a bundle round trip."""
+    from chain_gap import io
+    from chain_gap._link_shenwan import CONFIRMING
+    from chain_gap.config import load_link
+
+    G = _graph({"A": {}})
+    link.attach(G, [toy_chain()], crosswalk=XW)
+    want = [[r.link, r.sw_name] for r in XW.itertuples() if r.strength >= load_link().confirmed]
+    assert G.graph[CONFIRMING]["toy"] == want and want  # 0.65 confirms, 0.35 does not
+    io.save(G, tmp_path / "b.bundle")
+    assert io.load(tmp_path / "b.bundle").graph[CONFIRMING]["toy"] == want
+    link.attach(G, [toy_chain()], crosswalk=XW.assign(strength=0.1))
+    assert G.graph[CONFIRMING]["toy"] == []

@@ -213,20 +213,23 @@ def _national_leader(r: Any, v: VerdictSettings) -> bool:
     )
 
 
-def _listed_main_business(local: pd.DataFrame, main_share: float, chain: str) -> tuple[pd.Series, pd.Series]:
+def _listed_main_business(
+    G: nx.MultiDiGraph, local: pd.DataFrame, main_share: float, chain: str
+) -> tuple[pd.Series, pd.Series]:
     """Whether each membership row is a listed firm whose main business is the link (the 链主 proxy), and
     whether the Shenwan industry (not the line share) is what says so.
 
     The industry counts only when the crosswalk says it *is* the link: its strength for the link alone
     reaches the linker's ``confirmed`` threshold (锂 → lithium, 集成电路封测 → packaging_test). A shared
     industry (其他汽车零部件 → brake / interior / thermal parts …, 0.30) names a firm's market, not its main
-    business in one link: it made a brake 链主 of a firm whose brake line is 3 % of its revenue."""
+    business in one link: it made a brake 链主 of a firm whose brake line is 3 % of its revenue. The
+    crosswalk is the one ``link.attach`` used on ``G`` (:func:`chain_gap._link_shenwan.industries_that_confirm`)."""
     from chain_gap._link_shenwan import industries_that_confirm
     from chain_gap.config import load_link
 
     listed = local["tags"].map(lambda t: vocab.LISTED_TAG in (t or ()) and not vocab.is_inactive(t))
     share = pd.to_numeric(local["line_share"], errors="coerce")
-    own = industries_that_confirm(chain, load_link().confirmed)
+    own = industries_that_confirm(G, chain, load_link().confirmed)
     names = local["evidence"].astype(str).str.findall(r"申万:([^;；]+)")
     shenwan = pd.Series(
         [any((str(lk), n.strip()) in own for n in ns) for lk, ns in zip(local["link"], names)], index=local.index

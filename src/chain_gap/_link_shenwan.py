@@ -117,11 +117,28 @@ def _machine_links(specs: list[ChainSpec]) -> frozenset[str]:
     return frozenset(link_id(ch.id, leaf.id) for ch in specs for leaf in ch.leaves() if _MACHINE_NAME.search(leaf.name))
 
 
-@functools.cache
-def industries_that_confirm(chain: str, floor: float) -> frozenset[tuple[str, str]]:
-    """``(link, Shenwan industry name)`` pairs of the shipped crosswalk whose strength alone reaches
-    ``floor`` (the linker's ``confirmed`` threshold): the industry *is* the link's business. Read once
-    per process, not once per region a gap table or anchor list is asked for."""
-    xw = load_shenwan_crosswalk()
+#: ``G.graph`` key: per chain, the ``[link, Shenwan industry name]`` pairs of the crosswalk the last
+#: ``link.attach`` used whose strength alone confirms (see :func:`confirming_pairs`)
+CONFIRMING = "shenwan_confirming"
+
+
+def confirming_pairs(xw: pd.DataFrame, chain: str, floor: float) -> list[list[str]]:
+    """``[link, Shenwan industry name]`` pairs of crosswalk ``xw`` whose strength alone reaches ``floor``
+    (the linker's ``confirmed`` threshold): the industry *is* the link's business. Sorted, JSON-ready."""
     sel = xw[(xw["chain"] == chain) & (xw["strength"] >= floor)]
-    return frozenset(zip(sel["link"].astype(str), sel["sw_name"].astype(str), strict=True))
+    return [[lk, n] for lk, n in sorted({(str(lk), str(n)) for lk, n in zip(sel["link"], sel["sw_name"], strict=True)})]
+
+
+@functools.cache
+def _shipped_confirming(chain: str, floor: float) -> frozenset[tuple[str, str]]:
+    return frozenset((lk, n) for lk, n in confirming_pairs(load_shenwan_crosswalk(), chain, floor))
+
+
+def industries_that_confirm(G: nx.MultiDiGraph, chain: str, floor: float) -> frozenset[tuple[str, str]]:
+    """``(link, Shenwan industry name)`` pairs whose industry alone confirms the link: those of the
+    crosswalk ``link.attach`` used on ``G`` (kept in ``G.graph``, so a bureau's own crosswalk counts
+    for the 链主 proxy as it did for the links), else of the shipped one, read once per process."""
+    kept = (G.graph.get(CONFIRMING) or {}).get(chain)
+    if kept is not None:
+        return frozenset((str(lk), str(n)) for lk, n in kept)
+    return _shipped_confirming(chain, floor)

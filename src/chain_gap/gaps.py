@@ -623,7 +623,7 @@ def anchors(
     rev = pd.to_numeric(local["revenue"], errors="coerce")
     cap = pd.to_numeric(local["reg_capital"], errors="coerce")
     size_rule = (rev >= thr) | (rev.isna() & (cap >= thr * factor))
-    main, by_industry = _listed_main_business(local, cfg.listed_main_share, spec.id)
+    main, by_industry = _listed_main_business(_ctx.G, local, cfg.listed_main_share, spec.id)
     proxy_rule = rev.isna() & cap.isna() & main
     firms = set(local["ent_id"])
     Z: dict[tuple[str, str], float] = {}

@@ -31,7 +31,14 @@ import pandas as pd
 from chain_gap import vocab
 from chain_gap._fastgraph import FastGraph, attr_dict
 from chain_gap._link_segments import segment_rule
-from chain_gap._link_shenwan import SHENWAN_CROSSWALK, _machine_links, _shenwan_index, load_shenwan_crosswalk
+from chain_gap._link_shenwan import (
+    CONFIRMING,
+    SHENWAN_CROSSWALK,
+    _machine_links,
+    _shenwan_index,
+    confirming_pairs,
+    load_shenwan_crosswalk,
+)
 from chain_gap._link_stats import decision_counts, linked_chains
 from chain_gap._memory import release, sharer
 from chain_gap.chains import ChainSpec, add_to_graph, list_chains, load_chain
@@ -421,6 +428,9 @@ def attach(
     if not isinstance(crosswalk, pd.DataFrame):
         crosswalk = load_shenwan_crosswalk(crosswalk)
     sw_links, ent_sw = _shenwan_index(G, leaf_ids, crosswalk, _machine_links(specs))
+    kept = dict(G.graph.get(CONFIRMING) or {})
+    kept.update({ch.id: confirming_pairs(crosswalk, ch.id, cfg.confirmed) for ch in specs})
+    G.graph[CONFIRMING] = kept  # the 链主 proxy reads the industries this crosswalk says confirm alone
     products, minor_products = _enterprise_products(G, cfg.product_min_share)
     product_shares = _product_shares(G)
     ents = [(n, a) for n, a in G.nodes(data=True) if a.get("kind") == vocab.ENTERPRISE]
