@@ -114,6 +114,9 @@ def _cli_gaps(bundle: Path, chain: str, region: str) -> dict[str, dict[str, floa
         "import hashlib, sys, pyarrow as pa, pyarrow.parquet as pq\n"
         "for f in sys.argv[1:]:\n"
         "    d = open(f, 'rb').read(); hashlib.sha256(d).hexdigest(); pq.read_table(pa.BufferReader(d))\n"
+        # skip the interpreter's teardown: pyarrow's thread pools can abort it (SIGABRT, "terminate called
+        # without an active exception", apache/arrow#34314) after the work is done
+        "import os; os._exit(0)\n"
     )
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, *need], check=True)
