@@ -564,3 +564,24 @@ def test_ooxml_escaped_characters_are_read_back(tmp_path):
     path = tmp_path / "escaped.xlsx"
     path.write_bytes(mf.one_sheet(rows))
     assert column(read_raw(path, FIELDS), "企业名称") == ["商丘第1号\r\n电池有限公司"]
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab,"\r\n\t 中\u2028\x0c')), max_size=60))
+@settings(max_examples=400, deadline=None)
+def test_csv_lines_are_those_of_a_newline_free_stringio(text):
+    """The reader's line splitter (no whole-text copy) hands csv exactly the lines ``io.StringIO(text,
+    newline="")`` would: \\r\\n, \\r and \\n end a line and stay on it; \\u2028 and \\x0c do not."""
+    import io
+
+    from chain_gap import _csv
+
+    assert list(_csv.lines(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_mac_line_endings_and_quoted_breaks_read_as_before(tmp_path):
+    from chain_gap._read import read_raw
+
+    p = tmp_path / "cr.csv"
+    p.write_bytes('企业名称,经营范围\r甲公司,"锂电池\r\n生产"\r乙公司,电机\r'.encode())
+    t = read_raw(p, {"name": ["企业名称"], "scope": ["经营范围"]})
+    assert t.columns == [["甲公司", "乙公司"], ["锂电池\r\n生产", "电机"]] and t.row_numbers == [2, 4]

@@ -12,7 +12,7 @@ line breaks inside a 经营范围 cell (lines that are not rows) are kept as the
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 
 from chain_gap._issues import ReadIssue
@@ -21,6 +21,17 @@ from chain_gap._text import MAX_FIELD_CHARS, ReadError
 csv.field_size_limit(MAX_FIELD_CHARS)
 
 Record = tuple[int, list[str]]
+
+#: one line and its terminator as ``io.StringIO(text, newline="")`` hands them out (``\r\n``, ``\r`` or
+#: ``\n``, kept), or the last line without one
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their terminators, one at a time, exactly as iterating
+    ``io.StringIO(text, newline="")`` gives them, without its copy of the whole text (4 bytes a
+    character: 0.8 GB beside a 1M-row export's records)."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 class _Feed:
@@ -76,7 +87,7 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
         ``field-too-large`` (a field over the limit that is not an unbalanced quote) or
         ``csv-invalid``.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines(text), delimiter=delimiter, strict=True)
     try:
         recs = list(reader)
         if reader.line_num == len(recs):  # well-formed, and no record spans lines: record k is line k
@@ -84,7 +95,7 @@ def records(text: str, delimiter: str, width: int, file: str) -> tuple[list[Reco
         del recs
     except csv.Error:
         pass  # malformed quoting somewhere: read again record by record below, which finds it
-    return _careful(list(io.StringIO(text, newline="")), delimiter, width, file)
+    return _careful(list(lines(text)), delimiter, width, file)
 
 
 def _careful(lines: list[str], delimiter: str, width: int, file: str) -> tuple[list[Record], list[ReadIssue]]:
